@@ -15,7 +15,25 @@ void InitLogging(std::string_view level, bool json_lines) {
   spdlog::set_default_logger(logger);
 }
 
-std::string RedactUrl(std::string_view url) {
+namespace {
+
+// Masks the value of every `password=` parameter in a query string.
+std::string RedactQueryPassword(std::string url) {
+  size_t pos = 0;
+  while ((pos = url.find("password=", pos)) != std::string::npos) {
+    if (pos > 0 && url[pos - 1] != '?' && url[pos - 1] != '&') {
+      pos += 9;
+      continue;
+    }
+    const size_t value_start = pos + 9;
+    const size_t value_end = url.find('&', value_start);
+    url.replace(value_start, (value_end == std::string::npos ? url.size() : value_end) - value_start, "***");
+    pos = value_start + 3;
+  }
+  return url;
+}
+
+std::string RedactUserinfo(std::string_view url) {
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
   const size_t authority_start = scheme_end + 3;
@@ -30,5 +48,9 @@ std::string RedactUrl(std::string_view url) {
   out += url.substr(authority_start + at);
   return out;
 }
+
+}  // namespace
+
+std::string RedactUrl(std::string_view url) { return RedactQueryPassword(RedactUserinfo(url)); }
 
 }  // namespace tally

@@ -84,14 +84,14 @@ inline Result<void> Ok() { return {}; }
 }  // namespace tally
 
 // Propagates an error from a Result-returning expression; otherwise yields nothing.
-#define TALLY_TRY(expr)                                  \
+#define TALLY_TRY(...)                                   \
   do {                                                   \
-    auto tally_try_result_ = (expr);                     \
+    auto tally_try_result_ = (__VA_ARGS__);              \
     if (!tally_try_result_) return tally_try_result_.error(); \
   } while (false)
 
 // Declares `var` from a Result-returning expression, or returns its error.
-#define TALLY_ASSIGN_OR_RETURN(var, expr)                \
-  auto var##_result_ = (expr);                           \
+#define TALLY_ASSIGN_OR_RETURN(var, ...)                 \
+  auto var##_result_ = (__VA_ARGS__);                    \
   if (!var##_result_) return var##_result_.error();      \
   auto var = std::move(*var##_result_)

@@ -1,0 +1,9 @@
+DROP TABLE server_secrets;
+DROP TABLE api_keys;
+DROP TABLE projects;
+DROP TABLE browser_sessions;
+DROP TABLE personal_access_tokens;
+DROP TABLE legacy_tokens;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE organizations;
