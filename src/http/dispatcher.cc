@@ -1,0 +1,174 @@
+#include "http/dispatcher.h"
+
+#include <fmt/format.h>
+
+#include "core/log.h"
+#include "http/errors.h"
+
+namespace tally::http {
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes `text`; in a query string '+' also means a space.
+Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) {
+        return Error::Invalid("The request URL has an incomplete percent-escape");
+      }
+      const int high = HexValue(text[i + 1]);
+      const int low = HexValue(text[i + 2]);
+      if (high < 0 || low < 0) return Error::Invalid("The request URL has an invalid percent-escape");
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool IsUnsafeMethod(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+Error MissingCredentials(std::string_view path) {
+  return Error::Unauthorized(IsLangfusePath(path) ? "No authorization header"
+                                                  : "Authentication credentials were not provided.");
+}
+
+}  // namespace
+
+Result<void> Dispatcher::ParseTarget(std::string_view target, Request& request) {
+  const size_t question = target.find('?');
+  TALLY_ASSIGN_OR_RETURN(path, PercentDecode(target.substr(0, question), false));
+  if (path.empty() || path.front() != '/') return Error::Invalid("The request target must be an absolute path");
+  request.path = std::move(path);
+
+  if (question == std::string_view::npos) return Ok();
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t equals = pair.find('=');
+    TALLY_ASSIGN_OR_RETURN(key, PercentDecode(pair.substr(0, equals), true));
+    std::string value;
+    if (equals != std::string_view::npos) {
+      TALLY_ASSIGN_OR_RETURN(decoded, PercentDecode(pair.substr(equals + 1), true));
+      value = std::move(decoded);
+    }
+    request.query.emplace(std::move(key), std::move(value));
+  }
+  return Ok();
+}
+
+Result<Response> Dispatcher::Run(Request& request, const Route& route) {
+  if (route.auth != Auth::kNone && authenticator_) {
+    TALLY_ASSIGN_OR_RETURN(principal, authenticator_->Authenticate(request));
+    request.principal = principal;
+  }
+
+  const Principal& principal = request.principal;
+  switch (route.auth) {
+    case Auth::kNone: break;
+    case Auth::kUser:
+      if (principal.kind == Principal::Kind::kAnonymous) return MissingCredentials(request.path);
+      if (!principal.is_user()) {
+        return Error::Forbidden("This endpoint needs a user's token or session, not a project key pair");
+      }
+      break;
+    case Auth::kProjectKey:
+      if (principal.kind == Principal::Kind::kAnonymous) return MissingCredentials(request.path);
+      if (principal.kind == Principal::Kind::kPublicKey) {
+        return Error::Forbidden("Access denied - insufficient permissions for this endpoint");
+      }
+      if (!principal.is_project_key()) {
+        return Error::Unauthorized(
+            "This endpoint needs a project's key pair: Authorization: Basic base64(publicKey:secretKey)");
+      }
+      break;
+    case Auth::kScoreWriter:
+      if (principal.kind == Principal::Kind::kAnonymous) return MissingCredentials(request.path);
+      if (principal.kind != Principal::Kind::kProjectKey && principal.kind != Principal::Kind::kPublicKey) {
+        return Error::Unauthorized("This endpoint needs a project's key pair or public key");
+      }
+      break;
+  }
+
+  if (principal.via_session && IsUnsafeMethod(request.method) && authenticator_) {
+    TALLY_TRY(authenticator_->CheckCsrf(request));
+  }
+  return route.handler(request);
+}
+
+Response Dispatcher::Handle(Request& request, const Match& match) {
+  Result<Response> result = Error::NotFound(IsLangfusePath(request.path) ? "Not found" : "Not found.");
+  if (match.route) {
+    request.path_params = match.params;
+    try {
+      result = Run(request, *match.route);
+    } catch (const std::exception& exception) {
+      result = Error::Internal(fmt::format("uncaught exception: {}", exception.what()));
+    }
+  } else if (!match.allowed_methods.empty()) {
+    Response response = ErrorResponse(Error{Errc::kInvalidArgument, "Method not allowed", {}, {}}, request.path,
+                                       request.request_id);
+    response.status = 405;
+    if (IsLangfusePath(request.path)) {
+      response.body = R"({"message":"Method not allowed","error":"MethodNotAllowedError"})";
+    } else {
+      response.body = fmt::format(
+          R"({{"id":"{}","status_code":405,"version":"{}","detail":"Method \"{}\" not allowed.","exc_info":null}})",
+          request.request_id, TALLY_VERSION, request.method);
+    }
+    std::string allow;
+    for (const auto& method : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + method;
+    response.WithHeader("Allow", allow);
+    return response;
+  }
+
+  if (result) return std::move(*result);
+
+  const Error& error = result.error();
+  if (error.code == Errc::kInternal || error.code == Errc::kUnavailable) {
+    TALLY_LOG_ERROR("event=request_failed request_id={} method={} route={} code={} detail=\"{}\"", request.request_id,
+                    request.method, match.route ? match.route->pattern : "-", ErrcName(error.code), error.detail);
+  }
+  return ErrorResponse(error, request.path, request.request_id);
+}
+
+Response Dispatcher::Preflight(const Request& request) {
+  Response response = Response::NoContent();
+  response.WithHeader("Access-Control-Allow-Methods", "DELETE, GET, OPTIONS, PATCH, POST, PUT");
+  const std::string_view requested = request.Header("access-control-request-headers");
+  response.WithHeader("Access-Control-Allow-Headers",
+                      requested.empty() ? std::string("authorization, content-type") : std::string(requested));
+  response.WithHeader("Access-Control-Max-Age", "86400");
+  AddCorsHeaders(request, response);
+  return response;
+}
+
+void Dispatcher::AddCorsHeaders(const Request& request, Response& response) {
+  const std::string_view origin = request.Header("origin");
+  if (origin.empty()) return;
+  // Reflect the origin without credentials: cookies never authorize a
+  // cross-origin call, only tokens and key pairs do.
+  response.WithHeader("Access-Control-Allow-Origin", std::string(origin));
+  response.WithHeader("Vary", "Origin");
+}
+
+}  // namespace tally::http

@@ -1,0 +1,29 @@
+// The one place where an Error becomes an HTTP status and an error body.
+//
+// Paths under /api/public speak Langfuse's envelope:
+//   {"message": "...", "error": "LangfuseNotFoundError"}
+// and validation failures {"message": "Invalid request data", "error": [issues]}
+// with one issue per field ({"code", "path", "message"}).
+// Everything else speaks Label Studio's envelope:
+//   {"id", "status_code", "version", "detail", "exc_info": null, "validation_errors"?}
+// The detail of an Error (driver messages, SQL) is never sent; internal errors
+// are logged by the caller with the request id, and the body carries only a
+// generic message and that id.
+#pragma once
+
+#include <string_view>
+
+#include "http/message.h"
+
+namespace tally::http {
+
+// HTTP status for an error code.
+int StatusFor(Errc code);
+
+// Builds the error response for `error` on a request to `path`.
+Response ErrorResponse(const Error& error, std::string_view path, std::string_view request_id);
+
+// True when `path` belongs to the Langfuse-compatible API.
+inline bool IsLangfusePath(std::string_view path) { return path.starts_with("/api/public"); }
+
+}  // namespace tally::http

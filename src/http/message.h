@@ -1,0 +1,85 @@
+// Request and Response as handlers see them: plain values with no Beast or
+// Asio types, so subsystems can serve routes without including either.
+//
+// The server fills a Request from the wire (path already percent-decoded,
+// query split into repeated parameters, header names lower-cased), the router
+// adds path parameters, and the authenticator adds the Principal. A handler
+// returns Result<Response>; an Error becomes the error envelope of the API
+// the path belongs to (see errors.h), in one place.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace tally::http {
+
+// Who made a request, as resolved by the authenticator.
+struct Principal {
+  enum class Kind {
+    kAnonymous,
+    kUser,        // a person: legacy token, Bearer access token or browser session
+    kProjectKey,  // a Langfuse key pair (Basic pk:sk): full access to one project
+    kPublicKey,   // a Langfuse public key alone (Bearer pk-lf-…): may only write scores
+  };
+  Kind kind = Kind::kAnonymous;
+  int64_t user_id = 0;          // kUser
+  int64_t organization_id = 0;  // kUser: active organization; keys: the project's organization
+  int64_t project_id = 0;       // key kinds
+  bool via_session = false;     // kUser through the session cookie (CSRF applies)
+
+  bool is_user() const { return kind == Kind::kUser; }
+  bool is_project_key() const { return kind == Kind::kProjectKey; }
+};
+
+struct Request {
+  std::string method;  // upper case: GET, POST, …
+  std::string path;    // decoded path without the query string
+  std::multimap<std::string, std::string> query;   // decoded, in order; repeated keys kept
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::map<std::string, std::string> path_params;  // from the route pattern, e.g. {"id": "42"}
+  std::string request_id;
+  std::string remote_address;
+  std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
+  Principal principal;
+
+  // First header with this lower-case name, or empty.
+  std::string_view Header(std::string_view name) const;
+  // First query value for `key`, or nullopt.
+  std::optional<std::string> Query(std::string_view key) const;
+  // Every query value for `key` in order.
+  std::vector<std::string> QueryAll(std::string_view key) const;
+  // Path parameter parsed as a positive integer id; kInvalidArgument naming
+  // the parameter otherwise, kNotFound never (the router matched the shape).
+  [[nodiscard]] Result<int64_t> IdParam(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // A JSON response; numbers are printed in plain decimal form.
+  static Response Json(const boost::json::value& value, int status = 200);
+  static Response NoContent() { return Response{204, "", {}, ""}; }
+  static Response Text(std::string body, std::string content_type, int status = 200) {
+    return Response{status, std::move(content_type), {}, std::move(body)};
+  }
+  Response& WithHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+}  // namespace tally::http

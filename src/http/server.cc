@@ -1,0 +1,358 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <fmt/format.h>
+#include <thread>
+
+#include "core/crypto.h"
+#include "core/log.h"
+#include "http/errors.h"
+
+namespace tally::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
+
+struct Server::Impl {
+  Impl(Dispatcher& dispatcher, ServerOptions options) : dispatcher(dispatcher), options(std::move(options)) {}
+
+  Dispatcher& dispatcher;
+  ServerOptions options;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::unique_ptr<asio::thread_pool> workers;
+  std::atomic<bool> draining{false};
+  std::atomic<int> queued{0};
+  std::atomic<uint64_t> next_connection{1};
+  uint16_t bound_port = 0;
+
+  asio::io_context control;  // signals and the shutdown sequence
+  std::atomic<bool> shutdown_started{false};
+  std::thread drainer;       // waits for in-flight requests, then stops the IO threads
+
+  awaitable<void> Accept(tcp::acceptor& acceptor);
+  awaitable<void> Serve(beast::tcp_stream stream, uint64_t connection_id);
+  awaitable<Response> Dispatch(Request& request, const Match& match);
+  void BeginShutdown();
+};
+
+namespace {
+
+std::string RequestIdFrom(std::string_view incoming) {
+  // Accept a caller's id only when it is short and plain, so it cannot
+  // inject anything into log lines; otherwise make one.
+  if (!incoming.empty() && incoming.size() <= 64 &&
+      std::all_of(incoming.begin(), incoming.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
+    return std::string(incoming);
+  }
+  return RandomHex(8);
+}
+
+Response SimpleError(int status, std::string_view message, std::string_view path, std::string_view request_id) {
+  Errc code = status == 413   ? Errc::kPayloadTooLarge
+              : status == 503 ? Errc::kUnavailable
+              : status == 404 ? Errc::kNotFound
+                              : Errc::kInvalidArgument;
+  Response response = ErrorResponse(Error{code, std::string(message), {}, {}}, path, request_id);
+  response.status = status;
+  return response;
+}
+
+}  // namespace
+
+awaitable<Response> Server::Impl::Dispatch(Request& request, const Match& match) {
+  if (match.route && match.route->dispatch == Dispatch::kInline) {
+    co_return dispatcher.Handle(request, match);
+  }
+
+  // Bound the work waiting for the pool: past the limit, an immediate 503
+  // with Retry-After serves clients better than a growing queue and timeouts.
+  if (queued.fetch_add(1) >= options.max_queued) {
+    queued.fetch_sub(1);
+    dispatcher.metrics().rejected_overload.fetch_add(1);
+    TALLY_LOG_WARN("event=request_rejected reason=overload request_id={} queued={}", request.request_id,
+                   options.max_queued);
+    co_return SimpleError(503, "The server is overloaded; retry after a moment", request.path, request.request_id);
+  }
+  Response response = co_await asio::co_spawn(
+      workers->get_executor(),
+      [this, &request, &match]() -> awaitable<Response> {
+        queued.fetch_sub(1);
+        co_return dispatcher.Handle(request, match);
+      },
+      use_awaitable);
+  co_return response;
+}
+
+awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connection_id) {
+  beast::flat_buffer buffer;
+  const std::string remote = [&] {
+    boost::system::error_code ec;
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    return ec ? std::string("-") : endpoint.address().to_string();
+  }();
+
+  for (;;) {
+    // Headers: the idle deadline covers the wait for a keep-alive client's
+    // next request as well as a slow sender of headers.
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser.eager(false);
+    stream.expires_after(options.idle_timeout);
+    auto [header_error, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
+    if (header_error == bhttp::error::end_of_stream || header_error == asio::error::operation_aborted ||
+        header_error == asio::error::connection_reset || header_error == beast::error::timeout ||
+        header_error == asio::error::eof) {
+      break;
+    }
+
+    Request request;
+    request.received_at = std::chrono::steady_clock::now();
+    request.remote_address = remote;
+    std::optional<Response> early;  // an answer decided before the handler runs
+    bool close_after = false;
+
+    if (header_error) {
+      request.request_id = RandomHex(8);
+      request.path = "/";
+      const bool too_big = header_error == bhttp::error::header_limit;
+      early = SimpleError(too_big ? 431 : 400,
+                          too_big ? "Request headers are too large" : "Malformed HTTP request: " + header_error.message(),
+                          "/", request.request_id);
+      close_after = true;
+    }
+
+    Match match;
+    if (!early) {
+      const auto& header = parser.get();
+      request.method = std::string(header.method_string());
+      for (const auto& field : header) {
+        std::string name(field.name_string());
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        request.headers.emplace_back(std::move(name), std::string(field.value()));
+      }
+      request.request_id = RequestIdFrom(request.Header("x-request-id"));
+      if (auto parsed = Dispatcher::ParseTarget(header.target(), request); !parsed) {
+        request.path = "/";
+        early = ErrorResponse(parsed.error(), "/", request.request_id);
+        close_after = true;
+      }
+    }
+
+    if (!early) {
+      match = dispatcher.router().Find(request.method, request.path);
+      // Limit the body before reading it, per route: an upload route may take
+      // large files while a JSON route keeps a small cap against abuse.
+      const size_t limit = match.route ? match.route->body_limit : size_t{1} << 20;
+      parser.body_limit(limit);
+      const auto declared = parser.content_length();
+      if (declared && *declared > limit) {
+        early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
+                            request.path, request.request_id);
+        close_after = true;  // the unread body makes the connection unusable
+      } else if (!parser.is_done()) {
+        stream.expires_after(options.read_timeout);
+        auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+        if (body_error == bhttp::error::body_limit) {
+          early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
+                              request.path, request.request_id);
+          close_after = true;
+        } else if (body_error) {
+          break;  // timeout or peer gone mid-body: nobody to answer
+        }
+      }
+    }
+
+    const bool keep_alive = !early && parser.get().keep_alive();
+    if (!early) request.body = std::move(parser.get().body());
+
+    dispatcher.metrics().in_flight.fetch_add(1);
+    Response response;
+    if (early) {
+      response = std::move(*early);
+    } else if (draining.load()) {
+      response = SimpleError(503, "The server is shutting down; retry on another instance", request.path,
+                             request.request_id);
+      close_after = true;
+    } else if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty()) {
+      response = Dispatcher::Preflight(request);
+    } else {
+      response = co_await Dispatch(request, match);
+    }
+    Dispatcher::AddCorsHeaders(request, response);
+
+    bhttp::response<bhttp::string_body> message;
+    message.result(static_cast<unsigned>(response.status));
+    message.version(11);
+    message.set(bhttp::field::server, "tally");
+    message.set("X-Request-Id", request.request_id);
+    if (!response.content_type.empty()) message.set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) message.insert(name, value);
+    const size_t body_bytes = response.body.size();
+    message.body() = std::move(response.body);
+    message.keep_alive(keep_alive && !close_after && !draining.load());
+    message.prepare_payload();
+    if (request.method == "HEAD") {
+      message.body().clear();
+      message.content_length(body_bytes);
+    }
+
+    stream.expires_after(options.write_timeout);
+    auto [write_error, written] = co_await bhttp::async_write(stream, message, kAsTuple);
+    dispatcher.metrics().in_flight.fetch_sub(1);
+
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - request.received_at).count();
+    const std::string route = match.route ? match.route->pattern : (response.status == 404 ? "unmatched" : "-");
+    dispatcher.metrics().ObserveRequest(route, request.method.empty() ? "-" : request.method, response.status, seconds);
+    if (options.access_log) {
+      // The path only: query strings can carry tokens, and bodies user content.
+      TALLY_LOG_INFO("event=http_request request_id={} connection={} method={} path={} status={} bytes={} duration_us={}",
+                     request.request_id, connection_id, request.method, request.path, response.status, body_bytes,
+                     static_cast<int64_t>(seconds * 1e6));
+    }
+
+    if (write_error || !message.keep_alive()) break;
+  }
+
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.close();
+}
+
+awaitable<void> Server::Impl::Accept(tcp::acceptor& acceptor) {
+  auto executor = co_await asio::this_coro::executor;
+  for (;;) {
+    auto [error, socket] = co_await acceptor.async_accept(kAsTuple);
+    if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (error) {
+      // Out of descriptors or a transient network error: pause instead of
+      // spinning, and keep serving the connections already open.
+      TALLY_LOG_WARN("event=accept_failed error=\"{}\"", error.message());
+      asio::steady_timer pause(executor, std::chrono::milliseconds(100));
+      co_await pause.async_wait(kAsTuple);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), error);
+    const uint64_t connection_id = next_connection.fetch_add(1);
+    asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket)), connection_id),
+                   [connection_id](std::exception_ptr failure) {
+                     if (!failure) return;
+                     try {
+                       std::rethrow_exception(failure);
+                     } catch (const std::exception& exception) {
+                       TALLY_LOG_ERROR("event=connection_failed connection={} error=\"{}\"", connection_id,
+                                       exception.what());
+                     }
+                   });
+  }
+}
+
+Server::Server(Dispatcher& dispatcher, ServerOptions options)
+    : impl_(std::make_unique<Impl>(dispatcher, std::move(options))) {}
+
+Server::~Server() {
+  for (auto& context : impl_->contexts) context->stop();
+  if (impl_->workers) impl_->workers->join();
+}
+
+Result<void> Server::Start() {
+  Impl& impl = *impl_;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(impl.options.host, ec);
+  if (ec) return Error::Invalid(fmt::format("--host {} is not an IP address", impl.options.host));
+
+  impl.workers = std::make_unique<asio::thread_pool>(std::max(1, impl.options.worker_threads));
+  uint16_t port = impl.options.port;
+  for (int i = 0; i < std::max(1, impl.options.io_threads); ++i) {
+    auto context = std::make_unique<asio::io_context>(1);
+    auto acceptor = std::make_unique<tcp::acceptor>(*context);
+    const tcp::endpoint endpoint(address, port);
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) {
+      int one = 1;
+      ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+      acceptor->bind(endpoint, ec);
+    }
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Error::Unavailable(fmt::format("Cannot listen on {}:{}: {}", impl.options.host, port, ec.message()));
+    }
+    // The first acceptor settles a port of 0; the others share it.
+    port = acceptor->local_endpoint().port();
+    impl.contexts.push_back(std::move(context));
+    impl.acceptors.push_back(std::move(acceptor));
+  }
+  impl.bound_port = port;
+
+  for (size_t i = 0; i < impl.contexts.size(); ++i) {
+    asio::co_spawn(*impl.contexts[i], impl.Accept(*impl.acceptors[i]), asio::detached);
+  }
+  TALLY_LOG_INFO("event=server_listening address={}:{} io_threads={} worker_threads={}", impl.options.host, port,
+                 impl.contexts.size(), impl.options.worker_threads);
+  return Ok();
+}
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::Impl::BeginShutdown() {
+  if (shutdown_started.exchange(true)) return;
+  draining.store(true);
+  TALLY_LOG_INFO("event=server_draining in_flight={}", dispatcher.metrics().in_flight.load());
+  for (size_t i = 0; i < acceptors.size(); ++i) {
+    asio::post(*contexts[i], [acceptor = acceptors[i].get()] {
+      boost::system::error_code ignored;
+      acceptor->close(ignored);
+    });
+  }
+
+  // Wait on a separate thread so the IO threads keep finishing requests.
+  drainer = std::thread([this] {
+    const auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
+    while (dispatcher.metrics().in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const int64_t abandoned = dispatcher.metrics().in_flight.load();
+    if (abandoned > 0) TALLY_LOG_WARN("event=server_drain_timeout abandoned_requests={}", abandoned);
+    for (auto& context : contexts) context->stop();
+    control.stop();
+  });
+}
+
+void Server::Shutdown() {
+  asio::post(impl_->control, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+void Server::Run() {
+  Impl& impl = *impl_;
+  asio::signal_set signals(impl.control, SIGINT, SIGTERM);
+  signals.async_wait([&impl](const boost::system::error_code& error, int signal_number) {
+    if (error) return;
+    TALLY_LOG_INFO("event=signal_received signal={}", signal_number);
+    impl.BeginShutdown();
+  });
+
+  std::vector<std::thread> threads;
+  for (auto& context : impl.contexts) {
+    threads.emplace_back([context = context.get()] { context->run(); });
+  }
+  auto guard = asio::make_work_guard(impl.control);
+  impl.control.run();
+  for (auto& thread : threads) thread.join();
+  if (impl.drainer.joinable()) impl.drainer.join();
+  impl.workers->join();
+  TALLY_LOG_INFO("event=server_stopped");
+}
+
+}  // namespace tally::http
