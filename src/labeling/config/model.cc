@@ -82,21 +82,32 @@ std::optional<DataReference> ParseDataReference(std::string_view value) {
 }
 
 bool MatchesRepeaterName(std::string_view pattern, std::string_view flag, std::string_view name) {
-  if (flag.empty()) return pattern == name;
+  if (flag.empty() || pattern.find(flag) == std::string_view::npos) return pattern == name;
 
-  // Walk the pattern: literal pieces must match exactly, and each flag must
-  // match a non-empty run of digits.
+  // Each flag is a wildcard: the text before the first flag is a prefix,
+  // the text after the last one a suffix, and the pieces between must occur
+  // in order. Taking the earliest match of each middle piece is enough.
+  std::vector<std::string_view> pieces;
   while (true) {
     const size_t at = pattern.find(flag);
-    if (at == std::string_view::npos) return pattern == name;
-    if (name.substr(0, at) != pattern.substr(0, at)) return false;
-    name.remove_prefix(at);
+    pieces.push_back(pattern.substr(0, at));
+    if (at == std::string_view::npos) break;
     pattern.remove_prefix(at + flag.size());
-    size_t digits = 0;
-    while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
-    if (digits == 0) return false;
-    name.remove_prefix(digits);
   }
+
+  const std::string_view prefix = pieces.front();
+  const std::string_view suffix = pieces.back();
+  if (name.size() < prefix.size() + suffix.size()) return false;
+  if (name.substr(0, prefix.size()) != prefix) return false;
+  if (name.substr(name.size() - suffix.size()) != suffix) return false;
+
+  std::string_view middle = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  for (size_t i = 1; i + 1 < pieces.size(); ++i) {
+    const size_t at = middle.find(pieces[i]);
+    if (at == std::string_view::npos) return false;
+    middle.remove_prefix(at + pieces[i].size());
+  }
+  return true;
 }
 
 const ObjectTag* LabelConfig::FindObject(std::string_view name) const {

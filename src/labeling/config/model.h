@@ -185,14 +185,16 @@ struct LabelConfig {
   const ObjectTag* FindObject(std::string_view name) const;
   const ControlTag* FindControl(std::string_view name) const;
   // Finds the control a result's from_name refers to: an exact name, or a
-  // Repeater template ("labels_{{idx}}") whose flag matches a run of digits.
+  // Repeater template ("labels_{{idx}}") that matches it (MatchesRepeaterName).
   const ControlTag* MatchControl(std::string_view from_name) const;
   // The same matching for object names ("page_0" against "page_{{idx}}").
   const ObjectTag* MatchObject(std::string_view to_name) const;
 };
 
-// True when `name` equals `pattern` after replacing each `flag` in pattern
-// by one or more digits. Without the flag in pattern it is plain equality.
+// True when `name` equals `pattern` with each `flag` in pattern standing for
+// any run of characters, as Label Studio matches Repeater names (it turns
+// the flag into the regular expression ".*"). Without the flag in pattern it
+// is plain equality.
 bool MatchesRepeaterName(std::string_view pattern, std::string_view flag, std::string_view name);
 
 }  // namespace tally::labeling

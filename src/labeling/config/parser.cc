@@ -84,6 +84,26 @@ const AttributeSpec* SuggestAttribute(const TagSpec& spec, std::string_view name
   return best;
 }
 
+std::string SyntaxHint(pugi::xml_parse_status status) {
+  switch (status) {
+    case pugi::status_end_element_mismatch:
+      return "close tags in the reverse order they were opened, or self-close them with />";
+    case pugi::status_bad_attribute:
+      return "write attributes as name=\"value\" with quotes";
+    case pugi::status_bad_start_element:
+    case pugi::status_bad_end_element:
+    case pugi::status_unrecognized_tag:
+      return "check the tag's spelling and its < > brackets";
+    case pugi::status_bad_pcdata:
+    case pugi::status_bad_cdata:
+      return "write < as &lt; and & as &amp; inside text";
+    case pugi::status_bad_comment:
+      return "end comments with -->";
+    default:
+      return "check the XML near this position";
+  }
+}
+
 // Attributes Label Studio's backend parser reads, always with exact case.
 bool IsReadByServer(std::string_view attribute) {
   for (std::string_view name : {"name", "toName", "value", "valueList", "perRegion", "whenTagName", "whenLabelValue",
@@ -129,11 +149,11 @@ class Parser {
     if (!parsed) {
       const SourcePosition position = positions_.At(static_cast<size_t>(std::max<ptrdiff_t>(parsed.offset, 0)));
       if (parsed.status == pugi::status_no_document_element) {
-        return Fail(std::move(config), "empty-config", "Label config is empty", position,
+        return Fail(std::move(config), "empty-config", "Label config is empty", {},
                     "start with <View> and put the object and control tags inside it");
       }
       return Fail(std::move(config), "xml-syntax", std::string("Label config is not valid XML: ") +
-                  parsed.description(), position, "");
+                  parsed.description(), position, SyntaxHint(parsed.status));
     }
 
     const pugi::xml_node root = FindRoot(config);
@@ -177,7 +197,11 @@ class Parser {
     pugi::xml_node root;
     for (pugi::xml_node node : document_.children()) {
       if (node.type() == pugi::node_doctype) {
-        AddFatal(config, "doctype", "Label config must not contain a DOCTYPE declaration", PositionOf(node),
+        // pugixml's offset points at the DOCTYPE's body; report its "<!".
+        const size_t body = static_cast<size_t>(std::max<ptrdiff_t>(node.offset_debug(), 0));
+        const size_t start = xml_.rfind("<!", body);
+        AddFatal(config, "doctype", "Label config must not contain a DOCTYPE declaration",
+                 positions_.At(start == std::string_view::npos ? body : start),
              "remove the <!DOCTYPE …> line; label configs take no DTD");
         return {};
       }
