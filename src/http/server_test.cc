@@ -1,0 +1,246 @@
+// The Beast server over real loopback sockets: keep-alive and pipelining,
+// limits, overload and shutdown. Requests are written by hand so each test
+// controls the exact bytes on the wire.
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <thread>
+
+namespace tally::http {
+namespace {
+
+// A blocking client socket with a receive timeout, closed on destruction.
+class Client {
+ public:
+  explicit Client(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~Client() { ::close(fd_); }
+
+  bool connected() const { return connected_; }
+  void Send(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
+
+  // Reads until `count` complete responses (by Content-Length) arrived or the
+  // peer closed; returns everything read.
+  std::string ReadResponses(int count) {
+    std::string data;
+    char buffer[8192];
+    while (CountComplete(data) < count) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      data.append(buffer, n);
+    }
+    return data;
+  }
+
+  // True when the server closed the connection (recv returns 0).
+  bool ClosedByPeer() {
+    char byte;
+    return ::recv(fd_, &byte, 1, 0) == 0;
+  }
+
+ private:
+  static int CountComplete(const std::string& data) {
+    int complete = 0;
+    size_t pos = 0;
+    while (true) {
+      const size_t header_end = data.find("\r\n\r\n", pos);
+      if (header_end == std::string::npos) return complete;
+      const size_t length_at = data.find("Content-Length: ", pos);
+      size_t length = 0;
+      if (length_at != std::string::npos && length_at < header_end) length = std::stoul(data.substr(length_at + 16));
+      if (data.size() < header_end + 4 + length) return complete;
+      ++complete;
+      pos = header_end + 4 + length;
+    }
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+int StatusOf(const std::string& response) { return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0; }
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void Start(ServerOptions options = {}) {
+    router_.Add({.method = "GET", .pattern = "/api/echo", .auth = Auth::kNone, .dispatch = Dispatch::kInline,
+                 .doc = {.summary = "echo"},
+                 .handler = [](Request& request) -> Result<Response> {
+                   return Response::Text(request.path + "?" + request.Query("q").value_or(""), "text/plain");
+                 }});
+    router_.Add({.method = "POST", .pattern = "/api/small", .auth = Auth::kNone, .body_limit = 16,
+                 .doc = {.summary = "small body"},
+                 .handler = [](Request& request) -> Result<Response> {
+                   return Response::Text(std::to_string(request.body.size()), "text/plain");
+                 }});
+    router_.Add({.method = "GET", .pattern = "/api/slow", .auth = Auth::kNone, .doc = {.summary = "slow"},
+                 .handler = [](Request&) -> Result<Response> {
+                   std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                   return Response::Text("done", "text/plain");
+                 }});
+    options.port = 0;
+    options.access_log = false;
+    dispatcher_ = std::make_unique<Dispatcher>(router_, nullptr, metrics_);
+    server_ = std::make_unique<Server>(*dispatcher_, options);
+    ASSERT_TRUE(server_->Start());
+    runner_ = std::thread([this] { server_->Run(); });
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->Shutdown();
+      runner_.join();
+    }
+  }
+
+  Router router_;
+  Metrics metrics_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<Server> server_;
+  std::thread runner_;
+};
+
+TEST_F(ServerTest, PipelinedRequestsAnswerInOrder) {
+  Start();
+  Client client(server_->port());
+  ASSERT_TRUE(client.connected());
+  client.Send("GET /api/echo?q=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /api/echo/?q=2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string responses = client.ReadResponses(2);
+  const size_t first = responses.find("/api/echo?1");
+  const size_t second = responses.find("/api/echo/?2");
+  ASSERT_NE(first, std::string::npos) << responses;
+  ASSERT_NE(second, std::string::npos) << responses;
+  EXPECT_LT(first, second);
+  EXPECT_EQ(responses.find("Location:"), std::string::npos) << "trailing slash must not redirect";
+}
+
+TEST_F(ServerTest, OversizedBodyIs413BeforeReading) {
+  Start();
+  Client client(server_->port());
+  client.Send("POST /api/small HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
+  const std::string response = client.ReadResponses(1);
+  EXPECT_EQ(StatusOf(response), 413) << response;
+  EXPECT_NE(response.find("limit of 16 bytes"), std::string::npos);
+  EXPECT_TRUE(client.ClosedByPeer());
+}
+
+TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
+  Start();
+  Client client(server_->port());
+  client.Send("POST /api/small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" +
+              std::string(32, 'a') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(StatusOf(client.ReadResponses(1)), 413);
+}
+
+TEST_F(ServerTest, BodyWithinLimitIsRead) {
+  Start();
+  Client client(server_->port());
+  client.Send("POST /api/small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+  const std::string response = client.ReadResponses(1);
+  EXPECT_EQ(StatusOf(response), 200);
+  EXPECT_TRUE(response.ends_with("\r\n\r\n5"));
+}
+
+TEST_F(ServerTest, HugeHeadersAre431) {
+  Start();
+  Client client(server_->port());
+  client.Send("GET /api/echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(StatusOf(client.ReadResponses(1)), 431);
+}
+
+TEST_F(ServerTest, MalformedRequestIs400) {
+  Start();
+  Client client(server_->port());
+  client.Send("NOT AN HTTP REQUEST\r\n\r\n");
+  EXPECT_EQ(StatusOf(client.ReadResponses(1)), 400);
+}
+
+TEST_F(ServerTest, IdleConnectionIsClosed) {
+  ServerOptions options;
+  options.idle_timeout = std::chrono::seconds(1);
+  Start(options);
+  Client client(server_->port());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.ClosedByPeer());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+}
+
+TEST_F(ServerTest, OverloadAnswers503WithRetryAfter) {
+  ServerOptions options;
+  options.worker_threads = 1;
+  options.max_queued = 1;
+  Start(options);
+  std::vector<std::future<std::string>> replies;
+  for (int i = 0; i < 6; ++i) {
+    replies.push_back(std::async(std::launch::async, [port = server_->port()] {
+      Client client(port);
+      client.Send("GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n");
+      return client.ReadResponses(1);
+    }));
+  }
+  int ok = 0, rejected = 0;
+  for (auto& reply : replies) {
+    const std::string response = reply.get();
+    if (StatusOf(response) == 200) ++ok;
+    if (StatusOf(response) == 503) {
+      ++rejected;
+      EXPECT_NE(response.find("Retry-After: 1"), std::string::npos);
+    }
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(rejected, 1);
+  EXPECT_EQ(ok + rejected, 6);
+  EXPECT_EQ(metrics_.rejected_overload.load(), rejected);
+}
+
+TEST_F(ServerTest, ShutdownFinishesInFlightRequest) {
+  Start();
+  const uint16_t port = server_->port();
+  auto reply = std::async(std::launch::async, [port] {
+    Client client(port);
+    client.Send("GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n");
+    return client.ReadResponses(1);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server_->Shutdown();
+  const std::string response = reply.get();
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_TRUE(response.ends_with("done"));
+  runner_.join();
+  server_.reset();
+
+  // After the drain nothing listens any more.
+  Client late(port);
+  EXPECT_FALSE(late.connected());
+}
+
+TEST_F(ServerTest, RecordsMetricsByRoutePattern) {
+  Start();
+  Client client(server_->port());
+  client.Send("GET /api/echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  client.ReadResponses(1);
+  client.Send("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+  client.ReadResponses(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const std::string text = metrics_.Render();
+  EXPECT_NE(text.find(R"(tally_http_requests_total{route="/api/echo",method="GET",status="200"} 1)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(route="unmatched",method="GET",status="404")"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tally::http
