@@ -45,8 +45,11 @@ std::string NearestName(const std::vector<std::string>& candidates, std::string_
   std::string best;
   size_t best_distance = 3;
   for (const std::string& candidate : candidates) {
+    // A suggestion must be closer than half the name's length, so that one
+    // short name is not offered for another ("x" for "t").
     const size_t distance = EditDistance(candidate, name);
-    if (distance < best_distance) {
+    const size_t longer = std::max(candidate.size(), name.size());
+    if (distance < best_distance && distance * 2 < longer) {
       best = candidate;
       best_distance = distance;
     }

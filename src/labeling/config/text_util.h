@@ -17,8 +17,8 @@ std::string Lowercase(std::string_view text);
 // Levenshtein distance, ignoring ASCII case.
 size_t EditDistance(std::string_view a, std::string_view b);
 
-// The candidate closest to `name` within an edit distance of 2, or empty:
-// used for "did you mean …?" hints.
+// The candidate closest to `name` within an edit distance of 2 and under
+// half the longer name's length, or empty: used for "did you mean …?" hints.
 std::string NearestName(const std::vector<std::string>& candidates, std::string_view name);
 
 // Joins with ", ", each item in double quotes: "a", "b".

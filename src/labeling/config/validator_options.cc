@@ -112,8 +112,8 @@ void ValidatorBase::CheckOptionList(const ConfigElement& owner, const std::vecto
                               std::string(owner.Attribute("name")) + "\"") + ">";
     if (SameAttributes(first, repeat)) {
       Add(Severity::kWarning, "duplicate-option",
-          "Option \"" + option.Key() + "\" appears twice in " + where + "; the copy on line " +
-              std::to_string(repeat.position.line) + " adds nothing",
+          "Option \"" + option.Key() + "\" appears twice in " + where + " (first on line " +
+              std::to_string(first.position.line) + "); this identical copy adds nothing",
           repeat, "value", "remove the repeated <" + option.tag + ">");
     } else {
       Add(Severity::kError, "conflicting-option",
