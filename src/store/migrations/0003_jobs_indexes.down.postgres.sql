@@ -1,0 +1,2 @@
+DROP INDEX jobs_created_by;
+DROP INDEX jobs_organization;
