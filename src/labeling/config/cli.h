@@ -13,7 +13,8 @@ namespace tally::labeling {
 
 // Parses and validates each file and writes every finding to `err` as
 //   FILE:LINE:COLUMN: error: MESSAGE (hint: HINT)
-// (warnings say "warning"; findings without a position drop LINE:COLUMN),
+// (warnings are printed with "warning"; findings without a position drop
+// LINE:COLUMN),
 // then a summary line "checked N files: E errors, W warnings" to `err`.
 // With `print_json`, also writes each file's model (json_form.h
 // LabelConfigJson, with a leading "file" key) to `out`, one JSON object per

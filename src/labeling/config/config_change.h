@@ -1,11 +1,11 @@
 // Checking a new label config against the annotations a project already has.
 //
 // When a project with annotations (or drafts) changes its label config,
-// Label Studio refuses changes that would orphan stored results. The input
-// here is the summary Label Studio keeps per project; the output lists every
+// Label Studio rejects changes that would orphan stored results. The input
+// here is the summary Label Studio keeps per project. The output lists every
 // use that the new config no longer covers, so the caller can reject the
-// change (or, for removed labels, decide: Label Studio only logs them unless
-// its strict mode is on).
+// change. Removed labels are the caller's decision, because Label Studio
+// only logs them unless its strict mode is on.
 //
 // Thread-safety: the functions are reentrant.
 #pragma once
@@ -19,8 +19,8 @@
 
 namespace tally::labeling {
 
-// What a project's annotations and drafts use, as Label Studio's project
-// summary records it.
+// Usage counts of a project's annotations and drafts, as Label Studio's
+// project summary records them.
 struct AnnotationUsage {
   // One entry per from_name|to_name|type combination found in annotation
   // results (summary `created_annotations`); relation and pairwise items

@@ -162,7 +162,7 @@ class Geometry {
     }
   }
 
-  // Brush masks: "rle" holds rle-pack bytes whose 32-bit header is the
+  // Brush masks: "rle" contains rle-pack bytes whose 32-bit header is the
   // number of RGBA values, width * height * 4 of the original image.
   void Brush() {
     const bj::value* format = value_.if_contains("format");

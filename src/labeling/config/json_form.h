@@ -19,12 +19,14 @@ namespace tally::labeling {
 // Label Studio's parsed config: an object keyed by control name, in document
 // order, each entry {"type", "to_name", "inputs", "labels", "labels_attrs"}
 // plus "regex", "conditionals" and "dynamic_labels" when they apply. It
-// follows Label Studio's parser exactly, quirks included: a tag counts as a
-// control when it has name and toName (so Chat with toName is a control and
-// not an input), an input's "value" loses every leading '$', a toName naming
-// no input is dropped from "inputs", and a Repeater flag yields "regex" only
-// when an indexFlag attribute declared it. Returns {} for a config the
-// parser could not read.
+// follows Label Studio's parser exactly, quirks included:
+//   - a tag counts as a control when it has name and toName, so Chat with
+//     toName is a control and not an input;
+//   - an input's "value" loses every leading '$';
+//   - a toName naming no input is dropped from "inputs";
+//   - a Repeater flag yields "regex" only when an indexFlag attribute
+//     declared it.
+// Returns {} for a config the parser could not read.
 boost::json::object ParsedLabelConfigJson(const LabelConfig& config);
 
 // Tally's model of the config for the web UI:

@@ -12,11 +12,11 @@
 // ValidateLabelConfig (validator.h) checks it.
 //
 // Classification follows Label Studio's backend parser, because names and
-// types in stored results depend on it: a tag is a control when it has both
-// `name` and `toName` (Filter excepted), and an input (object) when it has
+// types in stored results depend on it. A tag is a control when it has both
+// `name` and `toName` (Filter excepted). It is an input (object) when it has
 // `name` and a non-empty `value` or `valueList`. Known control tags missing
-// `toName` are still listed as controls so the validator can report them;
-// `ControlTag::to_names` is then empty.
+// `toName` are still listed as controls, with empty `to_names`, so the
+// validator can report them.
 //
 // Thread-safety: a LabelConfig is an immutable value once parsed; share it
 // across threads by const reference.
@@ -83,7 +83,7 @@ struct DataReference {
 std::optional<DataReference> ParseDataReference(std::string_view value);
 
 // One Label, Choice or Relation option. Taxonomy choices (and Choices with
-// allowNested) nest: `children` holds the sub-options.
+// allowNested) nest, and `children` contains the sub-options.
 struct LabelOption {
   std::string tag;    // "Label", "Choice" or "Relation"
   std::string value;  // what the UI shows

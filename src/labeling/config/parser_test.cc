@@ -123,7 +123,7 @@ TEST(Parser, ChatWithToNameIsObjectAndControl) {
   EXPECT_EQ(config.controls[0].result_type, "chatmessage");
 }
 
-TEST(Parser, UnknownTagWithNameAndToNameIsControl) {
+TEST(Parser, UnknownTagCanBeControl) {
   const LabelConfig config = ParseLabelConfig(R"(<View>
   <Text name="text" value="$text"/>
   <Sketch name="s" toName="text"><Label value="A"/></Sketch>

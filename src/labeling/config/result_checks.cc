@@ -78,7 +78,7 @@ void CheckLabelList(const ValueContext& context, std::string_view key, bool requ
   if (!labels) return;
 
   if (context.control.choice == "single" && labels->size() > 1) {
-    context.Fail(key, "holds " + std::to_string(labels->size()) + " labels, but <" + context.control.type +
+    context.Fail(key, "contains " + std::to_string(labels->size()) + " labels, but <" + context.control.type +
                           " name=\"" + context.control.name + "\"> allows one (choice=\"single\")");
   }
 
@@ -121,7 +121,7 @@ void CheckChoices(ValueContext& context) {
   const bj::array& choices = found->as_array();
   const bool single = context.control.choice == "single" || context.control.choice == "single-radio";
   if (single && choices.size() > 1) {
-    context.Fail("choices", "holds " + std::to_string(choices.size()) + " choices, but <Choices name=\"" +
+    context.Fail("choices", "contains " + std::to_string(choices.size()) + " choices, but <Choices name=\"" +
                                 context.control.name + "\"> allows one (choice=\"" + context.control.choice + "\")");
   }
 
@@ -167,7 +167,7 @@ void CheckTaxonomy(ValueContext& context) {
   const std::string_view max_text = element.AttributeOrDefault("maxUsages");
   const double max_usages = max_text.empty() ? 0 : std::atof(std::string(max_text).c_str());
   if (max_usages >= 1 && static_cast<double>(paths.size()) > max_usages) {
-    context.Fail("taxonomy", "holds " + std::to_string(paths.size()) + " selections, over maxUsages=" +
+    context.Fail("taxonomy", "contains " + std::to_string(paths.size()) + " selections, over maxUsages=" +
                                  std::string(max_text));
   }
 
@@ -201,7 +201,7 @@ void CheckTextArea(ValueContext& context) {
   if (limit_text.empty()) return;
   const double limit = std::atof(std::string(limit_text).c_str());
   if (limit >= 1 && static_cast<double>(texts->size()) > limit) {
-    context.Fail("text", "holds " + std::to_string(texts->size()) + " submissions, over maxSubmissions=" +
+    context.Fail("text", "contains " + std::to_string(texts->size()) + " submissions, over maxSubmissions=" +
                              std::string(limit_text));
   }
 }

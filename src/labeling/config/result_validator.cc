@@ -16,7 +16,7 @@ namespace {
 
 namespace bj = boost::json;
 
-// What the cross-item checks need to know about one checked item.
+// Facts about one checked item that the cross-item checks read.
 struct CheckedItem {
   size_t index = 0;
   std::string id;                      // empty when absent

@@ -70,8 +70,9 @@ struct ResultCheck {
 };
 
 // Checks `result` against `config`. Never fails outright: problems are in
-// ResultCheck::errors. REQUIRES: `config` has no validation errors (load it
-// with LoadLabelConfig); a config with errors gives unreliable answers.
+// ResultCheck::errors. Expects a config without validation errors (load it
+// with LoadLabelConfig). Against a config with errors the checks may reject
+// valid items or miss problems.
 ResultCheck CheckAnnotationResult(const LabelConfig& config, const boost::json::value& result,
                                   const ResultCheckOptions& options = {});
 

@@ -20,8 +20,8 @@ bool IsDynamicLabelsValue(std::string_view value) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; });
 }
 
-// Label Studio's backend tests: a control has non-empty name and toName and
-// is not a Filter; an input has a non-empty name and value or valueList.
+// Label Studio's backend tests. A control has non-empty name and toName and
+// is not a Filter. An input has a non-empty name and value or valueList.
 bool IsControlElement(const ConfigElement& element) {
   return !element.Attribute("name").empty() && !element.Attribute("toName").empty() && element.tag != "Filter";
 }

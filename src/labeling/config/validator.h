@@ -18,10 +18,12 @@
 //     '$' value is not a well-formed reference;
 //   - whenTagName names no tag; a numeric range is empty (min over max,
 //     maxRating under 1).
-// Warnings (the config loads): tags, attributes and values the parser did
-// not recognise, identical duplicate options, options outside their
-// control, visibility conditions that can never hold, per-region controls
-// with nothing to attach to, Labels on an Image with no drawing tool.
+// Warnings (the config loads):
+//   - tags, attributes and values the parser did not recognise;
+//   - identical duplicate options, and options outside their control;
+//   - visibility conditions that can never hold;
+//   - per-region controls with nothing to attach to, and Labels on an Image
+//     with no drawing tool.
 //
 // Thread-safety: the functions are reentrant.
 #pragma once

@@ -93,10 +93,10 @@ void ValidatorBase::CheckOptionCount(const ControlTag& control) {
   }
 }
 
-// Two options storing the same value make results ambiguous when they
-// differ (which colour, hotkey or category applies?); identical copies are
-// harmless and Label Studio de-duplicates them, as in its own image search
-// template.
+// Two options storing the same value make results ambiguous when their
+// other attributes differ, because nothing says which colour, hotkey or
+// category applies. Identical copies are harmless: Label Studio
+// de-duplicates them, and its own image search template has one.
 void ValidatorBase::CheckOptionList(const ConfigElement& owner, const std::vector<LabelOption>& options) {
   std::map<std::string, const LabelOption*> seen;
   for (const LabelOption& option : options) {
@@ -243,8 +243,8 @@ bool ValidatorBase::IsLabelOf(std::string_view label, const ControlTag& control)
   return HasOption(control.options, label);
 }
 
-// A per-region control answers about a region drawn by another control on
-// the same object (or a chat message); without one it never shows.
+// A per-region control describes a region drawn by another control on the
+// same object, or a chat message. Without such a region it never shows.
 void ValidatorBase::CheckPerRegion(const ControlTag& control) {
   const ConfigElement& element = config_.Element(control.element);
 

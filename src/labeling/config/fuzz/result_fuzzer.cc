@@ -1,7 +1,8 @@
 // libFuzzer target: annotation result JSON in, checked and normalised result
-// out. Results arrive from annotators, imports and ML backends; the checker
-// must never crash or loop on them, whatever their shape. The first byte
-// picks one of the configs below, the rest is the result JSON.
+// out. Results arrive from annotators, imports and ML backends in any shape,
+// so the fuzzer looks for crashes, hangs and undefined behaviour in the
+// checker. The first byte picks one of the configs below, the rest is the
+// result JSON.
 #include <boost/json.hpp>
 
 #include <array>
