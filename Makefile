@@ -1,0 +1,45 @@
+# Tally's entry points. `make run` and `make test` install what is missing
+# (Debian packages, npm packages), build, and then serve or test.
+#
+#   make build   build build/tally and the test binaries
+#   make run     serve on http://127.0.0.1:8080 with SQLite under ./data
+#   make test    every suite: unit, SQLite and PostgreSQL, API over HTTP, fuzzers
+#   make bench   benchmarks (FULL=1 for full size); results go to docs/benchmarks.md
+#   make clean   remove build directories
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+# Two parallel jobs: each Beast translation unit needs about 1 GiB and the
+# build machines have two cores.
+JOBS ?= 2
+
+.PHONY: all deps web build run test bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+web: deps web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: deps web $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	./$(BUILD_DIR)/tally serve --data-dir ./data
+
+test: build
+	BUILD_DIR=$(BUILD_DIR) bash scripts/run-tests.sh
+
+bench: build
+	BUILD_DIR=$(BUILD_DIR) FULL=$(FULL) bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD_DIR) build-fuzz

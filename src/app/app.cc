@@ -1,0 +1,189 @@
+#include "app/app.h"
+
+#include <csignal>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "accounts/authenticator.h"
+#include "accounts/bootstrap.h"
+#include "accounts/routes.h"
+#include "app/system_routes.h"
+#include "core/log.h"
+#include "http/dispatcher.h"
+#include "http/openapi.h"
+#include "http/server.h"
+#include "jobs/job_metrics.h"
+#include "jobs/job_queue.h"
+#include "jobs/job_routes.h"
+#include "jobs/worker_pool.h"
+#include "store/migrations.h"
+
+namespace tally::app {
+
+struct App::Parts {
+  Settings settings;
+  std::unique_ptr<store::Database> database;
+
+  // Built by Wire(), in dependency order; destroyed in reverse.
+  bool wired = false;
+  http::Router router;
+  http::Metrics metrics;
+  std::unique_ptr<accounts::TokenAuthenticator> authenticator;
+  std::unique_ptr<accounts::AccountsContext> accounts_context;
+  std::unique_ptr<jobs::JobQueue> job_queue;
+  std::unique_ptr<HealthMonitor> health;
+};
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+App::~App() = default;
+
+store::Database& App::database() { return *parts_->database; }
+const http::Router& App::router() const { return parts_->router; }
+
+Result<std::unique_ptr<store::Database>> App::OpenDatabase(const Settings& settings) {
+  store::DatabaseOptions options;
+  options.pool_size = settings.db_pool_size;
+  return store::Database::Open(settings.EffectiveDatabaseUrl(), options);
+}
+
+Result<std::unique_ptr<App>> App::Open(const Settings& settings) {
+  TALLY_ASSIGN_OR_RETURN(database, OpenDatabase(settings));
+
+  store::Migrator migrator(*database);
+  TALLY_TRY(migrator.CheckNotNewer());
+  if (settings.migrate) {
+    TALLY_ASSIGN_OR_RETURN(applied, migrator.Up());
+    if (applied > 0) TALLY_LOG_INFO("event=migrations_applied count={}", applied);
+  } else {
+    TALLY_ASSIGN_OR_RETURN(statuses, migrator.Status());
+    for (const auto& status : statuses) {
+      if (!status.applied_at) {
+        return Error::Conflict(fmt::format(
+            "Migration {} ({}) is pending and --no-migrate is set; run `tally migrate up` first", status.version,
+            status.name));
+      }
+    }
+  }
+
+  auto parts = std::make_unique<Parts>();
+  parts->settings = settings;
+  parts->database = std::move(database);
+  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+namespace {
+
+std::string DefaultWebDir() { return std::string(TALLY_SOURCE_DIR) + "/web"; }
+
+// Blocks SIGINT and SIGTERM until the returned waiter is called; returns the
+// signal that arrived.
+int WaitForTerminationSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+void BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+}  // namespace
+
+Result<void> App::Wire() {
+  Parts& parts = *parts_;
+  if (parts.wired) return Ok();
+  const Settings& settings = parts.settings;
+  store::Database& db = *parts.database;
+
+  TALLY_ASSIGN_OR_RETURN(jwt_key, accounts::GetOrCreateServerSecret(db, "jwt_signing_key"));
+  parts.authenticator = std::make_unique<accounts::TokenAuthenticator>(db, jwt_key);
+  parts.accounts_context = std::make_unique<accounts::AccountsContext>(accounts::AccountsContext{
+      .database = db, .authenticator = *parts.authenticator, .secure_cookies = settings.secure_cookies});
+  parts.job_queue = std::make_unique<jobs::JobQueue>(db);
+  parts.health = std::make_unique<HealthMonitor>(db);
+
+  AddSystemRoutes(parts.router, *parts.health, parts.metrics, db);
+  accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
+  jobs::AddJobRoutes(parts.router, *parts.job_queue);
+  const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
+  http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
+  parts.metrics.AddSource(jobs::JobMetricsSource(*parts.job_queue));
+
+  parts.wired = true;
+  return Ok();
+}
+
+int App::Serve() {
+  const Settings& settings = parts_->settings;
+  store::Database& db = *parts_->database;
+
+  auto init = accounts::ApplyInitSettings(db, accounts::InitSettingsFromEnvironment());
+  if (!init) {
+    TALLY_LOG_ERROR("event=init_failed error=\"{}\" detail=\"{}\"", init.error().message, init.error().detail);
+    return 1;
+  }
+  if (auto wired = Wire(); !wired) {
+    TALLY_LOG_ERROR("event=startup_failed step=wire error=\"{}\" detail=\"{}\"", wired.error().message,
+                    wired.error().detail);
+    return 1;
+  }
+  jobs::JobQueue& job_queue = *parts_->job_queue;
+
+  jobs::WorkerPoolOptions pool_options;
+  pool_options.threads = std::max(1, settings.job_workers);
+  jobs::WorkerPool workers(job_queue, pool_options);
+  if (settings.job_workers > 0) workers.Start();
+
+  http::Dispatcher dispatcher(parts_->router, parts_->authenticator.get(), parts_->metrics);
+  http::ServerOptions options;
+  options.host = settings.host;
+  options.port = static_cast<uint16_t>(settings.port);
+  options.io_threads = settings.io_threads;
+  options.worker_threads = settings.worker_threads;
+  options.max_queued = settings.max_queued;
+  options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
+  options.access_log = settings.access_log;
+  http::Server server(dispatcher, options);
+  if (auto started = server.Start(); !started) {
+    TALLY_LOG_ERROR("event=startup_failed step=listen error=\"{}\"", started.error().message);
+    return 1;
+  }
+  // The line scripts and people look for to know the server is up.
+  fmt::print("Tally is listening on http://{}:{}\n", settings.host, server.port());
+  std::fflush(stdout);
+
+  server.Run();
+  if (settings.job_workers > 0) workers.Stop(std::chrono::seconds(settings.drain_seconds));
+  return 0;
+}
+
+int App::RunWorkers() {
+  const Settings& settings = parts_->settings;
+  if (settings.job_workers < 1) {
+    TALLY_LOG_ERROR("event=startup_failed reason=\"tally worker needs --job-workers of at least 1\"");
+    return 2;
+  }
+  BlockTerminationSignals();
+  jobs::JobQueue job_queue(*parts_->database);
+  jobs::WorkerPoolOptions pool_options;
+  pool_options.threads = settings.job_workers;
+  jobs::WorkerPool workers(job_queue, pool_options);
+  workers.Start();
+  TALLY_LOG_INFO("event=worker_started threads={}", settings.job_workers);
+
+  const int signal_number = WaitForTerminationSignal();
+  TALLY_LOG_INFO("event=signal_received signal={}", signal_number);
+  const bool clean = workers.Stop(std::chrono::seconds(30));
+  TALLY_LOG_INFO("event=worker_stopped clean={}", clean);
+  return 0;
+}
+
+}  // namespace tally::app

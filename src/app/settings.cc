@@ -1,0 +1,94 @@
+#include "app/settings.h"
+
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "core/log.h"
+
+namespace tally::app {
+
+std::string Settings::EffectiveDatabaseUrl() const {
+  if (!database_url.empty()) return database_url;
+  return "sqlite://" + std::filesystem::absolute(std::filesystem::path(data_dir) / "tally.db").string();
+}
+
+void AddStorageOptions(CLI::App& command, Settings& settings) {
+  command.add_option("--data-dir", settings.data_dir, "Directory for the SQLite database and media files")
+      ->envname("TALLY_DATA_DIR")
+      ->capture_default_str();
+  command.add_option("--database-url", settings.database_url,
+                     "Database to use: sqlite:///path/to/tally.db or postgresql://user:password@host:port/db "
+                     "(default: sqlite under --data-dir)")
+      ->envname("TALLY_DATABASE_URL");
+  command.add_option("--db-pool-size", settings.db_pool_size,
+                     "Database connections per process (SQLite readers, or PostgreSQL connections)")
+      ->envname("TALLY_DB_POOL_SIZE")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command.add_option("--log-level", settings.log_level, "Lowest level logged: debug, info, warn or error")
+      ->envname("TALLY_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+  command.add_option("--log-format", settings.log_format, "Log line format: text (key=value) or json")
+      ->envname("TALLY_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+void AddServeOptions(CLI::App& command, Settings& settings) {
+  command.add_option("--host", settings.host, "IP address to listen on (0.0.0.0 for every interface)")
+      ->envname("TALLY_HOST")
+      ->capture_default_str();
+  command.add_option("--port", settings.port, "TCP port to listen on (0 picks a free one)")
+      ->envname("TALLY_PORT")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  command.add_option("--io-threads", settings.io_threads, "Threads that read and write sockets")
+      ->envname("TALLY_IO_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command.add_option("--worker-threads", settings.worker_threads,
+                     "Threads that run request handlers which use the database")
+      ->envname("TALLY_WORKER_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command.add_option("--max-queued", settings.max_queued,
+                     "Requests that may wait for a handler thread; more are answered 503 with Retry-After")
+      ->envname("TALLY_MAX_QUEUED")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  command.add_option("--drain-timeout", settings.drain_seconds,
+                     "Seconds to let requests in flight finish after SIGTERM or SIGINT")
+      ->envname("TALLY_DRAIN_TIMEOUT")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  command.add_flag("!--no-access-log", settings.access_log, "Do not log one line per request");
+  command.add_flag("--secure-cookies", settings.secure_cookies,
+                   "Mark session cookies Secure (set when serving behind HTTPS)")
+      ->envname("TALLY_SECURE_COOKIES");
+  command.add_option("--web-dir", settings.web_dir,
+                     "Directory of the web UI build and its npm packages (default: web/ of the source tree)")
+      ->envname("TALLY_WEB_DIR");
+  command.add_flag("!--no-migrate", settings.migrate,
+                   "Do not apply pending migrations at start (refuse to start if any are pending)");
+  AddWorkerOptions(command, settings);
+}
+
+void AddWorkerOptions(CLI::App& command, Settings& settings) {
+  command.add_option("--job-workers", settings.job_workers,
+                     "Threads that run background jobs (imports, exports, predictions); 0 runs none here")
+      ->envname("TALLY_JOB_WORKERS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+}
+
+std::string DescribeSettings(const Settings& settings) {
+  return fmt::format(
+      "database={} db_pool_size={} host={} port={} io_threads={} worker_threads={} max_queued={} job_workers={} "
+      "migrate={} data_dir={}",
+      RedactUrl(settings.EffectiveDatabaseUrl()), settings.db_pool_size, settings.host, settings.port,
+      settings.io_threads, settings.worker_threads, settings.max_queued, settings.job_workers, settings.migrate,
+      settings.data_dir);
+}
+
+}  // namespace tally::app

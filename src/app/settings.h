@@ -1,0 +1,52 @@
+// Settings of `tally serve` and `tally worker`, from flags and TALLY_*
+// environment variables (a flag wins over its variable), and the one-line
+// summary printed at start with secrets redacted.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace tally::app {
+
+struct Settings {
+  // Storage
+  std::string data_dir = "./data";    // --data-dir, TALLY_DATA_DIR
+  std::string database_url;           // --database-url, TALLY_DATABASE_URL; default sqlite:///<data-dir>/tally.db
+  int db_pool_size = 8;               // --db-pool-size, TALLY_DB_POOL_SIZE
+  bool migrate = true;                // --no-migrate turns it off
+
+  // HTTP
+  std::string host = "127.0.0.1";     // --host, TALLY_HOST
+  int port = 8080;                    // --port, TALLY_PORT
+  int io_threads = 1;                 // --io-threads, TALLY_IO_THREADS
+  int worker_threads = 8;             // --worker-threads, TALLY_WORKER_THREADS
+  int max_queued = 512;               // --max-queued, TALLY_MAX_QUEUED
+  int drain_seconds = 10;             // --drain-timeout, TALLY_DRAIN_TIMEOUT
+  bool access_log = true;             // --no-access-log
+  bool secure_cookies = false;        // --secure-cookies, TALLY_SECURE_COOKIES
+  std::string web_dir;                // --web-dir, TALLY_WEB_DIR; default: web/ beside the source tree
+
+  // Jobs
+  int job_workers = 2;                // --job-workers, TALLY_JOB_WORKERS (0: this process runs no jobs)
+
+  // Logging
+  std::string log_level = "info";     // --log-level, TALLY_LOG_LEVEL
+  std::string log_format = "text";    // --log-format, TALLY_LOG_FORMAT
+
+  // The database URL after defaults are applied.
+  std::string EffectiveDatabaseUrl() const;
+};
+
+// Adds the storage and logging options (every subcommand that opens the database).
+void AddStorageOptions(CLI::App& command, Settings& settings);
+// Adds the HTTP and job options of `serve`.
+void AddServeOptions(CLI::App& command, Settings& settings);
+// Adds the job options of `worker`.
+void AddWorkerOptions(CLI::App& command, Settings& settings);
+
+// "database=sqlite:///data/tally.db host=127.0.0.1 port=8080 …" with any
+// password in the database URL replaced by ***.
+std::string DescribeSettings(const Settings& settings);
+
+}  // namespace tally::app

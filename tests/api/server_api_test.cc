@@ -1,0 +1,107 @@
+// The server as a client meets it: health, version, envelopes, limits,
+// metrics, docs and shutdown, over real HTTP to a real `tally serve`.
+#include <gtest/gtest.h>
+
+#include "support/http_client.h"
+#include "support/tally_process.h"
+
+namespace tally {
+namespace {
+
+using testing::HttpClient;
+using testing::TallyProcess;
+
+class ServerApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<TallyProcess>();
+    ASSERT_TRUE(server_->started()) << server_->failure_reason();
+    client_ = std::make_unique<HttpClient>(server_->base_url());
+  }
+  std::unique_ptr<TallyProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_F(ServerApiTest, HealthInBothShapes) {
+  for (const char* path : {"/health", "/api/health", "/api/health/"}) {
+    auto health = client_->Get(path);
+    EXPECT_EQ(health.status, 200) << path;
+    EXPECT_EQ(health.Json().at("status"), "UP") << path;
+  }
+  auto langfuse = client_->Get("/api/public/health");
+  EXPECT_EQ(langfuse.status, 200);
+  EXPECT_EQ(langfuse.Json().at("status"), "OK");
+  EXPECT_TRUE(langfuse.Json().at("version").is_string());
+
+  auto version = client_->Get("/api/version");
+  EXPECT_EQ(version.status, 200);
+  EXPECT_EQ(version.Json().at("tally").at("database"), "sqlite");
+}
+
+TEST_F(ServerApiTest, UnknownRoutesAndMethods) {
+  auto missing = client_->Get("/api/does-not-exist");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Json().at("detail"), "Not found.");
+
+  auto public_missing = client_->Get("/api/public/does-not-exist");
+  EXPECT_EQ(public_missing.status, 404);
+  EXPECT_TRUE(public_missing.Json().as_object().contains("message"));
+
+  auto wrong_method = client_->Send("DELETE", "/api/health");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.Header("allow"), "GET");
+}
+
+TEST_F(ServerApiTest, RequestIdIsEchoedOrMade) {
+  auto given = client_->Get("/api/health", {"X-Request-Id: abc-123"});
+  EXPECT_EQ(given.Header("x-request-id"), "abc-123");
+  auto hostile = client_->Get("/api/health", {"X-Request-Id: a b\"c"});
+  EXPECT_NE(hostile.Header("x-request-id"), "a b\"c");
+  EXPECT_FALSE(hostile.Header("x-request-id").empty());
+}
+
+TEST_F(ServerApiTest, OversizedJsonBodyIs413) {
+  auto response = client_->Post("/api/auth/login", std::string(2 << 20, ' '));
+  EXPECT_EQ(response.status, 413);
+  EXPECT_NE(response.body.find("limit"), std::string::npos);
+}
+
+TEST_F(ServerApiTest, CorsPreflightAndHeaders) {
+  auto preflight = client_->Send("OPTIONS", "/api/public/scores",
+                                 "", {"Origin: https://app.example", "Access-Control-Request-Method: POST"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.Header("access-control-allow-origin"), "https://app.example");
+  EXPECT_NE(preflight.Header("access-control-allow-methods").find("POST"), std::string::npos);
+}
+
+TEST_F(ServerApiTest, MetricsCountRequests) {
+  client_->Get("/api/health");
+  client_->Get("/api/health");
+  auto metrics = client_->Get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find(R"(tally_http_requests_total{route="/api/health",method="GET",status="200"} 2)"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("tally_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.body.find("tally_db_pool_connections"), std::string::npos);
+  EXPECT_NE(metrics.body.find("tally_jobs"), std::string::npos);
+}
+
+TEST_F(ServerApiTest, OpenApiAndDocsPage) {
+  auto document = client_->Get("/api/openapi.json");
+  ASSERT_EQ(document.status, 200);
+  EXPECT_EQ(document.Json().at("openapi"), "3.1.0");
+  EXPECT_TRUE(document.Json().at("paths").as_object().contains("/api/current-user"));
+
+  auto page = client_->Get("/api/docs");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("swagger"), std::string::npos);
+}
+
+TEST_F(ServerApiTest, SigtermExitsCleanly) {
+  EXPECT_EQ(server_->Stop(), 0);
+  EXPECT_NE(server_->Log().find("event=server_stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tally

@@ -1,0 +1,47 @@
+// A real `tally serve` process for API tests: started on a free loopback port
+// with its own data directory (or a fresh PostgreSQL schema), stopped with
+// SIGTERM when the object is destroyed. The binary comes from TALLY_BINARY,
+// which CTest sets to the freshly built build/tally.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace tally::testing {
+
+struct ServeOptions {
+  std::string database_url;                       // empty: SQLite in a temporary data directory
+  std::map<std::string, std::string> environment; // extra variables, e.g. TALLY_INIT_*
+  std::vector<std::string> arguments;             // extra flags for `tally serve`
+};
+
+class TallyProcess {
+ public:
+  explicit TallyProcess(ServeOptions options = {});
+  ~TallyProcess();
+
+  // False when the process failed to start; failure_reason() says why.
+  bool started() const { return port_ != 0; }
+  const std::string& failure_reason() const { return failure_; }
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::string& log_path() const { return log_path_; }
+
+  // Sends SIGTERM and waits; returns the exit status (or -1).
+  int Stop();
+
+  // Everything the process logged so far.
+  std::string Log() const;
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string data_dir_;
+  std::string log_path_;
+  std::string failure_;
+};
+
+}  // namespace tally::testing
