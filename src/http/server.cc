@@ -107,6 +107,10 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     // next request as well as a slow sender of headers.
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    // No body limit while reading headers: Beast would otherwise reject a
+    // large Content-Length against its 1 MiB default before the route, whose
+    // own limit applies below, is known.
+    parser.body_limit(boost::none);
     parser.eager(false);
     stream.expires_after(options.idle_timeout);
     auto [header_error, header_bytes] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
