@@ -32,7 +32,7 @@ bool RoleAtLeast(Role role, Role minimum) { return static_cast<int>(role) <= sta
 namespace {
 
 // The columns UserFromRow reads, in its order, each prefixed with `alias`.
-std::string UserColumns(std::string_view alias = "") {
+std::string BuildUserColumns(std::string_view alias) {
   static constexpr const char* kColumns[] = {"id", "email", "username", "first_name", "last_name", "phone",
                                              "active_organization_id", "is_active", "allow_newsletters",
                                              "date_joined", "last_activity"};
@@ -40,6 +40,13 @@ std::string UserColumns(std::string_view alias = "") {
   for (const char* column : kColumns) out += fmt::format("{}{}, ", alias, column);
   out += fmt::format("{0}password_hash IS NOT NULL AND {0}password_hash <> ''", alias);
   return out;
+}
+
+// Built once: the list is on the path of every authenticated request.
+const std::string& UserColumns(std::string_view alias = "") {
+  static const std::string plain = BuildUserColumns("");
+  static const std::string qualified = BuildUserColumns("u.");
+  return alias.empty() ? plain : qualified;
 }
 
 User UserFromRow(const Row& row) {

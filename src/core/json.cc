@@ -1,6 +1,7 @@
 #include "core/json.h"
 
 #include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -125,8 +126,29 @@ std::string FormatNumber(double value) {
 
 namespace {
 
+// Appends `text` as a JSON string literal. Plain printable ASCII, the common
+// case, is copied as is; everything else goes through Boost.JSON's escaping.
+void AppendString(std::string_view text, std::string& out) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\' && static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (!plain) {
+    out += bj::serialize(bj::string_view(text.data(), text.size()));
+    return;
+  }
+  out.push_back('"');
+  out.append(text);
+  out.push_back('"');
+}
+
 void SerializeTo(const bj::value& value, std::string& out) {
   switch (value.kind()) {
+    case bj::kind::string:
+      AppendString(value.get_string(), out);
+      return;
+    case bj::kind::int64:
+      out += std::to_string(value.get_int64());
+      return;
     case bj::kind::double_:
       out += FormatNumber(value.get_double());
       return;
@@ -147,7 +169,7 @@ void SerializeTo(const bj::value& value, std::string& out) {
       for (const auto& member : value.get_object()) {
         if (!first) out.push_back(',');
         first = false;
-        out += bj::serialize(bj::string_view(member.key()));
+        AppendString(member.key(), out);
         out.push_back(':');
         SerializeTo(member.value(), out);
       }

@@ -48,5 +48,11 @@ TEST(Json, SerializePrintsPlainDecimals) {
   EXPECT_EQ(Serialize(value), R"({"score":0.413,"list":[1,2.25,"x"]})");
 }
 
+TEST(Json, SerializeEscapesStrings) {
+  bj::value value = {{"q\"k", "line\nbreak \\ \x01 caf\xc3\xa9"}};
+  EXPECT_EQ(Serialize(value), bj::serialize(value));
+  EXPECT_EQ(bj::parse(Serialize(value)), value);
+}
+
 }  // namespace
 }  // namespace tally::json

@@ -37,6 +37,15 @@ TEST(FormatIso, MicrosAndMillis) {
   EXPECT_EQ(FormatIsoMicros(1709287200123456), "2024-03-01T10:00:00.123456Z");
   EXPECT_EQ(FormatIsoMillis(1709287200123456), "2024-03-01T10:00:00.123Z");
   EXPECT_EQ(FormatIsoMillis(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatIsoMicros(-1), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(FormatIsoMicros(951782400000000), "2000-02-29T00:00:00.000000Z");
+  EXPECT_EQ(FormatIsoMicros(4102444799999999), "2099-12-31T23:59:59.999999Z");
+}
+
+TEST(FormatIso, RoundTripsThroughParse) {
+  for (Micros t : {Micros{0}, Micros{1}, Micros{-1}, Micros{1709287200123456}, Micros{253402300799999999}}) {
+    EXPECT_EQ(ParseIsoTimestamp(FormatIsoMicros(t)).value(), t) << t;
+  }
 }
 
 }  // namespace

@@ -116,15 +116,11 @@ Result<Response> Dispatcher::Run(Request& request, const Route& route) {
 }
 
 Response Dispatcher::Handle(Request& request, const Match& match) {
-  Result<Response> result = Error::NotFound(IsLangfusePath(request.path) ? "Not found" : "Not found.");
-  if (match.route) {
-    request.path_params = match.params;
-    try {
-      result = Run(request, *match.route);
-    } catch (const std::exception& exception) {
-      result = Error::Internal(fmt::format("uncaught exception: {}", exception.what()));
-    }
-  } else if (!match.allowed_methods.empty()) {
+  if (!match.route && match.allowed_methods.empty()) {
+    return ErrorResponse(Error::NotFound(IsLangfusePath(request.path) ? "Not found" : "Not found."), request.path,
+                         request.request_id);
+  }
+  if (!match.route) {
     Response response = ErrorResponse(Error{Errc::kInvalidArgument, "Method not allowed", {}, {}}, request.path,
                                        request.request_id);
     response.status = 405;
@@ -141,6 +137,13 @@ Response Dispatcher::Handle(Request& request, const Match& match) {
     return response;
   }
 
+  request.path_params = match.params;
+  Result<Response> result = Response{};
+  try {
+    result = Run(request, *match.route);
+  } catch (const std::exception& exception) {
+    result = Error::Internal(fmt::format("uncaught exception: {}", exception.what()));
+  }
   if (result) return std::move(*result);
 
   const Error& error = result.error();

@@ -5,10 +5,12 @@
 
 namespace tally::http {
 
-void Metrics::ObserveRequest(const std::string& route, const std::string& method, int status, double seconds) {
+void Metrics::ObserveRequest(std::string_view route, std::string_view method, int status, double seconds) {
   Shard& shard = shards_[std::hash<std::thread::id>()(std::this_thread::get_id()) % kShards];
   std::lock_guard lock(shard.mutex);
-  Series& series = shard.series[Key(route, method, status)];
+  auto it = shard.series.find(KeyView(route, method, status));
+  if (it == shard.series.end()) it = shard.series.emplace(Key(route, method, status), Series{}).first;
+  Series& series = it->second;
   ++series.count;
   series.sum += seconds;
   for (size_t i = 0; i < kBuckets.size(); ++i) {
@@ -37,7 +39,7 @@ std::string EscapeLabel(const std::string& value) {
 }  // namespace
 
 std::string Metrics::Render() const {
-  std::map<Key, Series> merged;
+  std::map<Key, Series, KeyLess> merged;
   for (const Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
     for (const auto& [key, series] : shard.series) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -25,7 +26,7 @@ class Metrics {
 
   // Records one finished request. `route` is the pattern ("/api/projects/{id:int}"),
   // never the concrete path, so the number of series stays bounded.
-  void ObserveRequest(const std::string& route, const std::string& method, int status, double seconds);
+  void ObserveRequest(std::string_view route, std::string_view method, int status, double seconds);
 
   // Adds a callback that appends Prometheus text lines (with HELP and TYPE)
   // at scrape time. Register before the server starts.
@@ -44,9 +45,20 @@ class Metrics {
     std::array<int64_t, kBuckets.size()> buckets{};
   };
   using Key = std::tuple<std::string, std::string, int>;
+  using KeyView = std::tuple<std::string_view, std::string_view, int>;
+  // Compares keys and views alike, so the hot path looks a series up without
+  // allocating its strings.
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return KeyView(std::get<0>(a), std::get<1>(a), std::get<2>(a)) <
+             KeyView(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+    }
+  };
   struct Shard {
     mutable std::mutex mutex;
-    std::map<Key, Series> series;
+    std::map<Key, Series, KeyLess> series;
   };
   static constexpr size_t kShards = 16;
   std::array<Shard, kShards> shards_;

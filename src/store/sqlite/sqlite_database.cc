@@ -223,10 +223,16 @@ class SqliteDatabase final : public Database {
   Result<void> Begin(Connection& connection, Access access) override {
     // IMMEDIATE takes the write lock up front, so a transaction never fails
     // half-way with SQLITE_BUSY when another process holds the file.
-    return connection.ExecuteScript(access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+    // Execute, not ExecuteScript: it reuses the prepared statement instead of
+    // parsing the SQL on every transaction.
+    TALLY_TRY(connection.Execute(access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
+    return Ok();
   }
 
-  Result<void> Commit(Connection& connection) override { return connection.ExecuteScript("COMMIT"); }
+  Result<void> Commit(Connection& connection) override {
+    TALLY_TRY(connection.Execute("COMMIT"));
+    return Ok();
+  }
 
   void Rollback(Connection& connection) override {
     auto& sqlite = static_cast<SqliteConnection&>(connection);
