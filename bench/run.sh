@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Run every benchmark. FULL=1 runs longer, steadier measurements.
+# Record the printed figures, with the command, in docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${BUILD_DIR:-build}
+
+if [ "${FULL:-}" = 1 ]; then
+  export DURATION=30 RUNS=5
+else
+  export DURATION=${DURATION:-5} RUNS=${RUNS:-3}
+fi
+
+echo "== HTTP throughput (bench/http_bench.sh)"
+bash bench/http_bench.sh "$build_dir/tally"
+
+if [ -x "$build_dir/bench/label_config_bench" ]; then
+  echo "== Label config engine (bench/label_config_bench)"
+  TALLY_SHARED_DIR=${TALLY_SHARED_DIR:-../shared} "$build_dir/bench/label_config_bench" \
+    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+fi
