@@ -16,6 +16,7 @@
 #include "jobs/job_queue.h"
 #include "jobs/job_routes.h"
 #include "jobs/worker_pool.h"
+#include "labeling/routes.h"
 #include "store/migrations.h"
 
 namespace tally::app {
@@ -113,6 +114,7 @@ Result<void> App::Wire() {
   AddSystemRoutes(parts.router, *parts.health, parts.metrics, db);
   accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
+  labeling::AddLabelingRoutes(parts.router, db, settings.data_dir);
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
   parts.metrics.AddSource(jobs::JobMetricsSource(*parts.job_queue));

@@ -1,0 +1,34 @@
+// Splits a JSON task file into its items without building a document for
+// the whole file, so an import of a large array holds one item's document
+// at a time.
+//
+// Thread-safety: reentrant.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <functional>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace tally::labeling {
+
+// Calls `on_item` with each element of a top-level JSON array, in order,
+// parsed on its own; a top-level object is one item. A UTF-8 byte order mark
+// and surrounding whitespace are skipped. Stops at the first error of
+// `on_item` and returns it. Fails with invalid_argument naming the byte
+// offset when the text is not valid JSON (bad syntax, invalid UTF-8, a
+// scalar at the top level). Items already passed to `on_item` stay passed,
+// so callers that must be all or nothing run inside a transaction.
+[[nodiscard]] Result<void> ForEachJsonItem(std::string_view text,
+                                           const std::function<Result<void>(boost::json::value&)>& on_item);
+
+// The same for JSON Lines: one item per non-blank line.
+[[nodiscard]] Result<void> ForEachJsonLine(std::string_view text,
+                                           const std::function<Result<void>(boost::json::value&)>& on_item);
+
+// Drops a leading UTF-8 byte order mark.
+std::string_view StripBom(std::string_view text);
+
+}  // namespace tally::labeling

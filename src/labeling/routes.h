@@ -1,0 +1,48 @@
+// HTTP routes of the labeling subsystem, in Label Studio's shapes:
+//   /api/projects…, /api/projects/validate, …/{id}/validate   (project_routes.cc)
+//   /api/tasks…, /api/projects/{id}/tasks                      (task_routes.cc)
+//   /api/tasks/{id}/annotations, /api/annotations/{id}…        (annotation_routes.cc)
+//   /api/annotations/{id}/history                              (annotation_routes.cc)
+//   /api/predictions…                                          (prediction_routes.cc)
+//   /api/tasks/{id}/drafts, …/annotations/{id}/drafts, /api/drafts/{id} (draft_routes.cc)
+//   /api/projects/{id}/import, /data/upload/…                  (import_routes.cc)
+//
+// Roles: any member (annotator and up) reads projects and tasks and writes
+// their own annotations and drafts; managers and up create, configure,
+// import into and delete projects, change or delete tasks, and write
+// predictions. Projects of other organizations answer 404.
+#pragma once
+
+#include <filesystem>
+
+#include "http/router.h"
+#include "store/database.h"
+
+namespace tally::labeling {
+
+struct LabelingContext {
+  store::Database& database;
+  // Root of uploaded media: files go to <data_dir>/upload/<project id>/.
+  std::filesystem::path data_dir;
+};
+
+void AddProjectRoutes(http::Router& router, LabelingContext& context);
+void AddTaskRoutes(http::Router& router, LabelingContext& context);
+void AddAnnotationRoutes(http::Router& router, LabelingContext& context);
+void AddPredictionRoutes(http::Router& router, LabelingContext& context);
+void AddDraftRoutes(http::Router& router, LabelingContext& context);
+void AddImportRoutes(http::Router& router, LabelingContext& context);
+
+// Registers every labeling route. Handlers keep references to `database`
+// only, so the context need not outlive this call.
+inline void AddLabelingRoutes(http::Router& router, store::Database& database, std::filesystem::path data_dir) {
+  LabelingContext context{database, std::move(data_dir)};
+  AddProjectRoutes(router, context);
+  AddTaskRoutes(router, context);
+  AddAnnotationRoutes(router, context);
+  AddPredictionRoutes(router, context);
+  AddDraftRoutes(router, context);
+  AddImportRoutes(router, context);
+}
+
+}  // namespace tally::labeling

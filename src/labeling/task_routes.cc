@@ -1,0 +1,380 @@
+// Tasks: the data manager list, single tasks, and bulk deletion.
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "labeling/config_checks.h"
+#include "labeling/counters.h"
+#include "labeling/prediction_store.h"
+#include "labeling/route_support.h"
+#include "labeling/routes.h"
+#include "labeling/serialize.h"
+
+namespace tally::labeling {
+
+namespace bj = boost::json;
+using http::Auth;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr const char* kTaskSchema = R"({"type":"object","properties":{"id":{"type":"integer"},
+  "project":{"type":"integer"},"data":{"type":"object"},"meta":{},"is_labeled":{"type":"boolean"},
+  "overlap":{"type":"integer"},"inner_id":{"type":"integer"},"total_annotations":{"type":"integer"},
+  "cancelled_annotations":{"type":"integer"},"total_predictions":{"type":"integer"},
+  "annotations":{"type":"array"},"predictions":{"type":"array"},"drafts":{"type":"array"}}})";
+
+// Default page size of the data manager list. Label Studio sets no cap
+// unless TASK_API_PAGE_SIZE_MAX is configured; this one caps pages so one
+// request cannot load a whole large project into memory.
+constexpr int64_t kDefaultTaskPageSize = 100;
+constexpr int64_t kMaxTaskPageSize = 10000;
+
+Result<int64_t> PositiveQuery(const Request& request, std::string_view name, int64_t fallback) {
+  TALLY_ASSIGN_OR_RETURN(value, QueryInt(request, name));
+  if (!value) return fallback;
+  if (*value < 1) return Error::InvalidField(std::string(name), "Must be a positive integer.");
+  return *value;
+}
+
+// Adds the data manager's computed columns to each task body, and the full
+// annotations and predictions when `include_all`.
+Result<void> AddDataManagerColumns(Connection& c, const std::vector<Task>& tasks, bj::array& bodies,
+                                   bool include_all, int64_t user_id) {
+  std::vector<int64_t> ids;
+  for (const Task& task : tasks) ids.push_back(task.id);
+  TALLY_ASSIGN_OR_RETURN(annotations, ListAnnotationsOfTasks(c, ids));
+  TALLY_ASSIGN_OR_RETURN(predictions, ListPredictionsOfTasks(c, ids));
+  std::set<int64_t> with_drafts;
+  if (!ids.empty()) {
+    std::string sql = "SELECT DISTINCT task_id FROM drafts WHERE user_id = ? AND task_id IN (";
+    store::Params params{user_id};
+    for (size_t i = 0; i < ids.size(); ++i) {
+      sql += i == 0 ? "?" : ", ?";
+      params.push_back(ids[i]);
+    }
+    sql += ")";
+    TALLY_ASSIGN_OR_RETURN(rows, c.Query(sql, params));
+    for (const store::Row& row : rows) with_drafts.insert(row.Int(0));
+  }
+
+  std::map<int64_t, std::vector<const Annotation*>> by_task;
+  for (const Annotation& a : annotations) by_task[a.task_id].push_back(&a);
+  std::map<int64_t, std::vector<const Prediction*>> predictions_by_task;
+  for (const Prediction& p : predictions) predictions_by_task[p.task_id].push_back(&p);
+
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    bj::object& body = bodies[i].as_object();
+    const int64_t task_id = tasks[i].id;
+    bj::array annotators, annotation_ids, annotation_bodies, prediction_bodies, model_versions;
+    std::set<int64_t> seen_annotators;
+    std::optional<Micros> completed_at;
+    double lead_sum = 0;
+    int64_t lead_count = 0;
+    bool ground_truth = false;
+    for (const Annotation* a : by_task[task_id]) {
+      if (a->completed_by && seen_annotators.insert(*a->completed_by).second) annotators.push_back(*a->completed_by);
+      annotation_ids.push_back(a->id);
+      if (!completed_at || a->created_at > *completed_at) completed_at = a->created_at;
+      if (a->lead_time) {
+        lead_sum += *a->lead_time;
+        ++lead_count;
+      }
+      ground_truth = ground_truth || a->ground_truth;
+      if (include_all) annotation_bodies.push_back(AnnotationJson(*a));
+    }
+    double score_sum = 0;
+    int64_t score_count = 0;
+    std::set<std::string> versions;
+    for (const Prediction* p : predictions_by_task[task_id]) {
+      if (versions.insert(p->model_version).second) model_versions.push_back(bj::value(p->model_version));
+      if (p->score) {
+        score_sum += *p->score;
+        ++score_count;
+      }
+      if (include_all) prediction_bodies.push_back(PredictionJson(*p));
+    }
+
+    body["annotators"] = std::move(annotators);
+    body["annotations_ids"] = std::move(annotation_ids);
+    body["completed_at"] = completed_at ? bj::value(FormatIsoMicros(*completed_at)) : bj::value(nullptr);
+    body["avg_lead_time"] = lead_count ? bj::value(lead_sum / static_cast<double>(lead_count)) : bj::value(nullptr);
+    body["ground_truth"] = ground_truth;
+    body["predictions_score"] =
+        score_count ? bj::value(score_sum / static_cast<double>(score_count)) : bj::value(nullptr);
+    body["predictions_model_versions"] = std::move(model_versions);
+    body["draft_exists"] = with_drafts.count(task_id) > 0;
+    if (include_all) {
+      body["annotations"] = std::move(annotation_bodies);
+      body["predictions"] = std::move(prediction_bodies);
+    }
+  }
+  return Ok();
+}
+
+// Reads data, meta and allow_skip from a task body; data is checked against
+// the project's config.
+Result<TaskPatch> ReadTaskPatch(const bj::object& body, const Project& project, bool require_data) {
+  TaskPatch patch;
+  const bj::value* data = body.if_contains("data");
+  if (data && !data->is_null()) {
+    if (!data->is_object()) return Error::InvalidField("data", "Task data must be a JSON object.");
+    TALLY_ASSIGN_OR_RETURN(config, ProjectLabelConfig(project));
+    std::vector<FieldError> errors;
+    CheckTaskData(config, data->as_object(), "data", "", errors);
+    if (!errors.empty()) {
+      Error error = Error::InvalidField(errors[0].field, errors[0].message);
+      error.fields = std::move(errors);
+      return error;
+    }
+    patch.data = data->as_object();
+  } else if (require_data) {
+    return Error::InvalidField("data", "This field is required.");
+  }
+
+  if (const bj::value* meta = body.if_contains("meta"); meta && !meta->is_null()) {
+    if (!meta->is_object() && !meta->is_array()) return Error::InvalidField("meta", "Must be an object or a list.");
+    patch.meta = *meta;
+  }
+  TALLY_ASSIGN_OR_RETURN(allow_skip, json::OptionalBool(body, "allow_skip"));
+  patch.allow_skip = allow_skip;
+  return patch;
+}
+
+// The task with its annotations (skips included), predictions and the
+// caller's drafts, as GET /api/tasks/{id} returns it.
+Result<bj::object> RenderFullTask(Connection& c, const Task& task, int64_t user_id) {
+  bj::object body = TaskJson(task);
+  TALLY_ASSIGN_OR_RETURN(annotations, ListTaskAnnotations(c, task.id, /*include_skipped=*/true));
+  TALLY_ASSIGN_OR_RETURN(predictions, ListPredictions(c, task.id, 0));
+  TALLY_ASSIGN_OR_RETURN(drafts, ListUserDraftsOfTask(c, task.id, user_id));
+  bj::array annotation_bodies, prediction_bodies, draft_bodies;
+  for (const Annotation& a : annotations) annotation_bodies.push_back(AnnotationJson(a));
+  for (const Prediction& p : predictions) prediction_bodies.push_back(PredictionJson(p));
+  for (const Draft& d : drafts) draft_bodies.push_back(DraftJson(d));
+  body["annotations"] = std::move(annotation_bodies);
+  body["predictions"] = std::move(prediction_bodies);
+  body["drafts"] = std::move(draft_bodies);
+  return body;
+}
+
+}  // namespace
+
+void AddTaskRoutes(http::Router& router, LabelingContext& context) {
+  store::Database& db = context.database;
+
+  router.Add({.method = "GET", .pattern = "/api/tasks", .auth = Auth::kUser,
+              .doc = {.summary = "A page of a project's tasks in the data manager's shape", .tag = "Tasks",
+                      .response_schema = R"({"type":"object","properties":{"tasks":{"type":"array"},
+                        "total":{"type":"integer"},"total_annotations":{"type":"integer"},
+                        "total_predictions":{"type":"integer"}}})",
+                      .query = {"project", "page", "page_size", "fields"}},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
+                if (!project_id) return Error::InvalidField("project", "This field is required.");
+                TALLY_ASSIGN_OR_RETURN(page, PositiveQuery(request, "page", 1));
+                TALLY_ASSIGN_OR_RETURN(page_size, PositiveQuery(request, "page_size", kDefaultTaskPageSize));
+                page_size = std::min(page_size, kMaxTaskPageSize);
+                const std::string fields = request.Query("fields").value_or("task_only");
+                if (fields != "all" && fields != "task_only") {
+                  return Error::InvalidField("fields", "Must be \"all\" or \"task_only\".");
+                }
+
+                return db.Read([&](Connection& c) -> Result<Response> {
+                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, *project_id, kReadRole));
+                  const int64_t total = project.counters.task_number;
+                  // The Label Studio SDK pages until it gets a 404, so a page
+                  // past the end is an error, except the first of an empty project.
+                  if (page > 1 && (page - 1) * page_size >= total) return Error::NotFound("Invalid page.");
+                  TALLY_ASSIGN_OR_RETURN(tasks, ListTasks(c, project.id, (page - 1) * page_size, page_size));
+                  bj::array bodies;
+                  for (const Task& task : tasks) bodies.push_back(TaskJson(task));
+                  TALLY_TRY(AddDataManagerColumns(c, tasks, bodies, fields == "all", request.principal.user_id));
+                  return Response::Json(bj::object{
+                      {"tasks", std::move(bodies)},
+                      {"total", total},
+                      {"total_annotations",
+                       project.counters.total_annotations_number + project.counters.skipped_annotations_number},
+                      {"total_predictions", project.counters.total_predictions_number}});
+                });
+              }});
+
+  router.Add({.method = "POST", .pattern = "/api/tasks", .auth = Auth::kUser,
+              .doc = {.summary = "Create one task; its data must carry every key the label config reads (managers)",
+                      .tag = "Tasks",
+                      .request_schema = R"({"type":"object","required":["project","data"],"properties":{
+                        "project":{"type":"integer"},"data":{"type":"object"},"meta":{"type":"object"}}})",
+                      .response_schema = kTaskSchema, .success_status = 201},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(body, ParseJsonObjectBody(request));
+                TALLY_ASSIGN_OR_RETURN(project_id, json::OptionalInt(body, "project"));
+                if (!project_id) return Error::InvalidField("project", "This field is required.");
+
+                TALLY_ASSIGN_OR_RETURN(rendered, db.Write([&](Connection& c) -> Result<bj::object> {
+                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, *project_id, kManageRole));
+                  TALLY_ASSIGN_OR_RETURN(patch, ReadTaskPatch(body, project, /*require_data=*/true));
+                  NewTask task;
+                  task.data = std::move(*patch.data);
+                  if (patch.meta) task.meta = std::move(*patch.meta);
+                  task.allow_skip = patch.allow_skip.value_or(true);
+                  task.created_by = request.principal.user_id;
+                  task.counts.overlap = project.maximum_annotations();
+                  TALLY_ASSIGN_OR_RETURN(inner_id, NextInnerId(c, project.id));
+                  TALLY_ASSIGN_OR_RETURN(task_id, InsertTask(c, project.id, inner_id, task, NowMicros()));
+                  TALLY_TRY(AddTaskToProjectCounters(c, project.id, task.counts, 1));
+                  if (project.overlap_cohort_percentage() < 100) TALLY_TRY(RecomputeProjectOverlaps(c, project));
+                  TALLY_ASSIGN_OR_RETURN(stored, FindTask(c, task_id));
+                  return RenderFullTask(c, *stored, request.principal.user_id);
+                }));
+                TALLY_LOG_INFO("event=task_created project_id={} task_id={} by_user_id={}", *project_id,
+                               rendered.at("id").as_int64(), request.principal.user_id);
+                return Response::Json(rendered, 201);
+              }});
+
+  router.Add({.method = "GET", .pattern = "/api/tasks/{id:int}", .auth = Auth::kUser,
+              .doc = {.summary = "One task with its annotations, predictions and the caller's drafts",
+                      .tag = "Tasks", .response_schema = kTaskSchema},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(task_id, request.IdParam("id"));
+                return db.Read([&](Connection& c) -> Result<Response> {
+                  TALLY_ASSIGN_OR_RETURN(found, AuthorizedTask(c, request.principal, task_id, kReadRole));
+                  TALLY_ASSIGN_OR_RETURN(body, RenderFullTask(c, found.task, request.principal.user_id));
+                  return Response::Json(body);
+                });
+              }});
+
+  router.Add({.method = "PATCH", .pattern = "/api/tasks/{id:int}", .auth = Auth::kUser,
+              .doc = {.summary = "Change a task's data, meta or allow_skip; data is checked again (managers)",
+                      .tag = "Tasks",
+                      .request_schema = R"({"type":"object","properties":{"data":{"type":"object"},
+                        "meta":{"type":"object"},"allow_skip":{"type":"boolean"}}})",
+                      .response_schema = kTaskSchema},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(task_id, request.IdParam("id"));
+                TALLY_ASSIGN_OR_RETURN(body, ParseJsonObjectBody(request));
+                TALLY_ASSIGN_OR_RETURN(rendered, db.Write([&](Connection& c) -> Result<bj::object> {
+                  TALLY_ASSIGN_OR_RETURN(found, AuthorizedTask(c, request.principal, task_id, kManageRole));
+                  TALLY_ASSIGN_OR_RETURN(patch, ReadTaskPatch(body, found.project, /*require_data=*/false));
+                  TALLY_TRY(UpdateTask(c, task_id, patch, request.principal.user_id));
+                  TALLY_ASSIGN_OR_RETURN(stored, FindTask(c, task_id));
+                  return RenderFullTask(c, *stored, request.principal.user_id);
+                }));
+                TALLY_LOG_INFO("event=task_updated task_id={} by_user_id={}", task_id, request.principal.user_id);
+                return Response::Json(rendered);
+              }});
+
+  router.Add({.method = "DELETE", .pattern = "/api/tasks/{id:int}", .auth = Auth::kUser,
+              .doc = {.summary = "Delete a task with its annotations, predictions and drafts (managers)",
+                      .tag = "Tasks", .success_status = 204},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(task_id, request.IdParam("id"));
+                TALLY_TRY(db.Write([&](Connection& c) -> Result<void> {
+                  TALLY_ASSIGN_OR_RETURN(found, AuthorizedTask(c, request.principal, task_id, kManageRole));
+                  TALLY_ASSIGN_OR_RETURN(deleted, DeleteTask(c, found.project, task_id));
+                  if (!deleted) return Error::NotFound("Not found.");
+                  return Ok();
+                }));
+                TALLY_LOG_INFO("event=task_deleted task_id={} by_user_id={}", task_id, request.principal.user_id);
+                return Response::NoContent();
+              }});
+
+  router.Add({.method = "GET", .pattern = "/api/projects/{id:int}/tasks", .auth = Auth::kUser,
+              .doc = {.summary = "A page of a project's tasks as a plain list", .tag = "Tasks",
+                      .response_schema = R"({"type":"array","items":{"type":"object"}})",
+                      .query = {"page", "page_size"}},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
+                TALLY_ASSIGN_OR_RETURN(page, PositiveQuery(request, "page", 1));
+                TALLY_ASSIGN_OR_RETURN(page_size, PositiveQuery(request, "page_size", kDefaultTaskPageSize));
+                page_size = std::min(page_size, kMaxTaskPageSize);
+                return db.Read([&](Connection& c) -> Result<Response> {
+                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kReadRole));
+                  TALLY_ASSIGN_OR_RETURN(tasks, ListTasks(c, project.id, (page - 1) * page_size, page_size));
+                  bj::array bodies;
+                  for (const Task& task : tasks) bodies.push_back(TaskJson(task));
+                  return Response::Json(bodies);
+                });
+              }});
+
+  router.Add({.method = "DELETE", .pattern = "/api/projects/{id:int}/tasks", .auth = Auth::kUser,
+              .doc = {.summary = "Delete every task of a project (managers)", .tag = "Tasks", .success_status = 204},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
+                TALLY_ASSIGN_OR_RETURN(deleted, db.Write([&](Connection& c) -> Result<int64_t> {
+                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kManageRole));
+                  return DeleteTasks(c, project, {});
+                }));
+                TALLY_LOG_INFO("event=tasks_deleted project_id={} count={} by_user_id={}", project_id, deleted,
+                               request.principal.user_id);
+                return Response::NoContent();
+              }});
+
+  // Label Studio deletes selected tasks through its data manager action
+  // endpoint; only the delete_tasks action exists here so far.
+  router.Add({.method = "POST", .pattern = "/api/dm/actions", .auth = Auth::kUser,
+              .doc = {.summary = "Run a data manager action on selected tasks (delete_tasks; managers)",
+                      .tag = "Tasks",
+                      .request_schema = R"({"type":"object","properties":{"selectedItems":{"type":"object",
+                        "properties":{"all":{"type":"boolean"},"included":{"type":"array"},
+                        "excluded":{"type":"array"}}}}})",
+                      .response_schema = R"({"type":"object","properties":{"processed_items":{"type":"integer"},
+                        "detail":{"type":"string"}}})",
+                      .query = {"id", "project"}},
+              .handler = [&db](Request& request) -> Result<Response> {
+                const std::string action = request.Query("id").value_or("");
+                if (action != "delete_tasks") {
+                  return Error::InvalidField("id", "Unknown action; the supported action is delete_tasks.");
+                }
+                TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
+                if (!project_id) return Error::InvalidField("project", "This field is required.");
+                TALLY_ASSIGN_OR_RETURN(body, ParseJsonObjectBody(request));
+
+                bool all = false;
+                std::vector<int64_t> included, excluded;
+                if (const bj::value* selected = body.if_contains("selectedItems"); selected && selected->is_object()) {
+                  const bj::object& items = selected->as_object();
+                  if (const bj::value* flag = items.if_contains("all"); flag && flag->is_bool()) all = flag->as_bool();
+                  auto read_ids = [](const bj::value* list, std::vector<int64_t>& out) -> Result<void> {
+                    if (!list) return Ok();
+                    if (!list->is_array()) return Error::InvalidField("selectedItems", "Ids must be a list.");
+                    for (const bj::value& id : list->as_array()) {
+                      if (!id.is_int64()) return Error::InvalidField("selectedItems", "Ids must be integers.");
+                      out.push_back(id.as_int64());
+                    }
+                    return Ok();
+                  };
+                  TALLY_TRY(read_ids(items.if_contains("included"), included));
+                  TALLY_TRY(read_ids(items.if_contains("excluded"), excluded));
+                }
+
+                TALLY_ASSIGN_OR_RETURN(deleted, db.Write([&](Connection& c) -> Result<int64_t> {
+                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, *project_id, kManageRole));
+                  if (!all) {
+                    if (included.empty()) return int64_t{0};
+                    return DeleteTasks(c, project, included);
+                  }
+                  if (excluded.empty()) return DeleteTasks(c, project, {});
+                  // Everything except `excluded`: collect the ids to delete.
+                  std::set<int64_t> keep(excluded.begin(), excluded.end());
+                  std::vector<int64_t> doomed;
+                  TALLY_TRY(c.ForEach("SELECT id FROM tasks WHERE project_id = ?", {project.id},
+                                      [&](const store::Row& row) {
+                                        if (!keep.count(row.Int(0))) doomed.push_back(row.Int(0));
+                                        return true;
+                                      }));
+                  if (doomed.empty()) return int64_t{0};
+                  return DeleteTasks(c, project, doomed);
+                }));
+                TALLY_LOG_INFO("event=tasks_deleted project_id={} count={} by_user_id={}", *project_id, deleted,
+                               request.principal.user_id);
+                return Response::Json(bj::object{{"processed_items", deleted},
+                                                 {"detail", fmt::format("Deleted {} tasks", deleted)}});
+              }});
+}
+
+}  // namespace tally::labeling

@@ -1,0 +1,151 @@
+#include "labeling/task_store.h"
+
+#include <fmt/format.h>
+
+#include "core/json.h"
+
+namespace tally::labeling {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::string_view kTaskColumns =
+    "id, project_id, inner_id, data, meta, total_annotations, cancelled_annotations, completed_annotations,"
+    " ground_truth_annotations, useful_annotations, total_predictions, overlap, is_labeled, allow_skip,"
+    " file_upload_id, created_at, updated_at, updated_by";
+
+bj::value ParseStored(const std::string& text, bj::value fallback) {
+  boost::system::error_code ec;
+  bj::value value = bj::parse(text, ec);
+  if (ec) return fallback;
+  return value;
+}
+
+Task TaskFromRow(const store::Row& row) {
+  Task task;
+  task.id = row.Int(0);
+  task.project_id = row.Int(1);
+  task.inner_id = row.Int(2);
+  bj::value data = ParseStored(row.Text(3), bj::object());
+  if (data.is_object()) task.data = std::move(data.as_object());
+  task.meta = ParseStored(row.Text(4, "{}"), bj::object());
+  task.counts = TaskCounts{row.Int(5), row.Int(6), row.Int(7), row.Int(8), row.Int(9),
+                           row.Int(10), row.Int(11), row.Bool(12)};
+  task.allow_skip = row.Bool(13, true);
+  task.file_upload_id = row.OptionalInt(14);
+  task.created_at = row.Int(15);
+  task.updated_at = row.Int(16);
+  task.updated_by = row.OptionalInt(17);
+  return task;
+}
+
+}  // namespace
+
+Result<int64_t> NextInnerId(Connection& connection, int64_t project_id) {
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne("SELECT COALESCE(MAX(inner_id), 0) FROM tasks WHERE project_id = ?",
+                                                  {project_id}));
+  return row->Int(0) + 1;
+}
+
+Result<int64_t> InsertTask(Connection& connection, int64_t project_id, int64_t inner_id, const NewTask& task,
+                           Micros now) {
+  const TaskCounts& counts = task.counts;
+  TALLY_ASSIGN_OR_RETURN(
+      row, connection.QueryOne(
+               "INSERT INTO tasks (project_id, inner_id, data, meta, overlap, is_labeled, total_annotations,"
+               " cancelled_annotations, completed_annotations, ground_truth_annotations, useful_annotations,"
+               " total_predictions, allow_skip, file_upload_id, created_at, updated_at, updated_by)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+               {project_id, inner_id, json::Serialize(task.data), json::Serialize(task.meta), counts.overlap,
+                store::Bool(counts.is_labeled), counts.total_annotations, counts.cancelled_annotations,
+                counts.completed_annotations, counts.ground_truth_annotations, counts.useful_annotations,
+                counts.total_predictions, store::Bool(task.allow_skip), store::OrNull(task.file_upload_id), now, now,
+                store::OrNull(task.created_by)}));
+  return row->Int(0);
+}
+
+Result<void> StoreTaskCounts(Connection& connection, int64_t task_id, const TaskCounts& counts) {
+  TALLY_TRY(connection.Execute(
+      "UPDATE tasks SET total_annotations = ?, cancelled_annotations = ?, completed_annotations = ?,"
+      " ground_truth_annotations = ?, useful_annotations = ?, total_predictions = ?, overlap = ?, is_labeled = ?"
+      " WHERE id = ?",
+      {counts.total_annotations, counts.cancelled_annotations, counts.completed_annotations,
+       counts.ground_truth_annotations, counts.useful_annotations, counts.total_predictions, counts.overlap,
+       store::Bool(counts.is_labeled), task_id}));
+  return Ok();
+}
+
+Result<std::optional<Task>> FindTask(Connection& connection, int64_t task_id) {
+  static const std::string sql = fmt::format("SELECT {} FROM tasks WHERE id = ?", kTaskColumns);
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(sql, {task_id}));
+  if (!row) return std::optional<Task>();
+  return std::optional<Task>(TaskFromRow(*row));
+}
+
+Result<bool> UpdateTask(Connection& connection, int64_t task_id, const TaskPatch& patch, int64_t user_id) {
+  std::string sql = "UPDATE tasks SET updated_at = ?, updated_by = ?";
+  store::Params params{NowMicros(), user_id};
+  if (patch.data) {
+    sql += ", data = ?";
+    params.push_back(json::Serialize(*patch.data));
+  }
+  if (patch.meta) {
+    sql += ", meta = ?";
+    params.push_back(json::Serialize(*patch.meta));
+  }
+  if (patch.allow_skip) {
+    sql += ", allow_skip = ?";
+    params.push_back(store::Bool(*patch.allow_skip));
+  }
+  sql += " WHERE id = ?";
+  params.push_back(task_id);
+  TALLY_ASSIGN_OR_RETURN(changed, connection.Execute(sql, params));
+  return changed > 0;
+}
+
+Result<bool> DeleteTask(Connection& connection, const Project& project, int64_t task_id) {
+  TALLY_ASSIGN_OR_RETURN(task, FindTask(connection, task_id));
+  if (!task || task->project_id != project.id) return false;
+  TALLY_TRY(connection.Execute("DELETE FROM tasks WHERE id = ?", {task_id}));
+  TALLY_TRY(AddTaskToProjectCounters(connection, project.id, task->counts, -1));
+  return true;
+}
+
+Result<int64_t> DeleteTasks(Connection& connection, const Project& project, const std::vector<int64_t>& ids) {
+  int64_t deleted = 0;
+  if (ids.empty()) {
+    TALLY_ASSIGN_OR_RETURN(changed, connection.Execute("DELETE FROM tasks WHERE project_id = ?", {project.id}));
+    deleted = changed;
+  } else {
+    // Chunks keep each statement under SQLite's default limit of 32766
+    // parameters with room to spare.
+    constexpr size_t kChunk = 500;
+    for (size_t start = 0; start < ids.size(); start += kChunk) {
+      const size_t end = std::min(ids.size(), start + kChunk);
+      std::string sql = "DELETE FROM tasks WHERE project_id = ? AND id IN (";
+      store::Params params{project.id};
+      for (size_t i = start; i < end; ++i) {
+        sql += i == start ? "?" : ", ?";
+        params.push_back(ids[i]);
+      }
+      sql += ")";
+      TALLY_ASSIGN_OR_RETURN(changed, connection.Execute(sql, params));
+      deleted += changed;
+    }
+  }
+  TALLY_TRY(RecomputeProjectCounters(connection, project.id));
+  return deleted;
+}
+
+Result<std::vector<Task>> ListTasks(Connection& connection, int64_t project_id, int64_t offset, int64_t limit) {
+  static const std::string sql =
+      fmt::format("SELECT {} FROM tasks WHERE project_id = ? ORDER BY id LIMIT ? OFFSET ?", kTaskColumns);
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(sql, {project_id, limit, offset}));
+  std::vector<Task> tasks;
+  tasks.reserve(rows.size());
+  for (const store::Row& row : rows) tasks.push_back(TaskFromRow(row));
+  return tasks;
+}
+
+}  // namespace tally::labeling
