@@ -1,0 +1,85 @@
+#include "tracing/models.h"
+
+#include <gtest/gtest.h>
+
+namespace tally::tracing {
+namespace {
+
+namespace bj = boost::json;
+
+TEST(ManagedModels, Gpt4oMatches) {
+  ModelCatalog catalog({});
+  for (const char* name : {"gpt-4o", "GPT-4o", "openai/gpt-4o"}) {
+    const ModelDefinition* model = catalog.Match(name);
+    ASSERT_NE(model, nullptr) << name;
+    EXPECT_EQ(model->model_name, "gpt-4o");
+  }
+  EXPECT_EQ(catalog.Match("gpt-4o-mini"), nullptr);
+  EXPECT_EQ(catalog.Match(""), nullptr);
+}
+
+TEST(ComputeCost, WorkedExample) {
+  const ModelDefinition* model = ModelCatalog({}).Match("gpt-4o");
+  ASSERT_NE(model, nullptr);
+  bj::object usage{{"input", 100}, {"input_cached_tokens", 20}, {"output", 30}, {"total", 150}};
+  CostResult cost = ComputeCost(model, usage, {}, {}, {});
+  EXPECT_DOUBLE_EQ(cost.cost_details.at("input").as_double(), 0.00025);
+  EXPECT_DOUBLE_EQ(cost.cost_details.at("input_cached_tokens").as_double(), 0.000025);
+  EXPECT_DOUBLE_EQ(cost.cost_details.at("output").as_double(), 0.0003);
+  ASSERT_TRUE(cost.total_cost);
+  EXPECT_DOUBLE_EQ(*cost.total_cost, 0.000575);
+  ASSERT_NE(cost.tier, nullptr);
+  EXPECT_EQ(cost.tier->name, "Standard");
+}
+
+TEST(ComputeCost, AttributeConditionPicksTier) {
+  const ModelDefinition* model = ModelCatalog({}).Match("gpt-4o");
+  CostResult cost = ComputeCost(model, {{"input", 1000}, {"total", 1000}}, {}, {{"service_tier", "priority"}}, {});
+  ASSERT_NE(cost.tier, nullptr);
+  EXPECT_EQ(cost.tier->name, "Fast mode");
+  EXPECT_DOUBLE_EQ(*cost.total_cost, 0.00425);
+}
+
+TEST(ComputeCost, ProvidedCostWins) {
+  const ModelDefinition* model = ModelCatalog({}).Match("gpt-4o");
+  CostResult cost = ComputeCost(model, {{"input", 1000}}, {{"input", 0.5}, {"output", 0.25}}, {}, {});
+  EXPECT_DOUBLE_EQ(*cost.total_cost, 0.75);
+  EXPECT_EQ(cost.tier, nullptr);
+  CostResult other = ComputeCost(nullptr, {}, {{"input", 0.5}, {"cache", 0.1}}, {}, {});
+  EXPECT_FALSE(other.total_cost);
+}
+
+TEST(ParseModelDefinition, ProjectModelWinsAndRules) {
+  auto custom = ParseModelDefinition({{"modelName", "mine"}, {"matchPattern", "(?i)^gpt-4o$"}, {"inputPrice", 1.0}});
+  ASSERT_TRUE(custom) << custom.error().message;
+  custom->id = "custom";
+  custom->project_id = 1;
+  ModelCatalog catalog({*custom});
+  EXPECT_EQ(catalog.Match("GPT-4O")->id, "custom");
+
+  EXPECT_FALSE(ParseModelDefinition({{"modelName", "x"}, {"matchPattern", "("}, {"inputPrice", 1.0}}));
+  EXPECT_FALSE(ParseModelDefinition({{"modelName", "x"}, {"matchPattern", "x"}}));
+  EXPECT_FALSE(ParseModelDefinition({{"modelName", "x"}, {"matchPattern", "x"}, {"inputPrice", 1.0}, {"totalPrice", 2.0}}));
+  EXPECT_FALSE(ParseModelDefinition(
+      {{"modelName", "x"}, {"matchPattern", "x"},
+       {"pricingTiers", {{{"name", "a"}, {"isDefault", false}, {"priority", 1}, {"prices", {{"input", 1}}}}}}}));
+}
+
+TEST(ComputeCost, UsageConditionSumsMatchingKeys) {
+  auto model = ParseModelDefinition(
+      {{"modelName", "m"},
+       {"matchPattern", "^m$"},
+       {"pricingTiers",
+        {{{"name", "Standard"}, {"isDefault", true}, {"priority", 0}, {"conditions", bj::array()}, {"prices", {{"input", 1}}}},
+         {{"name", "Large"},
+          {"isDefault", false},
+          {"priority", 1},
+          {"conditions", {{{"usageDetailPattern", "(input|cached)"}, {"operator", "gt"}, {"value", 100}}}},
+          {"prices", {{"input", 2}}}}}}});
+  ASSERT_TRUE(model) << model.error().message;
+  EXPECT_EQ(ComputeCost(&*model, {{"input", 60}, {"input_cached_tokens", 50}}, {}, {}, {}).tier->name, "Large");
+  EXPECT_EQ(ComputeCost(&*model, {{"input", 60}}, {}, {}, {}).tier->name, "Standard");
+}
+
+}  // namespace
+}  // namespace tally::tracing

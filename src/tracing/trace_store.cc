@@ -1,0 +1,478 @@
+#include "tracing/trace_store.h"
+
+#include <fmt/format.h>
+
+#include "core/json.h"
+
+namespace tally::tracing {
+
+namespace bj = boost::json;
+using store::Connection;
+using store::Params;
+using store::Row;
+using store::Value;
+
+const char* const kTraceColumns =
+    "id, timestamp, name, user_id, session_id, release, version, environment, public, bookmarked, tags, metadata, "
+    "input, output, created_at, updated_at";
+const char* const kObservationColumns =
+    "o.id, o.trace_id, o.parent_observation_id, o.type, o.name, o.environment, o.start_time, o.end_time, "
+    "o.completion_start_time, o.level, o.status_message, o.version, o.input, o.output, o.metadata, o.model, "
+    "o.internal_model_id, o.model_parameters, o.usage_details, o.cost_details, o.total_cost, o.pricing_tier_id, "
+    "o.pricing_tier_name, o.prompt_name, o.prompt_version, o.is_app_root, o.created_at, o.updated_at";
+const char* const kScoreColumns =
+    "s.id, s.name, s.value, s.string_value, s.data_type, s.source, s.trace_id, s.observation_id, s.session_id, "
+    "s.dataset_run_id, s.comment, s.metadata, s.config_id, s.queue_id, s.author_user_id, s.environment, "
+    "s.timestamp, s.created_at, s.updated_at";
+
+namespace {
+
+// ----- Record field access -----
+
+Value Text(const bj::object& record, std::string_view key) {
+  const bj::value* value = record.if_contains(key);
+  if (!value || !value->is_string()) return nullptr;
+  return std::string(value->as_string());
+}
+
+// JSON-valued fields are stored as their JSON text.
+Value JsonText(const bj::object& record, std::string_view key) {
+  const bj::value* value = record.if_contains(key);
+  if (!value || value->is_null()) return nullptr;
+  return json::Serialize(*value);
+}
+
+std::string JsonTextOr(const bj::object& record, std::string_view key, std::string fallback) {
+  const bj::value* value = record.if_contains(key);
+  if (!value || value->is_null()) return fallback;
+  return json::Serialize(*value);
+}
+
+Value Time(const bj::object& record, std::string_view key) {
+  const bj::value* value = record.if_contains(key);
+  if (!value || !value->is_string()) return nullptr;
+  auto parsed = ParseIsoTimestamp(value->as_string());
+  if (!parsed) return nullptr;
+  return *parsed;
+}
+
+Micros TimeOr(const bj::object& record, std::string_view key, Micros fallback) {
+  Value value = Time(record, key);
+  return std::holds_alternative<int64_t>(value) ? std::get<int64_t>(value) : fallback;
+}
+
+Value Number(const bj::object& record, std::string_view key) {
+  const bj::value* value = record.if_contains(key);
+  if (!value) return nullptr;
+  if (value->is_double()) return value->as_double();
+  if (value->is_int64()) return static_cast<double>(value->as_int64());
+  if (value->is_uint64()) return static_cast<double>(value->as_uint64());
+  return nullptr;
+}
+
+Value Integer(const bj::object& record, std::string_view key) {
+  const bj::value* value = record.if_contains(key);
+  if (!value) return nullptr;
+  if (value->is_int64()) return value->as_int64();
+  if (value->is_uint64()) return static_cast<int64_t>(value->as_uint64());
+  return nullptr;
+}
+
+bool Flag(const bj::object& record, std::string_view key) {
+  const bj::value* value = record.if_contains(key);
+  return value && value->is_bool() && value->as_bool();
+}
+
+std::string Placeholders(size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out += i ? ", ?" : "?";
+  return out;
+}
+
+// A WHERE clause built from optional filters; values always bind as
+// parameters.
+class Where {
+ public:
+  explicit Where(std::string first) : sql_(std::move(first)) {}
+  void Add(const std::string& condition, Params values = {}) {
+    sql_ += " AND " + condition;
+    for (auto& value : values) params_.push_back(std::move(value));
+  }
+  void Equal(const std::string& column, const std::optional<std::string>& value) {
+    if (value) Add(column + " = ?", {*value});
+  }
+  void AnyOf(const std::string& column, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    Params params(values.begin(), values.end());
+    Add(column + " IN (" + Placeholders(values.size()) + ")", std::move(params));
+  }
+  const std::string& sql() const { return sql_; }
+  Params& params() { return params_; }
+
+ private:
+  std::string sql_;
+  Params params_;
+};
+
+Event EventFromRow(const Row& row, EntityKind kind) {
+  Event event;
+  event.id = row.Text(0);
+  event.type = row.Text(1);
+  event.timestamp = row.Int(2);
+  event.kind = kind;
+  event.entity_id = row.Text(4);
+  boost::system::error_code ec;
+  bj::value body = bj::parse(row.Text(3), ec);
+  if (!ec && body.is_object()) event.body = std::move(body.as_object());
+  return event;
+}
+
+Result<RowList> RunList(Connection& c, const std::string& select, const std::string& from_where, Params params,
+                        const std::string& order, const Page& page, bool count) {
+  RowList list;
+  if (count) {
+    TALLY_ASSIGN_OR_RETURN(total, c.QueryOne("SELECT COUNT(*) " + from_where, params));
+    list.total = total ? total->Int(0) : 0;
+  }
+  params.push_back(page.limit);
+  params.push_back((page.page - 1) * page.limit);
+  TALLY_ASSIGN_OR_RETURN(rows, c.Query(select + " " + from_where + " ORDER BY " + order + " LIMIT ? OFFSET ?", params));
+  list.rows = std::move(rows);
+  return list;
+}
+
+}  // namespace
+
+// ----- Event log and folded records -----
+
+Result<void> UpsertEvents(Connection& c, int64_t project_id, const std::vector<Event>& events) {
+  for (const Event& event : events) {
+    TALLY_TRY(c.Execute(
+        "INSERT INTO tracing_events (project_id, entity_kind, entity_id, event_id, event_type, event_time, body) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, entity_kind, entity_id, event_id) DO UPDATE SET "
+        "event_type = excluded.event_type, event_time = excluded.event_time, body = excluded.body",
+        {project_id, std::string(EntityKindName(event.kind)), event.entity_id, event.id, event.type, event.timestamp,
+         json::Serialize(event.body)}));
+  }
+  return Ok();
+}
+
+Result<std::vector<Event>> LoadEvents(Connection& c, int64_t project_id, EntityKind kind, const std::string& entity_id) {
+  TALLY_ASSIGN_OR_RETURN(rows, c.Query("SELECT event_id, event_type, event_time, body, entity_id FROM tracing_events "
+                                       "WHERE project_id = ? AND entity_kind = ? AND entity_id = ?",
+                                       {project_id, std::string(EntityKindName(kind)), entity_id}));
+  std::vector<Event> events;
+  events.reserve(rows.size());
+  for (const Row& row : rows) events.push_back(EventFromRow(row, kind));
+  return events;
+}
+
+Result<void> UpsertTrace(Connection& c, int64_t project_id, const bj::object& trace, Micros now) {
+  const std::string id(trace.at("id").as_string());
+  const Micros timestamp = TimeOr(trace, "timestamp", now);
+  const std::string environment = std::get<std::string>(Text(trace, "environment"));
+  TALLY_TRY(c.Execute(
+      "INSERT INTO traces (project_id, id, timestamp, name, user_id, session_id, release, version, environment, "
+      "public, bookmarked, tags, metadata, input, output, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, id) DO UPDATE SET "
+      "timestamp = excluded.timestamp, name = excluded.name, user_id = excluded.user_id, "
+      "session_id = excluded.session_id, release = excluded.release, version = excluded.version, "
+      "environment = excluded.environment, public = excluded.public, bookmarked = excluded.bookmarked, "
+      "tags = excluded.tags, metadata = excluded.metadata, input = excluded.input, output = excluded.output, "
+      "updated_at = excluded.updated_at",
+      {project_id, id, timestamp, Text(trace, "name"), Text(trace, "userId"), Text(trace, "sessionId"),
+       Text(trace, "release"), Text(trace, "version"), environment, store::Bool(Flag(trace, "public")),
+       store::Bool(Flag(trace, "bookmarked")), JsonTextOr(trace, "tags", "[]"), JsonTextOr(trace, "metadata", "{}"),
+       JsonText(trace, "input"), JsonText(trace, "output"), now, now}));
+
+  // Tag rows mirror the tags column for the all-of filter.
+  TALLY_TRY(c.Execute("DELETE FROM trace_tags WHERE project_id = ? AND trace_id = ?", {project_id, id}));
+  if (const bj::value* tags = trace.if_contains("tags"); tags && tags->is_array()) {
+    for (const auto& tag : tags->as_array()) {
+      TALLY_TRY(c.Execute("INSERT INTO trace_tags (project_id, trace_id, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                          {project_id, id, std::string(tag.as_string())}));
+    }
+  }
+
+  // A session exists as soon as one trace names it.
+  if (Value session = Text(trace, "sessionId"); std::holds_alternative<std::string>(session)) {
+    TALLY_TRY(c.Execute("INSERT INTO trace_sessions (project_id, id, environment, created_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (project_id, id) DO NOTHING",
+                        {project_id, session, environment, now}));
+  }
+  return Ok();
+}
+
+Result<void> EnsureTrace(Connection& c, int64_t project_id, const std::string& trace_id, Micros timestamp,
+                         const std::string& environment, Micros now) {
+  TALLY_TRY(c.Execute("INSERT INTO traces (project_id, id, timestamp, environment, created_at, updated_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, id) DO NOTHING",
+                      {project_id, trace_id, timestamp, environment, now, now}));
+  return Ok();
+}
+
+Result<void> UpsertObservation(Connection& c, int64_t project_id, const bj::object& o, Micros now) {
+  TALLY_TRY(c.Execute(
+      "INSERT INTO observations (project_id, id, trace_id, parent_observation_id, type, name, environment, "
+      "start_time, end_time, completion_start_time, level, status_message, version, input, output, metadata, model, "
+      "internal_model_id, model_parameters, usage_details, cost_details, total_cost, pricing_tier_id, "
+      "pricing_tier_name, prompt_name, prompt_version, is_app_root, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (project_id, id) DO UPDATE SET trace_id = excluded.trace_id, "
+      "parent_observation_id = excluded.parent_observation_id, type = excluded.type, name = excluded.name, "
+      "environment = excluded.environment, start_time = excluded.start_time, end_time = excluded.end_time, "
+      "completion_start_time = excluded.completion_start_time, level = excluded.level, "
+      "status_message = excluded.status_message, version = excluded.version, input = excluded.input, "
+      "output = excluded.output, metadata = excluded.metadata, model = excluded.model, "
+      "internal_model_id = excluded.internal_model_id, model_parameters = excluded.model_parameters, "
+      "usage_details = excluded.usage_details, cost_details = excluded.cost_details, "
+      "total_cost = excluded.total_cost, pricing_tier_id = excluded.pricing_tier_id, "
+      "pricing_tier_name = excluded.pricing_tier_name, prompt_name = excluded.prompt_name, "
+      "prompt_version = excluded.prompt_version, is_app_root = excluded.is_app_root, "
+      "updated_at = excluded.updated_at",
+      {project_id, std::string(o.at("id").as_string()), Text(o, "traceId"), Text(o, "parentObservationId"),
+       Text(o, "type"), Text(o, "name"), Text(o, "environment"), TimeOr(o, "startTime", now), Time(o, "endTime"),
+       Time(o, "completionStartTime"), Text(o, "level"), Text(o, "statusMessage"), Text(o, "version"),
+       JsonText(o, "input"), JsonText(o, "output"), JsonTextOr(o, "metadata", "{}"), Text(o, "model"),
+       Text(o, "internalModelId"), JsonText(o, "modelParameters"), JsonTextOr(o, "usageDetails", "{}"),
+       JsonTextOr(o, "costDetails", "{}"), Number(o, "totalCost"), Text(o, "usagePricingTierId"),
+       Text(o, "usagePricingTierName"), Text(o, "promptName"), Integer(o, "promptVersion"),
+       store::Bool(Flag(o, "isAppRoot")), now, now}));
+  return Ok();
+}
+
+Result<void> UpsertScore(Connection& c, int64_t project_id, const bj::object& s, Micros now) {
+  TALLY_TRY(c.Execute(
+      "INSERT INTO scores (project_id, id, name, value, string_value, data_type, source, trace_id, observation_id, "
+      "session_id, dataset_run_id, comment, metadata, config_id, queue_id, author_user_id, environment, timestamp, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (project_id, id) DO UPDATE SET name = excluded.name, value = excluded.value, "
+      "string_value = excluded.string_value, data_type = excluded.data_type, source = excluded.source, "
+      "trace_id = excluded.trace_id, observation_id = excluded.observation_id, session_id = excluded.session_id, "
+      "dataset_run_id = excluded.dataset_run_id, comment = excluded.comment, metadata = excluded.metadata, "
+      "config_id = excluded.config_id, queue_id = excluded.queue_id, author_user_id = excluded.author_user_id, "
+      "environment = excluded.environment, timestamp = excluded.timestamp, updated_at = excluded.updated_at",
+      {project_id, std::string(s.at("id").as_string()), Text(s, "name"), Number(s, "value"), Text(s, "stringValue"),
+       Text(s, "dataType"), Text(s, "source"), Text(s, "traceId"), Text(s, "observationId"), Text(s, "sessionId"),
+       Text(s, "datasetRunId"), Text(s, "comment"), JsonTextOr(s, "metadata", "{}"), Text(s, "configId"),
+       Text(s, "queueId"), Text(s, "authorUserId"), Text(s, "environment"), TimeOr(s, "timestamp", now), now, now}));
+  return Ok();
+}
+
+// ----- Traces -----
+
+Result<std::optional<Row>> FindTrace(Connection& c, int64_t project_id, const std::string& id) {
+  return c.QueryOne(fmt::format("SELECT {} FROM traces WHERE project_id = ? AND id = ?", kTraceColumns),
+                    {project_id, id});
+}
+
+Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& query) {
+  Where where("project_id = ?");
+  where.params().push_back(project_id);
+  where.Equal("user_id", query.user_id);
+  where.Equal("name", query.name);
+  where.Equal("session_id", query.session_id);
+  where.Equal("version", query.version);
+  where.Equal("release", query.release);
+  if (query.from_timestamp) where.Add("timestamp >= ?", {*query.from_timestamp});
+  if (query.to_timestamp) where.Add("timestamp < ?", {*query.to_timestamp});
+  where.AnyOf("environment", query.environments);
+  for (const std::string& tag : query.tags) {
+    where.Add("EXISTS (SELECT 1 FROM trace_tags t WHERE t.project_id = traces.project_id AND t.trace_id = traces.id "
+              "AND t.tag = ?)",
+              {tag});
+  }
+  const std::string order = query.order_column + (query.descending ? " DESC" : " ASC") + ", id DESC";
+  return RunList(c, fmt::format("SELECT {}", kTraceColumns), "FROM traces WHERE " + where.sql(),
+                 std::move(where.params()), order, query.page, true);
+}
+
+Result<std::map<std::string, TraceAggregates>> LoadTraceAggregates(Connection& c, int64_t project_id,
+                                                                   const std::vector<std::string>& trace_ids) {
+  std::map<std::string, TraceAggregates> out;
+  if (trace_ids.empty()) return out;
+  for (const auto& id : trace_ids) out[id];
+  Params params{project_id};
+  params.insert(params.end(), trace_ids.begin(), trace_ids.end());
+  const std::string in = "(" + Placeholders(trace_ids.size()) + ")";
+
+  std::map<std::string, std::pair<Micros, Micros>> spans;
+  TALLY_TRY(c.ForEach("SELECT trace_id, id, start_time, end_time, total_cost FROM observations "
+                      "WHERE project_id = ? AND trace_id IN " + in + " ORDER BY start_time, id",
+                      params, [&](const Row& row) {
+                        TraceAggregates& aggregate = out[row.Text(0)];
+                        aggregate.observation_ids.push_back(row.Text(1));
+                        aggregate.total_cost += row.Double(4);
+                        const Micros start = row.Int(2);
+                        const Micros end = row.IsNull(3) ? start : row.Int(3);
+                        auto [it, inserted] = spans.try_emplace(row.Text(0), start, end);
+                        if (!inserted) {
+                          it->second.first = std::min(it->second.first, start);
+                          it->second.second = std::max(it->second.second, end);
+                        }
+                        return true;
+                      }));
+  for (const auto& [id, span] : spans) out[id].latency = static_cast<double>(span.second - span.first) / 1e6;
+  TALLY_TRY(c.ForEach("SELECT trace_id, id FROM scores WHERE project_id = ? AND trace_id IN " + in +
+                          " ORDER BY timestamp, id",
+                      params, [&](const Row& row) {
+                        out[row.Text(0)].score_ids.push_back(row.Text(1));
+                        return true;
+                      }));
+  return out;
+}
+
+// ----- Observations -----
+
+Result<std::optional<Row>> FindObservation(Connection& c, int64_t project_id, const std::string& id) {
+  return c.QueryOne(
+      fmt::format("SELECT {} FROM observations o WHERE o.project_id = ? AND o.id = ?", kObservationColumns),
+      {project_id, id});
+}
+
+Result<std::vector<Row>> ObservationsOfTrace(Connection& c, int64_t project_id, const std::string& trace_id) {
+  return c.Query(fmt::format("SELECT {} FROM observations o WHERE o.project_id = ? AND o.trace_id = ? "
+                             "ORDER BY o.start_time, o.id",
+                             kObservationColumns),
+                 {project_id, trace_id});
+}
+
+Result<RowList> ListObservations(Connection& c, int64_t project_id, const ObservationQuery& query, bool count) {
+  Where where("o.project_id = ?");
+  where.params().push_back(project_id);
+  where.Equal("o.name", query.name);
+  where.Equal("o.type", query.type);
+  where.Equal("o.trace_id", query.trace_id);
+  where.Equal("o.level", query.level);
+  where.Equal("o.version", query.version);
+  if (query.roots_only) {
+    where.Add("o.parent_observation_id IS NULL");
+  } else {
+    where.Equal("o.parent_observation_id", query.parent_observation_id);
+  }
+  if (query.is_root) where.Add(*query.is_root ? "o.parent_observation_id IS NULL" : "o.parent_observation_id IS NOT NULL");
+  where.AnyOf("o.environment", query.environments);
+  if (query.from_start_time) where.Add("o.start_time >= ?", {*query.from_start_time});
+  if (query.to_start_time) where.Add("o.start_time < ?", {*query.to_start_time});
+  if (query.user_id || query.session_id) {
+    Where trace("t.project_id = o.project_id AND t.id = o.trace_id");
+    trace.Equal("t.user_id", query.user_id);
+    trace.Equal("t.session_id", query.session_id);
+    where.Add("EXISTS (SELECT 1 FROM traces t WHERE " + trace.sql() + ")", std::move(trace.params()));
+  }
+  if (query.after) {
+    where.Add("(o.start_time < ? OR (o.start_time = ? AND o.id < ?))",
+              {query.after->first, query.after->first, query.after->second});
+  }
+  return RunList(c, fmt::format("SELECT {}", kObservationColumns), "FROM observations o WHERE " + where.sql(),
+                 std::move(where.params()), "o.start_time DESC, o.id DESC", query.page, count);
+}
+
+// ----- Scores -----
+
+Result<std::optional<Row>> FindScore(Connection& c, int64_t project_id, const std::string& id) {
+  return c.QueryOne(fmt::format("SELECT {} FROM scores s WHERE s.project_id = ? AND s.id = ?", kScoreColumns),
+                    {project_id, id});
+}
+
+Result<std::vector<Row>> ScoresOfTrace(Connection& c, int64_t project_id, const std::string& trace_id) {
+  return c.Query(fmt::format("SELECT {} FROM scores s WHERE s.project_id = ? AND s.trace_id = ? "
+                             "ORDER BY s.timestamp, s.id",
+                             kScoreColumns),
+                 {project_id, trace_id});
+}
+
+Result<RowList> ListScores(Connection& c, int64_t project_id, const ScoreQuery& query, bool count) {
+  Where where("s.project_id = ?");
+  where.params().push_back(project_id);
+  where.Equal("s.name", query.name);
+  where.Equal("s.source", query.source);
+  where.Equal("s.config_id", query.config_id);
+  where.Equal("s.session_id", query.session_id);
+  where.Equal("s.dataset_run_id", query.dataset_run_id);
+  where.Equal("s.trace_id", query.trace_id);
+  where.Equal("s.queue_id", query.queue_id);
+  where.Equal("s.data_type", query.data_type);
+  where.Equal("s.author_user_id", query.author_user_id);
+  where.Equal("s.string_value", query.string_value);
+  where.AnyOf("s.id", query.ids);
+  where.AnyOf("s.observation_id", query.observation_ids);
+  where.AnyOf("s.environment", query.environments);
+  if (query.exclude_corrections) where.Add("s.data_type <> 'CORRECTION'");
+  if (query.from_timestamp) where.Add("s.timestamp >= ?", {*query.from_timestamp});
+  if (query.to_timestamp) where.Add("s.timestamp < ?", {*query.to_timestamp});
+  if (query.value_operator && query.value) where.Add("s.value " + *query.value_operator + " ?", {*query.value});
+  if (query.value_min) where.Add("s.value >= ?", {*query.value_min});
+  if (query.value_max) where.Add("s.value <= ?", {*query.value_max});
+  if (query.user_id || !query.trace_tags.empty()) {
+    Where trace("t.project_id = s.project_id AND t.id = s.trace_id");
+    trace.Equal("t.user_id", query.user_id);
+    for (const std::string& tag : query.trace_tags) {
+      trace.Add("EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = t.project_id AND g.trace_id = t.id AND "
+                "g.tag = ?)",
+                {tag});
+    }
+    where.Add("EXISTS (SELECT 1 FROM traces t WHERE " + trace.sql() + ")", std::move(trace.params()));
+  }
+  if (query.after) {
+    where.Add("(s.timestamp < ? OR (s.timestamp = ? AND s.id < ?))",
+              {query.after->first, query.after->first, query.after->second});
+  }
+  return RunList(c, fmt::format("SELECT {}", kScoreColumns), "FROM scores s WHERE " + where.sql(),
+                 std::move(where.params()), "s.timestamp DESC, s.id DESC", query.page, count);
+}
+
+// ----- Sessions -----
+
+Result<std::optional<Row>> FindSession(Connection& c, int64_t project_id, const std::string& id) {
+  return c.QueryOne("SELECT id, created_at, environment FROM trace_sessions WHERE project_id = ? AND id = ?",
+                    {project_id, id});
+}
+
+Result<RowList> ListSessions(Connection& c, int64_t project_id, const SessionQuery& query) {
+  Where where("project_id = ?");
+  where.params().push_back(project_id);
+  if (query.from_timestamp) where.Add("created_at >= ?", {*query.from_timestamp});
+  if (query.to_timestamp) where.Add("created_at < ?", {*query.to_timestamp});
+  where.AnyOf("environment", query.environments);
+  return RunList(c, "SELECT id, created_at, environment", "FROM trace_sessions WHERE " + where.sql(),
+                 std::move(where.params()), "created_at DESC, id DESC", query.page, true);
+}
+
+Result<std::vector<Row>> TracesOfSession(Connection& c, int64_t project_id, const std::string& session_id) {
+  return c.Query(fmt::format("SELECT {} FROM traces WHERE project_id = ? AND session_id = ? ORDER BY timestamp, id",
+                             kTraceColumns),
+                 {project_id, session_id});
+}
+
+// ----- Deletes -----
+
+Result<int64_t> DeleteTraces(Connection& c, int64_t project_id, const std::vector<std::string>& trace_ids) {
+  int64_t deleted = 0;
+  for (const std::string& id : trace_ids) {
+    const Params params{project_id, id};
+    TALLY_TRY(c.Execute("DELETE FROM tracing_events WHERE project_id = ? AND entity_kind = 'observation' AND entity_id "
+                        "IN (SELECT id FROM observations WHERE project_id = ? AND trace_id = ?)",
+                        {project_id, project_id, id}));
+    TALLY_TRY(c.Execute("DELETE FROM tracing_events WHERE project_id = ? AND entity_kind = 'score' AND entity_id "
+                        "IN (SELECT id FROM scores WHERE project_id = ? AND trace_id = ?)",
+                        {project_id, project_id, id}));
+    TALLY_TRY(c.Execute("DELETE FROM tracing_events WHERE project_id = ? AND entity_kind = 'trace' AND entity_id = ?",
+                        params));
+    TALLY_TRY(c.Execute("DELETE FROM observations WHERE project_id = ? AND trace_id = ?", params));
+    TALLY_TRY(c.Execute("DELETE FROM scores WHERE project_id = ? AND trace_id = ?", params));
+    TALLY_TRY(c.Execute("DELETE FROM trace_tags WHERE project_id = ? AND trace_id = ?", params));
+    TALLY_ASSIGN_OR_RETURN(count, c.Execute("DELETE FROM traces WHERE project_id = ? AND id = ?", params));
+    deleted += count;
+  }
+  return deleted;
+}
+
+Result<bool> DeleteScore(Connection& c, int64_t project_id, const std::string& id) {
+  TALLY_TRY(c.Execute("DELETE FROM tracing_events WHERE project_id = ? AND entity_kind = 'score' AND entity_id = ?",
+                      {project_id, id}));
+  TALLY_ASSIGN_OR_RETURN(count, c.Execute("DELETE FROM scores WHERE project_id = ? AND id = ?", {project_id, id}));
+  return count > 0;
+}
+
+}  // namespace tally::tracing
