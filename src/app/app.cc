@@ -18,6 +18,7 @@
 #include "jobs/worker_pool.h"
 #include "labeling/routes.h"
 #include "store/migrations.h"
+#include "tracing/routes.h"
 
 namespace tally::app {
 
@@ -115,6 +116,7 @@ Result<void> App::Wire() {
   accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
   labeling::AddLabelingRoutes(parts.router, db, settings.data_dir);
+  tracing::AddTracingRoutes(parts.router, db);
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
   parts.metrics.AddSource(jobs::JobMetricsSource(*parts.job_queue));

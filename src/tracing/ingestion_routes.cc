@@ -1,0 +1,144 @@
+#include <fmt/format.h>
+
+#include "core/crypto.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "tracing/ingestion.h"
+#include "tracing/route_helpers.h"
+#include "tracing/routes.h"
+
+namespace tally::tracing {
+
+namespace bj = boost::json;
+
+namespace {
+
+// The reference system accepts ingestion bodies up to 4.5 MB; SDKs cap
+// batches at 2.5 MB.
+constexpr size_t kIngestionBodyLimit = 4'718'592;
+
+constexpr const char* kIngestionRequestSchema = R"({
+  "type": "object", "required": ["batch"],
+  "properties": {
+    "batch": {"type": "array", "items": {"type": "object", "required": ["id", "type", "timestamp", "body"],
+      "properties": {"id": {"type": "string"}, "type": {"type": "string"},
+                     "timestamp": {"type": "string", "format": "date-time"}, "body": {"type": "object"}}}},
+    "metadata": {}
+  }
+})";
+
+constexpr const char* kIngestionResponseSchema = R"({
+  "type": "object", "required": ["successes", "errors"],
+  "properties": {
+    "successes": {"type": "array", "items": {"type": "object", "properties": {
+      "id": {"type": "string"}, "status": {"type": "integer"}}}},
+    "errors": {"type": "array", "items": {"type": "object", "properties": {
+      "id": {"type": "string"}, "status": {"type": "integer"}, "message": {"type": "string"},
+      "error": {"type": "string"}}}}
+  }
+})";
+
+constexpr const char* kScoreCreateSchema = R"({
+  "type": "object", "required": ["name", "value"],
+  "properties": {
+    "id": {"type": "string"}, "name": {"type": "string"}, "value": {"type": ["number", "string"]},
+    "dataType": {"type": "string", "enum": ["NUMERIC", "CATEGORICAL", "BOOLEAN", "TEXT", "CORRECTION"]},
+    "traceId": {"type": "string"}, "observationId": {"type": "string"}, "sessionId": {"type": "string"},
+    "datasetRunId": {"type": "string"}, "comment": {"type": "string"}, "metadata": {},
+    "configId": {"type": "string"}, "queueId": {"type": "string"}, "environment": {"type": "string"},
+    "source": {"type": "string", "enum": ["API", "ANNOTATION"]}
+  }
+})";
+
+http::Response WholeRequestInvalid(const std::string& issue) {
+  return http::Response::Json(bj::object{{"message", "Invalid request data"}, {"errors", bj::array{bj::value(issue)}}},
+                              400);
+}
+
+bj::array OutcomesToJson(const std::vector<EventOutcome>& outcomes, bool with_error) {
+  bj::array out;
+  for (const EventOutcome& outcome : outcomes) {
+    bj::object entry{{"id", outcome.id}, {"status", outcome.status}};
+    if (with_error) {
+      entry["message"] = outcome.message;
+      entry["error"] = outcome.error;
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+Result<http::Response> HandleIngestion(store::Database& database, http::Request& request) {
+  auto parsed = ParseDeepJson(request.body);
+  if (!parsed) return WholeRequestInvalid(parsed.error().message);
+  const bj::object* body = parsed->if_object();
+  const bj::value* batch = body ? body->if_contains("batch") : nullptr;
+  if (!batch || !batch->is_array()) return WholeRequestInvalid("batch: Required, expected an array of events");
+
+  const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
+  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch->as_array(), scores_only));
+  for (const EventOutcome& error : result.errors) {
+    TALLY_LOG_WARN("event=ingestion_event_rejected request_id={} project_id={} event_id={} status={}",
+                   request.request_id, request.principal.project_id, error.id, error.status);
+  }
+  return http::Response::Json(
+      bj::object{{"successes", OutcomesToJson(result.successes, false)}, {"errors", OutcomesToJson(result.errors, true)}},
+      207);
+}
+
+// POST /scores wraps one score-create event and returns its result synchronously.
+Result<http::Response> HandleCreateScore(store::Database& database, http::Request& request) {
+  TALLY_ASSIGN_OR_RETURN(parsed, ParseDeepJson(request.body));
+  if (!parsed.is_object()) return Error::Invalid("Request body must be a JSON object");
+  bj::object body = std::move(parsed.as_object());
+  if (const bj::value* source = body.if_contains("source"); source && source->is_string() && source->as_string() == "EVAL") {
+    return Error::InvalidField("source", "Invalid enum value. Expected API or ANNOTATION");
+  }
+  if (!body.contains("id") || body.at("id").is_null()) body["id"] = NewUuidV4();
+  const std::string score_id = body.at("id").is_string() ? std::string(body.at("id").as_string()) : std::string();
+
+  bj::array batch;
+  batch.push_back(bj::object{{"id", NewUuidV4()},
+                             {"type", "score-create"},
+                             {"timestamp", FormatIsoMillis(NowMicros())},
+                             {"body", std::move(body)}});
+  const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
+  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch, scores_only));
+  if (!result.errors.empty()) {
+    const EventOutcome& error = result.errors.front();
+    return http::Response::Json(bj::object{{"message", error.error}}, error.status);
+  }
+  return http::Response::Json(bj::object{{"id", score_id}});
+}
+
+}  // namespace
+
+void AddIngestionRoutes(http::Router& router, store::Database& database) {
+  router.Add({.method = "POST",
+              .pattern = "/api/public/ingestion",
+              .auth = http::Auth::kScoreWriter,
+              .body_limit = kIngestionBodyLimit,
+              .doc = {.summary = "Ingest a batch of trace, observation and score events",
+                      .tag = "Tracing",
+                      .request_schema = kIngestionRequestSchema,
+                      .response_schema = kIngestionResponseSchema,
+                      .success_status = 207},
+              .handler = [&database](http::Request& request) { return HandleIngestion(database, request); }});
+  router.Add({.method = "POST",
+              .pattern = "/api/public/scores",
+              .auth = http::Auth::kScoreWriter,
+              .doc = {.summary = "Create or update a score",
+                      .tag = "Scores",
+                      .request_schema = kScoreCreateSchema,
+                      .response_schema = R"({"type": "object", "properties": {"id": {"type": "string"}}})"},
+              .handler = [&database](http::Request& request) { return HandleCreateScore(database, request); }});
+}
+
+void AddTracingRoutes(http::Router& router, store::Database& database) {
+  AddIngestionRoutes(router, database);
+  AddTraceRoutes(router, database);
+  AddScoreRoutes(router, database);
+  AddModelRoutes(router, database);
+}
+
+}  // namespace tally::tracing

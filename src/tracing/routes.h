@@ -1,0 +1,33 @@
+// HTTP routes of the Langfuse-compatible tracing API under /api/public:
+//   POST   /ingestion                      batch of events, 207 with per-event results
+//   GET    /traces, /traces/{traceId}      DELETE /traces, /traces/{traceId}
+//   GET    /observations, /observations/{id}, /v2/observations
+//   GET    /sessions, /sessions/{sessionId}
+//   POST   /scores; GET /scores, /v2/scores, /v3/scores, /scores/{id},
+//          /v2/scores/{id}; DELETE /scores/{id}
+//   GET/POST /score-configs, GET/PATCH /score-configs/{configId}
+//   GET/POST /models, GET/DELETE /models/{id}
+//
+// All routes need a project key pair (Basic), except ingestion and score
+// creation, which also take a public key alone (Bearer) for scores. Every
+// query is scoped to the key's project; another project's objects are 404.
+//
+// Thread-safety: register before the server starts; handlers only use the
+// Database, which is safe from any thread.
+#pragma once
+
+#include "http/router.h"
+#include "store/database.h"
+
+namespace tally::tracing {
+
+// Registers every route above. `database` must outlive the router.
+void AddTracingRoutes(http::Router& router, store::Database& database);
+
+// Parts of AddTracingRoutes, one per file.
+void AddIngestionRoutes(http::Router& router, store::Database& database);
+void AddTraceRoutes(http::Router& router, store::Database& database);
+void AddScoreRoutes(http::Router& router, store::Database& database);
+void AddModelRoutes(http::Router& router, store::Database& database);
+
+}  // namespace tally::tracing
