@@ -139,6 +139,7 @@ void AddTracingRoutes(http::Router& router, store::Database& database) {
   AddTraceRoutes(router, database);
   AddScoreRoutes(router, database);
   AddModelRoutes(router, database);
+  AddOtelRoutes(router, database);
 }
 
 }  // namespace tally::tracing

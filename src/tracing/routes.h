@@ -1,5 +1,6 @@
 // HTTP routes of the Langfuse-compatible tracing API under /api/public:
 //   POST   /ingestion                      batch of events, 207 with per-event results
+//   POST   /otel/v1/traces                 OTLP/HTTP spans (protobuf or JSON, gzip)
 //   GET    /traces, /traces/{traceId}      DELETE /traces, /traces/{traceId}
 //   GET    /observations, /observations/{id}, /v2/observations
 //   GET    /sessions, /sessions/{sessionId}
@@ -29,5 +30,6 @@ void AddIngestionRoutes(http::Router& router, store::Database& database);
 void AddTraceRoutes(http::Router& router, store::Database& database);
 void AddScoreRoutes(http::Router& router, store::Database& database);
 void AddModelRoutes(http::Router& router, store::Database& database);
+void AddOtelRoutes(http::Router& router, store::Database& database);
 
 }  // namespace tally::tracing
