@@ -69,7 +69,7 @@ done
 
 # ---- tally with one IO thread --------------------------------------------------
 TALLY_INIT_USER_EMAIL=bench@example.com TALLY_INIT_USER_TOKEN=$token \
-  "$tally" serve --port 0 --data-dir "$work/tally" --io-threads 1 --worker-threads 2 --no-access-log --log-level warn \
+  "$tally" serve --port 0 --data-dir "$work/tally" --io-threads 1 --no-access-log --log-level warn \
   > "$work/tally.out" 2>&1 &
 tally_pid=$!
 for _ in $(seq 100); do

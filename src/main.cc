@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
 
   CLI::App cli{"Tally: data labeling (Label Studio-compatible) and LLM observability (Langfuse-compatible)"};
   cli.require_subcommand(1);
+  // Subcommands inherit this: `tally migrate status --database-url …` hands the
+  // option to `migrate`, which declares it.
+  cli.fallthrough();
   Settings settings;
 
   // ---- serve --------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <boost/json/parse.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -29,6 +31,14 @@ void Router::Add(Route route) {
     throw std::invalid_argument("route " + route.method + " " + route.pattern + " needs a doc summary");
   }
   if (!route.handler) throw std::invalid_argument("route " + route.method + " " + route.pattern + " has no handler");
+  for (const std::string* schema : {&route.doc.request_schema, &route.doc.response_schema}) {
+    boost::system::error_code ec;
+    if (!schema->empty()) (void)boost::json::parse(*schema, ec);
+    if (ec) {
+      throw std::invalid_argument("route " + route.method + " " + route.pattern + " has a schema that is not JSON: " +
+                                  ec.message());
+    }
+  }
 
   Compiled compiled;
   for (std::string_view part : SplitPath(route.pattern)) {

@@ -68,8 +68,8 @@ struct Match {
 class Router {
  public:
   // Adds a route. Throws std::invalid_argument for a malformed pattern, a
-  // missing summary or a duplicate (method, pattern): these are programming
-  // errors caught at start-up.
+  // missing summary, a schema that is not JSON or a duplicate (method,
+  // pattern): these are programming errors caught at start-up.
   void Add(Route route);
 
   // Finds the route for `method` and `path`. On no path match, both route and

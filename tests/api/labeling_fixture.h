@@ -115,6 +115,13 @@ class LabelingApiTest : public ::testing::TestWithParam<std::string> {
     return response.status == 200 ? response.Json().as_object() : bj::object();
   }
 
+  // Every task of a project (up to 1000) with annotations and predictions.
+  bj::array TaskList(int64_t project_id) {
+    auto response = Get("/api/tasks?project=" + std::to_string(project_id) + "&fields=all&page_size=1000");
+    EXPECT_EQ(response.status, 200) << response.body;
+    return response.status == 200 ? response.Json().at("tasks").as_array() : bj::array();
+  }
+
   int64_t Counter(int64_t project_id, const char* name) { return Project(project_id).at(name).as_int64(); }
 
   // A template config from the shared reference corpus, or empty when the

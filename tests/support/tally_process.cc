@@ -33,8 +33,10 @@ TallyProcess::TallyProcess(ServeOptions options) {
     failure_ = "TALLY_BINARY does not name the built tally binary";
     return;
   }
-  data_dir_ = TempDirectory();
-  log_path_ = data_dir_ + "/tally.log";
+  owns_data_dir_ = options.data_dir.empty();
+  data_dir_ = owns_data_dir_ ? TempDirectory() : options.data_dir;
+  std::filesystem::create_directories(data_dir_);
+  log_path_ = data_dir_ + "/tally-" + std::to_string(getpid()) + "-" + std::to_string(std::random_device()()) + ".log";
 
   std::vector<std::string> arguments = {binary, "serve", "--port", "0", "--data-dir", data_dir_ + "/data",
                                         "--worker-threads", "4", "--job-workers", "1"};
@@ -95,10 +97,62 @@ int TallyProcess::Stop() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void TallyProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 TallyProcess::~TallyProcess() {
   Stop();
   std::error_code ec;
-  if (!data_dir_.empty()) std::filesystem::remove_all(data_dir_, ec);
+  if (owns_data_dir_ && !data_dir_.empty()) std::filesystem::remove_all(data_dir_, ec);
+}
+
+CommandResult RunTally(const std::vector<std::string>& arguments, const std::string& standard_input) {
+  CommandResult result;
+  const char* binary = std::getenv("TALLY_BINARY");
+  if (!binary) {
+    result.exit_code = -1;
+    result.error = "TALLY_BINARY is not set";
+    return result;
+  }
+  const std::string dir = TempDirectory();
+  const std::string in_path = dir + "/stdin", out_path = dir + "/stdout", err_path = dir + "/stderr";
+  std::ofstream(in_path) << standard_input;
+
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int in = ::open(in_path.c_str(), O_RDONLY);
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(in, STDIN_FILENO);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    std::vector<std::string> owned = {binary};
+    owned.insert(owned.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (auto& argument : owned) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto slurp = [](const std::string& path) {
+    std::ifstream input(path);
+    std::stringstream contents;
+    contents << input.rdbuf();
+    return contents.str();
+  };
+  result.output = slurp(out_path);
+  result.error = slurp(err_path);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return result;
 }
 
 std::string TallyProcess::Log() const {

@@ -1,6 +1,6 @@
 // A real `tally serve` process for API tests: started on a free loopback port
-// with its own data directory (or a fresh PostgreSQL schema), stopped with
-// SIGTERM when the object is destroyed. The binary comes from TALLY_BINARY,
+// with its own data directory (or a given one, to restart on the same data,
+// or a fresh PostgreSQL schema), stopped with SIGTERM when destroyed. The binary comes from TALLY_BINARY,
 // which CTest sets to the freshly built build/tally.
 #pragma once
 
@@ -10,10 +10,13 @@
 
 #include <sys/types.h>
 
+#include "support/command.h"
+
 namespace tally::testing {
 
 struct ServeOptions {
-  std::string database_url;                       // empty: SQLite in a temporary data directory
+  std::string database_url;                       // empty: SQLite in the data directory
+  std::string data_dir;                           // empty: a temporary directory removed at the end
   std::map<std::string, std::string> environment; // extra variables, e.g. TALLY_INIT_*
   std::vector<std::string> arguments;             // extra flags for `tally serve`
 };
@@ -33,6 +36,9 @@ class TallyProcess {
   // Sends SIGTERM and waits; returns the exit status (or -1).
   int Stop();
 
+  // Sends SIGKILL and waits, as a crash would end the process.
+  void Kill();
+
   // Everything the process logged so far.
   std::string Log() const;
 
@@ -40,6 +46,7 @@ class TallyProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   std::string data_dir_;
+  bool owns_data_dir_ = false;
   std::string log_path_;
   std::string failure_;
 };

@@ -1,0 +1,237 @@
+// Task import over real HTTP, on SQLite and on PostgreSQL: every body and
+// file format Label Studio accepts, with Label Studio's own template
+// configs, and the all-or-nothing rejection of bad items.
+#include "api/labeling_fixture.h"
+
+namespace tally {
+namespace {
+
+using LabelingImport = LabelingApiTest;
+
+TEST_P(LabelingImport, JsonBodiesInEveryForm) {
+  TALLY_REQUIRE_TEMPLATE(config, "natural-language-processing__text-classification");
+  const int64_t id = CreateProject(config);
+
+  auto single = Import(id, R"({"text":"just one"})");
+  ASSERT_EQ(single.status, 201) << single.body;
+  EXPECT_EQ(single.Json().at("task_count"), 1);
+
+  const std::string list = R"([
+    {"text": "flat form"},
+    {"data": {"text": "full form", "extra": 7}, "meta": {"source": "crawl"},
+     "annotations": [{"result": [{"id": "a1", "from_name": "sentiment", "to_name": "text", "type": "choices",
+                                  "value": {"choices": ["Positive"]}}], "lead_time": 2.5, "id": 91,
+                      "completed_by": {"email": "annotator@example.com"}}],
+     "predictions": [{"model_version": "v2", "score": 0.4, "result": "Negative"}]},
+    {"data": {}, "text": "empty data is a flat task"}
+  ])";
+  auto imported = Import(id, list, "?return_task_ids=true");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const bj::value body = imported.Json();
+  EXPECT_EQ(body.at("task_count"), 3);
+  EXPECT_EQ(body.at("annotation_count"), 1);
+  EXPECT_EQ(body.at("prediction_count"), 1);
+  EXPECT_EQ(body.at("task_ids").as_array().size(), 3u);
+  EXPECT_TRUE(body.at("duration").is_number());
+
+  const bj::array tasks = TaskList(id);
+  ASSERT_EQ(tasks.size(), 4u);
+  const bj::value& full = tasks[2];
+  EXPECT_EQ(full.at("data").at("extra"), 7);
+  EXPECT_EQ(full.at("meta").at("source"), "crawl");
+  EXPECT_EQ(full.at("is_labeled"), true);
+  EXPECT_EQ(full.at("annotations").at(0).at("import_id"), 91);
+  EXPECT_EQ(full.at("annotations").at(0).at("last_action"), "imported");
+  EXPECT_EQ(full.at("annotations").at(0).at("completed_by"), 2) << "resolved from the annotator's email";
+  EXPECT_EQ(full.at("predictions").at(0).at("result").at(0).at("value").at("choices").at(0), "Negative");
+  EXPECT_EQ(tasks[3].at("data").at("data"), bj::object()) << "{\"data\": {}} is a flat task";
+  EXPECT_EQ(tasks[3].at("inner_id"), 4);
+
+  const bj::object project = Project(id);
+  EXPECT_EQ(project.at("task_number"), 4);
+  EXPECT_EQ(project.at("total_annotations_number"), 1);
+  EXPECT_EQ(project.at("total_predictions_number"), 1);
+  EXPECT_EQ(project.at("finished_task_number"), 1);
+
+  auto deprecated_path = Post("/api/projects/" + std::to_string(id) + "/tasks/bulk/", R"([{"text":"old route"}])");
+  EXPECT_EQ(deprecated_path.status, 201) << deprecated_path.body;
+}
+
+TEST_P(LabelingImport, BadItemsAreReportedAndNothingIsWritten) {
+  TALLY_REQUIRE_TEMPLATE(config, "computer-vision__image-classification");
+  const int64_t id = CreateProject(config);
+
+  const std::string list = R"([
+    {"image": "https://example.com/1.jpg"},
+    {"picture": "https://example.com/2.jpg"},
+    {"image": 42},
+    {"data": {"image": "https://example.com/4.jpg"},
+     "annotations": [{"result": [{"id": "c", "from_name": "choice", "to_name": "image", "type": "choices",
+                                  "value": {"choices": ["Cats"]}}]}]},
+    {"data": {"image": "https://example.com/5.jpg"}, "annotations": [{"lead_time": 3}]},
+    {"data": {"image": "https://example.com/6.jpg"}, "predictions": [{"result": 0.5}]},
+    {"data": {"image": "https://example.com/7.jpg"},
+     "annotations": [{"completed_by": {"email": "nobody@nowhere.io"}, "result": []}]},
+    {"data": ["not", "an", "object"]},
+    "not a task"
+  ])";
+  auto rejected = Import(id, list);
+  ASSERT_EQ(rejected.status, 400) << rejected.body;
+  const bj::object errors = rejected.Json().at("validation_errors").as_object();
+  for (const char* field : {"tasks.1.data.image", "tasks.2.data.image", "tasks.3.annotations.0.result.0.value.choices.0",
+                            "tasks.4.annotations.0", "tasks.5.predictions.0.result",
+                            "tasks.6.annotations.0.completed_by", "tasks.7.data", "tasks.8"}) {
+    EXPECT_TRUE(errors.contains(field)) << field << " in " << rejected.body;
+  }
+  const std::string message(errors.at("tasks.1.data.image").at(0).as_string());
+  EXPECT_EQ(message, "Error at item 1: \"image\" key is expected in task data");
+  EXPECT_FALSE(errors.contains("tasks.0.data.image"));
+
+  EXPECT_EQ(Counter(id, "task_number"), 0) << "all or nothing";
+  EXPECT_TRUE(TaskList(id).empty());
+
+  EXPECT_EQ(Import(id, "[{\"image\": \"a\"}, ").status, 400) << "malformed JSON";
+  EXPECT_EQ(Import(id, "[{\"image\": \"\xff\xfe\"}]").status, 400) << "invalid UTF-8";
+  EXPECT_EQ(Import(id, "42").status, 400);
+  EXPECT_EQ(Import(999999, R"([{"image":"a"}])").status, 404);
+  EXPECT_EQ(Counter(id, "task_number"), 0);
+}
+
+TEST_P(LabelingImport, ManyBadItemsStopAtOneHundredMessages) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  bj::array items;
+  for (int i = 0; i < 150; ++i) items.push_back(bj::object{{"body", "x"}});
+  auto rejected = Import(id, bj::serialize(items));
+  ASSERT_EQ(rejected.status, 400);
+  size_t messages = 0;
+  for (const auto& entry : rejected.Json().at("validation_errors").as_object()) messages += entry.value().as_array().size();
+  EXPECT_EQ(messages, 100u);
+  EXPECT_EQ(rejected.Json().at("validation_errors").at("tasks").at(0), "...");
+}
+
+TEST_P(LabelingImport, NamedEntityAnnotationsFromTemplate) {
+  TALLY_REQUIRE_TEMPLATE(config, "natural-language-processing__named-entity-recognition");
+  const int64_t id = CreateProject(config);
+  const std::string good = R"([{"data": {"ner": "Ada Lovelace lived in London"},
+    "annotations": [{"result": [
+      {"id": "e1", "from_name": "label", "to_name": "text", "type": "labels",
+       "value": {"start": 0, "end": 12, "text": "Ada Lovelace", "labels": ["PER"]}},
+      {"id": "e2", "from_name": "label", "to_name": "text", "type": "labels",
+       "value": {"start": 22, "end": 28, "text": "London", "labels": ["LOC"]}}]}]}])";
+  auto imported = Import(id, good);
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  EXPECT_EQ(imported.Json().at("annotation_count"), 1);
+
+  const std::string unknown_label = R"([{"data": {"ner": "x"}, "annotations": [{"result": [
+      {"id": "e1", "from_name": "label", "to_name": "text", "type": "labels",
+       "value": {"start": 0, "end": 1, "labels": ["ANIMAL"]}}]}]}])";
+  auto rejected = Import(id, unknown_label);
+  ASSERT_EQ(rejected.status, 400) << rejected.body;
+  EXPECT_TRUE(rejected.Json().at("validation_errors").as_object().contains(
+      "tasks.0.annotations.0.result.0.value.labels.0"))
+      << rejected.body;
+  EXPECT_EQ(Counter(id, "task_number"), 1);
+}
+
+TEST_P(LabelingImport, CsvTsvAndTxtFiles) {
+  TALLY_REQUIRE_TEMPLATE(config, "natural-language-processing__text-classification");
+  const int64_t id = CreateProject(config);
+
+  const std::string csv = "\xEF\xBB\xBFtext,code\r\n"
+                          "\"line one\r\nline two, with comma\",007\r\n"
+                          "\"she said \"\"hi\"\"\",\r\n"
+                          "\r\n"
+                          "plain,1.50\r\n";
+  auto from_csv = Upload(id, {{"reviews.csv", csv}}, "?return_task_ids=1");
+  ASSERT_EQ(from_csv.status, 201) << from_csv.body;
+  EXPECT_EQ(from_csv.Json().at("task_count"), 3);
+  EXPECT_EQ(from_csv.Json().at("could_be_tasks_list"), true);
+  EXPECT_EQ(from_csv.Json().at("found_formats").at(".csv"), 1);
+
+  bj::array tasks = TaskList(id);
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(tasks[0].at("data").at("text"), "line one\r\nline two, with comma");
+  EXPECT_EQ(tasks[0].at("data").at("code"), "007") << "cells stay strings as written";
+  EXPECT_EQ(tasks[1].at("data").at("text"), "she said \"hi\"");
+  EXPECT_EQ(tasks[1].at("data").at("code"), "");
+  EXPECT_EQ(tasks[2].at("data").at("code"), "1.50");
+  EXPECT_FALSE(tasks[0].at("file_upload").is_null());
+
+  auto from_semicolons = Upload(id, {{"semi.csv", "text;score\nuno;1\n"}});
+  ASSERT_EQ(from_semicolons.status, 201) << from_semicolons.body;
+  auto from_tsv = Upload(id, {{"rows.tsv", "text\tscore\ntab\tseparated, really\n"}});
+  ASSERT_EQ(from_tsv.status, 201) << from_tsv.body;
+  auto from_txt = Upload(id, {{"lines.txt", "first line\r\nsecond line\n"}});
+  ASSERT_EQ(from_txt.status, 201) << from_txt.body;
+  EXPECT_EQ(from_txt.Json().at("task_count"), 2);
+
+  tasks = TaskList(id);
+  ASSERT_EQ(tasks.size(), 7u);
+  EXPECT_EQ(tasks[3].at("data").at("score"), "1");
+  EXPECT_EQ(tasks[4].at("data").at("score"), "separated, really");
+  EXPECT_EQ(tasks[5].at("data").at("text"), "first line") << "TXT lines go to the config's first data key";
+  EXPECT_EQ(tasks[6].at("data").at("text"), "second line");
+
+  auto missing_column = Upload(id, {{"bad.csv", "body\nx\n"}});
+  ASSERT_EQ(missing_column.status, 400) << missing_column.body;
+  EXPECT_TRUE(missing_column.Json().at("validation_errors").as_object().contains("tasks.7.data.text"));
+  EXPECT_EQ(Upload(id, {{"open.csv", "text\n\"never closed\n"}}).status, 400);
+  EXPECT_EQ(Upload(id, {{"bytes.csv", "text\n\xff\xfe\n"}}).status, 400) << "non-UTF-8 text file";
+  EXPECT_EQ(Upload(id, {{"tool.exe", "MZ"}}).status, 400);
+  EXPECT_EQ(Counter(id, "task_number"), 7);
+}
+
+TEST_P(LabelingImport, MediaFilesAreStoredAndServed) {
+  TALLY_REQUIRE_TEMPLATE(config, "computer-vision__image-classification");
+  const int64_t id = CreateProject(config);
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake image bytes", 29);
+
+  auto uploaded = Upload(id, {{"cat photo.png", png}, {"tasks.json", R"([{"image": "https://example.com/x.jpg"}])"}});
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  EXPECT_EQ(uploaded.Json().at("task_count"), 2);
+  EXPECT_EQ(uploaded.Json().at("file_upload_ids").as_array().size(), 2u);
+
+  const bj::array tasks = TaskList(id);
+  ASSERT_EQ(tasks.size(), 2u);
+  const std::string url(tasks[0].at("data").at("image").as_string());
+  const std::string prefix = "/data/upload/" + std::to_string(id) + "/";
+  ASSERT_TRUE(url.starts_with(prefix)) << url;
+  EXPECT_TRUE(url.ends_with("-cat_photo.png")) << url;
+
+  auto served = Get(url);
+  ASSERT_EQ(served.status, 200);
+  EXPECT_EQ(served.body, png);
+  EXPECT_EQ(served.Header("content-type"), "image/png");
+  EXPECT_EQ(Get(url, outsider_token_).status, 404);
+  EXPECT_EQ(Get(prefix + "missing.png").status, 404);
+
+  const int64_t two_keys = CreateProject(
+      R"(<View><Image name="a" value="$left"/><Image name="b" value="$right"/><Choices name="c" toName="a,b"><Choice value="x"/></Choices></View>)",
+      "Two keys");
+  auto rejected = Upload(two_keys, {{"cat.png", png}});
+  ASSERT_EQ(rejected.status, 400) << rejected.body;
+  EXPECT_NE(rejected.body.find("more than one data key"), std::string::npos);
+}
+
+class LabelingImportLimit : public LabelingApiTest {
+ protected:
+  void SetUp() override { StartServer({{"TALLY_IMPORT_MAX_BYTES", "2048"}}); }
+};
+
+TEST_P(LabelingImportLimit, BodyOverTheLimitIsRejected) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  bj::array items;
+  for (int i = 0; i < 100; ++i) items.push_back(bj::object{{"text", "padding padding padding"}});
+  const std::string body = bj::serialize(items);
+  ASSERT_GT(body.size(), 2048u);
+  auto rejected = Import(id, body);
+  EXPECT_EQ(rejected.status, 413) << rejected.body;
+  EXPECT_EQ(Counter(id, "task_number"), 0);
+  EXPECT_EQ(Import(id, R"([{"text":"small"}])").status, 201);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LabelingImport, ::testing::ValuesIn(store::testing::Backends()));
+INSTANTIATE_TEST_SUITE_P(Backends, LabelingImportLimit, ::testing::ValuesIn(store::testing::Backends()));
+
+}  // namespace
+}  // namespace tally
