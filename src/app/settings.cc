@@ -1,11 +1,18 @@
 #include "app/settings.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 #include <fmt/format.h>
 
 #include "core/log.h"
 
 namespace tally::app {
+
+int DefaultWorkerThreads() {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(4, 2 * cores);
+}
 
 std::string Settings::EffectiveDatabaseUrl() const {
   if (!database_url.empty()) return database_url;

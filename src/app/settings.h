@@ -9,6 +9,11 @@
 
 namespace tally::app {
 
+// Handler threads by default: twice the cores, at least four. Handlers wait
+// on the database part of the time, so a few more threads than cores keep
+// the cores busy; many more measured slower on two cores (context switches).
+int DefaultWorkerThreads();
+
 struct Settings {
   // Storage
   std::string data_dir = "./data";    // --data-dir, TALLY_DATA_DIR
@@ -20,7 +25,7 @@ struct Settings {
   std::string host = "127.0.0.1";     // --host, TALLY_HOST
   int port = 8080;                    // --port, TALLY_PORT
   int io_threads = 1;                 // --io-threads, TALLY_IO_THREADS
-  int worker_threads = 8;             // --worker-threads, TALLY_WORKER_THREADS
+  int worker_threads = DefaultWorkerThreads();  // --worker-threads, TALLY_WORKER_THREADS
   int max_queued = 512;               // --max-queued, TALLY_MAX_QUEUED
   int drain_seconds = 10;             // --drain-timeout, TALLY_DRAIN_TIMEOUT
   bool access_log = true;             // --no-access-log
