@@ -148,7 +148,7 @@ Result<void> MaterializeObservation(Connection& c, int64_t project_id, const std
                                     std::optional<ModelCatalog>& catalog, Micros now) {
   TALLY_ASSIGN_OR_RETURN(events, LoadEvents(c, project_id, EntityKind::kObservation, id));
   bj::object record = FoldEvents(std::move(events));
-  if (record.empty()) return Ok();
+  if (!record.contains("id")) return Error::Internal("stored events of observation " + id + " are unreadable");
 
   // No event named a trace: attach a wrapper trace whose id is the
   // observation id, so the create and later updates land on the same trace.
@@ -201,7 +201,9 @@ Result<void> MaterializeEntities(Connection& c, int64_t project_id, const std::v
     }
     TALLY_ASSIGN_OR_RETURN(stored, LoadEvents(c, project_id, kind, id));
     bj::object record = FoldEvents(std::move(stored));
-    if (record.empty()) continue;
+    if (!record.contains("id")) {
+      return Error::Internal(fmt::format("stored events of {} {} are unreadable", EntityKindName(kind), id));
+    }
     if (kind == EntityKind::kTrace) {
       TALLY_TRY(UpsertTrace(c, project_id, record, now));
     } else {

@@ -121,8 +121,12 @@ Event EventFromRow(const Row& row, EntityKind kind) {
   event.timestamp = row.Int(2);
   event.kind = kind;
   event.entity_id = row.Text(4);
+  // Bodies were written by json::Serialize from a request parsed with a
+  // nesting limit of 1000, so the same limit reads them back.
   boost::system::error_code ec;
-  bj::value body = bj::parse(row.Text(3), ec);
+  bj::parse_options options;
+  options.max_depth = 1000;
+  bj::value body = bj::parse(row.Text(3), ec, {}, options);
   if (!ec && body.is_object()) event.body = std::move(body.as_object());
   return event;
 }

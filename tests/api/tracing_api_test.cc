@@ -1,0 +1,416 @@
+// The Langfuse-compatible tracing API end to end: ingestion, OTLP, reads,
+// scores, score configs and models over real HTTP against a real
+// `tally serve`, on SQLite and on PostgreSQL.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/crypto.h"
+#include "store/testing/test_databases.h"
+#include "support/http_client.h"
+#include "support/tally_process.h"
+
+namespace tally {
+namespace {
+
+namespace bj = boost::json;
+using testing::HttpClient;
+using testing::HttpResponse;
+using testing::TallyProcess;
+
+constexpr const char* kPublicKey = "pk-lf-tracing-test";
+constexpr const char* kSecretKey = "sk-lf-tracing-test-secret-0001";
+
+std::optional<bj::object> LoadCapture(const std::string& relative) {
+  const char* shared = std::getenv("TALLY_SHARED_DIR");
+  if (!shared) return std::nullopt;
+  std::ifstream file(std::string(shared) + "/reference/langfuse-sdk-captures/" + relative);
+  if (!file) return std::nullopt;
+  std::stringstream text;
+  text << file.rdbuf();
+  return bj::parse(text.str()).as_object();
+}
+
+std::string Gzip(const std::string& data) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+bj::value Event(const std::string& id, const std::string& type, bj::object body,
+                const std::string& timestamp = "2026-01-05T10:00:00.000Z") {
+  return bj::object{{"id", id}, {"type", type}, {"timestamp", timestamp}, {"body", std::move(body)}};
+}
+
+class TracingApiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string skip_reason;
+    database_ = store::testing::TestDatabase::Open(GetParam(), skip_reason);
+    if (!database_) {
+      if (std::getenv("CI") && std::string(std::getenv("CI")) == "true") FAIL() << skip_reason;
+      GTEST_SKIP() << skip_reason;
+    }
+    server_ = std::make_unique<TallyProcess>(testing::ServeOptions{
+        .database_url = database_->url(),
+        .environment = {{"TALLY_INIT_USER_EMAIL", "admin@example.com"},
+                        {"TALLY_INIT_PROJECT_NAME", "Tracing"},
+                        {"TALLY_INIT_PROJECT_PUBLIC_KEY", kPublicKey},
+                        {"TALLY_INIT_PROJECT_SECRET_KEY", kSecretKey}}});
+    ASSERT_TRUE(server_->started()) << server_->failure_reason();
+    client_ = std::make_unique<HttpClient>(server_->base_url());
+  }
+
+  std::string Basic() const { return "Authorization: Basic " + Base64Encode(std::string(kPublicKey) + ":" + kSecretKey); }
+
+  HttpResponse Get(const std::string& path) { return client_->Get(path, {Basic()}); }
+  HttpResponse Post(const std::string& path, const bj::value& body) {
+    return client_->Post(path, bj::serialize(body), {Basic()});
+  }
+  HttpResponse Send(const std::string& method, const std::string& path, const std::string& body,
+                    std::vector<std::string> headers = {}) {
+    headers.push_back(Basic());
+    return client_->Send(method, path, body, headers);
+  }
+  HttpResponse Ingest(std::initializer_list<bj::value> events) {
+    return Post("/api/public/ingestion", bj::object{{"batch", bj::array(events.begin(), events.end())}});
+  }
+
+  std::unique_ptr<store::testing::TestDatabase> database_;
+  std::unique_ptr<TallyProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_P(TracingApiTest, V3SdkBatchBuildsOneTrace) {
+  auto capture = LoadCapture("v3-langfuse/004-POST-ingestion.json");
+  if (!capture) GTEST_SKIP() << "SDK captures not available";
+  auto response = Post("/api/public/ingestion", capture->at("body"));
+  ASSERT_EQ(response.status, 207) << response.body;
+  EXPECT_EQ(response.Json().at("successes").as_array().size(), 10u);
+  EXPECT_TRUE(response.Json().at("errors").as_array().empty());
+
+  // A resend of the identical batch changes nothing.
+  ASSERT_EQ(Post("/api/public/ingestion", capture->at("body")).status, 207);
+
+  auto list = Get("/api/public/traces");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.Json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(list.Json().at("meta"), (bj::object{{"page", 1}, {"limit", 50}, {"totalItems", 1}, {"totalPages", 1}}));
+  const std::string id(list.Json().at("data").at(0).at("id").as_string());
+
+  auto detail = Get("/api/public/traces/" + id);
+  ASSERT_EQ(detail.status, 200) << detail.body;
+  const bj::object trace = detail.Json().as_object();
+  EXPECT_EQ(trace.at("name"), "chat-app-session");
+  EXPECT_EQ(trace.at("output"), (bj::object{{"answer", "Yes!"}}));
+  EXPECT_EQ(trace.at("timestamp"), "2026-12-04T19:41:20.111Z");
+  EXPECT_EQ(trace.at("scores").as_array().size(), 3u);
+  ASSERT_EQ(trace.at("observations").as_array().size(), 3u);
+  EXPECT_DOUBLE_EQ(trace.at("totalCost").to_number<double>(), 0.0009);
+  bool found_generation = false;
+  for (const auto& observation : trace.at("observations").as_array()) {
+    if (observation.at("type") != "GENERATION") continue;
+    found_generation = true;
+    EXPECT_EQ(observation.at("promptName"), "movie-critic-chat");
+    EXPECT_EQ(observation.at("promptVersion"), 3);
+    EXPECT_EQ(observation.at("model"), "gpt-4o");
+    EXPECT_EQ(observation.at("usageDetails").at("input_cached_tokens"), 20);
+    EXPECT_EQ(observation.at("promptTokens"), 120);
+  }
+  EXPECT_TRUE(found_generation);
+}
+
+TEST_P(TracingApiTest, PerEventErrorsAndWholeRequestErrors) {
+  auto response = Ingest({Event("good", "trace-create", {{"id", "t-1"}, {"unknownField", 1}}),
+                          Event("naive", "span-create", {{"id", "s-1"}, {"traceId", "t-1"}}, "2026-01-05T10:00:00"),
+                          Event("future", "span-create", {{"id", "s-2"}, {"traceId", "t-1"}}, "9999-12-31T23:59:59.999Z"),
+                          Event("nanos", "span-create", {{"id", "s-3"}, {"traceId", "t-1"}}, "2026-01-05T10:00:00.123456789Z"),
+                          Event("type", "bogus-create", {{"id", "x"}})});
+  ASSERT_EQ(response.status, 207) << response.body;
+  EXPECT_EQ(response.Json().at("successes").as_array().size(), 3u);
+  ASSERT_EQ(response.Json().at("errors").as_array().size(), 2u);
+  EXPECT_EQ(response.Json().at("errors").at(0).at("id"), "naive");
+  EXPECT_EQ(response.Json().at("errors").at(0).at("status"), 400);
+  EXPECT_EQ(response.Json().at("errors").at(0).at("message"), "Invalid request data");
+
+  auto nanos = Get("/api/public/observations/s-3");
+  ASSERT_EQ(nanos.status, 200) << nanos.body;
+  EXPECT_EQ(nanos.Json().at("startTime"), "2026-01-05T10:00:00.123Z");
+
+  EXPECT_EQ(Send("POST", "/api/public/ingestion", "{\"batch\": 1}", {"Content-Type: application/json"}).status, 400);
+  EXPECT_EQ(Send("POST", "/api/public/ingestion", "not json", {"Content-Type: application/json"}).status, 400);
+  EXPECT_EQ(Send("POST", "/api/public/ingestion", "{\"batch\":[{\"id\":\"\xff\xfe\"}]}",
+                 {"Content-Type: application/json"}).status,
+            400);
+  auto empty = Post("/api/public/ingestion", bj::object{{"batch", bj::array()}});
+  ASSERT_EQ(empty.status, 207);
+  EXPECT_EQ(empty.Json(), (bj::object{{"successes", bj::array()}, {"errors", bj::array()}}));
+
+  const std::string huge(5 * 1024 * 1024, 'x');
+  EXPECT_EQ(Send("POST", "/api/public/ingestion", "{\"batch\":[],\"pad\":\"" + huge + "\"}",
+                 {"Content-Type: application/json"}).status,
+            413);
+}
+
+TEST_P(TracingApiTest, DeepAndLargeInputStored) {
+  std::string deep;
+  for (int i = 0; i < 200; ++i) deep += "[";
+  for (int i = 0; i < 200; ++i) deep += "]";
+  const std::string large(1024 * 1024, 'a');
+  const std::string batch = R"({"batch":[{"id":"e1","type":"trace-create","timestamp":"2026-01-05T10:00:00Z",
+    "body":{"id":"t-deep","input":)" + deep + R"(,"output":")" + large + R"("}}]})";
+  auto response = Send("POST", "/api/public/ingestion", batch, {"Content-Type: application/json"});
+  ASSERT_EQ(response.status, 207) << response.body.substr(0, 500);
+  EXPECT_TRUE(response.Json().at("errors").as_array().empty());
+  auto trace = Get("/api/public/traces/t-deep");
+  ASSERT_EQ(trace.status, 200);
+  bj::parse_options options;
+  options.max_depth = 1000;
+  const bj::value parsed = bj::parse(trace.body, {}, options);
+  EXPECT_EQ(parsed.at("output").as_string().size(), large.size());
+  const bj::value* level = &parsed.at("input");
+  int depth = 0;
+  while (level->is_array() && !level->as_array().empty()) {
+    level = &level->as_array().front();
+    ++depth;
+  }
+  EXPECT_EQ(depth, 199);
+}
+
+TEST_P(TracingApiTest, PublicKeyMayOnlyWriteScores) {
+  const std::string bearer = std::string("Authorization: Bearer ") + kPublicKey;
+  const std::string batch = bj::serialize(bj::object{
+      {"batch", bj::array{Event("score", "score-create", {{"id", "sc-1"}, {"name", "n"}, {"value", 1}, {"traceId", "t"}}),
+                          Event("span", "span-create", {{"id", "s-1"}, {"traceId", "t"}})}}});
+  auto response = client_->Post("/api/public/ingestion", batch, {bearer});
+  ASSERT_EQ(response.status, 207) << response.body;
+  ASSERT_EQ(response.Json().at("successes").as_array().size(), 1u);
+  ASSERT_EQ(response.Json().at("errors").as_array().size(), 1u);
+  EXPECT_EQ(response.Json().at("errors").at(0).at("status"), 401);
+
+  auto direct = client_->Post("/api/public/scores", R"({"name":"direct","value":0.5,"traceId":"t"})", {bearer});
+  ASSERT_EQ(direct.status, 200) << direct.body;
+  EXPECT_FALSE(direct.Json().at("id").as_string().empty());
+  EXPECT_EQ(client_->Get("/api/public/traces", {bearer}).status, 403);
+  EXPECT_EQ(client_->Get("/api/public/traces").status, 401);
+}
+
+TEST_P(TracingApiTest, TraceListFiltersOrderAndDelete) {
+  auto response = Ingest({
+      Event("a", "trace-create", {{"id", "t-a"}, {"name", "alpha"}, {"userId", "u-1"}, {"tags", {"x", "y"}},
+                                  {"environment", "production"}, {"timestamp", "2026-01-05T10:00:00Z"}}),
+      Event("b", "trace-create", {{"id", "t-b"}, {"name", "beta"}, {"userId", "u-2"}, {"tags", {"x"}},
+                                  {"timestamp", "2026-01-05T11:00:00Z"}}),
+      Event("c", "trace-create", {{"id", "t-c"}, {"name", "gamma"}, {"sessionId", "s-1"},
+                                  {"timestamp", "2026-01-05T12:00:00Z"}}),
+      Event("g", "generation-create", {{"id", "g-1"}, {"traceId", "t-a"}, {"startTime", "2026-01-05T10:00:00Z"},
+                                       {"endTime", "2026-01-05T10:00:02Z"}, {"costDetails", {{"total", 0.5}}}}),
+  });
+  ASSERT_EQ(response.status, 207);
+  ASSERT_TRUE(response.Json().at("errors").as_array().empty()) << response.body;
+
+  auto all = Get("/api/public/traces?limit=2");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.Json().at("data").at(0).at("id"), "t-c") << "newest first";
+  EXPECT_EQ(all.Json().at("meta").at("totalPages"), 2);
+  EXPECT_EQ(Get("/api/public/traces?tags=x&tags=y").Json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(Get("/api/public/traces?tags=x").Json().at("data").as_array().size(), 2u);
+  EXPECT_EQ(Get("/api/public/traces?userId=u-2").Json().at("data").at(0).at("id"), "t-b");
+  EXPECT_EQ(Get("/api/public/traces?environment=production").Json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(Get("/api/public/traces?fromTimestamp=2026-01-05T11:00:00Z").Json().at("data").as_array().size(), 2u);
+  EXPECT_EQ(Get("/api/public/traces?orderBy=name.asc").Json().at("data").at(0).at("name"), "alpha");
+  EXPECT_EQ(Get("/api/public/traces?limit=101").status, 400);
+  EXPECT_EQ(Get("/api/public/traces?orderBy=bogus.asc").status, 400);
+  EXPECT_EQ(Get("/api/public/traces?fromTimestamp=2026-01-05").status, 400);
+
+  auto alpha = Get("/api/public/traces?name=alpha").Json().at("data").at(0);
+  EXPECT_DOUBLE_EQ(alpha.at("latency").to_number<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(alpha.at("totalCost").to_number<double>(), 0.5);
+  EXPECT_EQ(alpha.at("observations"), (bj::array{"g-1"}));
+  auto slim = Get("/api/public/traces?name=alpha&fields=core").Json().at("data").at(0);
+  EXPECT_EQ(slim.at("latency"), -1);
+  EXPECT_TRUE(slim.at("observations").as_array().empty());
+
+  auto sessions = Get("/api/public/sessions");
+  ASSERT_EQ(sessions.status, 200);
+  EXPECT_EQ(sessions.Json().at("data").at(0).at("id"), "s-1");
+  auto session = Get("/api/public/sessions/s-1");
+  ASSERT_EQ(session.status, 200);
+  EXPECT_EQ(session.Json().at("traces").at(0).at("id"), "t-c");
+
+  auto missing = Get("/api/public/traces/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Json().at("error"), "LangfuseNotFoundError");
+  EXPECT_EQ(Send("DELETE", "/api/public/traces/t-a", "").status, 200);
+  EXPECT_EQ(Get("/api/public/traces/t-a").status, 404);
+  EXPECT_EQ(Get("/api/public/observations/g-1").status, 404);
+  auto bulk = Send("DELETE", "/api/public/traces", R"({"traceIds":["t-b","t-c"]})", {"Content-Type: application/json"});
+  EXPECT_EQ(bulk.status, 200) << bulk.body;
+  EXPECT_EQ(Get("/api/public/traces").Json().at("meta").at("totalItems"), 0);
+  EXPECT_EQ(Send("DELETE", "/api/public/traces", R"({"traceIds":[]})", {"Content-Type: application/json"}).status, 400);
+}
+
+TEST_P(TracingApiTest, ObservationsV2CursorPaging) {
+  std::vector<bj::value> events;
+  for (int i = 0; i < 5; ++i) {
+    events.push_back(Event("e" + std::to_string(i), "span-create",
+                           {{"id", "s-" + std::to_string(i)}, {"traceId", "t"}, {"input", "in"},
+                            {"startTime", "2026-01-05T10:00:0" + std::to_string(i) + "Z"}}));
+  }
+  auto response = Post("/api/public/ingestion", bj::object{{"batch", bj::array(events.begin(), events.end())}});
+  ASSERT_EQ(response.status, 207);
+
+  std::vector<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 5; ++page) {
+    auto listed = Get("/api/public/v2/observations?limit=2&fields=core,io" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    const bj::value page_json = listed.Json();
+    for (const auto& item : page_json.at("data").as_array()) {
+      seen.emplace_back(item.at("id").as_string());
+      EXPECT_EQ(item.at("input"), "in");
+    }
+    const bj::object& meta = page_json.at("meta").as_object();
+    if (!meta.contains("cursor")) break;
+    cursor = std::string(meta.at("cursor").as_string());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"s-4", "s-3", "s-2", "s-1", "s-0"}));
+  EXPECT_EQ(Get("/api/public/v2/observations?cursor=%%%").status, 400);
+  EXPECT_EQ(Get("/api/public/observations?type=SPAN&limit=3").Json().at("meta").at("totalItems"), 5);
+}
+
+TEST_P(TracingApiTest, ScoresConfigsAndVersions) {
+  auto config = Post("/api/public/score-configs",
+                     bj::object{{"name", "quality"}, {"dataType", "CATEGORICAL"},
+                                {"categories", {{{"label", "good"}, {"value", 1}}, {{"label", "bad"}, {"value", 0}}}}});
+  ASSERT_EQ(config.status, 200) << config.body;
+  const std::string config_id(config.Json().at("id").as_string());
+  EXPECT_EQ(Post("/api/public/score-configs", bj::object{{"name", "x"}, {"dataType", "CATEGORICAL"}}).status, 400);
+  EXPECT_EQ(Post("/api/public/score-configs", bj::object{{"name", "bad/name"}, {"dataType", "NUMERIC"}}).status, 400);
+  auto boolean = Post("/api/public/score-configs", bj::object{{"name", "ok"}, {"dataType", "BOOLEAN"}});
+  ASSERT_EQ(boolean.status, 200);
+  EXPECT_EQ(boolean.Json().at("categories").as_array().size(), 2u);
+
+  auto response = Ingest({
+      Event("n", "score-create", {{"id", "sc-n"}, {"name", "accuracy"}, {"value", 0.75}, {"traceId", "t"}}),
+      Event("c", "score-create", {{"id", "sc-c"}, {"name", "x"}, {"value", "good"}, {"configId", config_id},
+                                  {"traceId", "t"}, {"observationId", "o"}}),
+      Event("wrong", "score-create", {{"id", "sc-w"}, {"name", "x"}, {"value", "meh"}, {"configId", config_id},
+                                      {"traceId", "t"}}),
+      Event("b", "score-create", {{"id", "sc-b"}, {"name", "flag"}, {"value", 0}, {"dataType", "BOOLEAN"},
+                                  {"sessionId", "s"}}),
+  });
+  ASSERT_EQ(response.status, 207);
+  EXPECT_EQ(response.Json().at("errors").as_array().size(), 1u) << response.body;
+
+  auto categorical = Get("/api/public/scores/sc-c");
+  ASSERT_EQ(categorical.status, 200) << categorical.body;
+  EXPECT_EQ(categorical.Json().at("name"), "quality");
+  EXPECT_EQ(categorical.Json().at("stringValue"), "good");
+  EXPECT_EQ(categorical.Json().at("value"), 1);
+
+  auto v1 = Get("/api/public/scores?name=accuracy");
+  ASSERT_EQ(v1.status, 200);
+  EXPECT_EQ(v1.Json().at("data").at(0).at("value"), 0.75);
+  auto v3 = Get("/api/public/v3/scores?fields=subject&dataType=boolean");
+  ASSERT_EQ(v3.status, 200) << v3.body;
+  EXPECT_EQ(v3.Json().at("data").at(0).at("value"), false);
+  EXPECT_EQ(v3.Json().at("data").at(0).at("subject"), (bj::object{{"kind", "session"}, {"id", "s"}}));
+  EXPECT_EQ(Get("/api/public/v3/scores?page=1").status, 400);
+  EXPECT_EQ(Get("/api/public/v3/scores?observationId=o").status, 400);
+
+  auto deleted = Send("DELETE", "/api/public/scores/sc-n", "");
+  EXPECT_EQ(deleted.status, 202);
+  EXPECT_EQ(Get("/api/public/scores/sc-n").status, 404);
+
+  auto archived = Send("PATCH", "/api/public/score-configs/" + config_id, R"({"isArchived":true})",
+                       {"Content-Type: application/json"});
+  ASSERT_EQ(archived.status, 200) << archived.body;
+  EXPECT_EQ(archived.Json().at("isArchived"), true);
+  auto after = client_->Post("/api/public/scores",
+                             bj::serialize(bj::object{{"name", "x"}, {"value", "good"}, {"configId", config_id}, {"traceId", "t"}}),
+                             {Basic()});
+  EXPECT_EQ(after.status, 400);
+}
+
+TEST_P(TracingApiTest, ProjectModelOverridesManagedPrice) {
+  auto model = Post("/api/public/models", bj::object{{"modelName", "gpt-4o-custom"}, {"matchPattern", "(?i)^gpt-4o$"},
+                                                     {"unit", "TOKENS"}, {"inputPrice", 1.0}, {"outputPrice", 2.0}});
+  ASSERT_EQ(model.status, 200) << model.body;
+  const std::string model_id(model.Json().at("id").as_string());
+  EXPECT_EQ(model.Json().at("isLangfuseManaged"), false);
+  EXPECT_EQ(Post("/api/public/models", bj::object{{"modelName", "x"}, {"matchPattern", "("}, {"inputPrice", 1}}).status,
+            400);
+
+  ASSERT_EQ(Ingest({Event("g", "generation-create", {{"id", "g-1"}, {"traceId", "t"}, {"model", "GPT-4o"},
+                                                     {"usage", {{"input", 3}, {"output", 2}}}})})
+                .status,
+            207);
+  auto generation = Get("/api/public/observations/g-1");
+  ASSERT_EQ(generation.status, 200) << generation.body;
+  EXPECT_EQ(generation.Json().at("modelId").as_string(), model_id);
+  EXPECT_EQ(generation.Json().at("calculatedTotalCost"), 7);
+  EXPECT_EQ(generation.Json().at("inputPrice"), 1);
+
+  auto listed = Get("/api/public/models");
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_GE(listed.Json().at("meta").at("totalItems").as_int64(), 2);
+  EXPECT_EQ(Get("/api/public/models/b9854a5c92dc496b997d99d20").Json().at("isLangfuseManaged"), true);
+  EXPECT_EQ(Send("DELETE", "/api/public/models/b9854a5c92dc496b997d99d20", "").status, 404);
+  EXPECT_EQ(Send("DELETE", "/api/public/models/" + model_id, "").status, 200);
+  EXPECT_EQ(Get("/api/public/models/" + model_id).status, 404);
+}
+
+TEST_P(TracingApiTest, OtlpCapturesInEveryEncoding) {
+  auto json_capture = LoadCapture("v5-tracing-otel/002-POST-otel_v1_traces.json");
+  auto proto_capture = LoadCapture("v5-otel-protobuf-gzip/001-POST-otel_v1_traces.json");
+  if (!json_capture || !proto_capture) GTEST_SKIP() << "SDK captures not available";
+
+  const std::string json_body = bj::serialize(json_capture->at("body"));
+  auto plain = Send("POST", "/api/public/otel/v1/traces", json_body, {"Content-Type: application/json"});
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(plain.Json(), bj::object());
+  auto gzipped = Send("POST", "/api/public/otel/v1/traces", Gzip(json_body),
+                      {"Content-Type: application/json; charset=utf-8", "Content-Encoding: gzip"});
+  ASSERT_EQ(gzipped.status, 200) << gzipped.body;
+  auto bytes = Base64Decode(proto_capture->at("body").as_string());
+  ASSERT_TRUE(bytes);
+  auto proto = Send("POST", "/api/public/otel/v1/traces", Gzip(*bytes),
+                    {"Content-Type: application/x-protobuf", "Content-Encoding: gzip"});
+  ASSERT_EQ(proto.status, 200) << proto.body;
+
+  auto trace = Get("/api/public/traces/24b5405157757726697f16356ea322a1");
+  ASSERT_EQ(trace.status, 200) << trace.body;
+  EXPECT_EQ(trace.Json().at("userId"), "user-123");
+  EXPECT_EQ(trace.Json().at("sessionId"), "session-abc");
+  EXPECT_EQ(trace.Json().at("observations").as_array().size(), 6u);
+  auto generation = Get("/api/public/observations/8b3f9318e0589b9f");
+  ASSERT_EQ(generation.status, 200) << generation.body;
+  EXPECT_EQ(generation.Json().at("type"), "GENERATION");
+  EXPECT_EQ(generation.Json().at("parentObservationId"), "eccac5d2e0a5709f");
+
+  EXPECT_EQ(Send("POST", "/api/public/otel/v1/traces", "{}", {"Content-Type: text/plain"}).status, 400);
+  EXPECT_EQ(Send("POST", "/api/public/otel/v1/traces", "garbage", {"Content-Type: application/x-protobuf",
+                                                                   "Content-Encoding: gzip"}).status,
+            400);
+  EXPECT_EQ(Send("POST", "/api/public/otel/v1/traces", R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"x"}]}]}]})",
+                 {"Content-Type: application/json"}).status,
+            400);
+  EXPECT_EQ(Send("POST", "/api/public/otel/v1/traces", R"({"resourceSpans":[]})", {"Content-Type: application/json"}).status,
+            200);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TracingApiTest, ::testing::ValuesIn(store::testing::Backends()));
+
+}  // namespace
+}  // namespace tally
