@@ -1,4 +1,4 @@
-// Annotations (a user's answer for a task, or a skip when was_cancelled) and
+// Annotations (a user's result for a task, or a skip when was_cancelled) and
 // their change history.
 //
 // Every insert, update and delete also writes an annotation_history row with

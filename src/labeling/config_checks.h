@@ -18,10 +18,10 @@
 
 namespace tally::labeling {
 
-// Appends one error per problem in `data` to `errors`: a key the config needs
-// that is missing, or a value whose JSON type the reading object tag cannot
-// show (an Image needs a string or a list, Paragraphs a list or a string, …,
-// following Label Studio's table of allowed types). Fields are
+// Appends one error per problem in `data` to `errors`. A problem is a key the
+// config needs that is missing, or a value whose JSON type the reading object
+// tag cannot show. Allowed types follow Label Studio's table: an Image needs
+// a string or a list, Paragraphs a list or a string, and so on. Fields are
 // `<field_prefix>.<key>`; messages start with `message_prefix` ("Error at
 // item 3: ") so a list of them reads on its own.
 void CheckTaskData(const LabelConfig& config, const boost::json::object& data, const std::string& field_prefix,

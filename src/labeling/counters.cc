@@ -116,8 +116,8 @@ Result<void> RecomputeProjectOverlaps(Connection& connection, const Project& pro
     TALLY_TRY(connection.Execute("UPDATE tasks SET overlap = ? WHERE project_id = ?", {maximum, project.id}));
   } else {
     // Label Studio's cohort rule: int(N × pct / 100 + 0.5) tasks get the full
-    // overlap, preferring tasks that already have the most annotations so
-    // finished work is not wasted; every other task needs one annotation.
+    // overlap, and every other task needs one annotation. Tasks that already
+    // have the most annotations go first, so finished work is not wasted.
     TALLY_ASSIGN_OR_RETURN(count_row, connection.QueryOne("SELECT COUNT(*) FROM tasks WHERE project_id = ?",
                                                           {project.id}));
     const int64_t must = static_cast<int64_t>(static_cast<double>(count_row->Int(0)) * percentage / 100.0 + 0.5);

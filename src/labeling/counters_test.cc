@@ -67,13 +67,15 @@ class CountersTest : public ::testing::TestWithParam<std::string> {
 
   ProjectCounters Counters(store::Database& db, int64_t project_id) {
     auto project = db.Read([&](Connection& c) { return FindProject(c, project_id); });
-    EXPECT_TRUE(project && *project);
+    EXPECT_TRUE(project);
+    EXPECT_TRUE(*project);
     return (*project)->counters;
   }
 
   Task LoadTask(store::Database& db, int64_t task_id) {
     auto task = db.Read([&](Connection& c) { return FindTask(c, task_id); });
-    EXPECT_TRUE(task && *task);
+    EXPECT_TRUE(task);
+    EXPECT_TRUE(*task);
     return **task;
   }
 

@@ -73,10 +73,10 @@ void AddDraftRoutes(http::Router& router, LabelingContext& context) {
   for (bool on_annotation : {false, true}) {
     const std::string pattern = on_annotation ? "/api/tasks/{id:int}/annotations/{annotation_id:int}/drafts"
                                               : "/api/tasks/{id:int}/drafts";
-    const std::string what = on_annotation ? "an annotation" : "a task";
+    const std::string target_name = on_annotation ? "an annotation" : "a task";
 
     router.Add({.method = "GET", .pattern = pattern, .auth = Auth::kUser,
-                .doc = {.summary = "The caller's drafts on " + what, .tag = "Drafts",
+                .doc = {.summary = "The caller's drafts on " + target_name, .tag = "Drafts",
                         .response_schema = R"({"type":"array","items":{"type":"object"}})"},
                 .handler = [&db, on_annotation](Request& request) -> Result<Response> {
                   std::optional<int64_t> annotation_id;
@@ -95,7 +95,7 @@ void AddDraftRoutes(http::Router& router, LabelingContext& context) {
                 }});
 
     router.Add({.method = "POST", .pattern = pattern, .auth = Auth::kUser,
-                .doc = {.summary = "Save a draft on " + what + " for the caller", .tag = "Drafts",
+                .doc = {.summary = "Save a draft on " + target_name + " for the caller", .tag = "Drafts",
                         .request_schema = kDraftWriteSchema, .response_schema = kDraftSchema,
                         .success_status = 201},
                 .handler = [&db, on_annotation](Request& request) -> Result<Response> {

@@ -199,7 +199,7 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
                 return Response::NoContent();
               }});
 
-  // Label Studio answers this one outside its error envelope: 204 when the
+  // Label Studio returns this one outside its error envelope: 204 when the
   // config is valid, else 400 with {"label_config": [messages]}.
   router.Add({.method = "POST", .pattern = "/api/projects/validate", .auth = Auth::kUser,
               .doc = {.summary = "Check a label config without saving it; 400 lists every error",

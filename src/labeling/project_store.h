@@ -12,7 +12,7 @@
 //
 // Thread-safety: free functions over a borrowed Connection; call them inside
 // Database::Read or Write. Errors come from the store unchanged unless a
-// function says otherwise.
+// function's comment states otherwise.
 #pragma once
 
 #include <boost/json.hpp>
@@ -31,7 +31,7 @@ namespace tally::labeling {
 
 using store::Connection;
 
-// How a setting is typed in JSON and stored in its column.
+// The JSON type of a setting, which also fixes its column type.
 enum class SettingKind { kBool, kInt, kString, kJsonObject, kOptionalInt, kOptionalTimestamp };
 
 struct SettingSpec {

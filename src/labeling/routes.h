@@ -8,9 +8,9 @@
 //   /api/projects/{id}/import, /data/upload/…                  (import_routes.cc)
 //
 // Roles: any member (annotator and up) reads projects and tasks and writes
-// their own annotations and drafts; managers and up create, configure,
+// their own annotations and drafts. Managers and up also create, configure,
 // import into and delete projects, change or delete tasks, and write
-// predictions. Projects of other organizations answer 404.
+// predictions. Projects of other organizations return 404.
 #pragma once
 
 #include <filesystem>

@@ -3,7 +3,8 @@
 //
 // Thread-safety: free functions over a borrowed Connection; call them inside
 // Database::Read or Write. Writers that change counts must also keep the
-// project's sums right (counters.h); each function says whether it does.
+// project's sums right (counters.h), and each function's comment states
+// whether it does.
 #pragma once
 
 #include <boost/json.hpp>

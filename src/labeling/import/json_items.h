@@ -1,6 +1,6 @@
 // Splits a JSON task file into its items without building a document for
-// the whole file, so an import of a large array holds one item's document
-// at a time.
+// the whole file, so an import of a large array keeps one item's document
+// in memory at a time.
 //
 // Thread-safety: reentrant.
 #pragma once

@@ -25,7 +25,7 @@ struct TaskImporter::CheckedItem {
 namespace {
 
 // Python's truthiness, which Label Studio's file reader uses to decide
-// whether an item's "data" holds the task: {"data": {}} is a flat task.
+// whether an item's "data" is the task's data: {"data": {}} is a flat task.
 bool Truthy(const bj::value& value) {
   switch (value.kind()) {
     case bj::kind::null: return false;

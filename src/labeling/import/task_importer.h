@@ -3,10 +3,11 @@
 //
 // How it works: the importer runs inside the caller's write transaction.
 // Items arrive one at a time (a JSON task item, or the flat data of a CSV
-// row, a TXT line or an uploaded file). Each is checked: data an object with
-// every key the label config reads, of a type its object tag can show;
-// annotations and predictions lists of objects whose results fit the config;
-// completed_by a member of the organization. While no item has failed, each
+// row, a TXT line or an uploaded file). Each is checked. Its data must be an
+// object with every key the label config reads, each of a type its object
+// tag can show. Annotations and predictions must be lists of objects whose
+// results fit the config, and completed_by must name a member of the
+// organization. While no item has failed, each
 // checked item is inserted at once, so memory does not grow with the import.
 // After the first failure the importer keeps checking (to report every bad
 // item, up to kMaxErrors) but writes nothing more, and Finish returns the
@@ -74,9 +75,9 @@ class TaskImporter {
   // Items seen so far, good and bad.
   int64_t items_seen() const { return next_index_; }
 
-  // Completes the import: on success updates the project's counters (and
-  // overlaps, when the cohort rule applies) and returns the summary; when
-  // any item failed, returns invalid_argument listing up to kMaxErrors
+  // Completes the import. On success it updates the project's counters (and
+  // overlaps, when the cohort rule applies) and returns the summary. When
+  // any item failed it returns invalid_argument listing up to kMaxErrors
   // problems, and the caller must roll back.
   [[nodiscard]] Result<ImportSummary> Finish();
 
