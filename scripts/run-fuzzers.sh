@@ -27,15 +27,17 @@ cmake -S "$root" -B "$build" -G Ninja \
   -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTALLY_FUZZ=ON -DTALLY_BUILD_TESTS=OFF -DTALLY_BUILD_BENCH=OFF >/dev/null
-ninja -C "$build" -j2 label_config_parser_fuzzer label_config_result_fuzzer
+ninja -C "$build" -j2 label_config_parser_fuzzer label_config_result_fuzzer request_fuzzer credentials_fuzzer
 
 # libFuzzer adds new inputs to the first corpus directory, so run from a
 # scratch copy and leave the committed seeds alone.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/parser" "$work/result" "$build/fuzz-artifacts"
+mkdir -p "$work/parser" "$work/result" "$work/request" "$work/credentials" "$build/fuzz-artifacts"
 cp "$config_dir"/fuzz/seeds/parser/* "$work/parser/"
 cp "$config_dir"/fuzz/seeds/result/* "$work/result/"
+cp "$root"/src/http/fuzz/seeds/* "$work/request/"
+cp "$root"/src/accounts/fuzz/seeds/* "$work/credentials/"
 templates="$shared/reference/label-studio-templates"
 if [ -d "$templates" ]; then
   cp "$templates"/*.xml "$work/parser/"
@@ -47,8 +49,10 @@ status=0
 run() {
   local target="$1" corpus="$2"
   shift 2
+  local binary
+  binary=$(find "$build/src" -name "$target" -type f -perm -u+x | head -n 1)
   echo "run-fuzzers: $target for ${seconds}s"
-  if ! "$build/src/labeling/config/$target" "$corpus" \
+  if ! "$binary" "$corpus" \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$build/fuzz-artifacts/$target-" "$@" 2>"$work/$target.log"; then
     tail -n 60 "$work/$target.log" >&2
@@ -61,4 +65,6 @@ run() {
 
 run label_config_parser_fuzzer "$work/parser" -dict="$config_dir/fuzz/label_config.dict"
 run label_config_result_fuzzer "$work/result"
+run request_fuzzer "$work/request"
+run credentials_fuzzer "$work/credentials"
 exit "$status"
