@@ -189,9 +189,14 @@ Result<void> MaterializeObservation(Connection& c, int64_t project_id, const std
   return UpsertObservation(c, project_id, record, now);
 }
 
-Result<void> MaterializeEntities(Connection& c, int64_t project_id, const std::vector<Event>& events, Micros now) {
+std::set<std::pair<EntityKind, std::string>> TouchedEntities(const std::vector<Event>& events) {
   std::set<std::pair<EntityKind, std::string>> touched;
   for (const Event& event : events) touched.emplace(event.kind, event.entity_id);
+  return touched;
+}
+
+Result<void> MaterializeEntities(Connection& c, int64_t project_id, const std::vector<Event>& events, Micros now) {
+  const auto touched = TouchedEntities(events);
 
   std::optional<ModelCatalog> catalog;
   for (const auto& [kind, id] : touched) {
@@ -268,6 +273,7 @@ Result<IngestionResult> IngestBatch(store::Database& database, int64_t project_i
       }
       accepted.push_back(std::move(copy));
     }
+    TALLY_TRY(LockEntities(c, project_id, TouchedEntities(accepted)));
     TALLY_TRY(UpsertEvents(c, project_id, accepted));
     TALLY_TRY(MaterializeEntities(c, project_id, accepted, now));
     std::vector<std::string> ids;
@@ -286,6 +292,7 @@ Result<IngestionResult> IngestBatch(store::Database& database, int64_t project_i
 Result<void> StoreEvents(store::Database& database, int64_t project_id, std::vector<Event> events) {
   const Micros now = NowMicros();
   return database.Write([&](Connection& c) -> Result<void> {
+    TALLY_TRY(LockEntities(c, project_id, TouchedEntities(events)));
     TALLY_TRY(UpsertEvents(c, project_id, events));
     return MaterializeEntities(c, project_id, events, now);
   });

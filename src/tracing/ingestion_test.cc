@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "store/migrations.h"
 #include "store/testing/test_databases.h"
 #include "tracing/trace_store.h"
@@ -121,6 +124,32 @@ TEST_P(IngestionTest, ScoresCheckedAgainstRules) {
   ASSERT_TRUE(score);
   ASSERT_TRUE(*score);
   EXPECT_EQ((*score)->Text((*score)->Column("string_value")), "True");
+}
+
+TEST_P(IngestionTest, ConcurrentBatchesKeepEveryField) {
+  TALLY_OPEN_TEST_DATABASE(database, GetParam());
+  ASSERT_TRUE(store::Migrator(database->db()).Up());
+
+  // Eight writers each set one metadata key of the same trace at once; a
+  // fold that missed another writer's events would drop keys.
+  constexpr int kWriters = 8;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures = 0;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      auto batch = Batch({Event("e" + std::to_string(i), "trace-create", "2026-01-05T10:00:00.000Z",
+                                {{"id", "t-shared"}, {"metadata", {{"k" + std::to_string(i), i}}}})});
+      if (!IngestBatch(database->db(), kProject, batch, false)) ++failures;
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(failures, 0);
+
+  auto trace = database->db().Read([](store::Connection& c) { return FindTrace(c, kProject, "t-shared"); });
+  ASSERT_TRUE(trace);
+  ASSERT_TRUE(*trace);
+  auto metadata = bj::parse((*trace)->Text((*trace)->Column("metadata"))).as_object();
+  EXPECT_EQ(metadata.size(), static_cast<size_t>(kWriters));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, IngestionTest, ::testing::ValuesIn(store::testing::Backends()));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/crypto.h"
 #include "core/json.h"
 
 namespace tally::tracing {
@@ -148,6 +149,18 @@ Result<RowList> RunList(Connection& c, const std::string& select, const std::str
 }  // namespace
 
 // ----- Event log and folded records -----
+
+Result<void> LockEntities(Connection& c, int64_t project_id,
+                          const std::set<std::pair<EntityKind, std::string>>& entities) {
+  if (c.dialect() != store::Dialect::kPostgres) return Ok();
+  for (const auto& [kind, id] : entities) {
+    // Advisory lock keys are 64-bit: the first 16 hex digits of a SHA-256.
+    const std::string digest = Sha256Hex(fmt::format("{}:{}:{}", project_id, EntityKindName(kind), id));
+    const int64_t key = static_cast<int64_t>(std::stoull(digest.substr(0, 16), nullptr, 16));
+    TALLY_TRY(c.Query("SELECT pg_advisory_xact_lock(?)", {key}));
+  }
+  return Ok();
+}
 
 Result<void> UpsertEvents(Connection& c, int64_t project_id, const std::vector<Event>& events) {
   for (const Event& event : events) {

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,15 @@
 namespace tally::tracing {
 
 // ----- Event log and folded records (ingestion) -----
+
+// Serializes concurrent writers of the same entities until the transaction
+// ends. On PostgreSQL two batches for one entity could otherwise each fold
+// without the other's uncommitted events and the later commit would drop
+// fields; SQLite already runs one writer at a time, so this does nothing
+// there. Entities are locked in sorted order so batches cannot deadlock.
+// REQUIRES: a write transaction is open on `c`.
+[[nodiscard]] Result<void> LockEntities(store::Connection& c, int64_t project_id,
+                                        const std::set<std::pair<EntityKind, std::string>>& entities);
 
 // Inserts the events, replacing any earlier event with the same envelope id
 // of the same entity.
