@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "tracing/config_store.h"
+#include "tracing/filter.h"
 #include "tracing/route_helpers.h"
 #include "tracing/routes.h"
 #include "tracing/serialize.h"
@@ -68,20 +69,19 @@ const std::map<std::string, std::string>& TraceOrderColumns() {
   return columns;
 }
 
-// The structured `filter` parameter: valid JSON is required; the conditions
-// themselves are not applied yet.
-Result<void> CheckFilterParam(const http::Request& request) {
+// Parses the structured `filter` parameter, or returns no conditions.
+Result<std::vector<FilterCondition>> ParseFilterParam(const http::Request& request,
+                                                      const std::map<std::string, std::vector<std::string>>& columns) {
   auto filter = TextParam(request, "filter");
-  if (!filter) return Ok();
-  boost::system::error_code ec;
-  bj::value parsed = bj::parse(*filter, ec);
-  if (ec || !parsed.is_array()) return Error::Invalid("Invalid JSON in filter parameter");
-  // NOTE: structured filter conditions are not supported; rather than return
-  // unfiltered rows, a non-empty filter is rejected so scripts notice.
-  if (!parsed.as_array().empty()) {
-    return Error::InvalidField("filter", "structured filters are not supported by this server; use the simple query parameters");
+  if (!filter) return std::vector<FilterCondition>();
+  return ParseFilter(*filter, columns);
+}
+
+bool Constrains(const std::vector<FilterCondition>& filters, std::string_view column) {
+  for (const auto& condition : filters) {
+    if (condition.column == column) return true;
   }
-  return Ok();
+  return false;
 }
 
 Result<http::Response> ListTracesRoute(store::Database& database, const http::Request& request) {
@@ -111,7 +111,20 @@ Result<http::Response> ListTracesRoute(store::Database& database, const http::Re
     query.order_column = column->second;
     query.descending = direction == "desc";
   }
-  TALLY_TRY(CheckFilterParam(request));
+  // A simple filter gives way to a structured condition on the same column.
+  TALLY_ASSIGN_OR_RETURN(filters, ParseFilterParam(request, TraceFilterColumns()));
+  if (Constrains(filters, "userId")) query.user_id.reset();
+  if (Constrains(filters, "name")) query.name.reset();
+  if (Constrains(filters, "sessionId")) query.session_id.reset();
+  if (Constrains(filters, "version")) query.version.reset();
+  if (Constrains(filters, "release")) query.release.reset();
+  if (Constrains(filters, "timestamp")) {
+    query.from_timestamp.reset();
+    query.to_timestamp.reset();
+  }
+  if (Constrains(filters, "tags")) query.tags.clear();
+  if (Constrains(filters, "environment")) query.environments.clear();
+  query.filters = std::move(filters);
   const TraceFields fields = ParseTraceFields(TextParam(request, "fields"));
   const int64_t project_id = request.principal.project_id;
 
@@ -216,7 +229,22 @@ Result<ObservationQuery> ParseObservationQuery(const http::Request& request) {
       *query.level != "ERROR") {
     return Error::InvalidField("level", "must be DEBUG, DEFAULT, WARNING or ERROR");
   }
-  TALLY_TRY(CheckFilterParam(request));
+  TALLY_ASSIGN_OR_RETURN(filters, ParseFilterParam(request, ObservationFilterColumns()));
+  if (Constrains(filters, "name")) query.name.reset();
+  if (Constrains(filters, "type")) query.type.reset();
+  if (Constrains(filters, "traceId")) query.trace_id.reset();
+  if (Constrains(filters, "level")) query.level.reset();
+  if (Constrains(filters, "version")) query.version.reset();
+  if (Constrains(filters, "environment")) query.environments.clear();
+  if (Constrains(filters, "startTime")) {
+    query.from_start_time.reset();
+    query.to_start_time.reset();
+  }
+  if (Constrains(filters, "parentObservationId")) {
+    query.parent_observation_id.reset();
+    query.roots_only = false;
+  }
+  query.filters = std::move(filters);
   return query;
 }
 
@@ -370,7 +398,7 @@ void AddTraceRoutes(http::Router& router, store::Database& database) {
   };
   add("GET", "/api/public/traces", "List traces", "Tracing", kPagedSchema,
       {"page", "limit", "userId", "name", "sessionId", "version", "release", "fromTimestamp", "toTimestamp", "orderBy",
-       "tags", "environment", "fields"},
+       "tags", "environment", "fields", "filter"},
       ListTracesRoute);
   add("GET", "/api/public/traces/{traceId}", "Get a trace with its observations and scores", "Tracing", kTraceSchema,
       {"fields"}, GetTraceRoute);
@@ -390,14 +418,14 @@ void AddTraceRoutes(http::Router& router, store::Database& database) {
               .handler = [&database](http::Request& request) { return BulkDeleteTracesRoute(database, request); }});
   add("GET", "/api/public/observations", "List observations", "Tracing", kPagedSchema,
       {"page", "limit", "name", "userId", "type", "traceId", "level", "parentObservationId", "environment",
-       "fromStartTime", "toStartTime", "version"},
+       "fromStartTime", "toStartTime", "version", "filter"},
       ListObservationsRoute);
   add("GET", "/api/public/observations/{observationId}", "Get an observation", "Tracing", kObservationSchema, {},
       GetObservationRoute);
   add("GET", "/api/public/v2/observations", "List observations with a cursor and field groups", "Tracing",
       kCursorSchema,
       {"fields", "limit", "cursor", "name", "userId", "sessionId", "type", "traceId", "level", "parentObservationId",
-       "isRootObservation", "environment", "fromStartTime", "toStartTime", "version"},
+       "isRootObservation", "environment", "fromStartTime", "toStartTime", "version", "filter"},
       ListObservationsV2Route);
   add("GET", "/api/public/sessions", "List sessions", "Tracing", kPagedSchema,
       {"page", "limit", "fromTimestamp", "toTimestamp", "environment"}, ListSessionsRoute);

@@ -115,6 +115,110 @@ class Where {
   Params params_;
 };
 
+// How one API filter column reads in SQL.
+struct FilterColumn {
+  std::string sql;           // column expression; times are microseconds
+  bool is_tags = false;      // trace tags, through trace_tags
+  std::string owner;         // table alias owning the row, for tag lookups
+};
+
+std::string TextParameter() { return "CAST(? AS TEXT)"; }
+
+void AddFilters(Where& where, store::Dialect dialect, const std::vector<FilterCondition>& conditions,
+                const std::map<std::string, FilterColumn>& columns) {
+  for (const FilterCondition& condition : conditions) {
+    const FilterColumn& column = columns.at(condition.column);
+    const std::string& col = column.sql;
+    const std::string& op = condition.op;
+
+    if (condition.type == "null") {
+      where.Add(col + (op == "is null" ? " IS NULL" : " IS NOT NULL"));
+    } else if (condition.type == "datetime") {
+      where.Add(col + " " + op + " ?", {*ParseIsoTimestamp(condition.value.as_string())});
+    } else if (condition.type == "number") {
+      where.Add(col + " " + op + " ?", {condition.value.to_number<double>()});
+    } else if (condition.type == "boolean") {
+      where.Add(col + (op == "=" ? " = ?" : " <> ?"), {store::Bool(condition.value.as_bool())});
+    } else if (condition.type == "string") {
+      const std::string text(condition.value.as_string());
+      const std::string find = dialect == store::Dialect::kPostgres ? "strpos(" + col + ", " + TextParameter() + ")"
+                                                                    : "instr(" + col + ", " + TextParameter() + ")";
+      if (op == "=") {
+        where.Add(col + " = " + TextParameter(), {text});
+      } else if (op == "contains") {
+        where.Add(find + " > 0", {text});
+      } else if (op == "does not contain") {
+        where.Add("(" + col + " IS NULL OR " + find + " = 0)", {text});
+      } else if (op == "starts with") {
+        where.Add("substr(" + col + ", 1, length(" + TextParameter() + ")) = " + TextParameter(), {text, text});
+      } else {  // ends with
+        const std::string tail = dialect == store::Dialect::kPostgres
+                                     ? "right(" + col + ", length(" + TextParameter() + "))"
+                                     : "substr(" + col + ", -length(" + TextParameter() + "))";
+        where.Add("(length(" + TextParameter() + ") = 0 OR " + tail + " = " + TextParameter() + ")", {text, text, text});
+      }
+    } else if (column.is_tags) {
+      std::vector<std::string> tags;
+      for (const auto& tag : condition.value.as_array()) tags.emplace_back(tag.as_string());
+      const std::string exists = "EXISTS (SELECT 1 FROM trace_tags g WHERE g.project_id = " + column.owner +
+                                 ".project_id AND g.trace_id = " + column.owner + ".id AND g.tag ";
+      if (op == "all of") {
+        for (const std::string& tag : tags) where.Add(exists + "= ?)", {tag});
+      } else if (!tags.empty()) {
+        Params params(tags.begin(), tags.end());
+        where.Add((op == "none of" ? "NOT " : "") + exists + "IN (" + Placeholders(tags.size()) + "))", std::move(params));
+      }
+    } else {  // stringOptions, categoryOptions
+      const auto& options = condition.value.as_array();
+      if (options.empty()) {
+        if (op == "any of") where.Add("1 = 0");
+        continue;
+      }
+      Params params;
+      for (const auto& option : options) params.emplace_back(std::string(option.as_string()));
+      const std::string in = col + " IN (" + Placeholders(options.size()) + ")";
+      where.Add(op == "any of" ? in : "(" + col + " IS NULL OR NOT " + in + ")", std::move(params));
+    }
+  }
+}
+
+const std::map<std::string, FilterColumn>& TraceFilterSql() {
+  static const std::map<std::string, FilterColumn> columns = {
+      {"id", {"id"}},
+      {"name", {"name"}},
+      {"timestamp", {"timestamp"}},
+      {"userId", {"user_id"}},
+      {"sessionId", {"session_id"}},
+      {"environment", {"environment"}},
+      {"version", {"version"}},
+      {"release", {"release"}},
+      {"bookmarked", {"bookmarked"}},
+      {"tags", {"", true, "traces"}},
+  };
+  return columns;
+}
+
+const std::map<std::string, FilterColumn>& ObservationFilterSql() {
+  static const std::map<std::string, FilterColumn> columns = {
+      {"id", {"o.id"}},
+      {"name", {"o.name"}},
+      {"type", {"o.type"}},
+      {"traceId", {"o.trace_id"}},
+      {"level", {"o.level"}},
+      {"environment", {"o.environment"}},
+      {"startTime", {"o.start_time"}},
+      {"endTime", {"o.end_time"}},
+      {"model", {"o.model"}},
+      {"providedModelName", {"o.model"}},
+      {"version", {"o.version"}},
+      {"parentObservationId", {"o.parent_observation_id"}},
+      {"statusMessage", {"o.status_message"}},
+      {"promptName", {"o.prompt_name"}},
+      {"totalCost", {"o.total_cost"}},
+  };
+  return columns;
+}
+
 Event EventFromRow(const Row& row, EntityKind kind) {
   Event event;
   event.id = row.Text(0);
@@ -147,6 +251,45 @@ Result<RowList> RunList(Connection& c, const std::string& select, const std::str
 }
 
 }  // namespace
+
+// ----- Filter columns -----
+
+const std::map<std::string, std::vector<std::string>>& TraceFilterColumns() {
+  static const std::map<std::string, std::vector<std::string>> columns = {
+      {"id", {"string", "stringOptions"}},
+      {"name", {"string", "stringOptions"}},
+      {"timestamp", {"datetime"}},
+      {"userId", {"string", "stringOptions"}},
+      {"sessionId", {"string", "stringOptions"}},
+      {"environment", {"string", "stringOptions"}},
+      {"version", {"string", "stringOptions"}},
+      {"release", {"string", "stringOptions"}},
+      {"bookmarked", {"boolean"}},
+      {"tags", {"arrayOptions"}},
+  };
+  return columns;
+}
+
+const std::map<std::string, std::vector<std::string>>& ObservationFilterColumns() {
+  static const std::map<std::string, std::vector<std::string>> columns = {
+      {"id", {"string", "stringOptions"}},
+      {"name", {"string", "stringOptions"}},
+      {"type", {"string", "stringOptions", "categoryOptions"}},
+      {"traceId", {"string", "stringOptions"}},
+      {"level", {"string", "stringOptions", "categoryOptions"}},
+      {"environment", {"string", "stringOptions"}},
+      {"startTime", {"datetime"}},
+      {"endTime", {"datetime"}},
+      {"model", {"string", "stringOptions"}},
+      {"providedModelName", {"string", "stringOptions"}},
+      {"version", {"string", "stringOptions"}},
+      {"parentObservationId", {"string", "stringOptions"}},
+      {"statusMessage", {"string"}},
+      {"promptName", {"string", "stringOptions"}},
+      {"totalCost", {"number"}},
+  };
+  return columns;
+}
 
 // ----- Event log and folded records -----
 
@@ -299,6 +442,7 @@ Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& 
               "AND t.tag = ?)",
               {tag});
   }
+  AddFilters(where, c.dialect(), query.filters, TraceFilterSql());
   const std::string order = query.order_column + (query.descending ? " DESC" : " ASC") + ", id DESC";
   return RunList(c, fmt::format("SELECT {}", kTraceColumns), "FROM traces WHERE " + where.sql(),
                  std::move(where.params()), order, query.page, true);
@@ -377,6 +521,7 @@ Result<RowList> ListObservations(Connection& c, int64_t project_id, const Observ
     trace.Equal("t.session_id", query.session_id);
     where.Add("EXISTS (SELECT 1 FROM traces t WHERE " + trace.sql() + ")", std::move(trace.params()));
   }
+  AddFilters(where, c.dialect(), query.filters, ObservationFilterSql());
   if (query.after) {
     where.Add("(o.start_time < ? OR (o.start_time = ? AND o.id < ?))",
               {query.after->first, query.after->first, query.after->second});

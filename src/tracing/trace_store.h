@@ -19,6 +19,7 @@
 
 #include "store/database.h"
 #include "tracing/event.h"
+#include "tracing/filter.h"
 
 namespace tally::tracing {
 
@@ -60,6 +61,10 @@ extern const char* const kTraceColumns;        // for SerializeTrace
 extern const char* const kObservationColumns;  // for SerializeObservation
 extern const char* const kScoreColumns;        // for SerializeScore
 
+// Columns the structured `filter` parameter accepts, with their condition types.
+const std::map<std::string, std::vector<std::string>>& TraceFilterColumns();
+const std::map<std::string, std::vector<std::string>>& ObservationFilterColumns();
+
 struct Page {
   int64_t page = 1;   // 1-based
   int64_t limit = 50;
@@ -73,6 +78,7 @@ struct TraceQuery {
   std::vector<std::string> environments;  // any of
   std::string order_column = "timestamp";  // a column name checked by the caller
   bool descending = true;
+  std::vector<FilterCondition> filters;    // parsed with kTraceFilterColumns
 };
 
 struct ObservationQuery {
@@ -86,6 +92,7 @@ struct ObservationQuery {
   // Cursor position for the v2 list: rows strictly after (start_time, id) in
   // descending order.
   std::optional<std::pair<Micros, std::string>> after;
+  std::vector<FilterCondition> filters;  // parsed with kObservationFilterColumns
 };
 
 struct ScoreQuery {

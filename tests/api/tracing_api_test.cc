@@ -1,8 +1,11 @@
 // The Langfuse-compatible tracing API end to end: ingestion, OTLP, reads,
 // scores, score configs and models over real HTTP against a real
 // `tally serve`, on SQLite and on PostgreSQL.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
+
+#include <cctype>
 
 #include <fstream>
 #include <sstream>
@@ -232,6 +235,37 @@ TEST_P(TracingApiTest, TraceListFiltersOrderAndDelete) {
   EXPECT_EQ(Get("/api/public/traces?limit=101").status, 400);
   EXPECT_EQ(Get("/api/public/traces?orderBy=bogus.asc").status, 400);
   EXPECT_EQ(Get("/api/public/traces?fromTimestamp=2026-01-05").status, 400);
+
+  // Structured filters, alone and overriding a simple filter on one column.
+  auto filtered = [&](const std::string& conditions, const std::string& extra = "") {
+    std::string encoded;
+    for (unsigned char c : conditions) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        encoded += static_cast<char>(c);
+      } else {
+        encoded += fmt::format("%{:02X}", c);
+      }
+    }
+    return Get("/api/public/traces?filter=" + encoded + extra);
+  };
+  auto contains = filtered(R"([{"type":"string","column":"name","operator":"starts with","value":"al"}])");
+  ASSERT_EQ(contains.status, 200) << contains.body;
+  EXPECT_EQ(contains.Json().at("meta").at("totalItems"), 1);
+  auto tags_any = filtered(R"([{"type":"arrayOptions","column":"tags","operator":"none of","value":["y"]}])");
+  EXPECT_EQ(tags_any.Json().at("meta").at("totalItems"), 2);
+  auto override_simple =
+      filtered(R"([{"type":"stringOptions","column":"userId","operator":"any of","value":["u-1","u-2"]}])", "&userId=u-9");
+  EXPECT_EQ(override_simple.Json().at("meta").at("totalItems"), 2);
+  auto after_time = filtered(R"([{"type":"datetime","column":"timestamp","operator":">=","value":"2026-01-05T11:30:00Z"}])");
+  EXPECT_EQ(after_time.Json().at("meta").at("totalItems"), 1);
+  EXPECT_EQ(Get("/api/public/traces?filter=nope").status, 400);
+  EXPECT_EQ(filtered(R"([{"type":"numberObject","column":"metadata","key":"a","operator":"=","value":1}])").status, 400);
+  EXPECT_EQ(filtered(R"([{"type":"string","column":"name","operator":"like","value":"a"}])").status, 400);
+  auto observation_filter = Get("/api/public/observations?filter=" +
+                                std::string("%5B%7B%22type%22%3A%22number%22%2C%22column%22%3A%22totalCost%22%2C%22"
+                                            "operator%22%3A%22%3E%22%2C%22value%22%3A0.1%7D%5D"));
+  ASSERT_EQ(observation_filter.status, 200) << observation_filter.body;
+  EXPECT_EQ(observation_filter.Json().at("meta").at("totalItems"), 1);
 
   auto alpha = Get("/api/public/traces?name=alpha").Json().at("data").at(0);
   EXPECT_DOUBLE_EQ(alpha.at("latency").to_number<double>(), 2.0);
