@@ -144,6 +144,7 @@ int App::Serve() {
   jobs::WorkerPoolOptions pool_options;
   pool_options.threads = std::max(1, settings.job_workers);
   jobs::WorkerPool workers(job_queue, pool_options);
+  labeling::RegisterLabelingJobs(workers, db, settings.data_dir);
   if (settings.job_workers > 0) workers.Start();
 
   http::Dispatcher dispatcher(parts_->router, parts_->authenticator.get(), parts_->metrics);
@@ -180,6 +181,7 @@ int App::RunWorkers() {
   jobs::WorkerPoolOptions pool_options;
   pool_options.threads = settings.job_workers;
   jobs::WorkerPool workers(job_queue, pool_options);
+  labeling::RegisterLabelingJobs(workers, *parts_->database, settings.data_dir);
   workers.Start();
   TALLY_LOG_INFO("event=worker_started threads={}", settings.job_workers);
 

@@ -1,21 +1,19 @@
-// Import: POST /api/projects/{id}/import with a JSON body or uploaded files,
-// and GET /data/upload/… to serve uploaded media.
+// Import: POST /api/projects/{id}/import with a JSON body or uploaded files
+// (in the request, or as a job with ?async=true), the state of an import
+// job, and GET /data/upload/… to serve uploaded media.
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <set>
+#include <map>
 #include <sstream>
 
-#include "core/crypto.h"
 #include "core/log.h"
-#include "labeling/config/data_keys.h"
-#include "labeling/import/delimited.h"
-#include "labeling/import/json_items.h"
-#include "labeling/import/multipart.h"
-#include "labeling/import/task_importer.h"
+#include "jobs/job_queue.h"
+#include "labeling/import/import_job.h"
+#include "labeling/import/import_run.h"
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 
@@ -33,25 +31,6 @@ namespace {
 // overrides it.
 constexpr size_t kDefaultImportBodyLimit = size_t{250} << 20;
 
-enum class FileKind { kJson, kJsonLines, kCsv, kTsv, kText, kHyperText, kMedia };
-
-// Extensions Label Studio's SUPPORTED_EXTENSIONS allows, plus .jsonl.
-std::optional<FileKind> KindOfExtension(const std::string& extension) {
-  static const std::map<std::string, FileKind> kinds = {
-      {".json", FileKind::kJson},       {".jsonl", FileKind::kJsonLines}, {".csv", FileKind::kCsv},
-      {".tsv", FileKind::kTsv},         {".txt", FileKind::kText},        {".html", FileKind::kHyperText},
-      {".htm", FileKind::kHyperText},   {".xml", FileKind::kHyperText},   {".bmp", FileKind::kMedia},
-      {".flac", FileKind::kMedia},      {".gif", FileKind::kMedia},       {".jpg", FileKind::kMedia},
-      {".jpeg", FileKind::kMedia},      {".m4a", FileKind::kMedia},       {".mp3", FileKind::kMedia},
-      {".ogg", FileKind::kMedia},       {".png", FileKind::kMedia},       {".svg", FileKind::kMedia},
-      {".wav", FileKind::kMedia},       {".mp4", FileKind::kMedia},       {".webm", FileKind::kMedia},
-      {".webp", FileKind::kMedia},
-  };
-  auto it = kinds.find(extension);
-  if (it == kinds.end()) return std::nullopt;
-  return it->second;
-}
-
 std::string ContentTypeOf(const std::string& extension) {
   static const std::map<std::string, std::string> types = {
       {".json", "application/json"}, {".jsonl", "application/jsonl"}, {".csv", "text/csv"},
@@ -66,158 +45,23 @@ std::string ContentTypeOf(const std::string& extension) {
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
-std::string LowerExtension(const std::string& filename) {
-  std::string extension = fs::path(filename).extension().string();
-  for (char& ch : extension) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return extension;
-}
-
-// The file name as stored: the last path component with every character
-// outside [A-Za-z0-9._-] replaced by '_', so it is safe in a URL and a path.
-std::string SafeFileName(const std::string& filename) {
-  std::string name = fs::path(filename).filename().string();
-  for (char& ch : name) {
-    const bool safe = std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-';
-    if (!safe) ch = '_';
+// Label Studio Enterprise's import object, from the job that runs it.
+bj::object ImportStatusJson(const jobs::Job& job) {
+  std::string status = "created";
+  if (job.status == jobs::JobStatus::kRunning) status = "in_progress";
+  if (job.status == jobs::JobStatus::kSucceeded) status = "completed";
+  if (job.status == jobs::JobStatus::kFailed || job.status == jobs::JobStatus::kCancelled) status = "failed";
+  bj::object body{{"id", job.id},
+                  {"project", job.project_id ? bj::value(*job.project_id) : bj::value(nullptr)},
+                  {"status", status},
+                  {"progress", job.progress},
+                  {"error", job.error ? bj::value(*job.error) : bj::value(nullptr)},
+                  {"created_at", FormatIsoMicros(job.created_at)},
+                  {"finished_at", job.finished_at ? bj::value(FormatIsoMicros(*job.finished_at)) : bj::value(nullptr)}};
+  if (job.result && job.result->is_object()) {
+    for (const auto& entry : job.result->as_object()) body[entry.key()] = entry.value();
   }
-  if (name.empty() || name == "." || name == "..") name = "file";
-  return name;
-}
-
-struct UploadedFile {
-  std::string filename;
-  std::string extension;
-  FileKind kind;
-  std::string_view content;
-};
-
-// Files written during an import, removed again unless the import commits.
-class WrittenFiles {
- public:
-  ~WrittenFiles() {
-    if (committed_) return;
-    for (const fs::path& path : paths_) {
-      std::error_code ignored;
-      fs::remove(path, ignored);
-    }
-  }
-  void Add(fs::path path) { paths_.push_back(std::move(path)); }
-  void Commit() { committed_ = true; }
-
- private:
-  std::vector<fs::path> paths_;
-  bool committed_ = false;
-};
-
-// Stores an uploaded file under <data_dir>/upload/<project>/ as
-// "<8 hex>-<name>" and records it in file_uploads. Returns the upload id and
-// the URL path that serves it.
-Result<std::pair<int64_t, std::string>> StoreUpload(Connection& c, const fs::path& data_dir, int64_t project_id,
-                                                    int64_t user_id, const UploadedFile& file, WrittenFiles& written) {
-  const std::string relative =
-      fmt::format("upload/{}/{}-{}", project_id, RandomHex(4), SafeFileName(file.filename));
-  const fs::path path = data_dir / relative;
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) return Error::Internal(fmt::format("cannot create upload directory: {}", ec.message()));
-
-  std::ofstream out(path, std::ios::binary);
-  out.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
-  out.close();
-  if (!out) return Error::Internal(fmt::format("cannot write uploaded file {}", path.string()));
-  written.Add(path);
-
-  TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("INSERT INTO file_uploads (project_id, user_id, file, created_at)"
-                                         " VALUES (?, ?, ?, ?) RETURNING id",
-                                         {project_id, user_id, relative, NowMicros()}));
-  return std::make_pair(row->Int(0), "/data/" + relative);
-}
-
-// Feeds one uploaded file's tasks to the importer.
-Result<void> ImportFile(TaskImporter& importer, const UploadedFile& file, int64_t upload_id,
-                        const std::string& media_url) {
-  const std::string field = "file." + file.filename;
-  switch (file.kind) {
-    case FileKind::kJson:
-    case FileKind::kJsonLines: {
-      auto on_item = [&](bj::value& item) { return importer.AddItem(item, upload_id); };
-      auto read = file.kind == FileKind::kJson ? ForEachJsonItem(file.content, on_item)
-                                               : ForEachJsonLine(file.content, on_item);
-      if (!read) {
-        if (!read.error().Is(Errc::kInvalidArgument)) return read.error();
-        importer.AddRequestError(field, fmt::format("{}: {}", file.filename, read.error().message));
-      }
-      return Ok();
-    }
-    case FileKind::kCsv:
-    case FileKind::kTsv: {
-      const char separator = file.kind == FileKind::kTsv ? '\t' : DetectCsvSeparator(file.content);
-      std::vector<std::string> header;
-      auto read = ForEachDelimitedRecord(file.content, separator, [&](std::vector<std::string>& cells,
-                                                                      size_t line) -> Result<void> {
-        if (header.empty()) {
-          header = std::move(cells);
-          return Ok();
-        }
-        if (cells.size() > header.size()) {
-          importer.AddRequestError(field, fmt::format("{}: line {} has {} cells but the header has {}",
-                                                      file.filename, line, cells.size(), header.size()));
-          return Ok();
-        }
-        bj::object data;
-        for (size_t i = 0; i < header.size(); ++i) data[header[i]] = i < cells.size() ? cells[i] : std::string();
-        return importer.AddData(std::move(data), upload_id);
-      });
-      if (!read) {
-        if (!read.error().Is(Errc::kInvalidArgument)) return read.error();
-        importer.AddRequestError(field, fmt::format("{}: {}", file.filename, read.error().message));
-      }
-      return Ok();
-    }
-    case FileKind::kText:
-      return ForEachTextLine(file.content, [&](std::string_view line) {
-        return importer.AddData(bj::object{{kUndefinedDataKey, line}}, upload_id);
-      });
-    case FileKind::kHyperText:
-      return importer.AddData(bj::object{{kUndefinedDataKey, file.content}}, upload_id);
-    case FileKind::kMedia:
-      return importer.AddData(bj::object{{kUndefinedDataKey, media_url}}, upload_id);
-  }
-  return Ok();
-}
-
-// Reads the files of a multipart body and checks what can be checked before
-// the transaction: extensions, text encodings, and that raw files go to a
-// config with one data key.
-Result<std::vector<UploadedFile>> ReadUploadedFiles(const std::vector<MultipartPart>& parts,
-                                                    const LabelConfig& config) {
-  std::vector<UploadedFile> files;
-  for (const MultipartPart& part : parts) {
-    if (part.filename.empty()) continue;
-    UploadedFile file;
-    file.filename = part.filename;
-    file.extension = LowerExtension(part.filename);
-    auto kind = KindOfExtension(file.extension);
-    if (!kind) {
-      return Error::InvalidField("file", fmt::format("{} extension is not supported",
-                                                     file.extension.empty() ? part.filename : file.extension));
-    }
-    file.kind = *kind;
-    file.content = part.content;
-    if (file.kind != FileKind::kMedia && !IsValidUtf8(file.content)) {
-      return Error::InvalidField("file", fmt::format("{} is not valid UTF-8 text", part.filename));
-    }
-    const bool single_value = file.kind == FileKind::kMedia || file.kind == FileKind::kText ||
-                              file.kind == FileKind::kHyperText;
-    if (single_value && InferDataTypes(config).size() > 1) {
-      return Error::InvalidField(
-          "file", "Your label config has more than one data key and direct file upload supports only one data key. "
-                  "To import data with multiple data keys, use a JSON or CSV file.");
-    }
-    files.push_back(file);
-  }
-  if (files.empty()) return Error::InvalidField("file", "No files were uploaded.");
-  return files;
+  return body;
 }
 
 size_t ImportBodyLimit() {
@@ -239,7 +83,6 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
   auto import_handler = [&db, data_dir](Request& request) -> Result<Response> {
     const auto started = std::chrono::steady_clock::now();
     TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
-    const bool return_task_ids = QueryFlag(request, "return_task_ids");
     if (!QueryFlag(request, "commit_to_project", true)) {
       return Error::InvalidField("commit_to_project", "Uploading files without creating tasks is not supported.");
     }
@@ -247,62 +90,33 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
       return Error::InvalidField("preannotated_from_fields", "Creating predictions from data fields is not supported.");
     }
     const std::string content_type(request.Header("content-type"));
-    const std::string boundary = MultipartBoundary(content_type);
     if (content_type.starts_with("application/x-www-form-urlencoded")) {
       return Error::InvalidField("url", "Importing tasks from a URL is not supported; upload the file instead.");
     }
-    std::vector<MultipartPart> parts;
-    if (!boundary.empty()) {
-      TALLY_ASSIGN_OR_RETURN(parsed, ParseMultipart(request.body, boundary));
-      parts = std::move(parsed);
+
+    ImportRequest import{.project_id = project_id,
+                         .principal = request.principal,
+                         .body = request.body,
+                         .content_type = content_type,
+                         .return_task_ids = QueryFlag(request, "return_task_ids")};
+
+    // Tally's addition: ?async=true runs the import as a job and answers at
+    // once with its id, as Label Studio Enterprise does.
+    if (QueryFlag(request, "async")) {
+      TALLY_ASSIGN_OR_RETURN(job_id, EnqueueImportJob(db, data_dir, import));
+      TALLY_LOG_INFO("event=import_job_enqueued project_id={} job_id={} bytes={} by_user_id={}", project_id, job_id,
+                     request.body.size(), request.principal.user_id);
+      return Response::Json(bj::object{{"import", job_id}, {"job", job_id}, {"status", "created"}}, 202);
     }
 
-    std::map<std::string, int64_t> found_formats;
-    std::vector<int64_t> upload_ids;
-    bool could_be_tasks_list = false;
-    WrittenFiles written;
-
-    TALLY_ASSIGN_OR_RETURN(summary, db.Write([&](Connection& c) -> Result<ImportSummary> {
-      TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kManageRole));
-      TALLY_ASSIGN_OR_RETURN(config, ProjectLabelConfig(project));
-      TaskImporter importer(c, project, config, request.principal.user_id, return_task_ids);
-
-      if (boundary.empty()) {
-        auto read = ForEachJsonItem(request.body, [&](bj::value& item) { return importer.AddItem(item); });
-        if (!read) return read.error();
-        return importer.Finish();
-      }
-
-      TALLY_ASSIGN_OR_RETURN(files, ReadUploadedFiles(parts, config));
-      for (const UploadedFile& file : files) {
-        found_formats[file.extension] += 1;
-        could_be_tasks_list = could_be_tasks_list || file.kind == FileKind::kCsv || file.kind == FileKind::kTsv ||
-                              file.kind == FileKind::kText;
-        TALLY_ASSIGN_OR_RETURN(upload, StoreUpload(c, data_dir, project.id, request.principal.user_id, file, written));
-        upload_ids.push_back(upload.first);
-        TALLY_TRY(ImportFile(importer, file, upload.first, upload.second));
-      }
-      return importer.Finish();
-    }));
-    written.Commit();
-
-    const double duration =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    bj::object body{{"task_count", summary.task_count},
-                    {"annotation_count", summary.annotation_count},
-                    {"prediction_count", summary.prediction_count},
-                    {"duration", duration},
-                    {"file_upload_ids", bj::value_from(upload_ids)},
-                    {"could_be_tasks_list", could_be_tasks_list},
-                    {"found_formats", bj::value_from(found_formats)},
-                    {"data_columns", bj::value_from(summary.data_columns)}};
-    if (return_task_ids) body["task_ids"] = bj::value_from(summary.task_ids);
+    TALLY_ASSIGN_OR_RETURN(outcome, RunImport(db, data_dir, import));
+    const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     TALLY_LOG_INFO("event=tasks_imported project_id={} task_count={} annotation_count={} prediction_count={} "
                    "files={} bytes={} duration_ms={} by_user_id={}",
-                   project_id, summary.task_count, summary.annotation_count, summary.prediction_count,
-                   upload_ids.size(), request.body.size(), static_cast<int64_t>(duration * 1000),
-                   request.principal.user_id);
-    return Response::Json(body, 201);
+                   project_id, outcome.summary.task_count, outcome.summary.annotation_count,
+                   outcome.summary.prediction_count, outcome.file_upload_ids.size(), request.body.size(),
+                   static_cast<int64_t>(duration * 1000), request.principal.user_id);
+    return Response::Json(ImportResponseJson(outcome, duration, import.return_task_ids), 201);
   };
 
   const char* kImportRequestSchema = R"({"oneOf":[{"type":"array","items":{"type":"object"}},{"type":"object"}],
@@ -316,9 +130,31 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                 .doc = {.summary = "Import tasks, with annotations and predictions, all or nothing (managers)",
                         .tag = "Import", .request_schema = kImportRequestSchema,
                         .response_schema = kImportResponseSchema, .success_status = 201,
-                        .query = {"return_task_ids"}},
+                        .query = {"return_task_ids", "async"}},
                 .handler = import_handler});
   }
+
+
+  router.Add({.method = "GET", .pattern = "/api/projects/{id:int}/imports/{import_id:int}", .auth = Auth::kUser,
+              .doc = {.summary = "State of an import started with ?async=true", .tag = "Import",
+                      .response_schema = R"({"type":"object","properties":{"id":{"type":"integer"},
+                        "project":{"type":"integer"},"status":{"type":"string",
+                        "enum":["created","in_progress","failed","completed"]},"progress":{"type":"integer"},
+                        "error":{"type":["string","null"]},"task_count":{"type":"integer"}}})"},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
+                TALLY_ASSIGN_OR_RETURN(import_id, request.IdParam("import_id"));
+                TALLY_TRY(db.Read([&](Connection& c) -> Result<void> {
+                  TALLY_TRY(AuthorizedProject(c, request.principal, project_id, kReadRole));
+                  return Ok();
+                }));
+                jobs::JobQueue queue(db);
+                auto job = queue.Get(import_id);
+                if (!job && job.error().IsNotFound()) return Error::NotFound("Not found.");
+                if (!job) return job.error();
+                if (job->kind != kImportJobKind || job->project_id != project_id) return Error::NotFound("Not found.");
+                return Response::Json(ImportStatusJson(*job));
+              }});
 
   router.Add({.method = "GET", .pattern = "/data/upload/{project:int}/{name}", .auth = Auth::kUser,
               .doc = {.summary = "An uploaded file of a project", .tag = "Import",

@@ -16,6 +16,8 @@
 #include <filesystem>
 
 #include "http/router.h"
+#include "jobs/worker_pool.h"
+#include "labeling/import/import_job.h"
 #include "store/database.h"
 
 namespace tally::labeling {
@@ -43,6 +45,12 @@ inline void AddLabelingRoutes(http::Router& router, store::Database& database, s
   AddPredictionRoutes(router, context);
   AddDraftRoutes(router, context);
   AddImportRoutes(router, context);
+}
+
+// Registers the labeling job handlers (imports started with ?async=true).
+// Call it in every process that runs job workers, before the pool starts.
+inline void RegisterLabelingJobs(jobs::WorkerPool& pool, store::Database& database, std::filesystem::path data_dir) {
+  RegisterImportJob(pool, database, std::move(data_dir));
 }
 
 }  // namespace tally::labeling

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "accounts/account_store.h"
 #include "store/testing/test_databases.h"
@@ -120,6 +121,21 @@ class LabelingApiTest : public ::testing::TestWithParam<std::string> {
     auto response = Get("/api/tasks?project=" + std::to_string(project_id) + "&fields=all&page_size=1000");
     EXPECT_EQ(response.status, 200) << response.body;
     return response.status == 200 ? response.Json().at("tasks").as_array() : bj::array();
+  }
+
+  // Polls an import started with ?async=true until it is completed or
+  // failed, for at most 20 seconds, and returns its last state.
+  bj::value PollImport(const std::string& path) {
+    bj::value state;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      auto response = Get(path);
+      EXPECT_EQ(response.status, 200) << response.body;
+      if (response.status != 200) break;
+      state = response.Json();
+      if (state.at("status") == "completed" || state.at("status") == "failed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return state;
   }
 
   int64_t Counter(int64_t project_id, const char* name) { return Project(project_id).at(name).as_int64(); }

@@ -215,6 +215,32 @@ TEST_P(LabelingImport, MediaFilesAreStoredAndServed) {
   EXPECT_NE(rejected.body.find("more than one data key"), std::string::npos);
 }
 
+TEST_P(LabelingImport, AsyncImportRunsAsJob) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  const std::string project = "/api/projects/" + std::to_string(id);
+
+  auto started = Import(id, R"([{"text":"a"},{"text":"b"}])", "?async=true&return_task_ids=true");
+  ASSERT_EQ(started.status, 202) << started.body;
+  const int64_t import_id = started.Json().at("import").as_int64();
+  bj::value state = PollImport(project + "/imports/" + std::to_string(import_id));
+  ASSERT_EQ(state.at("status"), "completed") << bj::serialize(state);
+  EXPECT_EQ(state.at("task_count"), 2);
+  EXPECT_EQ(state.at("progress"), 100);
+  EXPECT_EQ(state.at("task_ids").as_array().size(), 2u);
+  EXPECT_EQ(Counter(id, "task_number"), 2);
+
+  auto bad = Import(id, R"([{"text":"ok"},{"body":"no text"}])", "?async=true");
+  ASSERT_EQ(bad.status, 202) << bad.body;
+  state = PollImport(project + "/imports/" + std::to_string(bad.Json().at("import").as_int64()));
+  ASSERT_EQ(state.at("status"), "failed") << bj::serialize(state);
+  EXPECT_NE(std::string(state.at("error").as_string()).find("item 1"), std::string::npos) << bj::serialize(state);
+  EXPECT_EQ(Counter(id, "task_number"), 2) << "a failed job writes nothing";
+
+  EXPECT_EQ(Get(project + "/imports/" + std::to_string(import_id), outsider_token_).status, 404);
+  EXPECT_EQ(Get(project + "/imports/999999").status, 404);
+  EXPECT_EQ(Post(project + "/import?async=true", R"([{"text":"c"}])", annotator_token_).status, 403);
+}
+
 class LabelingImportLimit : public LabelingApiTest {
  protected:
   void SetUp() override { StartServer({{"TALLY_IMPORT_MAX_BYTES", "2048"}}); }

@@ -57,7 +57,8 @@ size_t FindValueEnd(std::string_view text, size_t start) {
 
 }  // namespace
 
-Result<void> ForEachJsonItem(std::string_view text, const std::function<Result<void>(bj::value&)>& on_item) {
+Result<void> ForEachJsonItem(std::string_view text, const std::function<Result<void>(bj::value&)>& on_item,
+                             const std::function<void(size_t offset)>& on_offset) {
   text = StripBom(text);
   size_t pos = 0;
   while (pos < text.size() && IsSpace(text[pos])) ++pos;
@@ -93,6 +94,7 @@ Result<void> ForEachJsonItem(std::string_view text, const std::function<Result<v
     const size_t end = FindValueEnd(text, pos);
     TALLY_ASSIGN_OR_RETURN(item, ParseItem(text.substr(pos, end - pos), pos));
     TALLY_TRY(on_item(item));
+    if (on_offset) on_offset(end);
     pos = end;
     expect_item = false;
     first = false;

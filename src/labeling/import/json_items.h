@@ -21,8 +21,11 @@ namespace tally::labeling {
 // offset when the text is not valid JSON (bad syntax, invalid UTF-8, a
 // scalar at the top level). Items already passed to `on_item` stay passed,
 // so callers that must be all or nothing run inside a transaction.
+// `on_offset`, when set, is called after each item with the byte offset
+// reached, for progress reports.
 [[nodiscard]] Result<void> ForEachJsonItem(std::string_view text,
-                                           const std::function<Result<void>(boost::json::value&)>& on_item);
+                                           const std::function<Result<void>(boost::json::value&)>& on_item,
+                                           const std::function<void(size_t offset)>& on_offset = {});
 
 // The same for JSON Lines: one item per non-blank line.
 [[nodiscard]] Result<void> ForEachJsonLine(std::string_view text,
