@@ -17,6 +17,7 @@
 #include "jobs/job_routes.h"
 #include "jobs/worker_pool.h"
 #include "labeling/routes.h"
+#include "prompts/routes.h"
 #include "store/migrations.h"
 #include "tracing/routes.h"
 
@@ -117,6 +118,7 @@ Result<void> App::Wire() {
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
   labeling::AddLabelingRoutes(parts.router, db, settings.data_dir);
   tracing::AddTracingRoutes(parts.router, db);
+  prompts::AddPromptRoutes(parts.router, db);
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
   parts.metrics.AddSource(jobs::JobMetricsSource(*parts.job_queue));

@@ -1,0 +1,85 @@
+#include "prompts/prompt_service.h"
+
+#include <boost/json.hpp>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "prompts/serialize.h"
+
+namespace tally::prompts {
+
+namespace {
+
+// Two processes that read the same highest version both try to insert the
+// next one; the loser's unique-key failure is retried this many times.
+constexpr int kCreateAttempts = 3;
+
+std::string SelectorKey(const VersionSelector& selector) {
+  if (selector.version) return "v:" + std::to_string(*selector.version);
+  return "l:" + selector.label.value_or(kProductionLabel);
+}
+
+}  // namespace
+
+Result<PromptVersion> PromptService::Create(int64_t project_id, const NewPromptVersion& draft, const Actor& actor) {
+  for (int attempt = 1;; ++attempt) {
+    auto created = database_.Write([&](store::Connection& connection) {
+      return InsertPromptVersion(connection, project_id, draft, actor);
+    });
+    if (created) {
+      cache_.InvalidateName(project_id, draft.name);
+      return created;
+    }
+    if (!created.error().IsConflict()) return created.error();
+    if (attempt == kCreateAttempts) {
+      TALLY_LOG_WARN("event=prompt_version_conflict project_id={} attempts={}", project_id, attempt);
+      return Error::Invalid("Failed to create prompt due to unique constraint failure: another version was created "
+                            "at the same moment. Please add a delay and retry.");
+    }
+  }
+}
+
+Result<std::optional<std::string>> PromptService::GetJson(int64_t project_id, const std::string& name,
+                                                          const VersionSelector& selector) {
+  const std::string key = SelectorKey(selector);
+  if (auto cached = cache_.Find(project_id, name, key)) return cached;
+
+  const uint64_t generation = cache_.generation();
+  TALLY_ASSIGN_OR_RETURN(found, database_.Read([&](store::Connection& connection) {
+    return FindPromptVersion(connection, project_id, name, selector);
+  }));
+  if (!found) return std::optional<std::string>();
+  std::string body = json::Serialize(PromptVersionJson(*found, false));
+  cache_.Store(project_id, name, key, body, generation);
+  return std::optional<std::string>(std::move(body));
+}
+
+Result<std::optional<PromptVersion>> PromptService::AddLabels(int64_t project_id, const std::string& name,
+                                                              int64_t version, const std::vector<std::string>& labels,
+                                                              const Actor& actor) {
+  auto updated = database_.Write([&](store::Connection& connection) {
+    return prompts::AddLabels(connection, project_id, name, version, labels, actor);
+  });
+  if (updated && *updated) cache_.InvalidateName(project_id, name);
+  return updated;
+}
+
+Result<int64_t> PromptService::Delete(int64_t project_id, const std::string& name, const VersionSelector& selector,
+                                      const Actor& actor) {
+  auto deleted = database_.Write([&](store::Connection& connection) {
+    return DeletePromptVersions(connection, project_id, name, selector, actor);
+  });
+  if (deleted && *deleted > 0) cache_.InvalidateName(project_id, name);
+  return deleted;
+}
+
+Result<PromptList> PromptService::List(int64_t project_id, const PromptListFilter& filter) {
+  return database_.Read([&](store::Connection& connection) { return ListPrompts(connection, project_id, filter); });
+}
+
+Result<AuditPage> PromptService::Audit(int64_t project_id, const std::string& name, int64_t page, int64_t limit) {
+  return database_.Read(
+      [&](store::Connection& connection) { return ListPromptAudit(connection, project_id, name, page, limit); });
+}
+
+}  // namespace tally::prompts

@@ -1,0 +1,34 @@
+// HTTP routes of prompt management.
+//
+// Langfuse-compatible, under /api/public/v2/prompts, with a project key pair:
+//   POST   /api/public/v2/prompts                                 create a version (201)
+//   GET    /api/public/v2/prompts                                 list names, paged
+//   GET    /api/public/v2/prompts/{name}?version=|label=          one version (default label production)
+//   PATCH  /api/public/v2/prompts/{name}/versions/{version}       add labels to a version
+//   DELETE /api/public/v2/prompts/{name}?version=|label=          delete versions (204)
+// Tally's own, with a user's token or session and a project id:
+//   GET    /api/prompts/{project_id}/audit?name=                  who created versions and moved labels
+//
+// Names may contain '/' (folders). SDKs send them as one URL-encoded segment
+// ("a%2Fb"), but the server decodes the path before routing, so the name
+// arrives as several segments. Each name route is therefore registered once
+// per segment count up to kMaxNameSegments and the segments are joined back.
+//
+// Thread-safety: register before the server starts; handlers share one
+// PromptService, which is thread-safe.
+#pragma once
+
+#include "http/router.h"
+#include "prompts/prompt_cache.h"
+#include "store/database.h"
+
+namespace tally::prompts {
+
+// Deepest folder nesting a name can be addressed with in a path: a name of
+// more segments can be created and listed but not read, labelled or deleted.
+inline constexpr int kMaxNameSegments = 8;
+
+// Registers every route above. `database` must outlive the router.
+void AddPromptRoutes(http::Router& router, store::Database& database, PromptCacheOptions cache_options = {});
+
+}  // namespace tally::prompts

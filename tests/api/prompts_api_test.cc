@@ -1,0 +1,341 @@
+// Langfuse prompt management end to end: create, read, list, label and
+// delete prompt versions over real HTTP against a real `tally serve`, as the
+// SDKs call it, on SQLite and on PostgreSQL.
+#include <gtest/gtest.h>
+
+#include "accounts/account_store.h"
+#include "accounts/project_access.h"
+#include "core/crypto.h"
+#include "store/testing/test_databases.h"
+#include "support/http_client.h"
+#include "support/tally_process.h"
+
+namespace tally {
+namespace {
+
+namespace bj = boost::json;
+using testing::HttpClient;
+using testing::HttpResponse;
+using testing::TallyProcess;
+
+constexpr const char* kPublicKey = "pk-lf-prompts-test";
+constexpr const char* kSecretKey = "sk-lf-prompts-test-secret-0001";
+constexpr const char* kToken = "0123456789abcdef0123456789abcdef0prompts";
+
+std::string BasicHeader(const std::string& public_key, const std::string& secret_key) {
+  return "Authorization: Basic " + Base64Encode(public_key + ":" + secret_key);
+}
+
+class PromptsApiTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string skip_reason;
+    database_ = store::testing::TestDatabase::Open(GetParam(), skip_reason);
+    if (!database_) {
+      if (std::getenv("CI") && std::string(std::getenv("CI")) == "true") FAIL() << skip_reason;
+      GTEST_SKIP() << skip_reason;
+    }
+    server_ = std::make_unique<TallyProcess>(testing::ServeOptions{
+        .database_url = database_->url(),
+        .environment = {{"TALLY_INIT_USER_EMAIL", "admin@example.com"},
+                        {"TALLY_INIT_USER_TOKEN", kToken},
+                        {"TALLY_INIT_PROJECT_NAME", "Prompts"},
+                        {"TALLY_INIT_PROJECT_PUBLIC_KEY", kPublicKey},
+                        {"TALLY_INIT_PROJECT_SECRET_KEY", kSecretKey}}});
+    ASSERT_TRUE(server_->started()) << server_->failure_reason();
+    client_ = std::make_unique<HttpClient>(server_->base_url());
+  }
+
+  HttpResponse Send(const std::string& method, const std::string& path, const std::string& body = "",
+                    const std::string& auth = BasicHeader(kPublicKey, kSecretKey)) {
+    return client_->Send(method, path, body, {auth, "Content-Type: application/json"});
+  }
+  HttpResponse Get(const std::string& path) { return Send("GET", path); }
+  HttpResponse Create(const bj::object& body) { return Send("POST", "/api/public/v2/prompts", bj::serialize(body)); }
+
+  // Creates a text prompt version and returns its version number.
+  int64_t CreateText(const std::string& name, bj::array labels = {}) {
+    auto response = Create({{"name", name}, {"prompt", "Hi {{who}}"}, {"labels", std::move(labels)}});
+    EXPECT_EQ(response.status, 201) << response.body;
+    return response.status == 201 ? response.Json().at("version").as_int64() : 0;
+  }
+
+  // The id of the project the init settings created.
+  int64_t ProjectId() {
+    auto id = database_->db().Read([](store::Connection& c) -> Result<int64_t> {
+      TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT id FROM projects WHERE title = 'Prompts'"));
+      return row ? row->Int(0) : 0;
+    });
+    EXPECT_TRUE(id);
+    return id ? *id : 0;
+  }
+
+  std::unique_ptr<store::testing::TestDatabase> database_;
+  std::unique_ptr<TallyProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+TEST_P(PromptsApiTest, CreateTextPromptAsSdkSendsIt) {
+  auto created = Create({{"name", "movie-critic"},
+                         {"type", "text"},
+                         {"prompt", "As a {{criticLevel}} movie critic, do you like {{movie}}?"},
+                         {"config", {{"model", "gpt-4o"}, {"temperature", 0.5}}},
+                         {"labels", {"production"}},
+                         {"tags", {"demo"}},
+                         {"commitMessage", "initial"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const bj::value body = created.Json();
+  EXPECT_EQ(body.at("name"), "movie-critic");
+  EXPECT_EQ(body.at("version"), 1);
+  EXPECT_EQ(body.at("type"), "text");
+  EXPECT_EQ(body.at("prompt"), "As a {{criticLevel}} movie critic, do you like {{movie}}?");
+  EXPECT_EQ(body.at("config").at("model"), "gpt-4o");
+  EXPECT_EQ(body.at("config").at("temperature").as_double(), 0.5);
+  EXPECT_EQ(bj::serialize(body.at("labels")), R"(["production","latest"])");
+  EXPECT_EQ(bj::serialize(body.at("tags")), R"(["demo"])");
+  EXPECT_EQ(body.at("commitMessage"), "initial");
+  EXPECT_EQ(body.at("createdBy"), "API");
+  EXPECT_TRUE(body.at("isActive").is_null());
+  EXPECT_TRUE(body.at("resolutionGraph").is_null());
+  const std::string created_at(body.at("createdAt").as_string());
+  EXPECT_EQ(created_at.size(), 24u) << "ISO UTC with milliseconds: " << created_at;
+  EXPECT_EQ(created_at.back(), 'Z');
+
+  auto fetched = Get("/api/public/v2/prompts/movie-critic");
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(fetched.Json().at("version"), 1);
+  EXPECT_EQ(fetched.Json().at("isActive"), true);
+  EXPECT_EQ(fetched.Json().at("id"), body.at("id"));
+}
+
+TEST_P(PromptsApiTest, CreateChatPromptWithPlaceholder) {
+  auto created = Create(
+      {{"name", "movie-critic-chat"},
+       {"type", "chat"},
+       {"prompt", bj::array{bj::object{{"role", "system"}, {"content", "You are a {{criticLevel}} critic."},
+                                       {"type", "chatmessage"}},
+                            bj::object{{"type", "placeholder"}, {"name", "history"}},
+                            bj::object{{"role", "user"}, {"content", "Do you like {{movie}}?"}, {"type", "chatmessage"}}}},
+       {"labels", {"staging"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+
+  auto fetched = Get("/api/public/v2/prompts/movie-critic-chat?label=staging");
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(fetched.Json().at("type"), "chat");
+  EXPECT_EQ(bj::serialize(fetched.Json().at("prompt")),
+            R"([{"role":"system","content":"You are a {{criticLevel}} critic."},)"
+            R"({"type":"placeholder","name":"history"},{"role":"user","content":"Do you like {{movie}}?"}])");
+  EXPECT_EQ(fetched.Json().at("isActive"), false);
+  EXPECT_EQ(bj::serialize(fetched.Json().at("config")), "{}");
+
+  EXPECT_EQ(Get("/api/public/v2/prompts/movie-critic-chat").status, 404) << "no version has production";
+}
+
+TEST_P(PromptsApiTest, VersionsLabelsAndSelectors) {
+  EXPECT_EQ(CreateText("p", {"production"}), 1);
+  EXPECT_EQ(CreateText("p", {"staging"}), 2);
+  EXPECT_EQ(CreateText("p"), 3);
+
+  EXPECT_EQ(Get("/api/public/v2/prompts/p").Json().at("version"), 1);
+  EXPECT_EQ(Get("/api/public/v2/prompts/p?label=production").Json().at("version"), 1);
+  EXPECT_EQ(Get("/api/public/v2/prompts/p?label=latest").Json().at("version"), 3);
+  EXPECT_EQ(Get("/api/public/v2/prompts/p?label=staging").Json().at("version"), 2);
+  EXPECT_EQ(Get("/api/public/v2/prompts/p?version=2").Json().at("version"), 2);
+  EXPECT_EQ(bj::serialize(Get("/api/public/v2/prompts/p?version=1").Json().at("labels")), R"(["production"])");
+
+  auto both = Get("/api/public/v2/prompts/p?version=1&label=production");
+  EXPECT_EQ(both.status, 400) << both.body;
+  auto bad_version = Get("/api/public/v2/prompts/p?version=abc");
+  EXPECT_EQ(bad_version.status, 400);
+  EXPECT_EQ(bad_version.Json().at("error").at(0).at("path").at(0), "version");
+}
+
+TEST_P(PromptsApiTest, PatchMovesLabels) {
+  CreateText("p", {"production"});
+  CreateText("p");
+
+  auto patched = Send("PATCH", "/api/public/v2/prompts/p/versions/2", R"({"newLabels": ["production", "stable"]})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(bj::serialize(patched.Json().at("labels")), R"(["latest","production","stable"])");
+  EXPECT_EQ(Get("/api/public/v2/prompts/p").Json().at("version"), 2) << "production moved";
+  EXPECT_EQ(bj::serialize(Get("/api/public/v2/prompts/p?version=1").Json().at("labels")), "[]");
+
+  auto latest = Send("PATCH", "/api/public/v2/prompts/p/versions/1", R"({"newLabels": ["latest"]})");
+  EXPECT_EQ(latest.status, 400);
+  EXPECT_EQ(latest.Json().at("message"), "Label 'latest' is always assigned to the latest prompt version");
+
+  auto missing = Send("PATCH", "/api/public/v2/prompts/p/versions/9", R"({"newLabels": ["x"]})");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Json().at("message"), "Prompt 'p' version 9 not found in project");
+  EXPECT_EQ(missing.Json().at("error"), "LangfuseNotFoundError");
+}
+
+TEST_P(PromptsApiTest, FolderNamesAreEncodedSegments) {
+  auto created = Create({{"name", "folder/sub/movie-critic"}, {"prompt", "x"}, {"labels", {"production"}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+
+  auto fetched = Get("/api/public/v2/prompts/folder%2Fsub%2Fmovie-critic?version=1");
+  ASSERT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(fetched.Json().at("name"), "folder/sub/movie-critic");
+
+  auto patched = Send("PATCH", "/api/public/v2/prompts/folder%2Fsub%2Fmovie-critic/versions/1",
+                      R"({"newLabels": ["staging"]})");
+  EXPECT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(Get("/api/public/v2/prompts/folder%2Fsub").status, 404);
+
+  auto deleted = Send("DELETE", "/api/public/v2/prompts/folder%2Fsub%2Fmovie-critic");
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_EQ(Get("/api/public/v2/prompts/folder%2Fsub%2Fmovie-critic?version=1").status, 404);
+}
+
+TEST_P(PromptsApiTest, ListFiltersAndPages) {
+  auto tagged = Create({{"name", "b"}, {"prompt", "x"}, {"labels", {"production"}}, {"tags", {"t1"}}});
+  ASSERT_EQ(tagged.status, 201);
+  CreateText("b", {"staging"});
+  CreateText("a");
+  CreateText("c");
+
+  auto all = Get("/api/public/v2/prompts");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(bj::serialize(all.Json().at("meta")), R"({"page":1,"limit":10,"totalItems":3,"totalPages":1})");
+  EXPECT_EQ(all.Json().at("pagination"), all.Json().at("meta"));
+  const bj::value listed = all.Json();
+  const bj::object& b = listed.at("data").at(1).as_object();
+  EXPECT_EQ(b.at("name"), "b");
+  EXPECT_EQ(bj::serialize(b.at("versions")), "[1,2]");
+  EXPECT_EQ(bj::serialize(b.at("labels")), R"(["latest","production","staging"])");
+  EXPECT_EQ(bj::serialize(b.at("tags")), R"(["t1"])");
+  EXPECT_TRUE(b.contains("lastUpdatedAt"));
+  EXPECT_TRUE(b.contains("lastConfig"));
+
+  auto page = Get("/api/public/v2/prompts?limit=2&page=2");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.Json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(page.Json().at("data").at(0).at("name"), "c");
+  EXPECT_EQ(page.Json().at("meta").at("totalPages"), 2);
+
+  EXPECT_EQ(Get("/api/public/v2/prompts?label=production").Json().at("meta").at("totalItems"), 1);
+  EXPECT_EQ(Get("/api/public/v2/prompts?tag=t1").Json().at("meta").at("totalItems"), 1);
+  EXPECT_EQ(Get("/api/public/v2/prompts?name=a").Json().at("meta").at("totalItems"), 1);
+  EXPECT_EQ(Get("/api/public/v2/prompts?version=2").Json().at("meta").at("totalItems"), 1);
+  EXPECT_EQ(Get("/api/public/v2/prompts?fromUpdatedAt=2999-01-01T00:00:00Z").Json().at("meta").at("totalItems"), 0);
+  EXPECT_EQ(Get("/api/public/v2/prompts?toUpdatedAt=2999-01-01T00:00:00.000Z").Json().at("meta").at("totalItems"), 3);
+
+  auto too_big = Get("/api/public/v2/prompts?limit=101");
+  EXPECT_EQ(too_big.status, 400);
+  EXPECT_EQ(too_big.Json().at("error").at(0).at("path").at(0), "limit");
+}
+
+TEST_P(PromptsApiTest, ValidationErrorsNameTheField) {
+  struct Case {
+    const char* body;
+    const char* field;
+  };
+  const Case cases[] = {
+      {R"({"prompt": "x"})", "name"},
+      {R"({"name": "a", "type": "image", "prompt": "x"})", "type"},
+      {R"({"name": "a", "type": 3, "prompt": "x"})", "type"},
+      {R"({"name": "a", "type": "chat"})", "prompt"},
+      {R"({"name": "a", "type": "chat", "prompt": "not a list"})", "prompt"},
+      {R"({"name": "a", "prompt": ["x"]})", "prompt"},
+      {R"({"name": "a", "prompt": "x", "labels": ["Not Valid"]})", "labels"},
+  };
+  for (const Case& c : cases) {
+    auto response = Send("POST", "/api/public/v2/prompts", c.body);
+    ASSERT_EQ(response.status, 400) << c.body;
+    EXPECT_EQ(response.Json().at("message"), "Invalid request data") << c.body;
+    EXPECT_EQ(response.Json().at("error").at(0).at("path").at(0), c.field) << c.body;
+  }
+
+  CreateText("typed");
+  auto switched = Create({{"name", "typed"}, {"type", "chat"}, {"prompt", bj::array{}}});
+  EXPECT_EQ(switched.status, 400);
+  EXPECT_EQ(switched.Json().at("message"),
+            "Previous versions have different prompt type. Create a new prompt with a different name.");
+}
+
+TEST_P(PromptsApiTest, UnknownPromptOrVersionIs404) {
+  auto missing = Get("/api/public/v2/prompts/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Json().at("message"), "Prompt not found: 'nope' with label 'production'");
+  CreateText("p");
+  auto version = Get("/api/public/v2/prompts/p?version=3");
+  EXPECT_EQ(version.status, 404);
+  EXPECT_EQ(version.Json().at("message"), "Prompt not found: 'p' with version 3");
+  EXPECT_EQ(Send("DELETE", "/api/public/v2/prompts/nope").status, 404);
+  EXPECT_EQ(Send("DELETE", "/api/public/v2/prompts/p?label=production").status, 404);
+}
+
+TEST_P(PromptsApiTest, DeleteVersionMovesLatest) {
+  CreateText("p");
+  CreateText("p");
+  auto deleted = Send("DELETE", "/api/public/v2/prompts/p?version=2");
+  EXPECT_EQ(deleted.status, 204);
+  EXPECT_TRUE(deleted.body.empty());
+  EXPECT_EQ(Get("/api/public/v2/prompts/p?label=latest").Json().at("version"), 1);
+  EXPECT_EQ(Send("DELETE", "/api/public/v2/prompts/p").status, 204);
+  EXPECT_EQ(Get("/api/public/v2/prompts/p?label=latest").status, 404);
+}
+
+TEST_P(PromptsApiTest, OtherProjectSeesNothing) {
+  CreateText("secret-prompt", {"production"});
+
+  const std::string other_secret = "sk-lf-other-project-secret-0001";
+  auto seeded = database_->db().Write([&](store::Connection& c) -> Result<void> {
+    TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT organization_id FROM projects WHERE title = 'Prompts'"));
+    if (!row) return Error::NotFound("init project missing");
+    TALLY_ASSIGN_OR_RETURN(project, accounts::CreateProjectRecord(c, row->Int(0), "Other", std::nullopt));
+    TALLY_ASSIGN_OR_RETURN(key, accounts::CreateApiKey(c, project.id, "pk-lf-other", other_secret, std::nullopt));
+    (void)key;
+    return Ok();
+  });
+  ASSERT_TRUE(seeded) << seeded.error().message << seeded.error().detail;
+  const std::string other = BasicHeader("pk-lf-other", other_secret);
+
+  EXPECT_EQ(Send("GET", "/api/public/v2/prompts/secret-prompt", "", other).status, 404);
+  EXPECT_EQ(Send("GET", "/api/public/v2/prompts/secret-prompt?version=1", "", other).status, 404);
+  EXPECT_EQ(Send("GET", "/api/public/v2/prompts", "", other).Json().at("meta").at("totalItems"), 0);
+  EXPECT_EQ(Send("PATCH", "/api/public/v2/prompts/secret-prompt/versions/1", R"({"newLabels":["x"]})", other).status,
+            404);
+  EXPECT_EQ(Send("DELETE", "/api/public/v2/prompts/secret-prompt", "", other).status, 404);
+  EXPECT_EQ(Get("/api/public/v2/prompts/secret-prompt").status, 200) << "the owner still has it";
+
+  auto own = Send("POST", "/api/public/v2/prompts", R"({"name": "secret-prompt", "prompt": "y"})", other);
+  ASSERT_EQ(own.status, 201);
+  EXPECT_EQ(own.Json().at("version"), 1) << "versions count per project";
+}
+
+TEST_P(PromptsApiTest, AuthIsRequired) {
+  EXPECT_EQ(client_->Get("/api/public/v2/prompts/p").status, 401);
+  EXPECT_EQ(Send("GET", "/api/public/v2/prompts/p", "", BasicHeader(kPublicKey, "sk-lf-wrong")).status, 401);
+}
+
+TEST_P(PromptsApiTest, AuditShowsActorsAndLabelMoves) {
+  CreateText("p", {"production"});
+  CreateText("p");
+  ASSERT_EQ(Send("PATCH", "/api/public/v2/prompts/p/versions/2", R"({"newLabels": ["production"]})").status, 200);
+
+  const std::string path = "/api/prompts/" + std::to_string(ProjectId()) + "/audit?name=p";
+  auto audit = Send("GET", path, "", std::string("Authorization: Token ") + kToken);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  const bj::value listed = audit.Json();
+  const bj::array& entries = listed.at("data").as_array();
+  ASSERT_EQ(entries.size(), 5u) << audit.body;
+  EXPECT_EQ(entries[0].at("action"), "create_version");
+  EXPECT_EQ(entries[0].at("actor").at("kind"), "api_key");
+  EXPECT_EQ(entries[0].at("actor").at("id"), kPublicKey);
+  EXPECT_EQ(entries[3].at("action"), "remove_label");
+  EXPECT_EQ(entries[3].at("version"), 1);
+  EXPECT_EQ(entries[4].at("action"), "add_label");
+  EXPECT_EQ(entries[4].at("label"), "production");
+  EXPECT_EQ(audit.body.find(kSecretKey), std::string::npos) << "the audit never holds a secret";
+
+  EXPECT_EQ(Send("GET", path).status, 403) << "the audit is read with a user's credentials";
+  EXPECT_EQ(Send("GET", "/api/prompts/999999/audit?name=p", "", std::string("Authorization: Token ") + kToken).status,
+            404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PromptsApiTest, ::testing::ValuesIn(store::testing::Backends()));
+
+}  // namespace
+}  // namespace tally
