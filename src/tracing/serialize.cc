@@ -246,7 +246,9 @@ bj::object SerializeObservationV2(const Row& row, int64_t project_id, const Mode
     out["statusMessage"] = Text(row, "status_message");
     out["version"] = Text(row, "version");
     out["environment"] = Text(row, "environment");
-    out["isRootObservation"] = row.IsNull(row.Column("parent_observation_id"));
+    // OTel spans carry an explicit app-root marker; other observations are
+    // roots when they have no parent.
+    out["isRootObservation"] = row.Bool(row.Column("is_app_root")) || row.IsNull(row.Column("parent_observation_id"));
   }
   if (has("time")) {
     out["completionStartTime"] = Time(row, "completion_start_time");

@@ -511,7 +511,10 @@ Result<RowList> ListObservations(Connection& c, int64_t project_id, const Observ
   } else {
     where.Equal("o.parent_observation_id", query.parent_observation_id);
   }
-  if (query.is_root) where.Add(*query.is_root ? "o.parent_observation_id IS NULL" : "o.parent_observation_id IS NOT NULL");
+  if (query.is_root) {
+    where.Add(*query.is_root ? "(o.is_app_root = 1 OR o.parent_observation_id IS NULL)"
+                             : "(o.is_app_root = 0 AND o.parent_observation_id IS NOT NULL)");
+  }
   where.AnyOf("o.environment", query.environments);
   if (query.from_start_time) where.Add("o.start_time >= ?", {*query.from_start_time});
   if (query.to_start_time) where.Add("o.start_time < ?", {*query.to_start_time});
