@@ -2,7 +2,7 @@
 // trace, observation, usage, cost and score it sends must read back as sent.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { Langfuse } from "langfuse";
+import { Langfuse, LangfuseWeb } from "langfuse";
 import { startTally, publicKey, secretKey, uniqueSuffix } from "./support/tally.js";
 
 let tally;
@@ -129,4 +129,17 @@ test("v3 SDK trace, observations and scores read back as sent", async () => {
   assert.equal(fetched.data.id, trace.id);
   const sessions = await tally.get(`/api/public/sessions/session-${suffix}`);
   assert.equal(sessions.traces[0].id, trace.id);
+});
+
+test("v3 browser client scores with the public key alone", async () => {
+  const suffix = uniqueSuffix();
+  const web = new LangfuseWeb({ publicKey, baseUrl: tally.baseUrl, flushAt: 1 });
+  await web.score({ id: `web-score-${suffix}`, traceId: `trace-${suffix}`, name: "thumbs", value: 1 });
+  await web.flushAsync();
+
+  const score = await tally.get(`/api/public/scores/web-score-${suffix}`);
+  assert.equal(score.traceId, `trace-${suffix}`);
+  assert.equal(score.name, "thumbs");
+  assert.equal(score.value, 1);
+  assert.equal(score.source, "API");
 });
