@@ -4,21 +4,14 @@
 
 namespace tally::prompts {
 
-// Keys are "<project>\x1f<name>\x1f<selector>". The separator cannot occur in
-// a name that passed the create checks, and every key of a name shares its
-// prefix, so invalidation is one ordered range.
-std::string PromptCache::NamePrefix(int64_t project_id, const std::string& name) {
-  std::string prefix = std::to_string(project_id);
-  prefix += '\x1f';
-  prefix += name;
-  prefix += '\x1f';
-  return prefix;
-}
+// Keys are "<project>\x1f<name>\x1f<selector>". Every key of a project
+// shares its prefix, so invalidation is one ordered range.
+std::string PromptCache::ProjectPrefix(int64_t project_id) { return std::to_string(project_id) + '\x1f'; }
 
 std::optional<std::string> PromptCache::Find(int64_t project_id, const std::string& name,
                                              const std::string& selector) const {
   if (options_.ttl.count() == 0) return std::nullopt;
-  const std::string key = NamePrefix(project_id, name) + selector;
+  const std::string key = ProjectPrefix(project_id) + name + '\x1f' + selector;
   std::shared_lock lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end() || it->second.expires_at <= std::chrono::steady_clock::now()) return std::nullopt;
@@ -28,7 +21,7 @@ std::optional<std::string> PromptCache::Find(int64_t project_id, const std::stri
 void PromptCache::Store(int64_t project_id, const std::string& name, const std::string& selector, std::string body,
                         uint64_t generation) {
   if (options_.ttl.count() == 0) return;
-  std::string key = NamePrefix(project_id, name) + selector;
+  std::string key = ProjectPrefix(project_id) + name + '\x1f' + selector;
   std::unique_lock lock(mutex_);
   // Checked under the lock: InvalidateName bumps the generation under it too.
   if (generation_.load(std::memory_order_acquire) != generation) return;
@@ -36,8 +29,8 @@ void PromptCache::Store(int64_t project_id, const std::string& name, const std::
   entries_[std::move(key)] = Entry{std::move(body), std::chrono::steady_clock::now() + options_.ttl};
 }
 
-void PromptCache::InvalidateName(int64_t project_id, const std::string& name) {
-  const std::string prefix = NamePrefix(project_id, name);
+void PromptCache::InvalidateProject(int64_t project_id) {
+  const std::string prefix = ProjectPrefix(project_id);
   std::unique_lock lock(mutex_);
   generation_.fetch_add(1, std::memory_order_acq_rel);
   auto it = entries_.lower_bound(prefix);

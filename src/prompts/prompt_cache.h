@@ -3,7 +3,7 @@
 // path (every SDK getPrompt after its own 60 s cache expires), and a hit
 // skips the database entirely.
 //
-// Consistency: writes in this process call InvalidateName before they
+// Consistency: writes in this process call InvalidateProject before they
 // return, and a read that raced with a write does not store its result (a
 // generation counter detects it). Writes by other processes sharing
 // PostgreSQL are seen once an entry's TTL has passed.
@@ -44,15 +44,16 @@ class PromptCache {
   void Store(int64_t project_id, const std::string& name, const std::string& selector, std::string body,
              uint64_t generation);
 
-  // Drops every entry of the name; call after each committed write to it.
-  void InvalidateName(int64_t project_id, const std::string& name);
+  // Drops every entry of the project; call after each committed prompt
+  // write. The whole project goes because a prompt may embed another.
+  void InvalidateProject(int64_t project_id);
 
  private:
   struct Entry {
     std::string body;
     std::chrono::steady_clock::time_point expires_at;
   };
-  static std::string NamePrefix(int64_t project_id, const std::string& name);
+  static std::string ProjectPrefix(int64_t project_id);
 
   const PromptCacheOptions options_;
   mutable std::shared_mutex mutex_;

@@ -15,21 +15,21 @@ TEST(PromptCache, StoresAndFinds) {
   EXPECT_FALSE(cache.Find(2, "a", "l:production")) << "entries are per project";
 }
 
-TEST(PromptCache, InvalidateDropsOnlyThatName) {
+TEST(PromptCache, InvalidateDropsOnlyThatProject) {
   PromptCache cache;
   cache.Store(1, "a", "v:1", "a1", cache.generation());
-  cache.Store(1, "a/b", "v:1", "ab1", cache.generation());
-  cache.Store(1, "ab", "v:1", "ab", cache.generation());
-  cache.InvalidateName(1, "a");
+  cache.Store(1, "b", "v:1", "b1", cache.generation());
+  cache.Store(12, "a", "v:1", "other", cache.generation());
+  cache.InvalidateProject(1);
   EXPECT_FALSE(cache.Find(1, "a", "v:1"));
-  EXPECT_EQ(cache.Find(1, "a/b", "v:1"), "ab1");
-  EXPECT_EQ(cache.Find(1, "ab", "v:1"), "ab");
+  EXPECT_FALSE(cache.Find(1, "b", "v:1"));
+  EXPECT_EQ(cache.Find(12, "a", "v:1"), "other");
 }
 
 TEST(PromptCache, RacedReadIsNotStored) {
   PromptCache cache;
   const uint64_t before = cache.generation();
-  cache.InvalidateName(1, "a");
+  cache.InvalidateProject(1);
   cache.Store(1, "a", "v:1", "stale", before);
   EXPECT_FALSE(cache.Find(1, "a", "v:1"));
 }

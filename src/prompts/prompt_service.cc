@@ -4,9 +4,12 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "prompts/composition.h"
 #include "prompts/serialize.h"
 
 namespace tally::prompts {
+
+namespace bj = boost::json;
 
 namespace {
 
@@ -14,20 +17,22 @@ namespace {
 // next one; the loser's unique-key failure is retried this many times.
 constexpr int kCreateAttempts = 3;
 
-std::string SelectorKey(const VersionSelector& selector) {
-  if (selector.version) return "v:" + std::to_string(*selector.version);
-  return "l:" + selector.label.value_or(kProductionLabel);
+std::string SelectorKey(const VersionSelector& selector, bool resolve) {
+  std::string key = resolve ? "r:" : "u:";
+  if (selector.version) return key + "v:" + std::to_string(*selector.version);
+  return key + "l:" + selector.label.value_or(kProductionLabel);
 }
 
 }  // namespace
 
 Result<PromptVersion> PromptService::Create(int64_t project_id, const NewPromptVersion& draft, const Actor& actor) {
   for (int attempt = 1;; ++attempt) {
-    auto created = database_.Write([&](store::Connection& connection) {
+    auto created = database_.Write([&](store::Connection& connection) -> Result<PromptVersion> {
+      TALLY_TRY(CheckPromptReferences(connection, project_id, draft.name, draft.prompt));
       return InsertPromptVersion(connection, project_id, draft, actor);
     });
     if (created) {
-      cache_.InvalidateName(project_id, draft.name);
+      cache_.InvalidateProject(project_id);
       return created;
     }
     if (!created.error().IsConflict()) return created.error();
@@ -40,18 +45,26 @@ Result<PromptVersion> PromptService::Create(int64_t project_id, const NewPromptV
 }
 
 Result<std::optional<std::string>> PromptService::GetJson(int64_t project_id, const std::string& name,
-                                                          const VersionSelector& selector) {
-  const std::string key = SelectorKey(selector);
+                                                          const VersionSelector& selector, bool resolve) {
+  const std::string key = SelectorKey(selector, resolve);
   if (auto cached = cache_.Find(project_id, name, key)) return cached;
 
   const uint64_t generation = cache_.generation();
-  TALLY_ASSIGN_OR_RETURN(found, database_.Read([&](store::Connection& connection) {
-    return FindPromptVersion(connection, project_id, name, selector);
+  std::optional<std::string> body;
+  TALLY_TRY(database_.Read([&](store::Connection& connection) -> Result<void> {
+    TALLY_ASSIGN_OR_RETURN(found, FindPromptVersion(connection, project_id, name, selector));
+    if (!found) return Ok();
+    bj::value graph = nullptr;
+    if (resolve) {
+      TALLY_ASSIGN_OR_RETURN(resolved, ResolvePromptReferences(connection, *found));
+      graph = std::move(resolved);
+    }
+    body = json::Serialize(PromptVersionJson(*found, false, graph));
+    return Ok();
   }));
-  if (!found) return std::optional<std::string>();
-  std::string body = json::Serialize(PromptVersionJson(*found, false));
-  cache_.Store(project_id, name, key, body, generation);
-  return std::optional<std::string>(std::move(body));
+  if (!body) return body;
+  cache_.Store(project_id, name, key, *body, generation);
+  return body;
 }
 
 Result<std::optional<PromptVersion>> PromptService::AddLabels(int64_t project_id, const std::string& name,
@@ -60,7 +73,7 @@ Result<std::optional<PromptVersion>> PromptService::AddLabels(int64_t project_id
   auto updated = database_.Write([&](store::Connection& connection) {
     return prompts::AddLabels(connection, project_id, name, version, labels, actor);
   });
-  if (updated && *updated) cache_.InvalidateName(project_id, name);
+  if (updated && *updated) cache_.InvalidateProject(project_id);
   return updated;
 }
 
@@ -69,7 +82,7 @@ Result<int64_t> PromptService::Delete(int64_t project_id, const std::string& nam
   auto deleted = database_.Write([&](store::Connection& connection) {
     return DeletePromptVersions(connection, project_id, name, selector, actor);
   });
-  if (deleted && *deleted > 0) cache_.InvalidateName(project_id, name);
+  if (deleted && *deleted > 0) cache_.InvalidateProject(project_id);
   return deleted;
 }
 

@@ -2,8 +2,8 @@
 // transaction, with the read cache in front of single-version reads.
 //
 // Writes retry a version-number collision (two processes creating the same
-// name at once) in a fresh transaction, then drop the name's cache entries
-// once committed. Reads by name and label or version go through PromptCache.
+// name at once) in a fresh transaction, then drop the project's cache
+// entries once committed. Reads by name and label or version go through PromptCache.
 //
 // Thread-safety: safe from any thread. Owns its cache; borrows the Database,
 // which must outlive it.
@@ -28,9 +28,10 @@ class PromptService {
   [[nodiscard]] Result<PromptVersion> Create(int64_t project_id, const NewPromptVersion& draft, const Actor& actor);
 
   // The serialized GET body of the selected version, from the cache when
-  // fresh; nullopt when no version matches.
+  // fresh, with embedded prompts resolved when `resolve`; nullopt when no
+  // version matches.
   [[nodiscard]] Result<std::optional<std::string>> GetJson(int64_t project_id, const std::string& name,
-                                                           const VersionSelector& selector);
+                                                           const VersionSelector& selector, bool resolve = true);
 
   // The version with its new labels; nullopt when the version does not exist.
   [[nodiscard]] Result<std::optional<PromptVersion>> AddLabels(int64_t project_id, const std::string& name,

@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <fmt/format.h>
+
+#include "prompts/composition.h"
 #include "prompts/prompt_service.h"
 #include "store/migrations.h"
 #include "store/testing/test_databases.h"
@@ -206,6 +209,75 @@ TEST_P(PromptStoreTest, CachedReadSeesWritesOfThisProcess) {
   auto gone = service_->GetJson(kProject, "a", {});
   ASSERT_TRUE(gone);
   EXPECT_FALSE(*gone);
+}
+
+TEST_P(PromptStoreTest, EmbeddedPromptsResolveOnRead) {
+  NewPromptVersion child{.name = "child", .prompt = "world", .labels = {"production"}};
+  ASSERT_TRUE(service_->Create(kProject, child, kKey));
+  NewPromptVersion parent{.name = "parent",
+                          .prompt = "Hello @@@langfusePrompt:name=child|label=production@@@!",
+                          .labels = {"production"}};
+  auto created = service_->Create(kProject, parent, kKey);
+  ASSERT_TRUE(created) << created.error().message;
+
+  auto resolved = service_->GetJson(kProject, "parent", {});
+  ASSERT_TRUE(resolved);
+  ASSERT_TRUE(*resolved);
+  const bj::value body = bj::parse(**resolved);
+  EXPECT_EQ(body.at("prompt"), "Hello world!");
+  EXPECT_EQ(body.at("resolutionGraph").at("root").at("name"), "parent");
+  EXPECT_EQ(body.at("resolutionGraph").at("dependencies").at(created->id).at(0).at("name"), "child");
+
+  auto raw = service_->GetJson(kProject, "parent", {}, false);
+  ASSERT_TRUE(raw);
+  ASSERT_TRUE(*raw);
+  EXPECT_EQ(bj::parse(**raw).at("prompt"), "Hello @@@langfusePrompt:name=child|label=production@@@!");
+  EXPECT_TRUE(bj::parse(**raw).at("resolutionGraph").is_null());
+
+  // A new child version under the same label shows through the parent at once.
+  child.prompt = "there";
+  ASSERT_TRUE(service_->Create(kProject, child, kKey));
+  auto updated = service_->GetJson(kProject, "parent", {});
+  ASSERT_TRUE(updated);
+  ASSERT_TRUE(*updated);
+  EXPECT_EQ(bj::parse(**updated).at("prompt"), "Hello there!");
+}
+
+TEST_P(PromptStoreTest, BrokenReferencesAreRejected) {
+  NewPromptVersion chat{.name = "chat", .type = PromptType::kChat,
+                        .prompt = bj::array{bj::object{{"role", "user"}, {"content", "x"}}}};
+  ASSERT_TRUE(service_->Create(kProject, chat, kKey));
+  const std::string cases[] = {
+      "@@@langfusePrompt:name=missing|label=production@@@",
+      "@@@langfusePrompt:name=chat|version=1@@@",
+      "@@@langfusePrompt:name=self|version=1@@@",
+  };
+  for (const std::string& text : cases) {
+    auto created = service_->Create(kProject, {.name = "self", .prompt = bj::value(text)}, kKey);
+    ASSERT_FALSE(created) << text;
+    EXPECT_TRUE(created.error().Is(Errc::kInvalidArgument)) << text;
+  }
+
+  // p1 embeds p2 … up to p5: five prompts deep is allowed, six is not.
+  ASSERT_TRUE(service_->Create(kProject, {.name = "p5", .prompt = "end"}, kKey));
+  for (int i = 4; i >= 1; --i) {
+    const std::string text = fmt::format("@@@langfusePrompt:name=p{}|label=latest@@@", i + 1);
+    auto created = service_->Create(kProject, {.name = fmt::format("p{}", i), .prompt = bj::value(text)}, kKey);
+    ASSERT_TRUE(created) << i << ": " << created.error().message;
+  }
+  auto too_deep = service_->Create(kProject, {.name = "p0", .prompt = "@@@langfusePrompt:name=p1|label=latest@@@"}, kKey);
+  EXPECT_FALSE(too_deep);
+}
+
+TEST(FindPromptReferences, ParsesTags) {
+  auto references = FindPromptReferences(
+      "a @@@langfusePrompt:name=f/x|version=3@@@ b @@@langfusePrompt:name=y|label=prod@@@ "
+      "@@@langfusePrompt:name=f/x|version=3@@@ @@@langfusePrompt:label=z@@@ @@@langfusePrompt:name=q|version=x@@@");
+  ASSERT_EQ(references.size(), 2u);
+  EXPECT_EQ(references[0].name, "f/x");
+  EXPECT_EQ(references[0].selector.version, 3);
+  EXPECT_EQ(references[1].name, "y");
+  EXPECT_EQ(references[1].selector.label, "prod");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PromptStoreTest, ::testing::ValuesIn(store::testing::Backends()));

@@ -30,7 +30,8 @@ constexpr const char* kPromptSchema = R"({
     "prompt": {"description": "A string for text prompts; an array of {role, content} or {type: placeholder, name} for chat prompts"},
     "config": {}, "labels": {"type": "array", "items": {"type": "string"}},
     "tags": {"type": "array", "items": {"type": "string"}}, "commitMessage": {"type": ["string", "null"]},
-    "isActive": {"type": ["boolean", "null"]}, "resolutionGraph": {"type": "null"}
+    "isActive": {"type": ["boolean", "null"]},
+    "resolutionGraph": {"type": ["object", "null"], "description": "{root: {id, name, version}, dependencies: {parentId: [{id, name, version}]}} when the prompt embeds others"}
   }
 })";
 
@@ -123,7 +124,12 @@ Result<http::Response> CreateRoute(PromptService& service, const http::Request& 
 Result<http::Response> GetRoute(PromptService& service, const http::Request& request) {
   TALLY_ASSIGN_OR_RETURN(selector, ParseVersionSelector(request));
   const std::string name = NameParam(request);
-  TALLY_ASSIGN_OR_RETURN(body, service.GetJson(request.principal.project_id, name, selector));
+  bool resolve = true;
+  if (auto text = request.Query("resolve")) {
+    if (*text != "true" && *text != "false") return Error::InvalidField("resolve", "Expected true or false");
+    resolve = *text == "true";
+  }
+  TALLY_ASSIGN_OR_RETURN(body, service.GetJson(request.principal.project_id, name, selector, resolve));
   if (!body) return Error::NotFound(fmt::format("Prompt not found: '{}' with {}", name, SelectorText(selector)));
   return http::Response{200, "application/json", {}, std::move(*body)};
 }
@@ -223,7 +229,7 @@ void AddPromptRoutes(http::Router& router, store::Database& database, PromptCach
                 .doc = {.summary = "Get a prompt version by label (default production) or version" + depth,
                         .tag = "Prompts",
                         .response_schema = kPromptSchema,
-                        .query = {"version", "label"}},
+                        .query = {"version", "label", "resolve"}},
                 .handler = bind(GetRoute)});
     router.Add({.method = "DELETE",
                 .pattern = name,

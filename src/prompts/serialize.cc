@@ -14,7 +14,7 @@ bj::array Strings(const std::vector<std::string>& values) { return bj::array(val
 
 }  // namespace
 
-bj::object PromptVersionJson(const PromptVersion& version, bool after_create) {
+bj::object PromptVersionJson(const PromptVersion& version, bool after_create, const bj::value& resolution_graph) {
   bj::object json;
   json["id"] = version.id;
   json["createdAt"] = FormatIsoMillis(version.created_at);
@@ -35,7 +35,7 @@ bj::object PromptVersionJson(const PromptVersion& version, bool after_create) {
     json["isActive"] =
         std::find(version.labels.begin(), version.labels.end(), kProductionLabel) != version.labels.end();
   }
-  json["resolutionGraph"] = nullptr;
+  json["resolutionGraph"] = resolution_graph;
   return json;
 }
 

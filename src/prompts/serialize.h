@@ -15,8 +15,9 @@ namespace tally::prompts {
 
 // The prompt object of the v2 API. `isActive` is null after a create, as in
 // Langfuse, and otherwise whether the version carries `production`.
-// `resolutionGraph` is always null: prompt composition is not resolved.
-boost::json::object PromptVersionJson(const PromptVersion& version, bool after_create);
+// `resolution_graph` is the graph of embedded prompts, or null.
+boost::json::object PromptVersionJson(const PromptVersion& version, bool after_create,
+                                      const boost::json::value& resolution_graph = nullptr);
 
 // One entry of GET /api/public/v2/prompts.
 boost::json::object PromptSummaryJson(const PromptSummary& summary);

@@ -335,6 +335,26 @@ TEST_P(PromptsApiTest, AuditShowsActorsAndLabelMoves) {
             404);
 }
 
+TEST_P(PromptsApiTest, EmbeddedPromptResolves) {
+  CreateText("shared/intro", {"production"});
+  auto parent = Create({{"name", "parent"},
+                        {"prompt", "@@@langfusePrompt:name=shared/intro|label=production@@@ Bye."},
+                        {"labels", {"production"}}});
+  ASSERT_EQ(parent.status, 201) << parent.body;
+
+  auto resolved = Get("/api/public/v2/prompts/parent");
+  ASSERT_EQ(resolved.status, 200) << resolved.body;
+  EXPECT_EQ(resolved.Json().at("prompt"), "Hi {{who}} Bye.");
+  EXPECT_EQ(resolved.Json().at("resolutionGraph").at("root").at("name"), "parent");
+
+  auto raw = Get("/api/public/v2/prompts/parent?resolve=false");
+  ASSERT_EQ(raw.status, 200);
+  EXPECT_TRUE(raw.Json().at("resolutionGraph").is_null());
+
+  auto broken = Create({{"name", "broken"}, {"prompt", "@@@langfusePrompt:name=nope|version=1@@@"}});
+  EXPECT_EQ(broken.status, 400);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PromptsApiTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace
