@@ -96,14 +96,54 @@ Result<ScoreQuery> ParseV2ScoreQuery(const http::Request& request) {
   return query;
 }
 
+// The trace context v2 lists attach to scores of a trace.
+bj::object ScoreTraceJson(const store::Row& trace) {
+  boost::system::error_code ec;
+  bj::value tags = bj::parse(trace.Text(2, "[]"), ec);
+  return bj::object{{"userId", trace.IsNull(1) ? bj::value(nullptr) : bj::value(trace.Text(1))},
+                    {"tags", ec ? bj::value(bj::array()) : tags},
+                    {"environment", trace.Text(3)},
+                    {"sessionId", trace.IsNull(4) ? bj::value(nullptr) : bj::value(trace.Text(4))}};
+}
+
 Result<http::Response> ListScoresRoute(store::Database& database, const http::Request& request, bool v2) {
   TALLY_ASSIGN_OR_RETURN(query, ParseV2ScoreQuery(request));
   if (!v2) query.exclude_corrections = true;
+
+  // v2 `fields`: "score" and "trace", both by default; trace filters need "trace".
+  bool with_trace = v2;
+  if (auto fields = TextParam(request, "fields"); fields && v2) {
+    with_trace = false;
+    for (const std::string& field : ListParam(request, "fields")) {
+      if (field != "score" && field != "trace") return Error::InvalidField("fields", "must list score or trace");
+      with_trace = with_trace || field == "trace";
+    }
+    if (!with_trace && (query.user_id || !query.trace_tags.empty())) {
+      return Error::InvalidField("fields", "filtering by userId or traceTags needs the trace field group");
+    }
+  }
   const int64_t project_id = request.principal.project_id;
+
   return database.Read([&](Connection& c) -> Result<http::Response> {
     TALLY_ASSIGN_OR_RETURN(list, ListScores(c, project_id, query, true));
+    std::map<std::string, store::Row> traces;
+    if (with_trace) {
+      std::vector<std::string> trace_ids;
+      for (const auto& row : list.rows) {
+        if (auto trace_id = row.OptionalText(row.Column("trace_id"))) trace_ids.push_back(*trace_id);
+      }
+      TALLY_ASSIGN_OR_RETURN(loaded, LoadScoreTraces(c, project_id, trace_ids));
+      traces = std::move(loaded);
+    }
     bj::array data;
-    for (const auto& row : list.rows) data.push_back(SerializeScore(row, project_id, v2));
+    for (const auto& row : list.rows) {
+      bj::object score = SerializeScore(row, project_id, v2);
+      if (with_trace) {
+        auto trace = traces.find(row.Text(row.Column("trace_id")));
+        if (trace != traces.end()) score["trace"] = ScoreTraceJson(trace->second);
+      }
+      data.push_back(std::move(score));
+    }
     return http::Response::Json(bj::object{{"data", std::move(data)}, {"meta", PageMeta(query.page, list.total)}});
   });
 }
@@ -382,7 +422,7 @@ void AddScoreRoutes(http::Router& router, store::Database& database) {
   const std::vector<std::string> v2_query = {"page",   "limit",      "userId",       "name",     "fromTimestamp",
                                              "toTimestamp", "environment", "source",   "operator", "value",
                                              "scoreIds", "configId", "sessionId",   "datasetRunId", "traceId",
-                                             "observationId", "queueId", "dataType", "traceTags"};
+                                             "observationId", "queueId", "dataType", "traceTags", "fields"};
   add("GET", "/api/public/scores", "List scores", kPagedSchema, v2_query,
       [&database](http::Request& r) { return ListScoresRoute(database, r, false); });
   add("GET", "/api/public/v2/scores", "List scores with session and dataset run ids", kPagedSchema, v2_query,

@@ -547,6 +547,21 @@ Result<std::vector<Row>> ScoresOfTrace(Connection& c, int64_t project_id, const 
                  {project_id, trace_id});
 }
 
+Result<std::map<std::string, Row>> LoadScoreTraces(Connection& c, int64_t project_id,
+                                                   const std::vector<std::string>& trace_ids) {
+  std::map<std::string, Row> out;
+  if (trace_ids.empty()) return out;
+  Params params{project_id};
+  params.insert(params.end(), trace_ids.begin(), trace_ids.end());
+  TALLY_TRY(c.ForEach("SELECT id, user_id, tags, environment, session_id FROM traces WHERE project_id = ? AND id IN (" +
+                          Placeholders(trace_ids.size()) + ")",
+                      params, [&](const Row& row) {
+                        out.emplace(row.Text(0), row);
+                        return true;
+                      }));
+  return out;
+}
+
 Result<RowList> ListScores(Connection& c, int64_t project_id, const ScoreQuery& query, bool count) {
   Where where("s.project_id = ?");
   where.params().push_back(project_id);

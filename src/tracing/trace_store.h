@@ -144,6 +144,10 @@ struct TraceAggregates {
                                                           const std::string& id);
 [[nodiscard]] Result<std::vector<store::Row>> ScoresOfTrace(store::Connection& c, int64_t project_id,
                                                             const std::string& trace_id);
+// Trace fields shown with v2 scores, by trace id: columns id, user_id, tags,
+// environment, session_id. Ids without a trace are absent from the map.
+[[nodiscard]] Result<std::map<std::string, store::Row>> LoadScoreTraces(store::Connection& c, int64_t project_id,
+                                                                        const std::vector<std::string>& trace_ids);
 [[nodiscard]] Result<RowList> ListScores(store::Connection& c, int64_t project_id, const ScoreQuery& query, bool count);
 
 [[nodiscard]] Result<std::optional<store::Row>> FindSession(store::Connection& c, int64_t project_id,

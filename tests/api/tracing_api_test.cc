@@ -356,6 +356,15 @@ TEST_P(TracingApiTest, ScoresConfigsAndVersions) {
   auto v1 = Get("/api/public/scores?name=accuracy");
   ASSERT_EQ(v1.status, 200);
   EXPECT_EQ(v1.Json().at("data").at(0).at("value"), 0.75);
+  ASSERT_EQ(Ingest({Event("t", "trace-create", {{"id", "t"}, {"userId", "u-7"}, {"tags", {"gold"}}})}).status, 207);
+  auto v2 = Get("/api/public/v2/scores?userId=u-7&traceTags=gold");
+  ASSERT_EQ(v2.status, 200) << v2.body;
+  EXPECT_EQ(v2.Json().at("meta").at("totalItems"), 2);
+  EXPECT_EQ(v2.Json().at("data").at(0).at("trace").at("userId"), "u-7");
+  EXPECT_EQ(v2.Json().at("data").at(0).at("trace").at("tags"), (bj::array{"gold"}));
+  EXPECT_EQ(Get("/api/public/v2/scores?fields=score&userId=u-7").status, 400);
+  EXPECT_FALSE(Get("/api/public/v2/scores?fields=score").Json().at("data").at(0).as_object().contains("trace"));
+
   auto v3 = Get("/api/public/v3/scores?fields=subject&dataType=boolean");
   ASSERT_EQ(v3.status, 200) << v3.body;
   EXPECT_EQ(v3.Json().at("data").at(0).at("value"), false);
