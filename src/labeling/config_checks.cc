@@ -114,8 +114,13 @@ void CountResultItems(const bj::value& result, AnnotationUsage& usage,
 
 void CheckTaskData(const LabelConfig& config, const bj::object& data, const std::string& field_prefix,
                    const std::string& message_prefix, std::vector<FieldError>& errors) {
+  CheckTaskData(ListDataKeyUses(config), data, field_prefix, message_prefix, errors);
+}
+
+void CheckTaskData(const std::vector<DataKeyUse>& uses, const bj::object& data, const std::string& field_prefix,
+                   const std::string& message_prefix, std::vector<FieldError>& errors) {
   std::set<std::string> reported;
-  for (const DataKeyUse& use : ListDataKeyUses(config)) {
+  for (const DataKeyUse& use : uses) {
     if (!use.required || reported.count(use.key)) continue;
     const std::string field = field_prefix + "." + use.key;
 

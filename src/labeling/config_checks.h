@@ -13,6 +13,7 @@
 
 #include "core/result.h"
 #include "labeling/config/config_change.h"
+#include "labeling/config/data_keys.h"
 #include "labeling/config/model.h"
 #include "labeling/project_store.h"
 
@@ -26,6 +27,12 @@ namespace tally::labeling {
 // item 3: ") so a list of them reads on its own.
 void CheckTaskData(const LabelConfig& config, const boost::json::object& data, const std::string& field_prefix,
                    const std::string& message_prefix, std::vector<FieldError>& errors);
+
+// The same check with the config's data key uses (ListDataKeyUses) listed
+// once by the caller, for imports that check many tasks against one config.
+void CheckTaskData(const std::vector<DataKeyUse>& uses, const boost::json::object& data,
+                   const std::string& field_prefix, const std::string& message_prefix,
+                   std::vector<FieldError>& errors);
 
 // Counts the controls and labels used by the project's annotations and
 // drafts, the input CheckConfigChange needs. Reads every annotation and draft

@@ -50,6 +50,7 @@ TaskImporter::TaskImporter(Connection& connection, const Project& project, const
       user_id_(user_id),
       keep_task_ids_(keep_task_ids),
       now_(NowMicros()) {
+  data_key_uses_ = ListDataKeyUses(config);
   const auto data_types = InferDataTypes(config);
   if (!data_types.empty()) first_data_key_ = data_types.front().first;
 }
@@ -134,7 +135,7 @@ Result<void> TaskImporter::AddItem(const bj::value& item, std::optional<int64_t>
   checked.task.data = data->as_object();
   checked.task.file_upload_id = file_upload_id;
   checked.task.created_by = user_id_;
-  CheckTaskData(config_, checked.task.data, prefix + ".data", fmt::format("Error at item {}: ", index), errors_);
+  CheckTaskData(data_key_uses_, checked.task.data, prefix + ".data", fmt::format("Error at item {}: ", index), errors_);
 
   if (const bj::value* meta = object.if_contains("meta"); meta && !meta->is_null()) {
     if (meta->is_object() || meta->is_array()) {
@@ -260,7 +261,7 @@ Result<void> TaskImporter::AddData(bj::object data, std::optional<int64_t> file_
   }
 
   const size_t errors_before = errors_.size() + dropped_errors_;
-  CheckTaskData(config_, data, fmt::format("tasks.{}.data", index), fmt::format("Error at item {}: ", index), errors_);
+  CheckTaskData(data_key_uses_, data, fmt::format("tasks.{}.data", index), fmt::format("Error at item {}: ", index), errors_);
   if (errors_.size() + dropped_errors_ != errors_before || failed()) return Ok();
 
   CheckedItem checked;

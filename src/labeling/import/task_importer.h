@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "labeling/config/data_keys.h"
 #include "labeling/config/model.h"
 #include "labeling/counters.h"
 #include "labeling/project_store.h"
@@ -95,6 +96,7 @@ class TaskImporter {
   const LabelConfig& config_;
   int64_t user_id_;
   bool keep_task_ids_;
+  std::vector<DataKeyUse> data_key_uses_;  // listed once: every item is checked against them
   std::string first_data_key_;
   int64_t next_index_ = 0;
   int64_t next_inner_id_ = 0;
