@@ -100,8 +100,8 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                          .content_type = content_type,
                          .return_task_ids = QueryFlag(request, "return_task_ids")};
 
-    // Tally's addition: ?async=true runs the import as a job and answers at
-    // once with its id, as Label Studio Enterprise does.
+    // Tally's addition: ?async=true runs the import as a job and returns its
+    // id at once, as Label Studio Enterprise does.
     if (QueryFlag(request, "async")) {
       TALLY_ASSIGN_OR_RETURN(job_id, EnqueueImportJob(db, data_dir, import));
       TALLY_LOG_INFO("event=import_job_enqueued project_id={} job_id={} bytes={} by_user_id={}", project_id, job_id,
