@@ -112,6 +112,11 @@ TEST(ParseUsage, Shapes) {
             (bj::object{{"input", 12}}));
 }
 
+TEST(ParseUsage, DropsCountsBeyondExactIntegers) {
+  EXPECT_EQ(UsageOf({{"usageDetails", {{"input", 9007199254740991LL}, {"output", 9007199254740992LL}, {"x", 1e300}}}}),
+            (bj::object{{"input", 9007199254740991LL}}));
+}
+
 TEST(ParseUsage, CostDetailsDropInvalidValues) {
   bj::object body{{"costDetails", {{"input", 0.1}, {"output", -1}, {"total", "x"}}}};
   auto parsed = ParseUsage(body);

@@ -363,7 +363,7 @@ CostResult ComputeCost(const ModelDefinition* model, const bj::object& usage, co
         only_input_output = only_input_output && (entry.key() == "input" || entry.key() == "output");
         sum += NumberOf(entry.value()).value_or(0);
       }
-      if (only_input_output) {
+      if (only_input_output && std::isfinite(sum)) {
         result.total_cost = RoundPrice(sum);
         result.cost_details["total"] = *result.total_cost;
       }
@@ -381,17 +381,18 @@ CostResult ComputeCost(const ModelDefinition* model, const bj::object& usage, co
     const bj::value* price = tier->prices.if_contains(entry.key());
     if (!price) continue;
     const double cost = RoundPrice(NumberOf(entry.value()).value_or(0) * NumberOf(*price).value_or(0));
+    if (!std::isfinite(cost)) return CostResult{};  // an absurd price; JSON cannot carry infinity
     result.cost_details[entry.key()] = cost;
     sum += cost;
   }
   const bj::value* total_price = tier->prices.if_contains("total");
   const bj::value* total_usage = usage.if_contains("total");
-  if (total_price && total_usage) {
-    result.total_cost = RoundPrice(NumberOf(*total_usage).value_or(0) * NumberOf(*total_price).value_or(0));
-  } else {
-    result.total_cost = RoundPrice(sum);
-  }
-  result.cost_details["total"] = *result.total_cost;
+  const double total = total_price && total_usage
+                           ? RoundPrice(NumberOf(*total_usage).value_or(0) * NumberOf(*total_price).value_or(0))
+                           : RoundPrice(sum);
+  if (!std::isfinite(total)) return result;
+  result.total_cost = total;
+  result.cost_details["total"] = total;
   return result;
 }
 

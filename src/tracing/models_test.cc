@@ -65,6 +65,14 @@ TEST(ParseModelDefinition, ProjectModelWinsAndRules) {
        {"pricingTiers", {{{"name", "a"}, {"isDefault", false}, {"priority", 1}, {"prices", {{"input", 1}}}}}}}));
 }
 
+TEST(ComputeCost, OverflowingPriceGivesNoCost) {
+  auto model = ParseModelDefinition({{"modelName", "huge"}, {"matchPattern", "^huge$"}, {"inputPrice", 1e300}});
+  ASSERT_TRUE(model) << model.error().message;
+  CostResult cost = ComputeCost(&*model, {{"input", 1'000'000'000}, {"total", 1'000'000'000}}, {}, {}, {});
+  EXPECT_FALSE(cost.total_cost);
+  EXPECT_FALSE(cost.cost_details.contains("input"));
+}
+
 TEST(ComputeCost, UsageConditionSumsMatchingKeys) {
   auto model = ParseModelDefinition(
       {{"modelName", "m"},

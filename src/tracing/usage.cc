@@ -1,6 +1,7 @@
 #include "tracing/usage.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 namespace tally::tracing {
@@ -16,13 +17,21 @@ std::optional<double> NumberOf(const bj::value& value) {
 
 namespace {
 
-// A non-negative whole count, or nullopt.
+// Counts above JavaScript's largest exact integer (2^53 - 1) cannot reach an
+// SDK intact, so they are treated like any other invalid count.
+constexpr int64_t kMaxCount = 9'007'199'254'740'991;
+
+// A non-negative whole count up to kMaxCount, or nullopt.
 std::optional<int64_t> CountOf(const bj::value& value) {
-  if (value.is_int64()) return value.as_int64() >= 0 ? std::optional(value.as_int64()) : std::nullopt;
-  if (value.is_uint64()) return static_cast<int64_t>(value.as_uint64());
+  if (value.is_int64() && value.as_int64() >= 0 && value.as_int64() <= kMaxCount) return value.as_int64();
+  if (value.is_uint64() && value.as_uint64() <= static_cast<uint64_t>(kMaxCount)) {
+    return static_cast<int64_t>(value.as_uint64());
+  }
   if (value.is_double()) {
     const double d = value.as_double();
-    if (std::isfinite(d) && d >= 0 && std::trunc(d) == d && d < 9.0e15) return static_cast<int64_t>(d);
+    if (std::isfinite(d) && d >= 0 && std::trunc(d) == d && d <= static_cast<double>(kMaxCount)) {
+      return static_cast<int64_t>(d);
+    }
   }
   return std::nullopt;
 }
@@ -34,7 +43,7 @@ std::optional<int64_t> FlatCountOf(const bj::value& value) {
     const std::string text(value.as_string());
     char* end = nullptr;
     const long long parsed = std::strtoll(text.c_str(), &end, 10);
-    if (end == text.c_str() || parsed < 0) return std::nullopt;
+    if (end == text.c_str() || parsed < 0 || parsed > kMaxCount) return std::nullopt;
     return parsed;
   }
   return CountOf(value);
@@ -178,9 +187,12 @@ Result<UsageAndCost> ParseUsage(const bj::object& body) {
 
 void AddUsageTotal(bj::object& usage) {
   if (usage.empty() || usage.contains("total")) return;
+  // Saturates instead of overflowing when many large counts add up.
   int64_t total = 0;
   for (const auto& entry : usage) {
-    if (entry.value().is_int64()) total += entry.value().as_int64();
+    if (!entry.value().is_int64()) continue;
+    const int64_t count = entry.value().as_int64();
+    total = count > INT64_MAX - total ? INT64_MAX : total + count;
   }
   usage["total"] = total;
 }
