@@ -39,10 +39,19 @@ Result<bj::value> CheckPredictionResult(const LabelConfig& config, const bj::val
   return bj::value(std::move(checked));
 }
 
+// Where a prediction is created from, which decides two rules.
+struct PredictionTarget {
+  // Set for the project import endpoint: the task must belong to it.
+  std::optional<int64_t> project_id;
+  // Label Studio's model_version when the request has none: "" for
+  // /api/predictions, "undefined" for the project import endpoint.
+  std::string default_model_version;
+};
+
 // Reads one prediction of a create request; `prefix` is "" for a single
 // object and "3." for item 3 of a list.
 Result<Prediction> CreateOnePrediction(Connection& c, const http::Principal& principal, const bj::value& item,
-                                       const std::string& prefix) {
+                                       const std::string& prefix, const PredictionTarget& target = {}) {
   if (!item.is_object()) return Error::InvalidField(prefix.empty() ? "non_field_errors" : prefix + "task",
                                                     "Each prediction must be a JSON object.");
   const bj::object& body = item.as_object();
@@ -53,6 +62,13 @@ Result<Prediction> CreateOnePrediction(Connection& c, const http::Principal& pri
     return error;
   }
   if (!*task_id) return Error::InvalidField(prefix + "task", "This field is required.");
+  if (target.project_id) {
+    TALLY_ASSIGN_OR_RETURN(task, FindTask(c, **task_id));
+    if (!task || task->project_id != *target.project_id) {
+      return Error::InvalidField(prefix + "task",
+                                 fmt::format("Task {} does not belong to project {}.", **task_id, *target.project_id));
+    }
+  }
   TALLY_ASSIGN_OR_RETURN(found, AuthorizedTask(c, principal, **task_id, kManageRole));
 
   Prediction p;
@@ -60,7 +76,7 @@ Result<Prediction> CreateOnePrediction(Connection& c, const http::Principal& pri
   p.project_id = found.project.id;
   auto model_version = json::OptionalString(body, "model_version");
   if (!model_version) return Error::InvalidField(prefix + "model_version", "Not a valid string.");
-  p.model_version = model_version->value_or("");
+  p.model_version = model_version->value_or(target.default_model_version);
   auto score = json::OptionalNumber(body, "score");
   if (!score) return Error::InvalidField(prefix + "score", "A valid number is required.");
   p.score = *score;
@@ -137,6 +153,32 @@ void AddPredictionRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_LOG_INFO("event=predictions_created count={} by_user_id={}",
                                created.is_array() ? created.as_array().size() : 1, request.principal.user_id);
                 return Response::Json(created, 201);
+              }});
+
+  router.Add({.method = "POST", .pattern = "/api/projects/{id:int}/import/predictions", .auth = Auth::kUser,
+              .doc = {.summary = "Create predictions for tasks of one project, all or nothing (managers)",
+                      .tag = "Predictions",
+                      .request_schema = R"({"type":"array","items":{"type":"object","required":["task","result"],
+                        "properties":{"task":{"type":"integer"},"result":{},"score":{"type":"number"},
+                        "model_version":{"type":"string"}}}})",
+                      .response_schema = R"({"type":"object","properties":{"created":{"type":"integer"}}})",
+                      .success_status = 201},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
+                TALLY_ASSIGN_OR_RETURN(body, ParseJsonBody(request));
+                if (!body.is_array()) return Error::Invalid("Request body must be a JSON list of predictions");
+                const PredictionTarget target{.project_id = project_id, .default_model_version = "undefined"};
+                TALLY_ASSIGN_OR_RETURN(created, db.Write([&](Connection& c) -> Result<int64_t> {
+                  TALLY_TRY(AuthorizedProject(c, request.principal, project_id, kManageRole));
+                  const bj::array& list = body.as_array();
+                  for (size_t i = 0; i < list.size(); ++i) {
+                    TALLY_TRY(CreateOnePrediction(c, request.principal, list[i], std::to_string(i) + ".", target));
+                  }
+                  return static_cast<int64_t>(list.size());
+                }));
+                TALLY_LOG_INFO("event=predictions_imported project_id={} count={} by_user_id={}", project_id, created,
+                               request.principal.user_id);
+                return Response::Json(bj::object{{"created", created}}, 201);
               }});
 
   router.Add({.method = "GET", .pattern = "/api/predictions/{id:int}", .auth = Auth::kUser,

@@ -260,6 +260,7 @@ TEST_P(LabelingApi, AnnotationRejectsResultsOutsideConfig) {
       {"missing result", R"({"lead_time":2})", "result"},
       {"lead_time not a number", "{\"result\":[" + Choice("Positive") + "],\"lead_time\":\"slow\"}", "lead_time"},
       {"completed_by outsider", "{\"result\":[" + Choice("Positive") + "],\"completed_by\":999}", "completed_by"},
+      {"non-UTF-8 bytes", "{\"result\":[" + Choice("Pos\xff") + "]}", ""},
   };
   for (const Case& c : cases) {
     auto response = Post(task + "/annotations", c.body);
@@ -316,12 +317,27 @@ TEST_P(LabelingApi, PredictionsSingleListAndShorthand) {
   EXPECT_EQ(Get("/api/predictions?project=" + std::to_string(id)).Json().as_array().size(), 3u);
   EXPECT_EQ(Get("/api/predictions?project=" + std::to_string(id), outsider_token_).status, 404);
 
+  const std::string import_path = "/api/projects/" + std::to_string(id) + "/import/predictions";
+  auto imported = Post(import_path, bj::serialize(bj::array{bj::object{{"task", first}, {"result", "Neutral"}}}));
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  EXPECT_EQ(imported.Json().at("created"), 1);
+  auto by_first = Get("/api/predictions?task=" + std::to_string(first)).Json();
+  EXPECT_EQ(by_first.at(1).at("model_version"), "undefined") << "the import endpoint's default";
+  const int64_t other_project = CreateProject(kSentimentConfig, "Other");
+  ASSERT_EQ(Import(other_project, R"([{"text":"elsewhere"}])").status, 201);
+  const int64_t foreign_task = Get("/api/tasks?project=" + std::to_string(other_project)).Json().at("tasks").at(0).at("id").as_int64();
+  auto foreign = Post(import_path, bj::serialize(bj::array{bj::object{{"task", first}, {"result", "Neutral"}},
+                                                           bj::object{{"task", foreign_task}, {"result", "Neutral"}}}));
+  ASSERT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_TRUE(foreign.Json().at("validation_errors").as_object().contains("1.task"));
+  EXPECT_EQ(Counter(id, "total_predictions_number"), 4) << "the rejected list wrote nothing";
+
   const std::string path = "/api/predictions/" + std::to_string(single.Json().at("id").as_int64());
   EXPECT_EQ(Get(path).Json().at("task"), first);
   EXPECT_EQ(Delete(path, annotator_token_).status, 403);
   EXPECT_EQ(Delete(path).status, 204);
   EXPECT_EQ(Get(path).status, 404);
-  EXPECT_EQ(Counter(id, "total_predictions_number"), 2);
+  EXPECT_EQ(Counter(id, "total_predictions_number"), 3);
 }
 
 TEST_P(LabelingApi, DraftsAreReplacedOnSubmit) {
