@@ -145,6 +145,60 @@ Result<void> CheckPromptReferences(Connection& connection, int64_t project_id, c
   return ResolvePrompt(walk, copy, "", name);
 }
 
+Result<void> CheckDeleteKeepsReferences(Connection& connection, int64_t project_id, const std::string& name,
+                                        const std::vector<int64_t>& versions, bool all) {
+  // Candidates by substring, then confirmed by parsing their tags.
+  const std::string needle = std::string(kTagOpen) + "name=" + name + "|";
+  const char* contains = connection.dialect() == store::Dialect::kPostgres ? "strpos(prompt, ?) > 0"
+                                                                            : "instr(prompt, ?) > 0";
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(fmt::format("SELECT name, version, prompt FROM prompts WHERE "
+                                                            "project_id = ? AND name <> ? AND {}",
+                                                            contains),
+                                                {project_id, name, needle}));
+  if (rows.empty()) return Ok();
+
+  std::vector<std::string> doomed_labels;
+  for (int64_t version : versions) {
+    TALLY_ASSIGN_OR_RETURN(labels, connection.Query("SELECT label FROM prompt_labels WHERE project_id = ? AND "
+                                                    "name = ? AND version = ?",
+                                                    {project_id, name, version}));
+    for (const store::Row& row : labels) doomed_labels.push_back(row.Text(0));
+  }
+
+  for (const store::Row& row : rows) {
+    boost::system::error_code ec;
+    const bj::value prompt = bj::parse(row.Text(2), ec);
+    if (ec) continue;
+    std::vector<std::string> texts;
+    if (prompt.is_string()) texts.emplace_back(prompt.as_string());
+    if (prompt.is_array()) {
+      for (const bj::value& message : prompt.as_array()) {
+        const bj::value* content = message.is_object() ? message.as_object().if_contains("content") : nullptr;
+        if (content && content->is_string()) texts.emplace_back(content->as_string());
+      }
+    }
+
+    for (const std::string& text : texts) {
+      for (const PromptReference& reference : FindPromptReferences(text)) {
+        if (reference.name != name) continue;
+        bool breaks = all;
+        if (reference.selector.version) {
+          breaks = breaks || std::find(versions.begin(), versions.end(), *reference.selector.version) != versions.end();
+        } else if (*reference.selector.label != kLatestLabel) {
+          breaks = breaks || std::find(doomed_labels.begin(), doomed_labels.end(), *reference.selector.label) !=
+                                 doomed_labels.end();
+        }
+        if (breaks) {
+          return Error::Invalid(fmt::format("Prompt '{}' version {} embeds the prompt being deleted; remove that "
+                                            "reference first",
+                                            row.Text(0), row.Int(1)));
+        }
+      }
+    }
+  }
+  return Ok();
+}
+
 Result<bj::value> ResolvePromptReferences(Connection& connection, PromptVersion& version) {
   if (bj::serialize(version.prompt).find(kTagOpen) == std::string::npos) return bj::value(nullptr);
   Walk walk{connection, version.project_id, false, {}};

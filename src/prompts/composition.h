@@ -39,6 +39,16 @@ std::vector<PromptReference> FindPromptReferences(std::string_view text);
 [[nodiscard]] Result<void> CheckPromptReferences(Connection& connection, int64_t project_id, const std::string& name,
                                                  const boost::json::value& prompt);
 
+// Checks that deleting `versions` of `name`, or every version when `all`,
+// leaves the tags of the project's other prompts resolvable: no tag may pin
+// a deleted version or name a label that only a deleted version carries.
+// kInvalidArgument naming the prompt whose tag would break.
+// NOTE: only tags that start with `name=` are found, which is how Langfuse
+// and Tally write them.
+[[nodiscard]] Result<void> CheckDeleteKeepsReferences(Connection& connection, int64_t project_id,
+                                                      const std::string& name, const std::vector<int64_t>& versions,
+                                                      bool all);
+
 // Replaces the tags in `version.prompt` with the referenced prompts' text
 // and returns the resolution graph {root: {id, name, version}, dependencies:
 // {<parent id>: [{id, name, version}]}}, or null when the prompt has no

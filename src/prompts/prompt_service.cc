@@ -79,7 +79,16 @@ Result<std::optional<PromptVersion>> PromptService::AddLabels(int64_t project_id
 
 Result<int64_t> PromptService::Delete(int64_t project_id, const std::string& name, const VersionSelector& selector,
                                       const Actor& actor) {
-  auto deleted = database_.Write([&](store::Connection& connection) {
+  auto deleted = database_.Write([&](store::Connection& connection) -> Result<int64_t> {
+    // Another prompt may embed a version about to go; Langfuse rejects such
+    // a delete, so the check runs before anything is removed.
+    const bool all = !selector.version && !selector.label;
+    std::vector<int64_t> versions;
+    if (!all) {
+      TALLY_ASSIGN_OR_RETURN(found, FindPromptVersion(connection, project_id, name, selector));
+      if (found) versions.push_back(found->version);
+    }
+    if (all || !versions.empty()) TALLY_TRY(CheckDeleteKeepsReferences(connection, project_id, name, versions, all));
     return DeletePromptVersions(connection, project_id, name, selector, actor);
   });
   if (deleted && *deleted > 0) cache_.InvalidateProject(project_id);

@@ -269,6 +269,23 @@ TEST_P(PromptStoreTest, BrokenReferencesAreRejected) {
   EXPECT_FALSE(too_deep);
 }
 
+TEST_P(PromptStoreTest, DeleteKeepsEmbeddedPromptsWhole) {
+  ASSERT_TRUE(service_->Create(kProject, {.name = "child", .prompt = "a", .labels = {"production"}}, kKey));
+  ASSERT_TRUE(service_->Create(kProject, {.name = "child", .prompt = "b", .labels = {"staging"}}, kKey));
+  ASSERT_TRUE(service_->Create(
+      kProject, {.name = "parent", .prompt = "@@@langfusePrompt:name=child|label=production@@@"}, kKey));
+
+  auto by_label = service_->Delete(kProject, "child", {.label = "production"}, kKey);
+  ASSERT_FALSE(by_label);
+  EXPECT_TRUE(by_label.error().Is(Errc::kInvalidArgument));
+  auto everything = service_->Delete(kProject, "child", {}, kKey);
+  EXPECT_FALSE(everything);
+
+  auto unused = service_->Delete(kProject, "child", {.version = 2}, kKey);
+  ASSERT_TRUE(unused) << unused.error().message;
+  EXPECT_EQ(*unused, 1);
+}
+
 TEST(FindPromptReferences, ParsesTags) {
   auto references = FindPromptReferences(
       "a @@@langfusePrompt:name=f/x|version=3@@@ b @@@langfusePrompt:name=y|label=prod@@@ "

@@ -353,6 +353,10 @@ TEST_P(PromptsApiTest, EmbeddedPromptResolves) {
 
   auto broken = Create({{"name", "broken"}, {"prompt", "@@@langfusePrompt:name=nope|version=1@@@"}});
   EXPECT_EQ(broken.status, 400);
+
+  auto embedded = Send("DELETE", "/api/public/v2/prompts/shared%2Fintro");
+  EXPECT_EQ(embedded.status, 400) << "parent still embeds it";
+  EXPECT_EQ(Get("/api/public/v2/prompts/shared%2Fintro").status, 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PromptsApiTest, ::testing::ValuesIn(store::testing::Backends()));
