@@ -86,9 +86,6 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     if (!QueryFlag(request, "commit_to_project", true)) {
       return Error::InvalidField("commit_to_project", "Uploading files without creating tasks is not supported.");
     }
-    if (request.Query("preannotated_from_fields")) {
-      return Error::InvalidField("preannotated_from_fields", "Creating predictions from data fields is not supported.");
-    }
     const std::string content_type(request.Header("content-type"));
     if (content_type.starts_with("application/x-www-form-urlencoded")) {
       return Error::InvalidField("url", "Importing tasks from a URL is not supported; upload the file instead.");
@@ -99,6 +96,15 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                          .body = request.body,
                          .content_type = content_type,
                          .return_task_ids = QueryFlag(request, "return_task_ids")};
+    for (const std::string& value : request.QueryAll("preannotated_from_fields")) {
+      size_t start = 0;
+      while (start <= value.size()) {
+        size_t end = value.find(',', start);
+        if (end == std::string::npos) end = value.size();
+        if (end > start) import.preannotated_fields.push_back(value.substr(start, end - start));
+        start = end + 1;
+      }
+    }
 
     // Tally's addition: ?async=true runs the import as a job and returns its
     // id at once, as Label Studio Enterprise does.
@@ -130,7 +136,7 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                 .doc = {.summary = "Import tasks, with annotations and predictions, all or nothing (managers)",
                         .tag = "Import", .request_schema = kImportRequestSchema,
                         .response_schema = kImportResponseSchema, .success_status = 201,
-                        .query = {"return_task_ids", "async"}},
+                        .query = {"return_task_ids", "async", "preannotated_from_fields"}},
                 .handler = import_handler});
   }
 

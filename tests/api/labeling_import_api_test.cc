@@ -97,6 +97,29 @@ TEST_P(LabelingImport, BadItemsAreReportedAndNothingIsWritten) {
   EXPECT_EQ(Counter(id, "task_number"), 0);
 }
 
+TEST_P(LabelingImport, PreannotatedFieldsBecomePredictions) {
+  TALLY_REQUIRE_TEMPLATE(config, "natural-language-processing__text-classification");
+  const int64_t id = CreateProject(config);
+
+  auto imported = Import(id, R"([{"text":"great","sentiment":"Positive"},{"text":"no label"}])",
+                         "?preannotated_from_fields=sentiment");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  EXPECT_EQ(imported.Json().at("prediction_count"), 1);
+  const bj::array tasks = TaskList(id);
+  ASSERT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(tasks[0].at("data").at("sentiment"), "Positive") << "the field stays in the data";
+  const bj::value& prediction = tasks[0].at("predictions").at(0);
+  EXPECT_EQ(prediction.at("model_version"), "preannotated");
+  EXPECT_EQ(prediction.at("score").to_number<double>(), 1.0);
+  EXPECT_EQ(prediction.at("result").at(0).at("to_name"), "text");
+  EXPECT_EQ(prediction.at("result").at(0).at("value").at("choices").at(0), "Positive");
+  EXPECT_TRUE(tasks[1].at("predictions").as_array().empty()) << "a task without the field gets none";
+
+  auto rejected = Import(id, R"([{"text":"odd","sentiment":"Maybe"}])", "?preannotated_from_fields=sentiment");
+  EXPECT_EQ(rejected.status, 400) << rejected.body;
+  EXPECT_EQ(Counter(id, "task_number"), 2);
+}
+
 TEST_P(LabelingImport, ManyBadItemsStopAtOneHundredMessages) {
   const int64_t id = CreateProject(kSentimentConfig);
   bj::array items;

@@ -34,7 +34,8 @@ Result<int64_t> EnqueueImportJob(store::Database& db, const fs::path& data_dir, 
                            {"organization_id", request.principal.organization_id},
                            {"body_file", relative},
                            {"content_type", request.content_type},
-                           {"return_task_ids", request.return_task_ids}};
+                           {"return_task_ids", request.return_task_ids},
+                           {"preannotated_fields", bj::value_from(request.preannotated_fields)}};
   auto job_id = db.Write([&](Connection& c) -> Result<int64_t> {
     TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, request.project_id, kManageRole));
     return jobs::JobQueue::EnqueueIn(c, kImportJobKind, payload,
@@ -71,6 +72,9 @@ Result<bj::value> RunImportJob(jobs::JobContext& context, store::Database& db, c
   request.body = body;
   request.content_type = std::string(fields.at("content_type").as_string());
   request.return_task_ids = fields.at("return_task_ids").as_bool();
+  if (const bj::value* preannotated = fields.if_contains("preannotated_fields"); preannotated && preannotated->is_array()) {
+    request.preannotated_fields = bj::value_to<std::vector<std::string>>(*preannotated);
+  }
   request.job_id = context.job_id();
   request.on_progress = [&context](size_t done, size_t total) {
     // Progress is advisory: a cancel or lost lease shows up here as an

@@ -241,6 +241,7 @@ Result<ImportOutcome> RunImport(store::Database& db, const fs::path& data_dir, c
     TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, request.project_id, kManageRole));
     TALLY_ASSIGN_OR_RETURN(config, ProjectLabelConfig(project));
     TaskImporter importer(c, project, config, request.principal.user_id, request.return_task_ids || request.job_id);
+    importer.SetPreannotatedFields(request.preannotated_fields);
 
     if (boundary.empty()) {
       TALLY_TRY(ForEachJsonItem(

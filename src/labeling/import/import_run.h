@@ -32,6 +32,8 @@ struct ImportRequest {
   std::string_view body;
   std::string content_type;
   bool return_task_ids = false;
+  // Data fields to turn into predictions (?preannotated_from_fields).
+  std::vector<std::string> preannotated_fields;
   // Set when a job runs the import. The job id is recorded with the import,
   // so a job that runs again after a crash returns the first run's outcome
   // instead of importing twice.

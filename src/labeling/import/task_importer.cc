@@ -248,8 +248,48 @@ Result<void> TaskImporter::AddItem(const bj::value& item, std::optional<int64_t>
     }
   }
 
+  AddPreannotations(checked, index);
   if (errors_.size() + dropped_errors_ != errors_before || failed()) return Ok();
   return Insert(checked);
+}
+
+void TaskImporter::AddPreannotations(CheckedItem& item, int64_t index) {
+  for (const std::string& field_name : preannotated_fields_) {
+    const bj::value* value = item.task.data.if_contains(field_name);
+    if (!value) continue;
+
+    // The control named like the field decides type and target, with Label
+    // Studio's fallbacks when there is none.
+    const ControlTag* control = config_.FindControl(field_name);
+    std::string type = "choices";
+    std::string to_name = "text";
+    if (control) {
+      type.clear();
+      for (char ch : control->type) type += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (!control->to_names.empty()) to_name = control->to_names.front();
+    }
+
+    bj::value payload;
+    if (value->is_object()) {
+      payload = *value;
+    } else if (type == "rating" || type == "number" || type == "datetime") {
+      payload = bj::object{{type, *value}};
+    } else {
+      payload = bj::object{{type == "textarea" ? "text" : type, bj::array{*value}}};
+    }
+    const bj::value result = bj::array{bj::object{
+        {"from_name", field_name}, {"to_name", to_name}, {"type", type}, {"value", std::move(payload)}}};
+
+    const std::string field = fmt::format("tasks.{}.data.{}", index, field_name);
+    ResultCheck check = CheckAnnotationResult(config_, result, {.require_answers = false, .field_prefix = field});
+    for (const FieldError& error : check.errors) AddError(index, error.field, error.message);
+    Prediction prediction;
+    prediction.project_id = project_.id;
+    prediction.model_version = "preannotated";
+    prediction.score = 1.0;
+    prediction.result = std::move(check.result);
+    item.predictions.push_back(std::move(prediction));
+  }
 }
 
 Result<void> TaskImporter::AddData(bj::object data, std::optional<int64_t> file_upload_id) {
@@ -262,12 +302,13 @@ Result<void> TaskImporter::AddData(bj::object data, std::optional<int64_t> file_
 
   const size_t errors_before = errors_.size() + dropped_errors_;
   CheckTaskData(data_key_uses_, data, fmt::format("tasks.{}.data", index), fmt::format("Error at item {}: ", index), errors_);
-  if (errors_.size() + dropped_errors_ != errors_before || failed()) return Ok();
 
   CheckedItem checked;
   checked.task.data = std::move(data);
   checked.task.file_upload_id = file_upload_id;
   checked.task.created_by = user_id_;
+  AddPreannotations(checked, index);
+  if (errors_.size() + dropped_errors_ != errors_before || failed()) return Ok();
   return Insert(checked);
 }
 

@@ -69,6 +69,15 @@ class TaskImporter {
   // kUndefinedDataKey key is renamed to the config's first data key.
   [[nodiscard]] Result<void> AddData(boost::json::object data, std::optional<int64_t> file_upload_id = {});
 
+  // Turns each of these data fields, where a task has it, into a prediction,
+  // as current Label Studio releases do for ?preannotated_from_fields. The
+  // field stays in the data. The prediction (model_version "preannotated",
+  // score 1) is for the control named like the field, or for a Choices on
+  // "text" when there is none. A scalar becomes {"<type>": [v]}, except
+  // {"text": [v]} for TextArea and {"<type>": v} for Rating, Number and
+  // DateTime. An object is the value as is. Call before adding items.
+  void SetPreannotatedFields(std::vector<std::string> fields) { preannotated_fields_ = std::move(fields); }
+
   // Records a problem that is not about one item (a file that cannot be
   // read), under `field`.
   void AddRequestError(std::string field, std::string message);
@@ -90,12 +99,14 @@ class TaskImporter {
   Result<std::optional<int64_t>> ResolveAnnotator(const boost::json::value* completed_by, int64_t index,
                                                   const std::string& field);
   Result<void> Insert(CheckedItem& item);
+  void AddPreannotations(CheckedItem& item, int64_t index);
 
   Connection& connection_;
   const Project& project_;
   const LabelConfig& config_;
   int64_t user_id_;
   bool keep_task_ids_;
+  std::vector<std::string> preannotated_fields_;
   std::vector<DataKeyUse> data_key_uses_;  // listed once: every item is checked against them
   std::string first_data_key_;
   int64_t next_index_ = 0;
