@@ -92,7 +92,7 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
                       .response_schema = R"({"type":"object","properties":{"count":{"type":"integer"},
                         "next":{"type":["string","null"]},"previous":{"type":["string","null"]},
                         "results":{"type":"array","items":{"type":"object"}}}})",
-                      .query = {"page", "page_size", "ids", "title", "filter"}},
+                      .query = {"page", "page_size", "ids", "title", "filter", "ordering"}},
               .handler = [&db](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(page, accounts::ParsePageRequest(request, 30, 100));
                 ProjectListQuery query;
@@ -106,6 +106,7 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
                 const std::string filter = request.Query("filter").value_or("all");
                 if (filter == "pinned_only") query.pinned = ProjectListQuery::Pinned::kPinnedOnly;
                 if (filter == "exclude_pinned") query.pinned = ProjectListQuery::Pinned::kExcludePinned;
+                query.ordering = request.Query("ordering").value_or("");
 
                 return db.Read([&](Connection& c) -> Result<Response> {
                   TALLY_TRY(accounts::RequireMembership(c, request.principal, query.organization_id));

@@ -36,6 +36,10 @@ const std::vector<SettingSpec> kProjectSettings = {
     {"custom_task_lock_ttl", SettingKind::kOptionalInt},
 };
 
+const std::vector<std::string_view> kProjectOrderings = {
+    "id", "title", "created_at", "updated_at", "pinned_at", "task_number", "finished_task_number",
+    "total_annotations_number", "total_predictions_number"};
+
 const std::vector<std::string_view> kSamplingModes = {"Sequential sampling", "Uniform sampling",
                                                       "Uncertainty sampling"};
 const std::vector<std::string_view> kSkipQueueModes = {"REQUEUE_FOR_ME", "REQUEUE_FOR_OTHERS", "IGNORE_SKIPPED"};
@@ -268,14 +272,22 @@ Result<std::pair<std::vector<Project>, int64_t>> ListProjects(Connection& connec
   if (query.pinned == ProjectListQuery::Pinned::kPinnedOnly) where += " AND pinned_at IS NOT NULL";
   if (query.pinned == ProjectListQuery::Pinned::kExcludePinned) where += " AND pinned_at IS NULL";
 
+  std::string order = "CASE WHEN pinned_at IS NULL THEN 1 ELSE 0 END, pinned_at DESC, created_at DESC, id DESC";
+  if (!query.ordering.empty()) {
+    const bool descending = query.ordering.starts_with('-');
+    const std::string_view column = std::string_view(query.ordering).substr(descending ? 1 : 0);
+    if (std::find(kProjectOrderings.begin(), kProjectOrderings.end(), column) == kProjectOrderings.end()) {
+      return Error::InvalidField("ordering", fmt::format("Cannot order by \"{}\".", query.ordering));
+    }
+    order = fmt::format("{} {}, id {}", column, descending ? "DESC" : "ASC", descending ? "DESC" : "ASC");
+  }
+
   TALLY_ASSIGN_OR_RETURN(count_row, connection.QueryOne("SELECT COUNT(*)" + where, params));
   const int64_t count = count_row ? count_row->Int(0) : 0;
 
-  // Pinned projects first, newest pin first; CASE keeps NULLs last on both
-  // dialects, which sort NULL differently by default.
-  std::string sql = "SELECT " + SelectColumns() + where +
-                    " ORDER BY CASE WHEN pinned_at IS NULL THEN 1 ELSE 0 END, pinned_at DESC, created_at DESC, id DESC"
-                    " LIMIT ? OFFSET ?";
+  // The default order's CASE keeps unpinned projects last on both dialects,
+  // which sort NULL differently by default.
+  std::string sql = "SELECT " + SelectColumns() + where + " ORDER BY " + order + " LIMIT ? OFFSET ?";
   params.push_back(query.limit);
   params.push_back(query.offset);
   TALLY_ASSIGN_OR_RETURN(rows, connection.Query(sql, params));

@@ -109,12 +109,20 @@ struct ProjectListQuery {
   std::optional<std::string> title_contains;  // case-insensitive
   std::vector<int64_t> ids;                   // empty: all
   enum class Pinned { kAll, kPinnedOnly, kExcludePinned } pinned = Pinned::kAll;
+  // Label Studio's ?ordering: a column of kProjectOrderings, "-" first for
+  // descending. Empty: pinned first, then newest first.
+  std::string ordering;
   int64_t offset = 0;
   int64_t limit = 30;
 };
 
-// One page of an organization's projects, pinned first (newest pin first),
-// then newest first, with the total count before paging.
+// Columns a project list may be ordered by.
+extern const std::vector<std::string_view> kProjectOrderings;
+
+// One page of an organization's projects in the query's order (by default
+// pinned first, newest pin first, then newest first), with the total count
+// before paging. Fails with invalid_argument for an ordering outside
+// kProjectOrderings.
 [[nodiscard]] Result<std::pair<std::vector<Project>, int64_t>> ListProjects(Connection& connection,
                                                                               const ProjectListQuery& query);
 

@@ -1,11 +1,11 @@
 // HTTP routes of the labeling subsystem, in Label Studio's shapes:
 //   /api/projects…, /api/projects/validate, …/{id}/validate   (project_routes.cc)
-//   /api/tasks…, /api/projects/{id}/tasks                      (task_routes.cc)
+//   /api/tasks…, /api/projects/{id}/tasks, /api/dm/actions     (task_routes.cc)
 //   /api/tasks/{id}/annotations, /api/annotations/{id}…        (annotation_routes.cc)
 //   /api/annotations/{id}/history                              (annotation_routes.cc)
-//   /api/predictions…                                          (prediction_routes.cc)
+//   /api/predictions…, /api/projects/{id}/import/predictions   (prediction_routes.cc)
 //   /api/tasks/{id}/drafts, …/annotations/{id}/drafts, /api/drafts/{id} (draft_routes.cc)
-//   /api/projects/{id}/import, /data/upload/…                  (import_routes.cc)
+//   /api/projects/{id}/import, …/imports/{id}, /data/upload/…  (import_routes.cc)
 //
 // Roles: any member (annotator and up) reads projects and tasks and writes
 // their own annotations and drafts. Managers and up also create, configure,

@@ -38,6 +38,13 @@ TEST_P(LabelingApi, ProjectCreateReadListDelete) {
   EXPECT_EQ(page.Json().at("results").at(0).at("title"), "Extra 2") << "newest first";
   EXPECT_EQ(Get("/api/projects?page=3&page_size=2").status, 404);
   EXPECT_EQ(Get("/api/projects?title=REVIEW").Json().at("count"), 1);
+  EXPECT_EQ(Get("/api/projects?ordering=title").Json().at("results").at(0).at("title"), "Extra 0");
+  EXPECT_EQ(Get("/api/projects?ordering=-id").Json().at("results").at(0).at("title"), "Extra 2");
+  EXPECT_EQ(Get("/api/projects?ordering=password").status, 400);
+  auto pinned = Patch("/api/projects/" + std::to_string(id), R"({"pinned_at":"2024-03-01T10:00:00Z"})");
+  ASSERT_EQ(pinned.status, 200) << pinned.body;
+  EXPECT_EQ(Get("/api/projects").Json().at("results").at(0).at("title"), "Reviews") << "pinned first";
+  EXPECT_EQ(Get("/api/projects?filter=pinned_only").Json().at("count"), 1);
 
   auto patched = Patch("/api/projects/" + std::to_string(id) + "/", R"({"show_skip_button":false,"title":"Renamed"})");
   ASSERT_EQ(patched.status, 200) << patched.body;
