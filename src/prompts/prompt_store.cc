@@ -126,10 +126,23 @@ Result<bool> MoveLabel(Connection& connection, int64_t project_id, const std::st
   return true;
 }
 
+// Serializes writers of one name on PostgreSQL for the rest of the
+// transaction. Without it, concurrent creates read the same highest version
+// and all but one fail the unique key; with it, each waits and then reads the
+// committed version. SQLite needs nothing: it has a single writer.
+Result<void> LockName(Connection& connection, int64_t project_id, const std::string& name) {
+  if (connection.dialect() != store::Dialect::kPostgres) return Ok();
+  TALLY_TRY(connection.Query("SELECT pg_advisory_xact_lock(hashtext(?))",
+                             {fmt::format("tally.prompts:{}:{}", project_id, name)}));
+  return Ok();
+}
+
 }  // namespace
 
 Result<PromptVersion> InsertPromptVersion(Connection& connection, int64_t project_id, const NewPromptVersion& draft,
                                           const Actor& actor) {
+  TALLY_TRY(LockName(connection, project_id, draft.name));
+
   // The type is fixed by the name's newest version; versions count on from it.
   TALLY_ASSIGN_OR_RETURN(newest, connection.QueryOne("SELECT version, type FROM prompts WHERE project_id = ? AND "
                                                      "name = ? ORDER BY version DESC LIMIT 1",
@@ -203,6 +216,7 @@ Result<std::optional<PromptVersion>> FindPromptVersion(Connection& connection, i
 Result<std::optional<PromptVersion>> AddLabels(Connection& connection, int64_t project_id, const std::string& name,
                                                int64_t version, const std::vector<std::string>& labels,
                                                const Actor& actor) {
+  TALLY_TRY(LockName(connection, project_id, name));
   TALLY_ASSIGN_OR_RETURN(exists, connection.QueryOne("SELECT 1 FROM prompts WHERE project_id = ? AND name = ? AND "
                                                      "version = ?",
                                                      {project_id, name, version}));
@@ -221,6 +235,8 @@ Result<std::optional<PromptVersion>> AddLabels(Connection& connection, int64_t p
 
 Result<int64_t> DeletePromptVersions(Connection& connection, int64_t project_id, const std::string& name,
                                      const VersionSelector& selector, const Actor& actor) {
+  TALLY_TRY(LockName(connection, project_id, name));
+
   // Resolve the selector to version numbers first so the audit can name them.
   std::vector<int64_t> doomed;
   if (selector.version || selector.label) {

@@ -81,7 +81,8 @@ struct VersionSelector {
 // name's tags when `draft.tags` is set, and records the audit entries.
 // kInvalidArgument when the name already has versions of the other type.
 // kConflict when another writer took the same version number first, so the
-// caller may retry in a fresh transaction.
+// caller may retry in a fresh transaction. On PostgreSQL, writers of one
+// name wait for each other instead (a transaction-scoped advisory lock).
 [[nodiscard]] Result<PromptVersion> InsertPromptVersion(Connection& connection, int64_t project_id,
                                                         const NewPromptVersion& draft, const Actor& actor);
 

@@ -6,6 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
 #include "prompts/composition.h"
 #include "prompts/prompt_service.h"
 #include "store/migrations.h"
@@ -284,6 +289,36 @@ TEST_P(PromptStoreTest, DeleteKeepsEmbeddedPromptsWhole) {
   auto unused = service_->Delete(kProject, "child", {.version = 2}, kKey);
   ASSERT_TRUE(unused) << unused.error().message;
   EXPECT_EQ(*unused, 1);
+}
+
+TEST_P(PromptStoreTest, ConcurrentCreatesGetDistinctVersions) {
+  constexpr int kThreads = 3;
+  constexpr int kPerThread = 8;
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::vector<int64_t> versions;
+  std::vector<std::string> failures;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto created = service_->Create(kProject, {.name = "busy", .prompt = "x"}, kKey);
+        std::lock_guard lock(mutex);
+        if (created) {
+          versions.push_back(created->version);
+        } else {
+          failures.push_back(created.error().message + " " + created.error().detail);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  std::sort(versions.begin(), versions.end());
+  std::vector<int64_t> expected(versions.size());
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(versions, expected);
+  EXPECT_EQ(Find("busy", {.label = "latest"})->version, static_cast<int64_t>(versions.size()));
 }
 
 TEST(FindPromptReferences, ParsesTags) {
