@@ -128,8 +128,8 @@ Result<bool> MoveLabel(Connection& connection, int64_t project_id, const std::st
 
 // Serializes writers of one name on PostgreSQL for the rest of the
 // transaction. Without it, concurrent creates read the same highest version
-// and all but one fail the unique key; with it, each waits and then reads the
-// committed version. SQLite needs nothing: it has a single writer.
+// and all but one fail the unique key. With it, each waits and then reads the
+// committed version. SQLite needs nothing because it has a single writer.
 Result<void> LockName(Connection& connection, int64_t project_id, const std::string& name) {
   if (connection.dialect() != store::Dialect::kPostgres) return Ok();
   TALLY_TRY(connection.Query("SELECT pg_advisory_xact_lock(hashtext(?))",

@@ -177,7 +177,7 @@ Result<http::Response> AuditRoute(store::Database& database, PromptService& serv
     return Ok();
   }));
   auto name = request.Query("name");
-  if (!name || name->empty()) return Error::InvalidField("name", "Send the prompt name as ?name=");
+  if (!name || name->empty()) return Error::InvalidField("name", "Missing prompt name: add ?name=<prompt name> to the URL");
   TALLY_ASSIGN_OR_RETURN(page, ParsePage(request, 50));
   TALLY_ASSIGN_OR_RETURN(audit, service.Audit(project_id, *name, page.first, page.second));
 
