@@ -35,8 +35,9 @@ Result<Role> CallerRole(Connection& connection, const http::Principal& principal
 Result<LabelConfig> ProjectLabelConfig(const Project& project) {
   auto config = LoadLabelConfig(project.label_config);
   if (!config) {
-    return Error::Internal(fmt::format("stored label config of project {} no longer validates: {}", project.id,
-                                       config.error().message));
+    // The detail is logged, so it names the project only: the config's own
+    // text and messages are user content.
+    return Error::Internal(fmt::format("stored label config of project {} no longer validates", project.id));
   }
   return std::move(*config);
 }

@@ -133,6 +133,31 @@ TEST_P(LabelingApi, RolesAndOrganizations) {
   EXPECT_EQ(Delete("/api/annotations/" + std::to_string(annotation_id), outsider_token_).status, 404);
   EXPECT_EQ(Patch("/api/annotations/" + std::to_string(annotation_id), R"({"lead_time":3})").status, 200)
       << "managers may change others' annotations";
+
+  auto owned = Post("/api/tasks/" + std::to_string(task_id.as_int64()) + "/annotations", "{\"result\":[" + Choice("Negative") + "]}");
+  ASSERT_EQ(owned.status, 201);
+  const std::string owned_path = "/api/annotations/" + std::to_string(owned.Json().at("id").as_int64());
+  EXPECT_EQ(Patch(owned_path, R"({"lead_time":1})", annotator_token_).status, 403);
+  EXPECT_EQ(Delete(owned_path, annotator_token_).status, 403);
+  EXPECT_EQ(Post("/api/predictions", "{\"task\":" + std::to_string(task_id.as_int64()) + ",\"result\":[]}",
+                 annotator_token_).status,
+            403);
+  EXPECT_EQ(Post("/api/tasks", R"({"project":)" + std::to_string(id) + R"(,"data":{"text":"x"}})", annotator_token_).status,
+            403);
+}
+
+TEST_P(LabelingApi, LogsCarryNoTaskContent) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  ASSERT_EQ(Import(id, R"([{"text":"secret-review-text"}])").status, 201);
+  const int64_t task_id = Get("/api/tasks?project=" + std::to_string(id)).Json().at("tasks").at(0).at("id").as_int64();
+  ASSERT_EQ(Post("/api/tasks/" + std::to_string(task_id) + "/annotations", "{\"result\":[" + Choice("Positive") + "]}").status, 201);
+  EXPECT_EQ(Import(id, R"([{"body":"secret-bad-item"}])").status, 400);
+  server_->Stop();
+  const std::string log = server_->Log();
+  for (const char* content : {"secret-review-text", "secret-bad-item", kOwnerToken}) {
+    EXPECT_EQ(log.find(content), std::string::npos) << content << " appears in the log";
+  }
+  EXPECT_NE(log.find("event=tasks_imported"), std::string::npos);
 }
 
 TEST_P(LabelingApi, TaskCrudAndDataManagerList) {

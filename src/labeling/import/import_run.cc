@@ -92,7 +92,9 @@ Result<std::pair<int64_t, std::string>> StoreUpload(Connection& c, const fs::pat
   std::ofstream out(path, std::ios::binary);
   out.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
   out.close();
-  if (!out) return Error::Internal(fmt::format("cannot write uploaded file {}", path.string()));
+  if (!out) {
+    return Error::Internal(fmt::format("cannot write an uploaded file under {}", path.parent_path().string()));
+  }
   written.Add(path);
 
   TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("INSERT INTO file_uploads (project_id, user_id, file, created_at)"
