@@ -243,6 +243,25 @@ Result<void> RemoveMember(Connection& connection, int64_t organization_id, int64
   return Ok();
 }
 
+Result<void> CheckOwnershipChange(Connection& connection, Role caller_role, const Membership& target,
+                                  std::optional<Role> new_role) {
+  const bool touches_owner = target.role == Role::kOwner || new_role == Role::kOwner;
+  if (touches_owner && caller_role != Role::kOwner) {
+    return Error::Forbidden("Only owners can grant, change or revoke the owner role.");
+  }
+  const bool loses_owner = target.role == Role::kOwner && new_role != Role::kOwner;
+  if (!loses_owner) return Ok();
+
+  TALLY_ASSIGN_OR_RETURN(owners, connection.QueryOne(
+                                     "SELECT COUNT(*) FROM memberships"
+                                     " WHERE organization_id = ? AND role = 'owner' AND deleted_at IS NULL",
+                                     {target.organization_id}));
+  if (owners->Int(0) <= 1) {
+    return Error::InvalidField("role", "An organization needs at least one owner; make another member owner first.");
+  }
+  return Ok();
+}
+
 Result<MemberPage> ListMembers(Connection& connection, int64_t organization_id, int64_t offset, int64_t limit) {
   MemberPage page;
   TALLY_ASSIGN_OR_RETURN(count, connection.QueryOne(

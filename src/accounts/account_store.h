@@ -108,6 +108,13 @@ struct UserPatch {
 // Soft-deletes a membership; kNotFound when there is none.
 [[nodiscard]] Result<void> RemoveMember(Connection& connection, int64_t organization_id, int64_t user_id);
 
+// Checks that a caller with `caller_role` may change member `target` to
+// `new_role` (nullopt: remove the member). Only owners grant, change or
+// revoke the owner role, and the last owner can neither leave nor be
+// demoted: kForbidden or kInvalidArgument naming what to do instead.
+[[nodiscard]] Result<void> CheckOwnershipChange(Connection& connection, Role caller_role, const Membership& target,
+                                                std::optional<Role> new_role);
+
 struct MemberPage {
   int64_t total = 0;
   std::vector<std::pair<Membership, User>> members;

@@ -129,12 +129,43 @@ TEST_P(AccountStoreTest, InitSettingsAreIdempotent) {
   ASSERT_TRUE(counts && *counts);
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ((*counts)->Int(i), 1) << "column " << i;
 
-  // A conflicting secret for the same public key is refused with no change.
+  // A reset token and a deleted key pair are not brought back by a restart.
+  ASSERT_TRUE(test->db().Write([](store::Connection& c) -> Result<void> {
+    TALLY_TRY(c.Execute("DELETE FROM api_keys"));
+    TALLY_TRY(c.Execute("DELETE FROM legacy_tokens"));
+    return Ok();
+  }));
+  ASSERT_TRUE(ApplyInitSettings(test->db(), settings));
+  auto after_restart = test->db().Read([](store::Connection& c) {
+    return c.QueryOne("SELECT (SELECT COUNT(*) FROM api_keys), (SELECT COUNT(*) FROM legacy_tokens)");
+  });
+  ASSERT_TRUE(after_restart && *after_restart);
+  EXPECT_EQ((*after_restart)->Int(0), 0);
+  EXPECT_EQ((*after_restart)->Int(1), 0);
+}
+
+TEST_P(AccountStoreTest, InitKeyConflictNamesVariable) {
+  OPEN_MIGRATED(test);
+  InitSettings settings{.user_email = "admin@example.com", .project_name = "Demo"};
+  ASSERT_TRUE(ApplyInitSettings(test->db(), settings));
+  // A pair created through the API with this public key and another secret.
+  ASSERT_TRUE(test->db().Write([](store::Connection& c) -> Result<void> {
+    TALLY_ASSIGN_OR_RETURN(project, c.QueryOne("SELECT id FROM projects"));
+    TALLY_TRY(CreateApiKey(c, project->Int(0), std::string("pk-lf-taken"), std::string("sk-lf-the-api-one-0000"),
+                           std::nullopt));
+    return Ok();
+  }));
+  settings.project_public_key = "pk-lf-taken";
   settings.project_secret_key = "sk-lf-some-other-secret";
   auto conflicting = ApplyInitSettings(test->db(), settings);
   ASSERT_FALSE(conflicting);
   EXPECT_EQ(conflicting.error().code, Errc::kConflict);
+  EXPECT_NE(conflicting.error().message.find("TALLY_INIT_PROJECT_PUBLIC_KEY"), std::string::npos);
   EXPECT_EQ(conflicting.error().message.find("sk-lf-some"), std::string::npos) << "no secret in messages";
+
+  auto short_password = ApplyInitSettings(test->db(), {.user_email = "b@example.com", .user_password = "short"});
+  ASSERT_FALSE(short_password);
+  EXPECT_NE(short_password.error().message.find("TALLY_INIT_USER_PASSWORD"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountStoreTest, ::testing::ValuesIn(store::testing::Backends()));

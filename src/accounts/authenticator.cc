@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <mutex>
 
 #include "accounts/account_store.h"
@@ -62,8 +63,15 @@ Result<Principal> TokenAuthenticator::ResolveUser(int64_t user_id, bool via_sess
     TALLY_ASSIGN_OR_RETURN(user, FindUserById(connection, user_id));
     if (!user || !user->is_active) return Error::Unauthorized("User inactive or deleted.");
     Principal principal{.kind = Principal::Kind::kUser, .user_id = user_id, .via_session = via_session};
+    // The active organization counts only while the user is still a member
+    // there; a removed member falls back to another organization, or none.
+    std::optional<Membership> active;
     if (user->active_organization_id) {
-      principal.organization_id = *user->active_organization_id;
+      TALLY_ASSIGN_OR_RETURN(found, FindMembership(connection, *user->active_organization_id, user_id));
+      active = found;
+    }
+    if (active) {
+      principal.organization_id = active->organization_id;
     } else {
       TALLY_ASSIGN_OR_RETURN(organizations, OrganizationsOfUser(connection, user_id));
       if (!organizations.empty()) principal.organization_id = organizations.front().id;
@@ -172,6 +180,16 @@ Result<Principal> TokenAuthenticator::Authenticate(const http::Request& request)
     if (session.empty()) return Principal{};
     scheme = "session";
     credential = session;
+  }
+
+  // Every credential Tally issues is printable ASCII; anything else cannot
+  // match and must not reach the database as text.
+  const bool printable = std::all_of(credential.begin(), credential.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+  if (!printable) {
+    if (scheme == "session") return Principal{};
+    return InvalidCredentials(request);
   }
 
   const std::string cache_key = Sha256Hex(scheme + ":" + credential);

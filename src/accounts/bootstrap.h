@@ -1,10 +1,12 @@
 // First-start provisioning from the environment, and the account steps the
 // CLI runs (`tally user create`, `tally user set-password`, `tally token create`).
 //
-// ApplyInitSettings is idempotent: run at every start, it creates what is
-// missing and changes nothing that already matches, so a container can keep
-// the variables set forever. It fails, without partial writes, when a value
-// conflicts with what exists (a key pair that belongs to another project).
+// ApplyInitSettings runs at every start and applies each step once: the
+// user, its token, the project and the key pair are created the first time
+// and never again, so a container can keep the variables set, and a token
+// reset or a key pair deleted later stays that way. It fails, without
+// partial writes, when a value conflicts with what exists (a key pair that
+// belongs to another project), naming the variable.
 #pragma once
 
 #include <optional>

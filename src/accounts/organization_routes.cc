@@ -125,9 +125,7 @@ void AddOrganizationRoutes(http::Router& router, AccountsContext& context) {
                   if (!RoleAtLeast(caller_role, Role::kAdmin)) return Error::Forbidden("Only owners and admins can change roles.");
                   TALLY_ASSIGN_OR_RETURN(membership, FindMembership(c, id, user_id));
                   if (!membership) return Error::NotFound("Not found.");
-                  if ((*role == Role::kOwner || membership->role == Role::kOwner) && caller_role != Role::kOwner) {
-                    return Error::Forbidden("Only owners can grant or revoke the owner role.");
-                  }
+                  TALLY_TRY(CheckOwnershipChange(c, caller_role, *membership, *role));
                   TALLY_TRY(SetMemberRole(c, id, user_id, *role));
                   membership->role = *role;
                   TALLY_ASSIGN_OR_RETURN(user, FindUserById(c, user_id));
@@ -150,6 +148,9 @@ void AddOrganizationRoutes(http::Router& router, AccountsContext& context) {
                   if (user_id == request.principal.user_id) {
                     return Error::InvalidField("user_id", "You cannot remove yourself; ask another admin.");
                   }
+                  TALLY_ASSIGN_OR_RETURN(membership, FindMembership(c, id, user_id));
+                  if (!membership) return Error::NotFound("Not found.");
+                  TALLY_TRY(CheckOwnershipChange(c, caller_role, *membership, std::nullopt));
                   return RemoveMember(c, id, user_id);
                 }));
                 context.authenticator.Forget();

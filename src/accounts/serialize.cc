@@ -7,11 +7,27 @@ namespace tally::accounts {
 
 namespace bj = boost::json;
 
+namespace {
+
+// The first UTF-8 character of `text` (all its bytes), or empty.
+std::string_view FirstCharacter(std::string_view text) {
+  if (text.empty()) return {};
+  size_t length = 1;
+  while (length < text.size() && length < 4 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80) ++length;
+  return text.substr(0, length);
+}
+
+}  // namespace
+
 bj::object UserJson(const User& user) {
   std::string initials;
-  if (!user.first_name.empty()) initials += user.first_name[0];
-  if (!user.last_name.empty()) initials += user.last_name[0];
-  if (initials.empty() && !user.email.empty()) initials = user.email.substr(0, std::min<size_t>(2, user.email.size()));
+  initials += FirstCharacter(user.first_name);
+  initials += FirstCharacter(user.last_name);
+  if (initials.empty()) {
+    const std::string_view first = FirstCharacter(user.email);
+    initials += first;
+    initials += FirstCharacter(std::string_view(user.email).substr(first.size()));
+  }
 
   return bj::object{
       {"id", user.id},

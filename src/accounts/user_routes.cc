@@ -1,6 +1,9 @@
 #include <boost/json.hpp>
 
+#include <condition_variable>
 #include <fmt/format.h>
+#include <mutex>
+#include <unordered_map>
 
 #include "accounts/project_access.h"
 #include "accounts/routes.h"
@@ -56,6 +59,64 @@ Result<void> CheckPassword(const std::string& password) {
   if (password.size() > 1024) return Error::InvalidField("password", "Use at most 1024 characters.");
   return Ok();
 }
+
+// Guards the password check, which costs about 50 ms and 64 MiB (argon2id):
+// failed logins per client address are capped, and at most two checks run
+// at once so a login flood cannot starve other requests of CPU and memory.
+class LoginGuard {
+ public:
+  static constexpr int kMaxFailures = 10;
+  static constexpr auto kWindow = std::chrono::minutes(5);
+
+  // kRateLimited when `address` failed too often in the window.
+  Result<void> CheckAllowed(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    auto it = failures_.find(address);
+    if (it == failures_.end()) return Ok();
+    if (std::chrono::steady_clock::now() - it->second.first > kWindow) {
+      failures_.erase(it);
+      return Ok();
+    }
+    if (it->second.second >= kMaxFailures) {
+      return Error::RateLimited("Too many failed logins from this address; wait a few minutes and retry.");
+    }
+    return Ok();
+  }
+
+  void RecordFailure(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    if (failures_.size() > 100'000) failures_.clear();  // bound memory under a spray of addresses
+    auto& [since, count] = failures_[address];
+    if (count == 0) since = std::chrono::steady_clock::now();
+    ++count;
+  }
+
+  void RecordSuccess(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    failures_.erase(address);
+  }
+
+  // Runs `check` when fewer than two checks are running; waits up to 5 s.
+  Result<bool> Verify(const std::function<bool()>& check) {
+    std::unique_lock lock(mutex_);
+    if (!slot_free_.wait_for(lock, std::chrono::seconds(5), [this] { return running_ < 2; })) {
+      return Error::Unavailable("The server is busy checking passwords; retry in a moment");
+    }
+    ++running_;
+    lock.unlock();
+    const bool ok = check();
+    lock.lock();
+    --running_;
+    slot_free_.notify_one();
+    return ok;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable slot_free_;
+  int running_ = 0;
+  std::unordered_map<std::string, std::pair<std::chrono::steady_clock::time_point, int>> failures_;
+};
 
 // Verifies against a fixed hash when the user is unknown, so a login answers
 // in the same time whether or not the email exists.
@@ -234,11 +295,12 @@ void AddUserRoutes(http::Router& router, AccountsContext& context) {
                   if (!is_self && !RoleAtLeast(caller_role, Role::kAdmin)) {
                     return Error::Forbidden("Only the user or an admin can change this profile.");
                   }
+                  if (!is_self && membership->role == Role::kOwner && caller_role != Role::kOwner) {
+                    return Error::Forbidden("Only owners can change an owner's profile.");
+                  }
                   if (role) {
                     if (!RoleAtLeast(caller_role, Role::kAdmin)) return Error::Forbidden("Only admins can change roles.");
-                    if ((*role == Role::kOwner || membership->role == Role::kOwner) && caller_role != Role::kOwner) {
-                      return Error::Forbidden("Only owners can grant or revoke the owner role.");
-                    }
+                    TALLY_TRY(CheckOwnershipChange(c, caller_role, *membership, *role));
                     TALLY_TRY(SetMemberRole(c, organization_id, user_id, *role));
                   }
                   return UpdateUser(c, user_id, patch);
@@ -258,6 +320,9 @@ void AddUserRoutes(http::Router& router, AccountsContext& context) {
                   if (user_id == request.principal.user_id) {
                     return Error::InvalidField("id", "You cannot remove yourself; ask another admin.");
                   }
+                  TALLY_ASSIGN_OR_RETURN(membership, FindMembership(c, organization_id, user_id));
+                  if (!membership) return Error::NotFound("Not found.");
+                  TALLY_TRY(CheckOwnershipChange(c, caller_role, *membership, std::nullopt));
                   return RemoveMember(c, organization_id, user_id);
                 }));
                 context.authenticator.Forget();
@@ -271,6 +336,8 @@ void AddUserRoutes(http::Router& router, AccountsContext& context) {
                       .response_schema = R"({"type":"object","properties":{"user":{"type":"object"},
                         "csrf_token":{"type":"string"}}})"},
               .handler = [&db, &context](Request& request) -> Result<Response> {
+                static LoginGuard guard;
+                TALLY_TRY(guard.CheckAllowed(request.remote_address));
                 TALLY_ASSIGN_OR_RETURN(body, json::ParseObject(request.body));
                 TALLY_ASSIGN_OR_RETURN(email, json::RequireString(body, "email"));
                 TALLY_ASSIGN_OR_RETURN(password, json::RequireString(body, "password"));
@@ -281,10 +348,13 @@ void AddUserRoutes(http::Router& router, AccountsContext& context) {
                   TALLY_ASSIGN_OR_RETURN(hash, PasswordHashOf(c, user->id));
                   return std::make_pair(user, hash);
                 }));
-                if (!VerifyOrBurn(password, found.second) || !found.first) {
+                TALLY_ASSIGN_OR_RETURN(verified, guard.Verify([&] { return VerifyOrBurn(password, found.second); }));
+                if (!verified || !found.first) {
+                  guard.RecordFailure(request.remote_address);
                   TALLY_LOG_WARN("event=login_failed remote={}", request.remote_address);
                   return Error::Unauthorized("Invalid email or password.");
                 }
+                guard.RecordSuccess(request.remote_address);
 
                 const User& user = *found.first;
                 const auto lifetime = std::chrono::duration_cast<std::chrono::microseconds>(context.session_lifetime);

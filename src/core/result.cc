@@ -13,6 +13,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kForbidden: return "forbidden";
     case Errc::kUnavailable: return "unavailable";
     case Errc::kPayloadTooLarge: return "payload_too_large";
+    case Errc::kRateLimited: return "rate_limited";
     case Errc::kInternal: return "internal";
   }
   return "internal";

@@ -32,6 +32,7 @@ enum class Errc {
   kForbidden,
   kUnavailable,
   kPayloadTooLarge,
+  kRateLimited,
   kInternal,
 };
 
@@ -64,6 +65,7 @@ struct Error {
     return {Errc::kUnavailable, std::move(message), std::move(detail), {}};
   }
   static Error TooLarge(std::string message) { return {Errc::kPayloadTooLarge, std::move(message), {}, {}}; }
+  static Error RateLimited(std::string message) { return {Errc::kRateLimited, std::move(message), {}, {}}; }
   // An unexpected failure: the client sees a generic message, the detail goes to the log.
   static Error Internal(std::string detail) { return {Errc::kInternal, "Internal server error", std::move(detail), {}}; }
 

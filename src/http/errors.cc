@@ -15,6 +15,7 @@ int StatusFor(Errc code) {
     case Errc::kForbidden: return 403;
     case Errc::kUnavailable: return 503;
     case Errc::kPayloadTooLarge: return 413;
+    case Errc::kRateLimited: return 429;
     case Errc::kInternal: return 500;
   }
   return 500;
@@ -31,6 +32,7 @@ const char* LangfuseErrorName(Errc code) {
     case Errc::kForbidden: return "ForbiddenError";
     case Errc::kUnavailable: return "ServiceUnavailableError";
     case Errc::kPayloadTooLarge: return "PayloadTooLargeError";
+    case Errc::kRateLimited: return "TooManyRequestsError";
     case Errc::kInternal: return "InternalServerError";
   }
   return "InternalServerError";
@@ -91,6 +93,7 @@ Response ErrorResponse(const Error& error, std::string_view path, std::string_vi
 
   Response response = Response::Json(body, status);
   if (error.code == Errc::kUnavailable) response.WithHeader("Retry-After", "1");
+  if (error.code == Errc::kRateLimited) response.WithHeader("Retry-After", "60");
   return response;
 }
 

@@ -230,6 +230,56 @@ TEST_P(AccountsApiTest, RolesGateUserManagement) {
   EXPECT_EQ(promoted.status, 403) << "an annotator cannot raise their own role";
 }
 
+TEST_P(AccountsApiTest, RepeatedFailedLoginsAreLimited) {
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(client_->Post("/api/auth/login", R"({"email":"admin@example.com","password":"wrong-guess"})").status, 401);
+  }
+  auto limited = client_->Post("/api/auth/login", R"({"email":"admin@example.com","password":"correct-horse"})");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.Header("retry-after"), "60");
+}
+
+TEST_P(AccountsApiTest, OwnersAreProtected) {
+  auto admin = client_->Post("/api/users", R"({"email":"adm@example.com","role":"admin"})", {TokenHeader(kToken)});
+  ASSERT_EQ(admin.status, 201) << admin.body;
+  const int64_t admin_id = admin.Json().at("id").as_int64();
+  const int64_t organization = admin.Json().at("active_organization").as_int64();
+  auto admin_token = database_->db().Write([&](store::Connection& c) { return accounts::ResetLegacyToken(c, admin_id); });
+  ASSERT_TRUE(admin_token);
+
+  auto me = client_->Get("/api/current-user", {TokenHeader(kToken)});
+  const std::string owner_id = std::to_string(me.Json().at("id").as_int64());
+  const std::string memberships = "/api/organizations/" + std::to_string(organization) + "/memberships/";
+
+  // An admin can neither remove nor demote nor edit an owner.
+  EXPECT_EQ(client_->Send("DELETE", "/api/users/" + owner_id, "", {TokenHeader(*admin_token)}).status, 403);
+  EXPECT_EQ(client_->Send("DELETE", memberships + owner_id, "", {TokenHeader(*admin_token)}).status, 403);
+  EXPECT_EQ(client_->Send("PATCH", memberships + owner_id, R"({"role":"annotator"})", {TokenHeader(*admin_token)}).status,
+            403);
+  EXPECT_EQ(client_->Send("PATCH", "/api/users/" + owner_id, R"({"first_name":"X"})", {TokenHeader(*admin_token)}).status,
+            403);
+
+  // The last owner cannot demote themselves.
+  auto demoted = client_->Send("PATCH", "/api/users/" + owner_id, R"({"role":"annotator"})", {TokenHeader(kToken)});
+  EXPECT_EQ(demoted.status, 400) << demoted.body;
+  EXPECT_TRUE(demoted.Json().at("validation_errors").as_object().contains("role"));
+}
+
+TEST_P(AccountsApiTest, RemovedMemberLosesOrganization) {
+  auto created = client_->Post("/api/users", R"({"email":"gone@example.com","role":"manager"})", {TokenHeader(kToken)});
+  ASSERT_EQ(created.status, 201);
+  const int64_t user_id = created.Json().at("id").as_int64();
+  auto token = database_->db().Write([&](store::Connection& c) { return accounts::ResetLegacyToken(c, user_id); });
+  ASSERT_TRUE(token);
+  EXPECT_EQ(client_->Get("/api/users", {TokenHeader(*token)}).status, 200);
+
+  ASSERT_EQ(client_->Send("DELETE", "/api/users/" + std::to_string(user_id), "", {TokenHeader(kToken)}).status, 204);
+  EXPECT_EQ(client_->Get("/api/users", {TokenHeader(*token)}).status, 403);
+  auto organizations = client_->Get("/api/organizations", {TokenHeader(*token)});
+  EXPECT_EQ(organizations.status, 200);
+  EXPECT_TRUE(organizations.Json().as_array().empty());
+}
+
 TEST_P(AccountsApiTest, BadInputNamesTheField) {
   auto missing = client_->Post("/api/users", R"({"password":"long-enough"})", {TokenHeader(kToken)});
   EXPECT_EQ(missing.status, 400);
