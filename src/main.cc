@@ -8,6 +8,8 @@
 //   tally config validate   check label config files
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
+
 #include <iostream>
 #include <optional>
 
@@ -51,6 +53,9 @@ std::optional<std::string> ReadPassword(const std::string& flag_value, bool from
 
 int main(int argc, char** argv) {
   tally::InitCrypto();
+  // The database holds password hashes and the token signing key: files this
+  // process creates are for its own user only.
+  umask(0077);
 
   CLI::App cli{"Tally: data labeling (Label Studio-compatible) and LLM observability (Langfuse-compatible)"};
   cli.require_subcommand(1);
@@ -79,9 +84,12 @@ int main(int argc, char** argv) {
   migrate_up->add_option("steps", up_steps, "Number of migrations to apply (default: all pending)")
       ->check(CLI::PositiveNumber);
   CLI::App* migrate_down = migrate->add_subcommand("down", "Revert the latest N applied migrations");
-  migrate_down->add_option("steps", down_steps, "Number of migrations to revert")
-      ->check(CLI::PositiveNumber)
+  bool confirm_down = false;
+  migrate_down->add_option("steps", down_steps, "Number of migrations to revert (at least 1)")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  migrate_down->add_flag("--yes", confirm_down,
+                         "Confirm: reverting drops the tables those migrations created, with their data");
   CLI::App* migrate_status = migrate->add_subcommand("status", "List migrations and whether each is applied");
 
   // ---- user ---------------------------------------------------------------
@@ -154,6 +162,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (migrate_down->parsed()) {
+      if (!confirm_down) {
+        std::cerr << "error: reverting migrations drops tables and their data; stop every tally process using this "
+                     "database, back it up, and run again with --yes\n";
+        return 2;
+      }
       auto reverted = migrator.Down(down_steps);
       if (!reverted) return Fail(reverted.error());
       std::cout << "Reverted " << *reverted << " migration(s).\n";

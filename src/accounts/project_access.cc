@@ -55,4 +55,22 @@ Result<ProjectRef> AuthorizeProject(Connection& connection, const http::Principa
   return *project;
 }
 
+http::Hub::TopicCheck ProjectTopicCheck(store::Database& database) {
+  return [&database](const http::Principal& principal, std::string_view topic) -> Result<void> {
+    // "project:" then digits then ":" and a stream name.
+    std::string_view rest = topic.substr(std::string_view("project:").size());
+    const size_t colon = rest.find(':');
+    const std::string_view digits = rest.substr(0, colon);
+    if (digits.empty() || colon == std::string_view::npos || colon + 1 == rest.size() ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos || digits.size() > 18) {
+      return Error::InvalidField("topic", "Use project:<id>:<stream>, e.g. project:12:traces");
+    }
+    const int64_t project_id = std::stoll(std::string(digits));
+    return database.Read([&](Connection& connection) -> Result<void> {
+      TALLY_TRY(AuthorizeProject(connection, principal, project_id, Role::kAnnotator));
+      return Ok();
+    });
+  };
+}
+
 }  // namespace tally::accounts

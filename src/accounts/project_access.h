@@ -8,7 +8,9 @@
 #include <string>
 
 #include "accounts/account_store.h"
+#include "http/hub.h"
 #include "http/message.h"
+#include "store/database.h"
 
 namespace tally::accounts {
 
@@ -38,5 +40,9 @@ struct ProjectRef {
 // not an active member.
 [[nodiscard]] Result<Role> RequireMembership(Connection& connection, const http::Principal& principal,
                                              int64_t organization_id);
+
+// The check for live-event topics "project:<id>:<stream>": the subscriber
+// must be able to read project <id> (any role, or that project's key pair).
+http::Hub::TopicCheck ProjectTopicCheck(store::Database& database);
 
 }  // namespace tally::accounts

@@ -1,15 +1,20 @@
 #include "app/app.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fmt/format.h>
 
 #include "accounts/authenticator.h"
 #include "accounts/bootstrap.h"
+#include "accounts/project_access.h"
 #include "accounts/routes.h"
 #include "app/system_routes.h"
 #include "core/log.h"
 #include "http/dispatcher.h"
+#include "http/hub.h"
 #include "http/openapi.h"
 #include "http/server.h"
 #include "jobs/job_metrics.h"
@@ -31,6 +36,7 @@ struct App::Parts {
   bool wired = false;
   http::Router router;
   http::Metrics metrics;
+  http::Hub hub;
   std::unique_ptr<accounts::TokenAuthenticator> authenticator;
   std::unique_ptr<accounts::AccountsContext> accounts_context;
   std::unique_ptr<jobs::JobQueue> job_queue;
@@ -42,6 +48,7 @@ App::~App() = default;
 
 store::Database& App::database() { return *parts_->database; }
 const http::Router& App::router() const { return parts_->router; }
+http::Hub& App::hub() { return parts_->hub; }
 
 Result<std::unique_ptr<store::Database>> App::OpenDatabase(const Settings& settings) {
   store::DatabaseOptions options;
@@ -121,6 +128,8 @@ Result<void> App::Wire() {
   prompts::AddPromptRoutes(parts.router, db);
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
+  http::AddWebSocketRoute(parts.router);
+  parts.hub.AddTopicFamily("project:", accounts::ProjectTopicCheck(db));
   parts.metrics.AddSource(jobs::JobMetricsSource(*parts.job_queue));
 
   parts.wired = true;
@@ -149,6 +158,16 @@ int App::Serve() {
   labeling::RegisterLabelingJobs(workers, db, settings.data_dir);
   if (settings.job_workers > 0) workers.Start();
 
+  // Each connection holds a descriptor: raise the soft limit to the hard one
+  // and keep the connection cap below it, so accept() never starves.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+  const int64_t descriptor_budget =
+      getrlimit(RLIMIT_NOFILE, &files) == 0 ? static_cast<int64_t>(files.rlim_cur) - 256 : 1024;
+
   http::Dispatcher dispatcher(parts_->router, parts_->authenticator.get(), parts_->metrics);
   http::ServerOptions options;
   options.host = settings.host;
@@ -158,7 +177,8 @@ int App::Serve() {
   options.max_queued = settings.max_queued;
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
   options.access_log = settings.access_log;
-  http::Server server(dispatcher, options);
+  options.max_connections = std::clamp<int64_t>(descriptor_budget, 64, 10000);
+  http::Server server(dispatcher, options, &parts_->hub);
   if (auto started = server.Start(); !started) {
     TALLY_LOG_ERROR("event=startup_failed step=listen error=\"{}\"", started.error().message);
     return 1;

@@ -7,6 +7,7 @@
 
 #include "app/settings.h"
 #include "core/result.h"
+#include "http/hub.h"
 #include "http/router.h"
 #include "store/database.h"
 
@@ -30,6 +31,8 @@ class App {
   // tests call it to inspect the full route table. Idempotent.
   [[nodiscard]] Result<void> Wire();
   const http::Router& router() const;
+  // Live events: subsystems publish here, /api/ws subscribers receive.
+  http::Hub& hub();
 
   // Serves HTTP and runs job workers until SIGTERM or SIGINT. Returns the
   // process exit code.

@@ -21,6 +21,11 @@ void InitLogging(std::string_view level, bool json_lines);
 // Returns `url` with any password in its userinfo replaced by "***".
 std::string RedactUrl(std::string_view url);
 
+// Returns a client-supplied value (a path, a header) safe to put in a
+// key=value log line: control characters, spaces, quotes and backslashes
+// become \xNN, so no input can forge a line or a field.
+std::string LogValue(std::string_view value);
+
 }  // namespace tally
 
 #define TALLY_LOG_DEBUG(...) SPDLOG_DEBUG(__VA_ARGS__)

@@ -42,6 +42,10 @@ class Dispatcher {
   // request id and answered 500.
   Response Handle(Request& request, const Match& match);
 
+  // Resolves the principal of a request without running a route (used for
+  // WebSocket upgrades). Anonymous when no authenticator is configured.
+  [[nodiscard]] Result<Principal> Authenticate(const Request& request);
+
   // Answers a CORS preflight (OPTIONS with Access-Control-Request-Method).
   static Response Preflight(const Request& request);
 

@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "http/errors.h"
+#include "http/websocket_session.h"
 
 namespace tally::http {
 
@@ -24,16 +26,21 @@ using asio::use_awaitable;
 constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
 
 struct Server::Impl {
-  Impl(Dispatcher& dispatcher, ServerOptions options) : dispatcher(dispatcher), options(std::move(options)) {}
+  Impl(Dispatcher& dispatcher, ServerOptions options, Hub* hub)
+      : dispatcher(dispatcher), options(std::move(options)), hub(hub) {}
 
   Dispatcher& dispatcher;
   ServerOptions options;
+  Hub* hub;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::unique_ptr<asio::thread_pool> workers;
   std::atomic<bool> draining{false};
   std::atomic<int> queued{0};
   std::atomic<uint64_t> next_connection{1};
+  std::atomic<int64_t> open_connections{0};
+  std::atomic<int64_t> rejected_connections{0};
+  std::chrono::steady_clock::time_point last_accept_warning{};
   uint16_t bound_port = 0;
 
   asio::io_context control;  // signals and the shutdown sequence
@@ -113,6 +120,27 @@ std::string SerializeResponse(const Response& response, std::string_view request
   return out;
 }
 
+// A cookie rides along on any page's WebSocket, so a session-authenticated
+// upgrade must come from this server's own origin (cross-site WebSocket
+// hijacking). Token and key-pair clients are not browsers and may connect.
+bool SameOriginOrNotSession(const Request& request, const Principal& principal) {
+  if (!principal.via_session) return true;
+  std::string_view origin = request.Header("origin");
+  const size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  origin.remove_prefix(scheme_end + 3);
+  return !origin.empty() && origin == request.Header("host");
+}
+
+// The method as a metrics label: a known method, or "other", so clients
+// sending made-up methods cannot create unbounded series.
+std::string_view MetricMethod(std::string_view method) {
+  for (std::string_view known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
 Response SimpleError(int status, std::string_view message, std::string_view path, std::string_view request_id) {
   Errc code = status == 413   ? Errc::kPayloadTooLarge
               : status == 503 ? Errc::kUnavailable
@@ -150,6 +178,11 @@ awaitable<Response> Server::Impl::Dispatch(Request& request, const Match& match)
 }
 
 awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connection_id) {
+  open_connections.fetch_add(1);
+  struct ConnectionCount {
+    std::atomic<int64_t>& open;
+    ~ConnectionCount() { open.fetch_sub(1); }
+  } counted{open_connections};
   beast::flat_buffer buffer;
   const std::string remote = [&] {
     boost::system::error_code ec;
@@ -235,6 +268,28 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     const bool keep_alive = !early && parser.get().keep_alive();
     if (!early) request.body = std::move(parser.get().body());
 
+    if (!early && hub && (request.path == "/api/ws" || request.path == "/api/ws/") &&
+        boost::beast::websocket::is_upgrade(parser.get())) {
+      // Authentication may read the database: resolve it on the pool.
+      Result<Principal> principal = co_await asio::co_spawn(
+          workers->get_executor(),
+          [this, &request]() -> awaitable<Result<Principal>> { co_return dispatcher.Authenticate(request); },
+          use_awaitable);
+      if (principal && principal->kind != Principal::Kind::kAnonymous && SameOriginOrNotSession(request, *principal)) {
+        StartWebSocketSession(std::move(stream), parser.release(), *principal, *hub, workers->get_executor(),
+                              connection_id);
+        co_return;
+      }
+      early = !principal ? ErrorResponse(principal.error(), request.path, request.request_id)
+              : principal->kind == Principal::Kind::kAnonymous
+                  ? ErrorResponse(Error::Unauthorized("Authentication credentials were not provided."), request.path,
+                                  request.request_id)
+                  : ErrorResponse(Error::Forbidden("A browser session may open a WebSocket only from this server's "
+                                                   "own pages (the Origin must match the Host)"),
+                                  request.path, request.request_id);
+      close_after = true;
+    }
+
     dispatcher.metrics().in_flight.fetch_add(1);
     Response response;
     if (early) {
@@ -267,12 +322,12 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
         std::chrono::duration<double>(std::chrono::steady_clock::now() - request.received_at).count();
     const std::string_view route =
         match.route ? std::string_view(match.route->pattern) : (response.status == 404 ? "unmatched" : "-");
-    dispatcher.metrics().ObserveRequest(route, request.method.empty() ? std::string_view("-") : request.method,
-                                        response.status, seconds);
+    dispatcher.metrics().ObserveRequest(route, MetricMethod(request.method), response.status, seconds);
     if (options.access_log) {
       // The path only: query strings can carry tokens, and bodies user content.
       TALLY_LOG_INFO("event=http_request request_id={} connection={} method={} path={} status={} bytes={} duration_us={}",
-                     request.request_id, connection_id, request.method, request.path, response.status, body_bytes,
+                     request.request_id, connection_id, LogValue(request.method), LogValue(request.path),
+                     response.status, body_bytes,
                      static_cast<int64_t>(seconds * 1e6));
     }
 
@@ -286,20 +341,37 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
 
 awaitable<void> Server::Impl::Accept(tcp::acceptor& acceptor) {
   auto executor = co_await asio::this_coro::executor;
+  size_t next_context = 0;
   for (;;) {
-    auto [error, socket] = co_await acceptor.async_accept(kAsTuple);
+    // Each connection lives on one IO thread's context, chosen in turn.
+    auto& context = *contexts[next_context++ % contexts.size()];
+    auto [error, socket] = co_await acceptor.async_accept(context, kAsTuple);
     if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (error) {
       // Out of descriptors or a transient network error: pause instead of
       // spinning, and keep serving the connections already open.
-      TALLY_LOG_WARN("event=accept_failed error=\"{}\"", error.message());
+      // Logged at most once a second: out of descriptors, this fires per accept.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_accept_warning > std::chrono::seconds(1)) {
+        last_accept_warning = now;
+        TALLY_LOG_WARN("event=accept_failed error=\"{}\" open_connections={}", error.message(), open_connections.load());
+      }
       asio::steady_timer pause(executor, std::chrono::milliseconds(100));
       co_await pause.async_wait(kAsTuple);
       continue;
     }
     socket.set_option(tcp::no_delay(true), error);
     const uint64_t connection_id = next_connection.fetch_add(1);
-    asio::co_spawn(executor, Serve(beast::tcp_stream(std::move(socket)), connection_id),
+    if (open_connections.load() >= options.max_connections) {
+      // Past the cap, refuse politely instead of running out of descriptors.
+      rejected_connections.fetch_add(1);
+      static constexpr std::string_view kBusy =
+          "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      socket.write_some(asio::buffer(kBusy), error);
+      socket.close(error);
+      continue;
+    }
+    asio::co_spawn(context, Serve(beast::tcp_stream(std::move(socket)), connection_id),
                    [connection_id](std::exception_ptr failure) {
                      if (!failure) return;
                      try {
@@ -312,8 +384,8 @@ awaitable<void> Server::Impl::Accept(tcp::acceptor& acceptor) {
   }
 }
 
-Server::Server(Dispatcher& dispatcher, ServerOptions options)
-    : impl_(std::make_unique<Impl>(dispatcher, std::move(options))) {}
+Server::Server(Dispatcher& dispatcher, ServerOptions options, Hub* hub)
+    : impl_(std::make_unique<Impl>(dispatcher, std::move(options), hub)) {}
 
 Server::~Server() {
   for (auto& context : impl_->contexts) context->stop();
@@ -329,30 +401,25 @@ Result<void> Server::Start() {
   impl.workers = std::make_unique<asio::thread_pool>(std::max(1, impl.options.worker_threads));
   uint16_t port = impl.options.port;
   for (int i = 0; i < std::max(1, impl.options.io_threads); ++i) {
-    auto context = std::make_unique<asio::io_context>(1);
-    auto acceptor = std::make_unique<tcp::acceptor>(*context);
-    const tcp::endpoint endpoint(address, port);
-    acceptor->open(endpoint.protocol(), ec);
-    if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) {
-      int one = 1;
-      ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-      acceptor->bind(endpoint, ec);
-    }
-    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return Error::Unavailable(fmt::format("Cannot listen on {}:{}: {}", impl.options.host, port, ec.message()));
-    }
-    // The first acceptor settles a port of 0; the others share it.
-    port = acceptor->local_endpoint().port();
-    impl.contexts.push_back(std::move(context));
-    impl.acceptors.push_back(std::move(acceptor));
+    impl.contexts.push_back(std::make_unique<asio::io_context>(1));
   }
+
+  // One acceptor, without SO_REUSEPORT: a second server on a taken port must
+  // fail to bind instead of silently sharing the port's connections.
+  auto acceptor = std::make_unique<tcp::acceptor>(*impl.contexts.front());
+  const tcp::endpoint endpoint(address, port);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error::Unavailable(fmt::format("Cannot listen on {}:{}: {}", impl.options.host, port, ec.message()));
+  }
+  port = acceptor->local_endpoint().port();
+  impl.acceptors.push_back(std::move(acceptor));
   impl.bound_port = port;
 
-  for (size_t i = 0; i < impl.contexts.size(); ++i) {
-    asio::co_spawn(*impl.contexts[i], impl.Accept(*impl.acceptors[i]), asio::detached);
-  }
+  asio::co_spawn(*impl.contexts.front(), impl.Accept(*impl.acceptors.front()), asio::detached);
   TALLY_LOG_INFO("event=server_listening address={}:{} io_threads={} worker_threads={}", impl.options.host, port,
                  impl.contexts.size(), impl.options.worker_threads);
   return Ok();
@@ -365,7 +432,7 @@ void Server::Impl::BeginShutdown() {
   draining.store(true);
   TALLY_LOG_INFO("event=server_draining in_flight={}", dispatcher.metrics().in_flight.load());
   for (size_t i = 0; i < acceptors.size(); ++i) {
-    asio::post(*contexts[i], [acceptor = acceptors[i].get()] {
+    asio::post(*contexts.front(), [acceptor = acceptors[i].get()] {
       boost::system::error_code ignored;
       acceptor->close(ignored);
     });

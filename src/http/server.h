@@ -1,10 +1,9 @@
 // The HTTP/1.1 server on Boost.Beast: accepts connections, reads requests
 // with limits and deadlines, hands them to the Dispatcher and writes answers.
 //
-// Threads: `io_threads` threads each run their own io_context with their own
-// SO_REUSEPORT acceptor, so the kernel spreads connections and no IO thread
-// shares a queue with another (a shared io_context measured 0.73× of one
-// thread here). Handlers marked Dispatch::kPool run on a pool of
+// Threads: `io_threads` threads each run their own io_context; one acceptor
+// hands connections to them in turn, so no IO thread shares a queue with
+// another (a shared io_context measured 0.73× of one thread here). Handlers marked Dispatch::kPool run on a pool of
 // `worker_threads`; when `max_queued` requests already wait for it, new ones
 // are answered 503 with Retry-After instead of queueing without bound.
 //
@@ -12,7 +11,10 @@
 // any new request 503 with Connection: close, waits up to `drain_timeout` for
 // requests in flight to finish, then closes every connection.
 //
-// Only this file and server.cc include Beast and Asio.
+// WebSocket upgrades at /api/ws are authenticated like any request (a browser
+// session must also come from the same origin) and handed to the Hub.
+//
+// Only server.cc and websocket.cc include Beast and Asio.
 #pragma once
 
 #include <chrono>
@@ -37,11 +39,15 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{60};
   std::chrono::seconds drain_timeout{10};
   bool access_log = true;                // one info line per request
+  int64_t max_connections = 10000;       // open connections; more get 503 and are closed
 };
+
+class Hub;
 
 class Server {
  public:
-  Server(Dispatcher& dispatcher, ServerOptions options);
+  // `hub`, when given, serves WebSocket upgrades at /api/ws.
+  Server(Dispatcher& dispatcher, ServerOptions options, Hub* hub = nullptr);
   ~Server();
 
   // Binds and listens. Fails with kUnavailable naming the address when it is

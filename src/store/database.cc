@@ -73,6 +73,16 @@ size_t Row::Column(std::string_view name) const {
   throw std::out_of_range("no column named " + std::string(name));
 }
 
+Result<void> CheckTextParams(const Params& params) {
+  for (const Value& value : params) {
+    const auto* text = std::get_if<std::string>(&value);
+    if (text && text->find('\0') != std::string::npos) {
+      return Error::Invalid("Text values cannot contain the NUL character (\\u0000); remove it and retry");
+    }
+  }
+  return Ok();
+}
+
 Result<std::optional<Row>> Connection::QueryOne(std::string_view sql, const Params& params) {
   TALLY_ASSIGN_OR_RETURN(rows, Query(sql, params));
   if (rows.empty()) return std::optional<Row>();

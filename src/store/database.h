@@ -82,6 +82,10 @@ class Row {
 
 using Params = std::vector<Value>;
 
+// Rejects text parameters that contain NUL: PostgreSQL cannot store it and
+// would cut the text short, so both backends refuse it alike (kInvalidArgument).
+[[nodiscard]] Result<void> CheckTextParams(const Params& params);
+
 // A borrowed connection, valid only inside a Read() or Write() callback.
 class Connection {
  public:

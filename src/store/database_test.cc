@@ -157,6 +157,22 @@ TEST_P(DatabaseTest, ReadersRunBesideWriter) {
   EXPECT_EQ(test->db().Stats().in_use, 0);
 }
 
+TEST_P(DatabaseTest, NulAndBadUtf8AreClientErrors) {
+  TALLY_OPEN_TEST_DATABASE(test, GetParam());
+  ASSERT_TRUE(CreateItemsPortable(test->db()));
+  auto nul = test->db().Write([](Connection& c) {
+    return c.Execute("INSERT INTO items (id, name) VALUES (1, ?)", {std::string("a\0b", 3)});
+  });
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error().code, Errc::kInvalidArgument);
+
+  if (test->db().dialect() == Dialect::kPostgres) {
+    auto bad = test->db().Read([](Connection& c) { return c.Query("SELECT id FROM items WHERE name = ?", {std::string("\xff")}); });
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, Errc::kInvalidArgument);
+  }
+}
+
 TEST_P(DatabaseTest, PingSucceeds) {
   TALLY_OPEN_TEST_DATABASE(test, GetParam());
   EXPECT_TRUE(test->db().Ping());

@@ -30,7 +30,10 @@ Result<std::vector<int>> AppliedVersions(Connection& connection) {
 }  // namespace
 
 Result<void> Migrator::EnsureTable() {
+  // Under the migration lock: two processes creating the table at once make
+  // PostgreSQL's CREATE TABLE IF NOT EXISTS fail on its catalogue's unique index.
   return database_.Write([](Connection& connection) -> Result<void> {
+    TALLY_TRY(LockForMigration(connection));
     return connection.ExecuteScript(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY,"

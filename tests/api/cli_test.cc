@@ -48,12 +48,17 @@ TEST_P(CliTest, MigrateUpDownStatus) {
   auto status = RunTally(With({"migrate", "status"}));
   EXPECT_EQ(status.output.find("pending"), std::string::npos) << status.output;
 
-  auto down = RunTally(With({"migrate", "down"}));
+  auto unconfirmed = RunTally(With({"migrate", "down"}));
+  EXPECT_EQ(unconfirmed.exit_code, 2);
+  EXPECT_NE(unconfirmed.error.find("--yes"), std::string::npos);
+  EXPECT_EQ(RunTally(With({"migrate", "status"})).output.find("pending"), std::string::npos) << "nothing reverted";
+
+  auto down = RunTally(With({"migrate", "down", "--yes"}));
   ASSERT_EQ(down.exit_code, 0) << down.error;
   EXPECT_NE(down.output.find("Reverted 1 "), std::string::npos) << down.output;
 
   // Asking for more than exist reverts what there is and says how many.
-  auto all_down = RunTally(With({"migrate", "down", "99"}));
+  auto all_down = RunTally(With({"migrate", "down", "99", "--yes"}));
   ASSERT_EQ(all_down.exit_code, 0) << all_down.error;
   auto empty = RunTally(With({"migrate", "status"}));
   EXPECT_EQ(empty.output.find("applied"), std::string::npos) << empty.output;

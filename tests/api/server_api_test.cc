@@ -74,6 +74,25 @@ TEST_F(ServerApiTest, CorsPreflightAndHeaders) {
   EXPECT_NE(preflight.Header("access-control-allow-methods").find("POST"), std::string::npos);
 }
 
+TEST_F(ServerApiTest, PreflightHasOneAllowOrigin) {
+  auto preflight = client_->Send("OPTIONS", "/api/users/1", "",
+                                 {"Origin: https://a.example", "Access-Control-Request-Method: DELETE"});
+  EXPECT_EQ(preflight.headers.count("access-control-allow-origin"), 1u);
+}
+
+TEST_F(ServerApiTest, SecondServerOnTakenPortFails) {
+  testing::TallyProcess second(testing::ServeOptions{.arguments = {"--port", std::to_string(server_->port())}});
+  EXPECT_FALSE(second.started());
+  EXPECT_NE(second.failure_reason().find("Cannot listen"), std::string::npos) << second.failure_reason();
+}
+
+TEST_F(ServerApiTest, PathsAreEscapedInTheLog) {
+  client_->Get("/api/x%0a2026-12-04T00:00:00Z%20info%20event=login%20user_id=1");
+  server_->Stop();
+  EXPECT_EQ(server_->Log().find("\n2026-12-04T00:00:00Z info event=login"), std::string::npos);
+  EXPECT_NE(server_->Log().find("/api/x\\x0a2026"), std::string::npos) << server_->Log();
+}
+
 TEST_F(ServerApiTest, MetricsCountRequests) {
   client_->Get("/api/health");
   client_->Get("/api/health");

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -38,8 +39,11 @@ TallyProcess::TallyProcess(ServeOptions options) {
   std::filesystem::create_directories(data_dir_);
   log_path_ = data_dir_ + "/tally-" + std::to_string(getpid()) + "-" + std::to_string(std::random_device()()) + ".log";
 
-  std::vector<std::string> arguments = {binary, "serve", "--port", "0", "--data-dir", data_dir_ + "/data",
-                                        "--worker-threads", "4", "--job-workers", "1"};
+  std::vector<std::string> arguments = {binary, "serve", "--data-dir", data_dir_ + "/data", "--worker-threads", "4",
+                                        "--job-workers", "1"};
+  if (std::find(options.arguments.begin(), options.arguments.end(), "--port") == options.arguments.end()) {
+    arguments.insert(arguments.end(), {"--port", "0"});
+  }
   if (!options.database_url.empty()) {
     arguments.push_back("--database-url");
     arguments.push_back(options.database_url);

@@ -53,6 +53,13 @@ Error PostgresError(PGconn* connection, const PGresult* result, std::string_view
   std::string detail = fmt::format("{}: {} (sqlstate {})", what, message, state ? state : "none");
 
   const std::string_view sqlstate = state ? state : "";
+  // 22021: a byte sequence that is not UTF-8; 22P05: a character the
+  // database encoding cannot hold. Both are the client's input.
+  if (sqlstate == "22021" || sqlstate == "22P05") {
+    Error error = Error::Invalid("Text values must be valid UTF-8");
+    error.detail = std::move(detail);
+    return error;
+  }
   if (sqlstate.starts_with("23")) {
     Error error = Error::Conflict("The change conflicts with existing data");
     error.detail = std::move(detail);
@@ -98,6 +105,7 @@ class PostgresConnection final : public Connection {
 
   Result<void> ForEach(std::string_view sql, const Params& params,
                        const std::function<bool(const Row&)>& on_row) override {
+    TALLY_TRY(CheckTextParams(params));
     TALLY_ASSIGN_OR_RETURN(name, Prepare(sql));
     ParamArrays arrays(params);
     if (!PQsendQueryPrepared(connection_, name.c_str(), arrays.count(), arrays.values(), arrays.lengths(),
@@ -200,6 +208,7 @@ class PostgresConnection final : public Connection {
   }
 
   Result<ResultPtr> Run(std::string_view sql, const Params& params) {
+    TALLY_TRY(CheckTextParams(params));
     TALLY_ASSIGN_OR_RETURN(name, Prepare(sql));
     ParamArrays arrays(params);
     ResultPtr result(PQexecPrepared(connection_, name.c_str(), arrays.count(), arrays.values(), arrays.lengths(),

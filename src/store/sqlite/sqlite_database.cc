@@ -115,6 +115,7 @@ class SqliteConnection final : public Connection {
   }
 
   Result<void> Run(std::string_view sql, const Params& params, const std::function<bool(const Row&)>& on_row) {
+    TALLY_TRY(CheckTextParams(params));
     TALLY_ASSIGN_OR_RETURN(statement, Prepare(sql));
     // Reset on every exit path so the cached statement never holds a read lock.
     struct Resetter {
@@ -280,7 +281,11 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const DatabaseOptions& options) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+    std::filesystem::create_directories(parent, ec);
+    // Owner only: the file holds password hashes and the token signing key.
+    if (!ec) std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
+  }
   if (ec) {
     return Error::Unavailable("The database directory could not be created",
                               fmt::format("create {}: {}", parent.string(), ec.message()));

@@ -1,0 +1,81 @@
+#include "http/hub.h"
+
+#include <boost/json.hpp>
+
+#include "core/json.h"
+
+namespace tally::http {
+
+void Hub::AddTopicFamily(std::string prefix, TopicCheck check) {
+  families_.emplace_back(std::move(prefix), std::move(check));
+}
+
+Result<void> Hub::Subscribe(const Principal& principal, const std::string& topic,
+                            const std::shared_ptr<Subscriber>& subscriber) {
+  const TopicCheck* check = nullptr;
+  for (const auto& [prefix, family_check] : families_) {
+    if (topic.starts_with(prefix)) check = &family_check;
+  }
+  if (!check) return Error::NotFound("Unknown topic; subscribe to a topic such as project:<id>:traces");
+  TALLY_TRY((*check)(principal, topic));
+
+  std::lock_guard lock(mutex_);
+  topics_[topic][subscriber.get()] = subscriber;
+  return Ok();
+}
+
+void Hub::Unsubscribe(const std::string& topic, const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(topic);
+  if (it == topics_.end()) return;
+  it->second.erase(subscriber);
+  if (it->second.empty()) topics_.erase(it);
+}
+
+void Hub::UnsubscribeAll(const Subscriber* subscriber) {
+  std::lock_guard lock(mutex_);
+  for (auto it = topics_.begin(); it != topics_.end();) {
+    it->second.erase(subscriber);
+    it = it->second.empty() ? topics_.erase(it) : std::next(it);
+  }
+}
+
+size_t Hub::Publish(const std::string& topic, const boost::json::value& data) {
+  std::vector<std::shared_ptr<Subscriber>> targets;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = topics_.find(topic);
+    if (it == topics_.end()) return 0;
+    for (const auto& [raw, weak] : it->second) {
+      if (auto subscriber = weak.lock()) targets.push_back(std::move(subscriber));
+    }
+  }
+  // Serialize once for every subscriber, outside the lock.
+  auto message = std::make_shared<const std::string>(
+      json::Serialize(boost::json::object{{"type", "event"}, {"topic", topic}, {"data", data}}));
+  for (const auto& subscriber : targets) subscriber->Deliver(message);
+  return targets.size();
+}
+
+size_t Hub::subscription_count() const {
+  std::lock_guard lock(mutex_);
+  size_t count = 0;
+  for (const auto& [topic, subscribers] : topics_) count += subscribers.size();
+  return count;
+}
+
+void AddWebSocketRoute(Router& router) {
+  router.Add({.method = "GET", .pattern = "/api/ws", .auth = Auth::kNone, .dispatch = Dispatch::kInline,
+              .doc = {.summary = "Live events over WebSocket: send {\"type\":\"subscribe\",\"topic\":\"project:<id>:traces\"}",
+                      .tag = "Live",
+                      .response_schema = R"({"type":"object","description":"WebSocket frames {type, topic, data}"})",
+                      .success_status = 101},
+              .handler = [](Request&) -> Result<Response> {
+                Response response = Response::Json(
+                    boost::json::object{{"detail", "Connect with a WebSocket client (Upgrade: websocket)."}}, 426);
+                response.WithHeader("Upgrade", "websocket");
+                return response;
+              }});
+}
+
+}  // namespace tally::http
