@@ -3,6 +3,9 @@
 // SDKs call it, on SQLite and on PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "accounts/account_store.h"
 #include "accounts/project_access.h"
 #include "core/crypto.h"
@@ -357,6 +360,33 @@ TEST_P(PromptsApiTest, EmbeddedPromptResolves) {
   auto embedded = Send("DELETE", "/api/public/v2/prompts/shared%2Fintro");
   EXPECT_EQ(embedded.status, 400) << "parent still embeds it";
   EXPECT_EQ(Get("/api/public/v2/prompts/shared%2Fintro").status, 200);
+}
+
+// Replays the prompt writes the v3 and v5 JS SDKs sent in the recorded
+// captures, in their order, and checks the statuses the SDKs expect.
+TEST_P(PromptsApiTest, SdkCapturedRequestsSucceed) {
+  const char* shared = std::getenv("TALLY_SHARED_DIR");
+  if (!shared) GTEST_SKIP() << "SDK captures not available (TALLY_SHARED_DIR unset)";
+  const std::pair<const char*, int> captures[] = {
+      {"v3-langfuse/007-POST-v2_prompts.json", 201},
+      {"v5-client/004-POST-v2_prompts.json", 201},
+      {"v5-client/005-POST-v2_prompts.json", 201},
+      {"v5-client/006-PATCH-v2_prompts_greeting_versions_1.json", 200},
+  };
+  for (const auto& [relative, status] : captures) {
+    std::ifstream file(std::string(shared) + "/reference/langfuse-sdk-captures/" + relative);
+    if (!file) GTEST_SKIP() << "capture missing: " << relative;
+    std::stringstream text;
+    text << file.rdbuf();
+    const bj::object capture = bj::parse(text.str()).as_object();
+    auto response = Send(std::string(capture.at("method").as_string()), std::string(capture.at("path").as_string()),
+                         bj::serialize(capture.at("body")));
+    EXPECT_EQ(response.status, status) << relative << ": " << response.body;
+  }
+
+  auto greeting = Get("/api/public/v2/prompts/greeting");
+  ASSERT_EQ(greeting.status, 200);
+  EXPECT_EQ(bj::serialize(greeting.Json().at("labels")), R"(["production","latest","stable"])");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PromptsApiTest, ::testing::ValuesIn(store::testing::Backends()));
