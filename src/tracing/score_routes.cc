@@ -93,6 +93,17 @@ Result<ScoreQuery> ParseV2ScoreQuery(const http::Request& request) {
     query.value_operator = *op == "!=" ? "<>" : *op;
   }
   query.value = value;
+
+  // NOTE: structured filters are not translated for scores yet; a non-empty
+  // one is rejected so a script never mistakes unfiltered rows for a match.
+  if (auto filter = TextParam(request, "filter")) {
+    boost::system::error_code ec;
+    bj::value parsed = bj::parse(*filter, ec);
+    if (ec || !parsed.is_array()) return Error::Invalid("Invalid JSON in filter parameter");
+    if (!parsed.as_array().empty()) {
+      return Error::InvalidField("filter", "structured filters are not supported on score lists; use the query parameters");
+    }
+  }
   return query;
 }
 

@@ -363,6 +363,11 @@ TEST_P(TracingApiTest, ScoresConfigsAndVersions) {
   EXPECT_EQ(v2.Json().at("data").at(0).at("trace").at("userId"), "u-7");
   EXPECT_EQ(v2.Json().at("data").at(0).at("trace").at("tags"), (bj::array{"gold"}));
   EXPECT_EQ(Get("/api/public/v2/scores?fields=score&userId=u-7").status, 400);
+  EXPECT_EQ(Get("/api/public/v2/scores?filter=%5B%7B%22type%22%3A%22string%22%2C%22column%22%3A%22name%22%2C%22"
+                "operator%22%3A%22%3D%22%2C%22value%22%3A%22x%22%7D%5D")
+                .status,
+            400);
+  EXPECT_EQ(Get("/api/public/v2/scores?filter=%5B%5D").status, 200);
   EXPECT_FALSE(Get("/api/public/v2/scores?fields=score").Json().at("data").at(0).as_object().contains("trace"));
 
   auto v3 = Get("/api/public/v3/scores?fields=subject&dataType=boolean");
