@@ -20,7 +20,9 @@ if [ ! -d ../shared ]; then
   echo "run-tests: ../shared is missing; suites that read its reference data will skip"
 fi
 
-# Fuzzers first, so CTest's summary is the last thing printed.
+# Fuzzers and the npm client suite first, so CTest's summary is the last
+# thing printed.
 bash scripts/run-fuzzers.sh
+TALLY_BINARY="$PWD/$build_dir/tally" bash scripts/run-client-tests.sh
 
 ctest --test-dir "$build_dir" --output-on-failure -j 2

@@ -276,7 +276,9 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
           [this, &request]() -> awaitable<Result<Principal>> { co_return dispatcher.Authenticate(request); },
           use_awaitable);
       if (principal && principal->kind != Principal::Kind::kAnonymous && SameOriginOrNotSession(request, *principal)) {
-        StartWebSocketSession(std::move(stream), parser.release(), *principal, *hub, workers->get_executor(),
+        // Hand over the socket, not the stream: a moved-from tcp_stream
+        // must not be destroyed by this frame.
+        StartWebSocketSession(stream.release_socket(), parser.release(), *principal, *hub, workers->get_executor(),
                               connection_id);
         co_return;
       }

@@ -145,10 +145,11 @@ class WebSocketSession final : public Subscriber, public std::enable_shared_from
 
 }  // namespace
 
-void StartWebSocketSession(beast::tcp_stream stream, beast::http::request<beast::http::string_body> upgrade,
+void StartWebSocketSession(asio::ip::tcp::socket socket, beast::http::request<beast::http::string_body> upgrade,
                            Principal principal, Hub& hub, asio::any_io_executor workers, uint64_t connection_id) {
-  auto executor = stream.get_executor();
-  auto session = std::make_shared<WebSocketSession>(std::move(stream), principal, hub, std::move(workers), connection_id);
+  auto executor = socket.get_executor();
+  auto session = std::make_shared<WebSocketSession>(beast::tcp_stream(std::move(socket)), principal, hub,
+                                                    std::move(workers), connection_id);
   asio::co_spawn(executor, [session, upgrade = std::move(upgrade)]() mutable { return session->Run(std::move(upgrade)); },
                  [connection_id](std::exception_ptr failure) {
                    if (!failure) return;

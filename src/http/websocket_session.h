@@ -15,6 +15,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -23,10 +24,10 @@
 
 namespace tally::http {
 
-// Takes over `stream` after the HTTP upgrade request `upgrade` was read and
+// Takes over `socket` after the HTTP upgrade request `upgrade` was read and
 // authorized, completes the handshake and serves the connection until it
 // closes. `workers` runs subscription checks, which may read the database.
-void StartWebSocketSession(boost::beast::tcp_stream stream,
+void StartWebSocketSession(boost::asio::ip::tcp::socket socket,
                            boost::beast::http::request<boost::beast::http::string_body> upgrade, Principal principal,
                            Hub& hub, boost::asio::any_io_executor workers, uint64_t connection_id);
 
