@@ -18,6 +18,7 @@ TEST(ParseIsoTimestamp, AcceptsZonedForms) {
       {"1970-01-01T01:00:00+01:00", 0},
       {"1969-12-31T23:00:00-01:00", 0},
       {"2024-03-01T10:00:00.123456Z", 1709287200123456},
+      {"2024-02-29T00:00:00Z", 1709164800000000},
   };
   for (const auto& c : cases) {
     auto parsed = ParseIsoTimestamp(c.text);
@@ -28,7 +29,7 @@ TEST(ParseIsoTimestamp, AcceptsZonedForms) {
 
 TEST(ParseIsoTimestamp, RejectsNaiveAndMalformed) {
   for (const char* text : {"2024-01-01T00:00:00", "2024-01-01 00:00:00Z", "2024-01-01", "2024-01-01T00:00:00+0530",
-                           "2024-13-01T00:00:00Z", "2024-01-01T00:00:00.Z", "", "garbage", "2024-01-01T00:00:00Zx"}) {
+                           "2024-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z", "2024-01-01T00:00:00.Z", "", "garbage", "2024-01-01T00:00:00Zx"}) {
     EXPECT_FALSE(ParseIsoTimestamp(text).has_value()) << text;
   }
 }
