@@ -178,10 +178,7 @@ int App::Serve() {
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
   options.access_log = settings.access_log;
   options.max_connections = std::clamp<int64_t>(descriptor_budget, 64, 10000);
-  // NOTE: WebSocket upgrades stay off: a manual check of the session crashed
-  // (double free after the first subscribe). GET /api/ws answers 426 and
-  // nothing subscribes until the session is fixed and covered by a test.
-  http::Server server(dispatcher, options);
+  http::Server server(dispatcher, options, &parts_->hub);
   if (auto started = server.Start(); !started) {
     TALLY_LOG_ERROR("event=startup_failed step=listen error=\"{}\"", started.error().message);
     return 1;

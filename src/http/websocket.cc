@@ -87,18 +87,20 @@ class WebSocketSession final : public Subscriber, public std::enable_shared_from
       co_return;
     }
 
-    // The topic check may read the database: run it on the worker pool.
+    // The topic check may read the database: run it on the worker pool. The
+    // callable is a named local on purpose: GCC 12 destroys a lambda
+    // temporary inside a co_await expression twice (a double free of its
+    // captured string, seen in a crash here).
     auto self = shared_from_this();
-    Result<void> subscribed = co_await asio::co_spawn(
-        workers_,
-        [self, topic_name]() -> awaitable<Result<void>> {
-          co_return self->hub_.Subscribe(self->principal_, topic_name, self);
-        },
-        use_awaitable);
-    if (subscribed) {
+    auto check = [self, topic_name]() -> awaitable<std::string> {
+      auto subscribed = self->hub_.Subscribe(self->principal_, topic_name, self);
+      co_return subscribed ? std::string() : subscribed.error().message;
+    };
+    const std::string failure = co_await asio::co_spawn(workers_, std::move(check), use_awaitable);
+    if (failure.empty()) {
       Reply(bj::object{{"type", "subscribed"}, {"topic", topic_name}});
     } else {
-      Reply(bj::object{{"type", "error"}, {"topic", topic_name}, {"message", subscribed.error().message}});
+      Reply(bj::object{{"type", "error"}, {"topic", topic_name}, {"message", failure}});
     }
   }
 

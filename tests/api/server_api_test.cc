@@ -1,6 +1,12 @@
 // The server as a client meets it: health, version, envelopes, limits,
 // metrics, docs and shutdown, over real HTTP to a real `tally serve`.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <random>
 
 #include "support/http_client.h"
 #include "support/tally_process.h"
@@ -91,6 +97,86 @@ TEST_F(ServerApiTest, PathsAreEscapedInTheLog) {
   server_->Stop();
   EXPECT_EQ(server_->Log().find("\n2026-12-04T00:00:00Z info event=login"), std::string::npos);
   EXPECT_NE(server_->Log().find("/api/x\\x0a2026"), std::string::npos) << server_->Log();
+}
+
+// A minimal WebSocket client: the RFC 6455 handshake and masked text frames
+// shorter than 126 bytes, which is all the subscribe protocol needs.
+class WebSocketClient {
+ public:
+  WebSocketClient(int port, const std::string& headers) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return;
+    const std::string request = "GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                                "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+                                headers + "\r\n";
+    ::send(fd_, request.data(), request.size(), MSG_NOSIGNAL);
+    char c;
+    while (status_line_.find("\r\n\r\n") == std::string::npos && ::recv(fd_, &c, 1, 0) == 1) status_line_ += c;
+    status_line_ = status_line_.substr(0, status_line_.find("\r\n"));
+  }
+  ~WebSocketClient() { ::close(fd_); }
+
+  const std::string& status_line() const { return status_line_; }
+
+  void SendText(const std::string& text) {
+    std::string frame = {static_cast<char>(0x81), static_cast<char>(0x80 | text.size())};
+    const char mask[4] = {1, 2, 3, 4};
+    frame.append(mask, 4);
+    for (size_t i = 0; i < text.size(); ++i) frame += static_cast<char>(text[i] ^ mask[i % 4]);
+    ::send(fd_, frame.data(), frame.size(), MSG_NOSIGNAL);
+  }
+
+  // The next text frame's payload, or empty when the connection closed.
+  std::string ReadText() {
+    unsigned char head[2];
+    if (::recv(fd_, head, 2, MSG_WAITALL) != 2) return "";
+    size_t length = head[1] & 0x7f;
+    if (length == 126) {
+      unsigned char extended[2];
+      if (::recv(fd_, extended, 2, MSG_WAITALL) != 2) return "";
+      length = (extended[0] << 8) | extended[1];
+    }
+    std::string payload(length, '\0');
+    if (length > 0 && ::recv(fd_, payload.data(), length, MSG_WAITALL) != static_cast<ssize_t>(length)) return "";
+    return payload;
+  }
+
+ private:
+  int fd_ = -1;
+  std::string status_line_;
+};
+
+TEST(WebSocketApi, SubscribesOnlyToReadableProjects) {
+  testing::TallyProcess server(testing::ServeOptions{
+      .environment = {{"TALLY_INIT_USER_EMAIL", "ws@example.com"},
+                      {"TALLY_INIT_USER_TOKEN", "0123456789abcdef0123456789abcdef00000ws1"},
+                      {"TALLY_INIT_PROJECT_NAME", "Live"}}});
+  ASSERT_TRUE(server.started()) << server.failure_reason();
+
+  WebSocketClient client(server.port(), "Authorization: Token 0123456789abcdef0123456789abcdef00000ws1\r\n");
+  ASSERT_EQ(client.status_line(), "HTTP/1.1 101 Switching Protocols");
+  client.SendText(R"({"type":"subscribe","topic":"project:1:traces"})");
+  EXPECT_EQ(boost::json::parse(client.ReadText()).at("type"), "subscribed");
+  client.SendText(R"({"type":"subscribe","topic":"project:999:traces"})");
+  EXPECT_EQ(boost::json::parse(client.ReadText()).at("type"), "error");
+  client.SendText("not json");
+  EXPECT_EQ(boost::json::parse(client.ReadText()).at("type"), "error");
+  client.SendText(R"({"type":"subscribe","topic":"project:1:traces"})");
+  EXPECT_EQ(boost::json::parse(client.ReadText()).at("type"), "subscribed") << "the connection survives bad input";
+
+  WebSocketClient anonymous(server.port(), "");
+  EXPECT_EQ(anonymous.status_line(), "HTTP/1.1 401 Unauthorized");
+
+  testing::HttpClient http(server.base_url());
+  EXPECT_EQ(http.Get("/api/ws").status, 426);
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 TEST_F(ServerApiTest, MetricsCountRequests) {
