@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -226,10 +227,14 @@ void AddDocsRoutes(Router& router, std::string swagger_ui_dir) {
               .doc = {.summary = "swagger-ui static assets", .tag = "Meta"},
               .handler = [swagger_ui_dir](Request& request) -> Result<Response> {
                 const std::string& file = request.path_params["file"];
-                // Only plain file names: no separators, no dot-dot.
-                if (file.find('/') != std::string::npos || file.find("..") != std::string::npos) {
-                  return Error::NotFound("Not found.");
-                }
+                // Only plain file names: letters, digits, '.', '-', '_', not
+                // starting with '.', so no separator, NUL or dot-dot gets through.
+                const bool plain = !file.empty() && file.front() != '.' &&
+                                   std::all_of(file.begin(), file.end(), [](char c) {
+                                     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+                                            c == '_';
+                                   });
+                if (!plain || file.find("..") != std::string::npos) return Error::NotFound("Not found.");
                 std::ifstream input(std::filesystem::path(swagger_ui_dir) / file, std::ios::binary);
                 if (!input) return Error::NotFound("Not found.");
                 std::ostringstream contents;

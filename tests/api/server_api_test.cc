@@ -201,6 +201,12 @@ TEST_F(ServerApiTest, OpenApiAndDocsPage) {
   auto page = client_->Get("/api/docs");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("swagger"), std::string::npos);
+
+  EXPECT_EQ(client_->Get("/api/docs/assets/swagger-ui.css").status, 200);
+  for (const char* hostile : {"/api/docs/assets/%00", "/api/docs/assets/.", "/api/docs/assets/swagger-ui.css%00.js",
+                              "/api/docs/assets/..%2Fpackage.json", "/api/docs/assets/.htaccess"}) {
+    EXPECT_EQ(client_->Get(hostile).status, 404) << hostile;
+  }
 }
 
 TEST_F(ServerApiTest, SigtermExitsCleanly) {
