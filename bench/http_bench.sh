@@ -89,12 +89,12 @@ measure() {
   done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
-# Fail loudly if an endpoint does not answer 200, instead of timing errors.
+# Fail loudly if an endpoint does not return 200, instead of timing errors.
 for url in "http://127.0.0.1:$nginx_port/static.txt" "http://127.0.0.1:$tally_port/api/health"; do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] || { echo "http_bench: $url does not answer 200" >&2; exit 1; }
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] || { echo "http_bench: $url does not return 200" >&2; exit 1; }
 done
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Token $token" "http://127.0.0.1:$tally_port/api/current-user")" = 200 ] \
-  || { echo "http_bench: current-user does not answer 200" >&2; exit 1; }
+  || { echo "http_bench: current-user does not return 200" >&2; exit 1; }
 
 nginx_rps=$(measure "http://127.0.0.1:$nginx_port/static.txt")
 health_rps=$(measure "http://127.0.0.1:$tally_port/api/health")

@@ -1,6 +1,6 @@
 // tally: one binary for labeling data and observing LLM applications.
 //
-//   tally serve             HTTP API, web UI and job workers
+//   tally serve             HTTP API and job workers
 //   tally worker            job workers only (for separate worker machines)
 //   tally migrate …         apply, revert or list schema migrations
 //   tally user …            create users and set passwords

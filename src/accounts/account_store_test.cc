@@ -44,12 +44,14 @@ TEST_P(AccountStoreTest, LegacyTokenIsStoredHashed) {
   EXPECT_EQ(token->size(), 40u);
 
   auto stored = test->db().Read([](store::Connection& c) { return c.QueryOne("SELECT token_hash FROM legacy_tokens"); });
-  ASSERT_TRUE(stored && *stored);
+  ASSERT_TRUE(stored);
+  ASSERT_TRUE(*stored);
   EXPECT_NE((*stored)->Text(0), *token);
   EXPECT_EQ((*stored)->Text(0), Sha256Hex(*token));
 
   auto owner = test->db().Read([&](store::Connection& c) { return UserIdByLegacyToken(c, *token); });
-  ASSERT_TRUE(owner && owner->has_value());
+  ASSERT_TRUE(owner);
+  ASSERT_TRUE(owner->has_value());
   auto nobody = test->db().Read([](store::Connection& c) { return UserIdByLegacyToken(c, "wrong"); });
   ASSERT_TRUE(nobody);
   EXPECT_FALSE(nobody->has_value());
@@ -68,7 +70,8 @@ TEST_P(AccountStoreTest, ApiKeyFoundBySecretOnly) {
   EXPECT_EQ(key->display_secret_key, "sk-lf-..." + key->secret_key.substr(key->secret_key.size() - 4));
 
   auto found = test->db().Read([&](store::Connection& c) { return FindApiKeyBySecret(c, key->secret_key); });
-  ASSERT_TRUE(found && found->has_value());
+  ASSERT_TRUE(found);
+  ASSERT_TRUE(found->has_value());
   EXPECT_TRUE((*found)->secret_key.empty()) << "the secret is never read back";
 
   auto bad_prefix = test->db().Write([&](store::Connection& c) {
@@ -126,7 +129,8 @@ TEST_P(AccountStoreTest, InitSettingsAreIdempotent) {
                       " (SELECT COUNT(*) FROM projects), (SELECT COUNT(*) FROM api_keys),"
                       " (SELECT COUNT(*) FROM legacy_tokens)");
   });
-  ASSERT_TRUE(counts && *counts);
+  ASSERT_TRUE(counts);
+  ASSERT_TRUE(*counts);
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ((*counts)->Int(i), 1) << "column " << i;
 
   // A reset token and a deleted key pair are not brought back by a restart.
@@ -139,7 +143,8 @@ TEST_P(AccountStoreTest, InitSettingsAreIdempotent) {
   auto after_restart = test->db().Read([](store::Connection& c) {
     return c.QueryOne("SELECT (SELECT COUNT(*) FROM api_keys), (SELECT COUNT(*) FROM legacy_tokens)");
   });
-  ASSERT_TRUE(after_restart && *after_restart);
+  ASSERT_TRUE(after_restart);
+  ASSERT_TRUE(*after_restart);
   EXPECT_EQ((*after_restart)->Int(0), 0);
   EXPECT_EQ((*after_restart)->Int(1), 0);
 }

@@ -118,8 +118,8 @@ class LoginGuard {
   std::unordered_map<std::string, std::pair<std::chrono::steady_clock::time_point, int>> failures_;
 };
 
-// Verifies against a fixed hash when the user is unknown, so a login answers
-// in the same time whether or not the email exists.
+// Verifies against a fixed hash when the user is unknown, so a login takes
+// the same time whether or not the email exists.
 bool VerifyOrBurn(const std::string& password, const std::string& hash) {
   static const std::string dummy = HashPassword(RandomHex(16));
   if (hash.empty()) {

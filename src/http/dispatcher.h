@@ -39,14 +39,14 @@ class Dispatcher {
 
   // Handles a request whose route was matched (or not: match.route null means
   // 404 or 405). Never throws: an exception from a handler is logged with the
-  // request id and answered 500.
+  // request id and returned as a 500.
   Response Handle(Request& request, const Match& match);
 
   // Resolves the principal of a request without running a route (used for
   // WebSocket upgrades). Anonymous when no authenticator is configured.
   [[nodiscard]] Result<Principal> Authenticate(const Request& request);
 
-  // Answers a CORS preflight (OPTIONS with Access-Control-Request-Method).
+  // Returns the response to a CORS preflight (OPTIONS with Access-Control-Request-Method).
   static Response Preflight(const Request& request);
 
   // Adds the CORS headers every cross-origin response needs.

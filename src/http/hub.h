@@ -67,8 +67,8 @@ class Hub {
   std::map<std::string, std::map<const Subscriber*, std::weak_ptr<Subscriber>>> topics_;
 };
 
-// Documents GET /api/ws and answers a plain (non-upgrade) request to it with
-// 426 Upgrade Required; the server itself takes over upgrade requests.
+// Documents GET /api/ws and returns 426 Upgrade Required to a plain
+// (non-upgrade) request. The server itself takes over upgrade requests.
 void AddWebSocketRoute(Router& router);
 
 }  // namespace tally::http

@@ -26,7 +26,7 @@ namespace tally::http {
 
 using Handler = std::function<Result<Response>(Request&)>;
 
-// Who may call a route. The authenticator resolves the Principal; the server
+// Access rule of a route. The authenticator resolves the Principal; the server
 // rejects a request whose principal does not satisfy the route before the
 // handler runs.
 enum class Auth {
@@ -36,7 +36,7 @@ enum class Auth {
   kScoreWriter,  // a key pair or a public key alone (Langfuse score writes)
 };
 
-// Where the handler runs. kInline runs on the IO thread and must not block
+// Thread a handler runs on. kInline runs on the IO thread and must not block
 // (no database, no outbound HTTP); kPool runs on the bounded worker pool.
 enum class Dispatch { kPool, kInline };
 

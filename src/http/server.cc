@@ -55,10 +55,10 @@ struct Server::Impl {
 
 namespace {
 
-// A new request id: a random per-thread prefix and a counter, 16 hex digits.
-// Unique within a process run without a system call per request (a random
-// id per request measured a getrandom call each); ids only correlate log
-// lines, so they need not be unpredictable.
+// Returns a new request id: a random per-thread prefix and a counter, 16 hex
+// digits. It is unique within a process run and costs no system call, where a
+// random id per request measured one getrandom call each. Ids only correlate
+// log lines, so they need not be unpredictable.
 std::string NewRequestId() {
   thread_local const uint64_t prefix = std::stoull(RandomHex(4), nullptr, 16) << 32;
   thread_local uint32_t counter = 0;
@@ -105,7 +105,7 @@ std::string SerializeResponse(const Response& response, std::string_view request
     out += ": ";
     AppendHeaderValue(out, value);
   }
-  // 1xx and 204 answers carry no Content-Length (RFC 9110 §8.6).
+  // 1xx and 204 responses carry no Content-Length (RFC 9110 §8.6).
   if (response.status >= 200 && response.status != 204) {
     out += "\r\nContent-Length: ";
     out += std::to_string(response.body.size());
@@ -211,7 +211,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     Request request;
     request.received_at = std::chrono::steady_clock::now();
     request.remote_address = remote;
-    std::optional<Response> early;  // an answer decided before the handler runs
+    std::optional<Response> early;  // a response decided before the handler runs
     bool close_after = false;
 
     if (header_error) {
@@ -260,7 +260,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
                               request.path, request.request_id);
           close_after = true;
         } else if (body_error) {
-          break;  // timeout or peer gone mid-body: nobody to answer
+          break;  // timeout or peer gone mid-body: no one to respond to
         }
       }
     }

@@ -222,10 +222,10 @@ class SqliteDatabase final : public Database {
   }
 
   Result<void> Begin(Connection& connection, Access access) override {
-    // IMMEDIATE takes the write lock up front, so a transaction never fails
-    // half-way with SQLITE_BUSY when another process holds the file.
-    // Execute, not ExecuteScript: it reuses the prepared statement instead of
-    // parsing the SQL on every transaction.
+    // IMMEDIATE takes the write lock up front, so when another process holds
+    // the file a transaction fails at BEGIN (after busy_timeout) rather than
+    // half-way. Execute reuses the prepared statement, where ExecuteScript
+    // would parse the SQL on every transaction.
     TALLY_TRY(connection.Execute(access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
     return Ok();
   }
