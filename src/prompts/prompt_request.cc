@@ -109,18 +109,6 @@ Result<bj::array> ParseChatMessages(const bj::value& prompt) {
   return messages;
 }
 
-Result<std::optional<int64_t>> IntParam(const http::Request& request, std::string_view key) {
-  auto text = request.Query(key);
-  if (!text) return std::optional<int64_t>();
-  int64_t value = 0;
-  const char* end = text->data() + text->size();
-  auto [ptr, ec] = std::from_chars(text->data(), end, value);
-  if (ec != std::errc() || ptr != end || text->empty()) {
-    return Error::InvalidField(std::string(key), "Expected an integer");
-  }
-  return std::optional<int64_t>(value);
-}
-
 Result<std::optional<Micros>> TimeParam(const http::Request& request, std::string_view key) {
   auto text = request.Query(key);
   if (!text) return std::optional<Micros>();
@@ -132,6 +120,18 @@ Result<std::optional<Micros>> TimeParam(const http::Request& request, std::strin
 }
 
 }  // namespace
+
+Result<std::optional<int64_t>> IntParam(const http::Request& request, std::string_view key) {
+  auto text = request.Query(key);
+  if (!text) return std::optional<int64_t>();
+  int64_t value = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (ec != std::errc() || ptr != end || text->empty()) {
+    return Error::InvalidField(std::string(key), "Expected an integer");
+  }
+  return std::optional<int64_t>(value);
+}
 
 Result<void> CheckPromptName(std::string_view name) {
   if (Trim(name).empty()) return Error::InvalidField("name", "Enter a name");

@@ -28,6 +28,9 @@ namespace tally::prompts {
 // `version` and `label` from the query string; both at once is an error.
 [[nodiscard]] Result<VersionSelector> ParseVersionSelector(const http::Request& request);
 
+// The integer query parameter `key`; nullopt when it is absent.
+[[nodiscard]] Result<std::optional<int64_t>> IntParam(const http::Request& request, std::string_view key);
+
 // The list filters and `page`/`limit` (default 10, max 100).
 [[nodiscard]] Result<PromptListFilter> ParseListFilter(const http::Request& request);
 

@@ -358,6 +358,23 @@ Result<PromptList> ListPrompts(Connection& connection, int64_t project_id, const
   return list;
 }
 
+Result<std::vector<VersionRef>> ListVersionRefs(Connection& connection, int64_t project_id, const std::string& name) {
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query("SELECT id, version, created_at FROM prompts WHERE project_id = ? "
+                                                "AND name = ? ORDER BY version",
+                                                {project_id, name}));
+  TALLY_ASSIGN_OR_RETURN(label_rows, connection.Query("SELECT version, label FROM prompt_labels WHERE project_id = ? "
+                                                      "AND name = ? ORDER BY position, label",
+                                                      {project_id, name}));
+  std::vector<VersionRef> refs;
+  for (const Row& row : rows) refs.push_back(VersionRef{row.Text(0), row.Int(1), {}, row.Int(2)});
+  for (const Row& row : label_rows) {
+    for (VersionRef& ref : refs) {
+      if (ref.version == row.Int(0)) ref.labels.push_back(row.Text(1));
+    }
+  }
+  return refs;
+}
+
 Result<AuditPage> ListPromptAudit(Connection& connection, int64_t project_id, const std::string& name, int64_t page,
                                   int64_t limit) {
   AuditPage result;

@@ -106,6 +106,18 @@ struct VersionSelector {
                                                    const std::string& name, const VersionSelector& selector,
                                                    const Actor& actor);
 
+// A version's identity without its content, for the metrics view.
+struct VersionRef {
+  std::string id;
+  int64_t version = 0;
+  std::vector<std::string> labels;  // in the order the version received them
+  Micros created_at = 0;
+};
+
+// Every version of `name`, ascending; empty when the name has none.
+[[nodiscard]] Result<std::vector<VersionRef>> ListVersionRefs(Connection& connection, int64_t project_id,
+                                                              const std::string& name);
+
 struct PromptListFilter {
   std::optional<std::string> name;  // exact
   std::optional<int64_t> version;

@@ -260,6 +260,7 @@ void AddPromptRoutes(http::Router& router, store::Database& database, PromptCach
               .handler = [&database, service](http::Request& request) {
                 return AuditRoute(database, *service, request);
               }});
+  AddPromptMetricsRoutes(router, database);
 }
 
 }  // namespace tally::prompts

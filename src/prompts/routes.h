@@ -8,6 +8,8 @@
 //   DELETE /api/public/v2/prompts/{name}?version=|label=          delete versions (204)
 // Tally's own, with a user's token or session and a project id:
 //   GET    /api/prompts/{project_id}/audit?name=                  who created versions and moved labels
+//   GET    /api/prompts/{project_id}/metrics?name=                per-version metrics of linked generations
+//   GET    /api/prompts/{project_id}/metrics/compare?name=&left=&right=   two versions side by side
 //
 // Names may contain '/' (folders). SDKs send them as one URL-encoded segment
 // ("a%2Fb"), but the server decodes the path before routing, so the name
@@ -30,5 +32,8 @@ inline constexpr int kMaxNameSegments = 8;
 
 // Registers every route above. `database` must outlive the router.
 void AddPromptRoutes(http::Router& router, store::Database& database, PromptCacheOptions cache_options = {});
+
+// The two metrics routes (metrics_routes.cc); AddPromptRoutes calls it.
+void AddPromptMetricsRoutes(http::Router& router, store::Database& database);
 
 }  // namespace tally::prompts

@@ -143,6 +143,27 @@ class ScoreChecker {
   std::map<std::string, std::optional<ScoreConfig>> configs_;
 };
 
+// Resolves a generation's (promptName, promptVersion) to the prompt
+// version's id, as Langfuse does at ingestion: a link to a version that does
+// not exist in the project is dropped, so all three fields end up null. The
+// link is resolved again whenever the observation is refolded, so a later
+// event of the generation picks up a prompt created in between.
+Result<void> LinkPromptVersion(Connection& c, int64_t project_id, bj::object& record) {
+  auto name = TextOf(record, "promptName");
+  const bj::value* version = Present(record, "promptVersion");
+  record.erase("promptId");
+  if (name && version && version->is_number() && TextOf(record, "type") == "GENERATION") {
+    TALLY_ASSIGN_OR_RETURN(prompt_id, FindPromptId(c, project_id, *name, version->to_number<int64_t>()));
+    if (prompt_id) {
+      record["promptId"] = *prompt_id;
+      return Ok();
+    }
+  }
+  record.erase("promptName");
+  record.erase("promptVersion");
+  return Ok();
+}
+
 // Refolds one observation and writes it with usage total and cost.
 Result<void> MaterializeObservation(Connection& c, int64_t project_id, const std::string& id,
                                     std::optional<ModelCatalog>& catalog, Micros now) {
@@ -157,6 +178,8 @@ Result<void> MaterializeObservation(Connection& c, int64_t project_id, const std
     TALLY_TRY(EnsureTrace(c, project_id, id, ParseIsoTimestamp(record.at("startTime").as_string()).value_or(now),
                           std::string(record.at("environment").as_string()), now));
   }
+
+  TALLY_TRY(LinkPromptVersion(c, project_id, record));
 
   bj::object usage;
   if (const bj::value* details = Present(record, "usageDetails"); details && details->is_object()) {

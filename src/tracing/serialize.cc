@@ -78,16 +78,6 @@ std::optional<double> Seconds(const Row& row, std::string_view from, std::string
 
 bj::value OptionalNumber(std::optional<double> value) { return value ? bj::value(*value) : bj::value(nullptr); }
 
-double SumKeysContaining(const bj::object& map, std::string_view part, bool& any) {
-  double sum = 0;
-  for (const auto& entry : map) {
-    if (std::string_view(entry.key()).find(part) == std::string_view::npos) continue;
-    sum += NumberOf(entry.value()).value_or(0);
-    any = true;
-  }
-  return sum;
-}
-
 bj::value Price(const ModelDefinition* model, std::string_view key, bool zero_missing, bool as_text) {
   const PricingTier* tier = model ? model->DefaultTier() : nullptr;
   const bj::value* price = tier ? tier->prices.if_contains(key) : nullptr;
@@ -191,7 +181,7 @@ bj::object SerializeObservation(const Row& row, int64_t project_id, const ModelD
   out["statusMessage"] = Text(row, "status_message");
   out["model"] = Text(row, "model");
   out["modelParameters"] = ReadIo(row, "model_parameters");
-  out["promptId"] = nullptr;
+  out["promptId"] = Text(row, "prompt_id");
   out["promptName"] = Text(row, "prompt_name");
   out["promptVersion"] = PromptVersion(row);
 
@@ -273,7 +263,7 @@ bj::object SerializeObservationV2(const Row& row, int64_t project_id, const Mode
     out["usagePricingTierName"] = Text(row, "pricing_tier_name");
   }
   if (has("prompt")) {
-    out["promptId"] = nullptr;
+    out["promptId"] = Text(row, "prompt_id");
     out["promptName"] = Text(row, "prompt_name");
     out["promptVersion"] = PromptVersion(row);
   }

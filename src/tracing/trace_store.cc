@@ -20,7 +20,7 @@ const char* const kObservationColumns =
     "o.id, o.trace_id, o.parent_observation_id, o.type, o.name, o.environment, o.start_time, o.end_time, "
     "o.completion_start_time, o.level, o.status_message, o.version, o.input, o.output, o.metadata, o.model, "
     "o.internal_model_id, o.model_parameters, o.usage_details, o.cost_details, o.total_cost, o.pricing_tier_id, "
-    "o.pricing_tier_name, o.prompt_name, o.prompt_version, o.is_app_root, o.created_at, o.updated_at";
+    "o.pricing_tier_name, o.prompt_id, o.prompt_name, o.prompt_version, o.is_app_root, o.created_at, o.updated_at";
 const char* const kScoreColumns =
     "s.id, s.name, s.value, s.string_value, s.data_type, s.source, s.trace_id, s.observation_id, s.session_id, "
     "s.dataset_run_id, s.comment, s.metadata, s.config_id, s.queue_id, s.author_user_id, s.environment, "
@@ -376,8 +376,8 @@ Result<void> UpsertObservation(Connection& c, int64_t project_id, const bj::obje
       "INSERT INTO observations (project_id, id, trace_id, parent_observation_id, type, name, environment, "
       "start_time, end_time, completion_start_time, level, status_message, version, input, output, metadata, model, "
       "internal_model_id, model_parameters, usage_details, cost_details, total_cost, pricing_tier_id, "
-      "pricing_tier_name, prompt_name, prompt_version, is_app_root, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "pricing_tier_name, prompt_id, prompt_name, prompt_version, is_app_root, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (project_id, id) DO UPDATE SET trace_id = excluded.trace_id, "
       "parent_observation_id = excluded.parent_observation_id, type = excluded.type, name = excluded.name, "
       "environment = excluded.environment, start_time = excluded.start_time, end_time = excluded.end_time, "
@@ -387,7 +387,8 @@ Result<void> UpsertObservation(Connection& c, int64_t project_id, const bj::obje
       "internal_model_id = excluded.internal_model_id, model_parameters = excluded.model_parameters, "
       "usage_details = excluded.usage_details, cost_details = excluded.cost_details, "
       "total_cost = excluded.total_cost, pricing_tier_id = excluded.pricing_tier_id, "
-      "pricing_tier_name = excluded.pricing_tier_name, prompt_name = excluded.prompt_name, "
+      "pricing_tier_name = excluded.pricing_tier_name, prompt_id = excluded.prompt_id, "
+      "prompt_name = excluded.prompt_name, "
       "prompt_version = excluded.prompt_version, is_app_root = excluded.is_app_root, "
       "updated_at = excluded.updated_at",
       {project_id, std::string(o.at("id").as_string()), Text(o, "traceId"), Text(o, "parentObservationId"),
@@ -396,9 +397,17 @@ Result<void> UpsertObservation(Connection& c, int64_t project_id, const bj::obje
        JsonText(o, "input"), JsonText(o, "output"), JsonTextOr(o, "metadata", "{}"), Text(o, "model"),
        Text(o, "internalModelId"), JsonText(o, "modelParameters"), JsonTextOr(o, "usageDetails", "{}"),
        JsonTextOr(o, "costDetails", "{}"), Number(o, "totalCost"), Text(o, "usagePricingTierId"),
-       Text(o, "usagePricingTierName"), Text(o, "promptName"), Integer(o, "promptVersion"),
+       Text(o, "usagePricingTierName"), Text(o, "promptId"), Text(o, "promptName"), Integer(o, "promptVersion"),
        store::Bool(Flag(o, "isAppRoot")), now, now}));
   return Ok();
+}
+
+Result<std::optional<std::string>> FindPromptId(Connection& c, int64_t project_id, const std::string& name,
+                                                int64_t version) {
+  TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT id FROM prompts WHERE project_id = ? AND name = ? AND version = ?",
+                                         {project_id, name, version}));
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(row->Text(0));
 }
 
 Result<void> UpsertScore(Connection& c, int64_t project_id, const bj::object& s, Micros now) {

@@ -51,6 +51,13 @@ namespace tally::tracing {
 [[nodiscard]] Result<void> UpsertScore(store::Connection& c, int64_t project_id, const boost::json::object& score,
                                        Micros now);
 
+// The id of prompt version (name, version) in the project, or nullopt when
+// there is none. Reads the `prompts` table of src/prompts: ingestion resolves
+// a generation's prompt link with it, and tracing must not link the prompts
+// library, which builds its per-version metrics on this one.
+[[nodiscard]] Result<std::optional<std::string>> FindPromptId(store::Connection& c, int64_t project_id,
+                                                              const std::string& name, int64_t version);
+
 // Creates a trace with only id, timestamp and environment unless it exists.
 [[nodiscard]] Result<void> EnsureTrace(store::Connection& c, int64_t project_id, const std::string& trace_id,
                                        Micros timestamp, const std::string& environment, Micros now);

@@ -15,6 +15,16 @@ std::optional<double> NumberOf(const bj::value& value) {
   return std::nullopt;
 }
 
+double SumKeysContaining(const bj::object& map, std::string_view part, bool& any) {
+  double sum = 0;
+  for (const auto& entry : map) {
+    if (std::string_view(entry.key()).find(part) == std::string_view::npos) continue;
+    sum += NumberOf(entry.value()).value_or(0);
+    any = true;
+  }
+  return sum;
+}
+
 namespace {
 
 // Counts above JavaScript's largest exact integer (2^53 - 1) cannot reach an

@@ -42,4 +42,8 @@ void AddUsageTotal(boost::json::object& usage);
 // Reads a JSON number as a double; nullopt for anything else.
 std::optional<double> NumberOf(const boost::json::value& value);
 
+// Sums the numeric values of `map` whose key contains `part` ("input" covers
+// input_cached_tokens too); sets `any` when at least one key matched.
+double SumKeysContaining(const boost::json::object& map, std::string_view part, bool& any);
+
 }  // namespace tally::tracing

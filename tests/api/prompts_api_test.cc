@@ -389,6 +389,168 @@ TEST_P(PromptsApiTest, SdkCapturedRequestsSucceed) {
   EXPECT_EQ(bj::serialize(greeting.Json().at("labels")), R"(["production","latest","stable"])");
 }
 
+// An ingestion event of `type` with `body`, as the SDKs batch them.
+bj::object IngestionEvent(const std::string& id, const std::string& type, bj::object body) {
+  return bj::object{{"id", id}, {"type", type}, {"timestamp", "2026-01-05T10:00:00.000Z"}, {"body", std::move(body)}};
+}
+
+// A generation linked to prompt `name` version `version`, running from
+// 10:00:00 for `seconds`, with the given token counts.
+bj::object LinkedGeneration(const std::string& id, const std::string& trace_id, const std::string& name,
+                            int64_t version, const std::string& end_time, int64_t input, int64_t output) {
+  return IngestionEvent("e-" + id, "generation-create",
+                        {{"id", id}, {"traceId", trace_id}, {"name", "llm"}, {"model", "my-model"},
+                         {"startTime", "2026-01-05T10:00:00.000Z"}, {"endTime", end_time},
+                         {"promptName", name}, {"promptVersion", version},
+                         {"usageDetails", {{"input", input}, {"output", output}}},
+                         {"costDetails", {{"input", 0.001}, {"output", 0.002}}}});
+}
+
+bj::object Score(const std::string& id, const std::string& trace_id, const std::string& observation_id,
+                 const std::string& name, bj::value value) {
+  bj::object body{{"id", id}, {"traceId", trace_id}, {"name", name}, {"value", std::move(value)}};
+  if (!observation_id.empty()) body["observationId"] = observation_id;
+  return IngestionEvent("e-" + id, "score-create", std::move(body));
+}
+
+TEST_P(PromptsApiTest, GenerationsLinkToPromptVersions) {
+  CreateText("summarize");
+  CreateText("summarize");
+  const std::string v1_id(Get("/api/public/v2/prompts/summarize?version=1").Json().at("id").as_string());
+
+  bj::array batch{IngestionEvent("e-t1", "trace-create", {{"id", "t1"}}),
+                  LinkedGeneration("g1", "t1", "summarize", 1, "2026-01-05T10:00:01.000Z", 100, 20),
+                  LinkedGeneration("g-missing", "t1", "summarize", 9, "2026-01-05T10:00:01.000Z", 1, 1)};
+  auto ingested = Send("POST", "/api/public/ingestion", bj::serialize(bj::object{{"batch", batch}}));
+  ASSERT_EQ(ingested.status, 207) << ingested.body;
+  EXPECT_TRUE(ingested.Json().at("errors").as_array().empty()) << ingested.body;
+
+  auto linked = Get("/api/public/observations/g1");
+  ASSERT_EQ(linked.status, 200) << linked.body;
+  EXPECT_EQ(linked.Json().at("promptId"), bj::value(v1_id));
+  EXPECT_EQ(linked.Json().at("promptName"), "summarize");
+  EXPECT_EQ(linked.Json().at("promptVersion"), 1);
+  auto v2 = Get("/api/public/v2/observations?traceId=t1&fields=core,prompt");
+  ASSERT_EQ(v2.status, 200) << v2.body;
+  bool found = false;
+  const bj::value v2_body = v2.Json();
+  for (const auto& observation : v2_body.at("data").as_array()) {
+    if (observation.at("id") != "g1") continue;
+    found = true;
+    EXPECT_EQ(observation.at("promptId"), bj::value(v1_id));
+  }
+  EXPECT_TRUE(found) << v2.body;
+
+  // Langfuse drops a link to a version the project does not have.
+  auto dangling = Get("/api/public/observations/g-missing");
+  ASSERT_EQ(dangling.status, 200) << dangling.body;
+  EXPECT_TRUE(dangling.Json().at("promptId").is_null());
+  EXPECT_TRUE(dangling.Json().at("promptName").is_null());
+  EXPECT_TRUE(dangling.Json().at("promptVersion").is_null());
+}
+
+TEST_P(PromptsApiTest, MetricsRollUpPerVersion) {
+  CreateText("summarize");
+  CreateText("summarize");
+  CreateText("summarize");  // version 3 has no generations
+
+  // Version 1: two generations in one trace (1 s and 2 s), a generation
+  // score, a trace score that must count once, and a categorical score that
+  // has no mean. Version 2: one generation through ingestion, one through
+  // OpenTelemetry.
+  bj::array batch{
+      IngestionEvent("e-t1", "trace-create", {{"id", "t1"}}),
+      IngestionEvent("e-t2", "trace-create", {{"id", "t2"}}),
+      LinkedGeneration("g1", "t1", "summarize", 1, "2026-01-05T10:00:01.000Z", 100, 20),
+      LinkedGeneration("g2", "t1", "summarize", 1, "2026-01-05T10:00:02.000Z", 50, 10),
+      LinkedGeneration("g3", "t2", "summarize", 2, "2026-01-05T10:00:00.500Z", 10, 5),
+      Score("s1", "t1", "g1", "quality", 0.8),
+      Score("s2", "t1", "", "helpful", 1),
+      Score("s3", "t1", "", "tone", "friendly"),
+      Score("s4", "t2", "g3", "quality", 0.4)};
+  auto ingested = Send("POST", "/api/public/ingestion", bj::serialize(bj::object{{"batch", batch}}));
+  ASSERT_EQ(ingested.status, 207) << ingested.body;
+  EXPECT_TRUE(ingested.Json().at("errors").as_array().empty()) << ingested.body;
+  const std::string otlp = R"({"resourceSpans":[{"scopeSpans":[{"scope":{"name":"langfuse-sdk"},"spans":[{
+      "traceId":"24b5405157757726697f16356ea322a1","spanId":"8b3f9318e0589b9f","name":"llm-call","kind":1,
+      "startTimeUnixNano":"1796413305000000000","endTimeUnixNano":"1796413308000000000","status":{"code":0},
+      "attributes":[
+        {"key":"langfuse.observation.type","value":{"stringValue":"generation"}},
+        {"key":"langfuse.observation.usage_details","value":{"stringValue":"{\"input\":7,\"output\":3}"}},
+        {"key":"langfuse.observation.prompt.name","value":{"stringValue":"summarize"}},
+        {"key":"langfuse.observation.prompt.version","value":{"intValue":2}}]}]}]}]})";
+  auto exported = client_->Send("POST", "/api/public/otel/v1/traces", otlp,
+                                {BasicHeader(kPublicKey, kSecretKey), "Content-Type: application/json"});
+  ASSERT_EQ(exported.status, 200) << exported.body;
+
+  const std::string token = std::string("Authorization: Token ") + kToken;
+  const std::string base = "/api/prompts/" + std::to_string(ProjectId()) + "/metrics";
+  auto metrics = Send("GET", base + "?name=summarize", "", token);
+  ASSERT_EQ(metrics.status, 200) << metrics.body;
+  const bj::value metrics_body = metrics.Json();
+  const bj::array& versions = metrics_body.at("versions").as_array();
+  ASSERT_EQ(versions.size(), 3u) << metrics.body;
+
+  const bj::value& v1 = versions.at(0);
+  EXPECT_EQ(v1.at("version"), 1);
+  EXPECT_EQ(v1.at("generationCount"), 2);
+  EXPECT_DOUBLE_EQ(v1.at("latency").at("median").as_double(), 1.5);
+  EXPECT_DOUBLE_EQ(v1.at("latency").at("p95").as_double(), 1.95);
+  EXPECT_EQ(v1.at("tokens"), (bj::object{{"input", 150}, {"output", 30}, {"total", 180}}));
+  EXPECT_NEAR(v1.at("totalCost").as_double(), 0.006, 1e-12);
+  const bj::array& v1_scores = v1.at("scores").as_array();
+  ASSERT_EQ(v1_scores.size(), 2u) << metrics.body;
+  EXPECT_EQ(v1_scores.at(0).at("name"), "helpful");
+  EXPECT_DOUBLE_EQ(v1_scores.at(0).at("mean").to_number<double>(), 1.0);
+  EXPECT_EQ(v1_scores.at(0).at("count"), 1) << "a trace score counts once per version";
+  EXPECT_EQ(v1_scores.at(1).at("name"), "quality");
+  EXPECT_DOUBLE_EQ(v1_scores.at(1).at("mean").to_number<double>(), 0.8);
+  EXPECT_EQ(v1_scores.at(1).at("count"), 1);
+
+  const bj::value& v2 = versions.at(1);
+  EXPECT_EQ(v2.at("generationCount"), 2);
+  EXPECT_DOUBLE_EQ(v2.at("latency").at("median").as_double(), 1.75);
+  EXPECT_EQ(v2.at("tokens"), (bj::object{{"input", 17}, {"output", 8}, {"total", 25}}));
+  ASSERT_EQ(v2.at("scores").as_array().size(), 1u);
+  EXPECT_DOUBLE_EQ(v2.at("scores").at(0).at("mean").as_double(), 0.4);
+
+  const bj::value& v3 = versions.at(2);
+  EXPECT_EQ(v3.at("generationCount"), 0);
+  EXPECT_TRUE(v3.at("latency").at("median").is_null());
+  EXPECT_EQ(v3.at("labels"), (bj::array{"latest"}));
+
+  // Side by side: right minus left.
+  auto compared = Send("GET", base + "/compare?name=summarize&left=1&right=2", "", token);
+  ASSERT_EQ(compared.status, 200) << compared.body;
+  const bj::value compared_body = compared.Json();
+  const bj::value& difference = compared_body.at("difference");
+  EXPECT_EQ(compared_body.at("left").at("version"), 1);
+  EXPECT_EQ(compared_body.at("right").at("version"), 2);
+  EXPECT_EQ(difference.at("generationCount"), 0);
+  EXPECT_DOUBLE_EQ(difference.at("latencyMedian").as_double(), 0.25);
+  EXPECT_EQ(difference.at("totalTokens"), -155);
+  const bj::array& score_rows = difference.at("scores").as_array();
+  ASSERT_EQ(score_rows.size(), 2u) << compared.body;
+  EXPECT_EQ(score_rows.at(0).at("name"), "helpful");
+  EXPECT_TRUE(score_rows.at(0).at("right").is_null());
+  EXPECT_TRUE(score_rows.at(0).at("difference").is_null());
+  EXPECT_NEAR(score_rows.at(1).at("difference").as_double(), -0.4, 1e-12);
+
+  // Bad requests name the parameter; unknown prompts and versions are 404.
+  auto no_name = Send("GET", base, "", token);
+  EXPECT_EQ(no_name.status, 400);
+  EXPECT_NE(no_name.body.find("name"), std::string::npos) << no_name.body;
+  auto no_right = Send("GET", base + "/compare?name=summarize&left=1", "", token);
+  EXPECT_EQ(no_right.status, 400);
+  EXPECT_NE(no_right.body.find("right"), std::string::npos) << no_right.body;
+  EXPECT_EQ(Send("GET", base + "/compare?name=summarize&left=1&right=x", "", token).status, 400);
+  EXPECT_EQ(Send("GET", base + "/compare?name=summarize&left=1&right=7", "", token).status, 404);
+  EXPECT_EQ(Send("GET", base + "?name=nothing", "", token).status, 404);
+  EXPECT_EQ(client_->Get(base + "?name=summarize").status, 401);
+  EXPECT_EQ(Send("GET", base + "?name=summarize").status, 403) << "a key pair is not a user";
+  EXPECT_EQ(Send("GET", "/api/prompts/999999/metrics?name=summarize", "", token).status, 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PromptsApiTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace

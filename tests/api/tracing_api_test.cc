@@ -97,6 +97,16 @@ class TracingApiTest : public ::testing::TestWithParam<std::string> {
 TEST_P(TracingApiTest, V3SdkBatchBuildsOneTrace) {
   auto capture = LoadCapture("v3-langfuse/004-POST-ingestion.json");
   if (!capture) GTEST_SKIP() << "SDK captures not available";
+  // The captured generation links movie-critic-chat version 3; a link to a
+  // version the project lacks would be dropped.
+  std::string prompt_id;
+  for (int version = 1; version <= 3; ++version) {
+    auto created = Post("/api/public/v2/prompts",
+                        bj::object{{"name", "movie-critic-chat"}, {"type", "chat"},
+                                   {"prompt", bj::array{bj::object{{"role", "system"}, {"content", "Critic"}}}}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    prompt_id = std::string(created.Json().at("id").as_string());
+  }
   auto response = Post("/api/public/ingestion", capture->at("body"));
   ASSERT_EQ(response.status, 207) << response.body;
   EXPECT_EQ(response.Json().at("successes").as_array().size(), 10u);
@@ -124,6 +134,7 @@ TEST_P(TracingApiTest, V3SdkBatchBuildsOneTrace) {
   for (const auto& observation : trace.at("observations").as_array()) {
     if (observation.at("type") != "GENERATION") continue;
     found_generation = true;
+    EXPECT_EQ(observation.at("promptId"), bj::value(prompt_id));
     EXPECT_EQ(observation.at("promptName"), "movie-critic-chat");
     EXPECT_EQ(observation.at("promptVersion"), 3);
     EXPECT_EQ(observation.at("model"), "gpt-4o");

@@ -25,9 +25,9 @@ test("v3 SDK trace, observations and scores read back as sent", async () => {
     release: "v1.2.3",
   });
   langfuse.on("error", (error) => errors.push(String(error)));
-  // The v3 package does not export its prompt client classes; generations
-  // read only name, version and isFallback from the prompt they are given.
-  const prompt = { name: "movie-critic", version: 3, isFallback: false };
+  // Tally keeps a prompt link only when the project has that version, as
+  // Langfuse does, so the linked prompt is created first.
+  const prompt = await langfuse.createPrompt({ name: `movie-critic-${suffix}`, prompt: "Do you like {{movie}}?" });
 
   const trace = langfuse.trace({
     name: `chat-${suffix}`,
@@ -99,8 +99,9 @@ test("v3 SDK trace, observations and scores read back as sent", async () => {
   assert.deepEqual(llm.modelParameters, { temperature: 0.5, maxTokens: 256 });
   assert.deepEqual(llm.input, [{ role: "user", content: "Do you like Dune 2?" }]);
   assert.deepEqual(llm.output, { role: "assistant", content: "Yes!" });
-  assert.equal(llm.promptName, "movie-critic");
-  assert.equal(llm.promptVersion, 3);
+  assert.equal(llm.promptName, `movie-critic-${suffix}`);
+  assert.equal(llm.promptVersion, 1);
+  assert.equal(llm.promptId, prompt.promptResponse.id);
   assert.ok(llm.completionStartTime);
   assert.deepEqual(llm.usageDetails, { input: 100, input_cached_tokens: 20, output: 30, total: 150 });
   // Computed from the managed gpt-4o price: cached tokens at their own price.

@@ -33,15 +33,10 @@ test("v5 OTLP spans, usage, cost and client scores read back as sent", async () 
   provider.register();
   setLangfuseTracerProvider(provider);
   const langfuse = new LangfuseClient({ publicKey, secretKey, baseUrl: tally.baseUrl });
-  const prompt = new TextPromptClient({
-    name: "movie-critic",
-    version: 3,
-    prompt: "Do you like {{movie}}?",
-    type: "text",
-    config: {},
-    labels: [],
-    tags: [],
-  });
+  // Tally keeps a prompt link only when the project has that version, as
+  // Langfuse does, so the linked prompt is created first.
+  const prompt = await langfuse.prompt.create({ name: `movie-critic-${suffix}`, prompt: "Do you like {{movie}}?" });
+  assert.ok(prompt instanceof TextPromptClient);
 
   let traceId;
   let generationId;
@@ -135,8 +130,9 @@ test("v5 OTLP spans, usage, cost and client scores read back as sent", async () 
   assert.equal(llm.model, "gpt-4o");
   assert.deepEqual(llm.modelParameters, { temperature: 0.5 });
   assert.deepEqual(llm.output, { role: "assistant", content: "Yes!" });
-  assert.equal(llm.promptName, "movie-critic");
-  assert.equal(llm.promptVersion, 3);
+  assert.equal(llm.promptName, `movie-critic-${suffix}`);
+  assert.equal(llm.promptVersion, 1);
+  assert.equal(llm.promptId, prompt.promptResponse.id);
   assert.ok(llm.completionStartTime);
   assert.deepEqual(llm.usageDetails, { input: 100, output: 30, input_cached_tokens: 20, total: 150 });
   assert.deepEqual(llm.costDetails, { input: 0.00025, output: 0.0003, input_cached_tokens: 0.000025, total: 0.000575 });

@@ -1,0 +1,2 @@
+DROP INDEX observations_project_prompt;
+ALTER TABLE observations DROP COLUMN prompt_id;
