@@ -8,6 +8,8 @@
 #include "core/log.h"
 #include "labeling/config/result_validator.h"
 #include "labeling/counters.h"
+#include "labeling/lifecycle.h"
+#include "labeling/next_task/lock_store.h"
 #include "labeling/prediction_store.h"
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
@@ -155,7 +157,8 @@ Result<Annotation> CreateAnnotation(Connection& c, const Request& request, const
   a.updated_by = user_id;
 
   TALLY_ASSIGN_OR_RETURN(stored, InsertAnnotation(c, std::move(a), user_id));
-  TALLY_TRY(RefreshTaskCounters(c, project, task.id));
+  TALLY_TRY(ReleaseTaskLock(c, task.id, user_id));
+  TALLY_TRY(AfterAnnotationWrite(c, project, task.id, {.user_id = user_id, .annotation_id = stored.id}));
   return stored;
 }
 
@@ -186,7 +189,8 @@ Result<Annotation> ChangeAnnotation(Connection& c, const http::Principal& princi
 
   TALLY_TRY(DeleteSubmittedDrafts(c, a.task_id, principal.user_id, a.id));
   TALLY_ASSIGN_OR_RETURN(stored, UpdateAnnotation(c, std::move(a), principal.user_id));
-  TALLY_TRY(RefreshTaskCounters(c, project, stored.task_id));
+  TALLY_TRY(AfterAnnotationWrite(c, project, stored.task_id,
+                                 {.user_id = principal.user_id, .annotation_id = stored.id}));
   return stored;
 }
 
@@ -276,7 +280,9 @@ void AddAnnotationRoutes(http::Router& router, LabelingContext& context) {
                   TALLY_ASSIGN_OR_RETURN(found, AuthorizedAnnotation(c, request.principal, annotation_id, kReadRole));
                   TALLY_TRY(CheckMayEdit(c, request.principal, found.project, found.annotation));
                   TALLY_TRY(DeleteAnnotation(c, annotation_id, request.principal.user_id));
-                  TALLY_TRY(RefreshTaskCounters(c, found.project, found.annotation.task_id));
+                  TALLY_TRY(AfterAnnotationWrite(c, found.project, found.annotation.task_id,
+                                                 {.user_id = request.principal.user_id,
+                                                  .annotation_id = annotation_id}));
                   return Ok();
                 }));
                 TALLY_LOG_INFO("event=annotation_deleted annotation_id={} by_user_id={}", annotation_id,

@@ -11,6 +11,7 @@
 #include "labeling/config/validator.h"
 #include "labeling/config_checks.h"
 #include "labeling/counters.h"
+#include "labeling/lifecycle.h"
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/serialize.h"
@@ -175,7 +176,10 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
                   TALLY_TRY(UpdateProject(c, project_id, patch));
 
                   TALLY_ASSIGN_OR_RETURN(updated, FindProject(c, project_id));
-                  if (ChangesOverlap(patch)) TALLY_TRY(RecomputeProjectOverlaps(c, *updated));
+                  if (ChangesOverlap(patch)) {
+                    TALLY_TRY(RecomputeProjectOverlaps(c, *updated));
+                    TALLY_TRY(ReconcileTaskStates(c, project_id, request.principal.user_id));
+                  }
                   TALLY_ASSIGN_OR_RETURN(recounted, FindProject(c, project_id));
                   return RenderProject(c, *recounted, request.principal);
                 }));

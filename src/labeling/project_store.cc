@@ -40,8 +40,10 @@ const std::vector<std::string_view> kProjectOrderings = {
     "id", "title", "created_at", "updated_at", "pinned_at", "task_number", "finished_task_number",
     "total_annotations_number", "total_predictions_number"};
 
+// "Disagreement sampling" is Tally's own: tasks whose annotations disagree
+// most come first (next_task/disagreement.cc).
 const std::vector<std::string_view> kSamplingModes = {"Sequential sampling", "Uniform sampling",
-                                                      "Uncertainty sampling"};
+                                                      "Uncertainty sampling", "Disagreement sampling"};
 const std::vector<std::string_view> kSkipQueueModes = {"REQUEUE_FOR_ME", "REQUEUE_FOR_OTHERS", "IGNORE_SKIPPED"};
 
 namespace {

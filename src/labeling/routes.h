@@ -6,6 +6,9 @@
 //   /api/predictions…, /api/projects/{id}/import/predictions   (prediction_routes.cc)
 //   /api/tasks/{id}/drafts, …/annotations/{id}/drafts, /api/drafts/{id} (draft_routes.cc)
 //   /api/projects/{id}/import, …/imports/{id}, /data/upload/…  (import_routes.cc)
+//   /api/projects/{id}/workflow, /api/tasks/{id}/transitions,
+//   /api/annotation-reviews                                    (lifecycle_routes.cc)
+//   /api/projects/{id}/next                                    (next_task/next_task_routes.cc)
 //
 // Roles: any member (annotator and up) reads projects and tasks and writes
 // their own annotations and drafts. Managers and up also create, configure,
@@ -34,6 +37,8 @@ void AddAnnotationRoutes(http::Router& router, LabelingContext& context);
 void AddPredictionRoutes(http::Router& router, LabelingContext& context);
 void AddDraftRoutes(http::Router& router, LabelingContext& context);
 void AddImportRoutes(http::Router& router, LabelingContext& context);
+void AddLifecycleRoutes(http::Router& router, LabelingContext& context);
+void AddNextTaskRoutes(http::Router& router, LabelingContext& context);
 
 // Registers every labeling route. Handlers keep references to `database`
 // only, so the context need not outlive this call.
@@ -45,6 +50,8 @@ inline void AddLabelingRoutes(http::Router& router, store::Database& database, s
   AddPredictionRoutes(router, context);
   AddDraftRoutes(router, context);
   AddImportRoutes(router, context);
+  AddLifecycleRoutes(router, context);
+  AddNextTaskRoutes(router, context);
 }
 
 // Registers the labeling job handlers (imports started with ?async=true).

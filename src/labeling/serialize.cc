@@ -74,6 +74,7 @@ bj::object TaskJson(const Task& task) {
       {"comment_authors", bj::array()},
       {"file_upload", OptionalIntJson(task.file_upload_id)},
       {"allow_skip", task.allow_skip},
+      {"state", task.state},
   };
 }
 

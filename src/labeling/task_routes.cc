@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "labeling/config_checks.h"
 #include "labeling/counters.h"
+#include "labeling/lifecycle.h"
 #include "labeling/prediction_store.h"
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
@@ -227,7 +228,10 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                   TALLY_ASSIGN_OR_RETURN(inner_id, NextInnerId(c, project.id));
                   TALLY_ASSIGN_OR_RETURN(task_id, InsertTask(c, project.id, inner_id, task, NowMicros()));
                   TALLY_TRY(AddTaskToProjectCounters(c, project.id, task.counts, 1));
-                  if (project.overlap_cohort_percentage() < 100) TALLY_TRY(RecomputeProjectOverlaps(c, project));
+                  if (project.overlap_cohort_percentage() < 100) {
+                    TALLY_TRY(RecomputeProjectOverlaps(c, project));
+                    TALLY_TRY(ReconcileTaskStates(c, project.id, request.principal.user_id));
+                  }
                   TALLY_ASSIGN_OR_RETURN(stored, FindTask(c, task_id));
                   return RenderFullTask(c, *stored, request.principal.user_id);
                 }));

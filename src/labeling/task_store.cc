@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kTaskColumns =
     "id, project_id, inner_id, data, meta, total_annotations, cancelled_annotations, completed_annotations,"
     " ground_truth_annotations, useful_annotations, total_predictions, overlap, is_labeled, allow_skip,"
-    " file_upload_id, created_at, updated_at, updated_by";
+    " file_upload_id, created_at, updated_at, updated_by, state, disagreement";
 
 bj::value ParseStored(const std::string& text, bj::value fallback) {
   boost::system::error_code ec;
@@ -37,6 +37,8 @@ Task TaskFromRow(const store::Row& row) {
   task.created_at = row.Int(15);
   task.updated_at = row.Int(16);
   task.updated_by = row.OptionalInt(17);
+  task.state = row.Text(18, "unlabeled");
+  task.disagreement = row.Double(19);
   return task;
 }
 

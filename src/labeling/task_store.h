@@ -33,6 +33,8 @@ struct Task {
   Micros created_at = 0;
   Micros updated_at = 0;
   std::optional<int64_t> updated_by;
+  std::string state = "unlabeled";  // lifecycle state (lifecycle.h)
+  double disagreement = 0;          // see ResultDisagreement in lifecycle.h
 };
 
 // A task to insert. Counts are those of the annotations and predictions that

@@ -8,6 +8,7 @@
 #include "labeling/config/data_keys.h"
 #include "labeling/config/result_validator.h"
 #include "labeling/config_checks.h"
+#include "labeling/lifecycle.h"
 #include "labeling/prediction_result.h"
 #include "labeling/prediction_store.h"
 #include "labeling/task_store.h"
@@ -350,6 +351,7 @@ Result<void> TaskImporter::Insert(CheckedItem& item) {
     p.task_id = task_id;
     TALLY_TRY(InsertPrediction(connection_, std::move(p), now_));
   }
+  if (!item.annotations.empty()) TALLY_TRY(RecordImportedState(connection_, project_.id, task_id, counts, user_id_));
 
   AccumulateTaskCounts(counts, added_);
   summary_.task_count += 1;
@@ -374,6 +376,7 @@ Result<ImportSummary> TaskImporter::Finish() {
   TALLY_TRY(AddToProjectCounters(connection_, project_.id, added_));
   if (project_.maximum_annotations() > 1 && project_.overlap_cohort_percentage() < 100) {
     TALLY_TRY(RecomputeProjectOverlaps(connection_, project_));
+    TALLY_TRY(ReconcileTaskStates(connection_, project_.id, user_id_));
   }
   return std::move(summary_);
 }

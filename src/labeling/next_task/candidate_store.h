@@ -1,0 +1,75 @@
+// The queries behind next-task strategies: which tasks of a project a user
+// may receive, and the first of them in each strategy's order.
+//
+// A candidate is a task of the project that is not labeled, carries no
+// annotation (submitted or skipped) of the user, no postponed draft of the
+// user, and is not "locked" for the user: live locks of other users plus the
+// annotations counted under skip_queue stay below the task's overlap.
+// Counted annotations exclude ground truth; skips count except under
+// REQUEUE_FOR_OTHERS, where another user's skip frees the slot.
+//
+// On PostgreSQL each pick also takes the row lock of the task it returns
+// (FOR UPDATE SKIP LOCKED), so two concurrent pickers never return the same
+// task while the first transaction is open; the caller re-counts the locks
+// after its own insert to cover a picker whose snapshot predates a commit.
+// SQLite needs neither: its writers are serialized.
+//
+// Thread-safety: free functions over a borrowed Connection, called inside
+// Database::Write.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+#include "store/database.h"
+
+namespace tally::labeling {
+
+using store::Connection;
+
+struct CandidateScope {
+  int64_t project_id = 0;
+  int64_t user_id = 0;
+  Micros now = 0;
+  std::string skip_queue;             // the project's skip_queue
+  bool overlap_above_one = false;     // only tasks with overlap > 1 (show_overlap_first)
+  std::vector<int64_t> excluded_ids;  // tasks a pick already lost to another annotator
+};
+
+// The first candidate by id, starting at `from_id` when given. Sequential
+// order, and the scan behind the random pivot.
+[[nodiscard]] Result<std::optional<int64_t>> FirstCandidateById(Connection& connection, const CandidateScope& scope,
+                                                                std::optional<int64_t> from_id);
+
+// Smallest and largest id of the project's unlabeled tasks; nullopt when
+// there are none.
+[[nodiscard]] Result<std::optional<std::pair<int64_t, int64_t>>> UnlabeledIdRange(Connection& connection,
+                                                                                  int64_t project_id);
+
+// The candidate whose prediction of `model_version` (any version when
+// empty) has the lowest score; ties by prediction id. Tasks without such a
+// prediction are never returned.
+[[nodiscard]] Result<std::optional<int64_t>> LowestScoreCandidate(Connection& connection, const CandidateScope& scope,
+                                                                  const std::string& model_version);
+
+// The candidate with the highest stored disagreement; ties by id.
+[[nodiscard]] Result<std::optional<int64_t>> MostDisagreedCandidate(Connection& connection,
+                                                                    const CandidateScope& scope);
+
+// Whether the task is still a candidate for the user after their own lock
+// was written: the re-check that closes the race described above.
+[[nodiscard]] Result<bool> StillAvailable(Connection& connection, const CandidateScope& scope, int64_t task_id);
+
+// The user's oldest postponed draft's task that is still unlabeled.
+[[nodiscard]] Result<std::optional<int64_t>> OldestPostponedTask(Connection& connection, int64_t project_id,
+                                                                 int64_t user_id);
+
+// The user's oldest skipped task that is still unlabeled (REQUEUE_FOR_ME).
+[[nodiscard]] Result<std::optional<int64_t>> OldestSkippedTask(Connection& connection, int64_t project_id,
+                                                               int64_t user_id);
+
+}  // namespace tally::labeling

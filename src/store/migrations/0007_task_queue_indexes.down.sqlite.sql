@@ -1,0 +1,9 @@
+DROP INDEX task_locks_project_user;
+DROP INDEX task_locks_project_expiry;
+DROP INDEX drafts_project_user;
+DROP INDEX annotations_project_user;
+DROP INDEX annotations_task_user;
+DROP INDEX predictions_next_uncertainty;
+DROP INDEX tasks_project_id;
+DROP INDEX tasks_next_disagreement;
+DROP INDEX tasks_next_sequential;
