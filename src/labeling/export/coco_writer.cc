@@ -1,0 +1,291 @@
+// COCO: one result.json with images, categories, annotations and info, as
+// ujson writes it with indent=2 (ASCII-escaped).
+//
+// Rules (Label Studio's converter): an image entry per record (so a task
+// with two annotations has two entries); its size comes from the first
+// labeled region's original_width/original_height, and a record without
+// results still gets an entry with null size (a negative example). A box is
+// replaced by the axis-aligned bounds of its rotated rectangle, then scaled
+// by the region's own original size; polygons are scaled by the image
+// entry's size, with the shoelace area; only a region's first label counts.
+// KeyPointLabels points of a record merge into one annotation in
+// model_index order under the "default" category.
+//
+// Streaming: images are written as records arrive; annotations go to a
+// temporary file and are copied after the categories, because the category
+// list is complete only at the end (labels missing from the config are
+// appended as they appear).
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "labeling/export/image_common.h"
+#include "labeling/export/python_text.h"
+#include "labeling/export/writer.h"
+
+namespace tally::labeling::exporting {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+const UjsonStyle kStyle{2, true};
+
+struct Box {
+  double x, y, w, h;
+};
+
+// The converter's bounds of a rectangle rotated about its top-left corner,
+// in percent units.
+std::optional<Box> RotatedRectangle(const bj::object& region) {
+  const auto x = Number(region, "x"), y = Number(region, "y");
+  const auto w = Number(region, "width"), h = Number(region, "height");
+  if (!x || !y || !w || !h) return std::nullopt;
+  const double rotation = Number(region, "rotation").value_or(0.0);
+  if (std::abs(rotation) == 0) return Box{*x, *y, *w, *h};
+  const double alpha = std::atan(*h / *w);
+  const double beta = kPi * (rotation / 180);
+  const double radius = std::sqrt((*w / 2) * (*w / 2) + (*h / 2) * (*h / 2));
+  const double x0 = *x - radius * (std::cos(kPi - alpha - beta) - std::cos(kPi - alpha)) + *w / 2;
+  const double y0 = *y + radius * (std::sin(kPi - alpha - beta) - std::sin(kPi - alpha)) + *h / 2;
+  const double thetas[4] = {alpha + beta, kPi - alpha + beta, kPi + alpha + beta, 2 * kPi - alpha + beta};
+  double min_x = 0, max_x = 0, min_y = 0, max_y = 0;
+  for (int i = 0; i < 4; ++i) {
+    const double px = x0 + radius * std::cos(thetas[i]);
+    const double py = y0 + radius * std::sin(thetas[i]);
+    if (i == 0 || px < min_x) min_x = px;
+    if (i == 0 || px > max_x) max_x = px;
+    if (i == 0 || py < min_y) min_y = py;
+    if (i == 0 || py > max_y) max_y = py;
+  }
+  return Box{min_x, min_y, max_x - min_x, max_y - min_y};
+}
+
+class CocoWriter : public FormatWriter {
+ public:
+  CocoWriter(const ExportSchema& schema, const WriterOptions& options)
+      : schema_(schema), options_(options), categories_(schema) {
+    const std::vector<std::string> keys = schema.DataKeys();
+    data_key_ = keys.empty() ? "image" : keys.front();
+    for (const SchemaControl& control : schema.controls) {
+      if (control.type != "KeyPointLabels") continue;
+      for (const SchemaLabel& label : control.labels) {
+        if (!label.model_index) continue;
+        try {
+          keypoint_order_.emplace_back(std::stoi(*label.model_index), label.name);
+        } catch (const std::exception&) {
+          // A non-numeric model_index leaves the label out of the order.
+        }
+      }
+    }
+    std::sort(keypoint_order_.begin(), keypoint_order_.end());
+  }
+
+  ~CocoWriter() override {
+    if (spool_) std::fclose(spool_);
+  }
+
+  Result<void> BeginPass(int, ExportSink& sink) override {
+    spool_ = std::tmpfile();
+    if (!spool_) return Error::Internal("cannot create a temporary file for COCO annotations");
+    TALLY_TRY(sink.BeginFile("result.json"));
+    return sink.Write("{\n  \"images\": [");
+  }
+
+  Result<void> AddTask(int, const bj::object& task, ExportSink& sink) override {
+    std::string images;
+    for (const AnnotationRecord& record : RecordsOfTask(task, schema_)) AddRecord(record, images);
+    if (spool_failed_) return Error::Internal("cannot write the COCO annotation spool");
+    return sink.Write(images);
+  }
+
+  Result<void> Finish(ExportSink& sink) override {
+    std::string out = images_written_ > 0 ? "\n  ],\n  \"categories\": [" : "],\n  \"categories\": [";
+    bool first = true;
+    for (const Category& category : categories_.list()) {
+      out += first ? "\n    " : ",\n    ";
+      first = false;
+      bj::object entry{{"id", category.id}, {"name", category.name}};
+      if (category.name == "default" && !keypoint_order_.empty()) {
+        bj::array names;
+        for (const auto& [index, name] : keypoint_order_) names.push_back(bj::string(name));
+        entry["keypoints"] = std::move(names);
+      }
+      AppendUjsonAt(out, entry, kStyle, 2);
+    }
+    out += categories_.list().empty() ? "],\n  \"annotations\": [" : "\n  ],\n  \"annotations\": [";
+    TALLY_TRY(sink.Write(out));
+
+    std::rewind(spool_);
+    char buffer[1 << 16];
+    size_t read = 0;
+    while ((read = std::fread(buffer, 1, sizeof buffer, spool_)) > 0) TALLY_TRY(sink.Write({buffer, read}));
+    if (std::ferror(spool_)) return Error::Internal("cannot read the COCO annotation spool");
+
+    out = annotations_written_ > 0 ? "\n  ],\n  \"info\": " : "],\n  \"info\": ";
+    bj::object info{{"year", options_.year},      {"version", "1.0"}, {"description", ""},
+                    {"contributor", "Label Studio"}, {"url", ""},       {"date_created", options_.date_created}};
+    AppendUjsonAt(out, info, kStyle, 1);
+    out += "\n}";
+    TALLY_TRY(sink.Write(out));
+    return sink.EndFile();
+  }
+
+ private:
+  void AddImage(std::string& images, const bj::value& width, const bj::value& height, int64_t id,
+                const std::string& path) {
+    images += images_written_ == 0 ? "\n    " : ",\n    ";
+    ++images_written_;
+    AppendUjsonAt(images, bj::object{{"width", width}, {"height", height}, {"id", id}, {"file_name", path}}, kStyle, 2);
+  }
+
+  void AddAnnotation(const bj::object& annotation) {
+    std::string text = annotations_written_ == 0 ? "\n    " : ",\n    ";
+    ++annotations_written_;
+    AppendUjsonAt(text, annotation, kStyle, 2);
+    if (std::fwrite(text.data(), 1, text.size(), spool_) != text.size()) {
+      spool_failed_ = true;
+    }
+  }
+
+  void AddRecord(const AnnotationRecord& record, std::string& images) {
+    const std::string path = ImageReference(record, data_key_);
+    // The converter takes the image id as the count of image entries so far,
+    // so a record that adds no entry shares its id with the next one.
+    const int64_t image_id = images_written_;
+    std::optional<double> width, height;
+    const std::vector<const bj::object*> regions = RecordRegions(record);
+    if (record.output.empty() || regions.empty()) {
+      if (record.output.empty()) AddImage(images, nullptr, nullptr, image_id, path);
+      return;
+    }
+    std::vector<const bj::object*> keypoints;
+    for (const bj::object* region : regions) {
+      const bj::array* labels = FirstLabels(*region, {"rectanglelabels", "polygonlabels", "keypointlabels", "labels"});
+      if (!labels || !labels->front().is_string()) continue;
+      if (!width || !height) {
+        const bj::value* original_width = region->if_contains("original_width");
+        const bj::value* original_height = region->if_contains("original_height");
+        if (!original_width || !original_height) continue;
+        width = original_width->to_number<double>();
+        height = original_height->to_number<double>();
+        AddImage(images, *original_width, *original_height, image_id, path);
+      }
+      const int64_t category_id = categories_.Add(std::string(labels->front().get_string()));
+      const int64_t annotation_id = next_annotation_id_;
+      if (region->contains("rectanglelabels") || region->contains("labels")) {
+        const auto box = RotatedRectangle(*region);
+        const auto region_width = Number(*region, "original_width");
+        const auto region_height = Number(*region, "original_height");
+        if (!box || !region_width || !region_height) continue;
+        const double x = box->x * *region_width / 100, y = box->y * *region_height / 100;
+        const double w = box->w * *region_width / 100, h = box->h * *region_height / 100;
+        ++next_annotation_id_;
+        AddAnnotation(bj::object{{"id", annotation_id},
+                                       {"image_id", image_id},
+                                       {"category_id", category_id},
+                                       {"segmentation", bj::array()},
+                                       {"bbox", bj::array{x, y, w, h}},
+                                       {"ignore", 0},
+                                       {"iscrowd", 0},
+                                       {"area", w * h}});
+      } else if (region->contains("polygonlabels")) {
+        const bj::value* points = region->if_contains("points");
+        if (!points || !points->is_array() || points->get_array().empty()) continue;
+        bj::array segmentation;
+        std::vector<double> xs, ys;
+        for (const bj::value& point : points->get_array()) {
+          if (!point.is_array() || point.get_array().size() < 2) continue;
+          xs.push_back(point.get_array()[0].to_number<double>() / 100 * *width);
+          ys.push_back(point.get_array()[1].to_number<double>() / 100 * *height);
+          segmentation.push_back(xs.back());
+          segmentation.push_back(ys.back());
+        }
+        if (xs.empty()) continue;
+        const auto [min_x, max_x] = std::minmax_element(xs.begin(), xs.end());
+        const auto [min_y, max_y] = std::minmax_element(ys.begin(), ys.end());
+        // Shoelace formula, as the converter computes it with numpy.
+        double sum = 0;
+        for (size_t i = 0; i < xs.size(); ++i) {
+          const size_t previous = (i + xs.size() - 1) % xs.size();
+          sum += xs[i] * ys[previous] - ys[i] * xs[previous];
+        }
+        ++next_annotation_id_;
+        AddAnnotation(bj::object{{"id", annotation_id},
+                                       {"image_id", image_id},
+                                       {"category_id", category_id},
+                                       {"segmentation", bj::array{std::move(segmentation)}},
+                                       {"bbox", bj::array{*min_x, *min_y, *max_x - *min_x, *max_y - *min_y}},
+                                       {"ignore", 0},
+                                       {"iscrowd", 0},
+                                       {"area", 0.5 * std::abs(sum)}});
+      } else if (region->contains("keypointlabels")) {
+        keypoints.push_back(region);
+      }
+    }
+    if (!keypoints.empty() && !keypoint_order_.empty()) AddKeypoints(keypoints, image_id);
+  }
+
+  void AddKeypoints(const std::vector<const bj::object*>& regions, int64_t image_id) {
+    bj::array values;
+    int64_t placed = 0;
+    double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+    for (const auto& [index, name] : keypoint_order_) {
+      const bj::object* found = nullptr;
+      for (const bj::object* region : regions) {
+        const bj::array* labels = FirstLabels(*region, {"keypointlabels"});
+        if (labels && labels->front().is_string() && labels->front().get_string() == name &&
+            Number(*region, "x") && Number(*region, "y") && Number(*region, "original_width") &&
+            Number(*region, "original_height")) {
+          found = region;
+          break;
+        }
+      }
+      if (!found) {
+        values.insert(values.end(), {0, 0, 0});
+        continue;
+      }
+      const auto x = static_cast<int64_t>(std::lround(*Number(*found, "x") / 100 * *Number(*found, "original_width")));
+      const auto y =
+          static_cast<int64_t>(std::lround(*Number(*found, "y") / 100 * *Number(*found, "original_height")));
+      values.insert(values.end(), {x, y, 2});
+      if (placed == 0 || x < min_x) min_x = static_cast<double>(x);
+      if (placed == 0 || y < min_y) min_y = static_cast<double>(y);
+      if (placed == 0 || x > max_x) max_x = static_cast<double>(x);
+      if (placed == 0 || y > max_y) max_y = static_cast<double>(y);
+      ++placed;
+    }
+    if (placed == 0) return;
+    const int64_t category_id = categories_.Add("default");
+    const double w = max_x - min_x, h = max_y - min_y;
+    AddAnnotation(bj::object{{"id", next_annotation_id_++},
+                                   {"image_id", image_id},
+                                   {"category_id", category_id},
+                                   {"keypoints", std::move(values)},
+                                   {"num_keypoints", placed},
+                                   {"bbox", bj::array{min_x, min_y, w, h}},
+                                   {"ignore", 0},
+                                   {"iscrowd", 0},
+                                   {"area", w * h}});
+  }
+
+  const ExportSchema& schema_;
+  const WriterOptions options_;
+  Categories categories_;
+  std::string data_key_;
+  std::vector<std::pair<int, std::string>> keypoint_order_;
+  std::FILE* spool_ = nullptr;
+  bool spool_failed_ = false;
+  int64_t next_annotation_id_ = 0;
+  int64_t images_written_ = 0;
+  int64_t annotations_written_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<FormatWriter> MakeCocoWriter(const ExportSchema& schema, const WriterOptions& options) {
+  return std::make_unique<CocoWriter>(schema, options);
+}
+
+}  // namespace tally::labeling::exporting

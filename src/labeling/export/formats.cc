@@ -1,0 +1,92 @@
+#include <fmt/format.h>
+
+#include "labeling/export/writer.h"
+
+namespace tally::labeling::exporting {
+
+const std::vector<FormatInfo>& Formats() {
+  static const std::vector<FormatInfo> kFormats = {
+      {"JSON", "JSON",
+       "List of items in raw JSON format stored in one JSON file. Use to export both the data and the annotations "
+       "for a dataset. It's Label Studio Common Format",
+       "json", false, {}},
+      {"JSON_MIN", "JSON-MIN",
+       "List of items where only \"from_name\", \"to_name\" values from the raw JSON format are exported. Use to "
+       "export only the annotations for a dataset.",
+       "json", false, {}},
+      {"CSV", "CSV",
+       "Results are stored as comma-separated values with the column names specified by the values of the "
+       "\"from_name\" and \"to_name\" fields.",
+       "csv", false, {}},
+      {"TSV", "TSV",
+       "Results are stored in tab-separated tabular file with column names specified by \"from_name\" \"to_name\" "
+       "values",
+       "tsv", false, {}},
+      {"COCO", "COCO",
+       "Popular machine learning format used by the COCO dataset for object detection and image segmentation tasks "
+       "with polygons and rectangles.",
+       "json", false, {"image segmentation", "object detection", "keypoints"}},
+      {"VOC", "Pascal VOC XML",
+       "Popular XML format used for object detection and polygon image segmentation tasks.", "zip", true,
+       {"image segmentation", "object detection"}},
+      {"YOLO", "YOLO",
+       "Popular TXT format is created for each image file. Each txt file contains annotations for the corresponding "
+       "image file, that is object class, object coordinates, height & width.",
+       "zip", true, {"image segmentation", "object detection", "keypoints"}},
+      {"YOLO_OBB", "YOLOv8 OBB",
+       "Popular TXT format is created for each image file. Each txt file contains annotations for the corresponding "
+       "image file. The YOLO OBB format designates bounding boxes by their four corner points with coordinates "
+       "normalized between 0 and 1, so it is possible to export rotated objects.",
+       "zip", true, {"image segmentation", "object detection"}},
+  };
+  return kFormats;
+}
+
+const FormatInfo* FindFormat(std::string_view name) {
+  for (const FormatInfo& format : Formats()) {
+    if (format.name == name) return &format;
+  }
+  return nullptr;
+}
+
+bool FormatAvailable(const FormatInfo& format, const ExportSchema& schema) {
+  const std::string& name = format.name;
+  if (name == "JSON" || name == "JSON_MIN" || name == "CSV" || name == "TSV") return true;
+  if (schema.DataKeys().size() > 1) return false;
+  bool multi_image = false;
+  for (const SchemaControl& control : schema.controls) {
+    for (const SchemaInput& input : control.inputs) multi_image = multi_image || input.value_list;
+  }
+  const bool image = schema.HasInputType("Image");
+  const auto has = [&schema](std::string_view type) { return schema.HasControlType(type); };
+  if (name == "VOC") {
+    return !multi_image && image && (has("RectangleLabels") || (has("Rectangle") && has("Labels")));
+  }
+  if (name == "COCO" || name == "YOLO" || name == "YOLO_OBB") {
+    if (has("KeyPointLabels") && !has("RectangleLabels") && name != "YOLO_OBB") return false;
+    const bool shapes = (image && (has("RectangleLabels") || has("PolygonLabels") || has("KeyPointLabels"))) ||
+                        (has("Rectangle") && has("Labels")) || (has("PolygonLabels") && has("Labels")) ||
+                        (has("KeyPointLabels") && has("Labels"));
+    if (multi_image || !shapes) return false;
+    if (name == "YOLO_OBB" && schema.HasInputType("Video") && has("TimelineLabels")) return false;
+    return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(std::string_view format, const ExportSchema& schema,
+                                                       const WriterOptions& options) {
+  if (format == "JSON") return MakeJsonWriter();
+  if (format == "JSON_MIN") return MakeJsonMinWriter(schema);
+  if (format == "CSV") return MakeCsvWriter(schema, ',');
+  if (format == "TSV") return MakeCsvWriter(schema, '\t');
+  if (format == "COCO") return MakeCocoWriter(schema, options);
+  if (format == "VOC") return MakeVocWriter(schema);
+  if (format == "YOLO") return MakeYoloWriter(schema, options, false);
+  if (format == "YOLO_OBB") return MakeYoloWriter(schema, options, true);
+  std::string known;
+  for (const FormatInfo& info : Formats()) known += (known.empty() ? "" : ", ") + info.name;
+  return Error::InvalidField("exportType", fmt::format("unknown export format \"{}\"; use one of {}", format, known));
+}
+
+}  // namespace tally::labeling::exporting

@@ -1,0 +1,103 @@
+// The streaming export interface: a FormatWriter turns exported tasks (in
+// Label Studio's JSON export shape) into the files of one format, writing
+// through an ExportSink as it goes, so no format holds a project in memory.
+//
+// Call order: for each pass in [0, passes()): BeginPass, then AddTask for
+// every task in id order; then Finish once. Most formats take one pass; CSV
+// and TSV take two (the first collects column names, as the header comes
+// first). Tasks must arrive in the same order in every pass.
+//
+// Single-file formats write one file; their sink may ignore the file name
+// (a plain download). Multi-file formats (VOC, YOLO) need a sink that keeps
+// names, such as ZipSink.
+//
+// Thread-safety: a writer and a sink are used by one thread at a time.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "labeling/export/schema.h"
+
+namespace tally::labeling::exporting {
+
+class ExportSink {
+ public:
+  virtual ~ExportSink() = default;
+  // Starts the next file; files never interleave.
+  [[nodiscard]] virtual Result<void> BeginFile(std::string_view name) = 0;
+  [[nodiscard]] virtual Result<void> Write(std::string_view bytes) = 0;
+  [[nodiscard]] virtual Result<void> EndFile() = 0;
+};
+
+// A sink of exactly one file: appends every byte to a string the caller
+// drains (HTTP chunks, a file on disk).
+class StringSink : public ExportSink {
+ public:
+  Result<void> BeginFile(std::string_view) override { return Ok(); }
+  Result<void> Write(std::string_view bytes) override {
+    buffer.append(bytes);
+    return Ok();
+  }
+  Result<void> EndFile() override { return Ok(); }
+  std::string buffer;
+};
+
+class FormatWriter {
+ public:
+  virtual ~FormatWriter() = default;
+  virtual int passes() const { return 1; }
+  [[nodiscard]] virtual Result<void> BeginPass(int pass, ExportSink& sink) = 0;
+  [[nodiscard]] virtual Result<void> AddTask(int pass, const boost::json::object& task, ExportSink& sink) = 0;
+  [[nodiscard]] virtual Result<void> Finish(ExportSink& sink) = 0;
+};
+
+struct FormatInfo {
+  std::string name;         // exportType: "JSON", "YOLO_OBB", …
+  std::string title;        // as Label Studio shows it
+  std::string description;
+  std::string extension;    // of the downloaded file: "json", "csv", "zip", …
+  bool multi_file = false;  // written as a zip archive
+  std::vector<std::string> tags;
+};
+
+// Every format Tally writes, in Label Studio's catalogue order.
+const std::vector<FormatInfo>& Formats();
+// The format named `name` (exact, upper case), or nullptr.
+const FormatInfo* FindFormat(std::string_view name);
+
+// True when the project's config allows `format`, by Label Studio's rules
+// (one data key for everything but JSON, JSON_MIN, CSV and TSV; the object
+// and control tags each format needs).
+bool FormatAvailable(const FormatInfo& format, const ExportSchema& schema);
+
+struct WriterOptions {
+  // COCO's info.date_created and info.year, Label Studio's local time;
+  // tests fix it to compare whole files.
+  std::string date_created;  // "2024-03-01 10:05:00.123456"
+  int year = 1970;
+  // YOLO: one label folder per annotator (labels/<completed_by>/…), the
+  // converter's split_labelers option.
+  bool split_labelers = false;
+};
+
+// A writer of `format` for a project with `schema`. Fails with
+// invalid_argument naming exportType when the format is unknown.
+[[nodiscard]] Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(std::string_view format,
+                                                                    const ExportSchema& schema,
+                                                                    const WriterOptions& options);
+
+// Writers by format, for MakeFormatWriter and tests.
+std::unique_ptr<FormatWriter> MakeJsonWriter();
+std::unique_ptr<FormatWriter> MakeJsonMinWriter(const ExportSchema& schema);
+std::unique_ptr<FormatWriter> MakeCsvWriter(const ExportSchema& schema, char separator);
+std::unique_ptr<FormatWriter> MakeCocoWriter(const ExportSchema& schema, const WriterOptions& options);
+std::unique_ptr<FormatWriter> MakeVocWriter(const ExportSchema& schema);
+std::unique_ptr<FormatWriter> MakeYoloWriter(const ExportSchema& schema, const WriterOptions& options, bool oriented);
+
+}  // namespace tally::labeling::exporting
