@@ -17,6 +17,7 @@
 #include "http/hub.h"
 #include "http/openapi.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "jobs/job_metrics.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_routes.h"
@@ -129,6 +130,7 @@ Result<void> App::Wire() {
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
   http::AddWebSocketRoute(parts.router);
+  http::AddWebUiRoutes(parts.router, web_dir + "/dist");
   parts.hub.AddTopicFamily("project:", accounts::ProjectTopicCheck(db));
   parts.metrics.AddSource(jobs::JobMetricsSource(*parts.job_queue));
 

@@ -112,7 +112,18 @@ Match Router::Find(std::string_view method, std::string_view path) const {
     best_params = param_count;
   }
   if (match.route) match.allowed_methods.clear();
+  if (!match.route && match.allowed_methods.empty() && fallback_ && wanted == "GET" && fallback_accepts_(path)) {
+    match.route = &*fallback_;
+  }
   return match;
+}
+
+void Router::SetFallback(Route route, std::function<bool(std::string_view path)> accepts) {
+  if (route.doc.summary.empty() || !route.handler || !accepts) {
+    throw std::invalid_argument("the fallback route needs a summary, a handler and a path check");
+  }
+  fallback_ = std::move(route);
+  fallback_accepts_ = std::move(accepts);
 }
 
 }  // namespace tally::http

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +77,13 @@ class Router {
   // allowed_methods are empty (404). HEAD matches GET routes.
   Match Find(std::string_view method, std::string_view path) const;
 
+  // Sets the route that handles GET and HEAD requests no pattern matches,
+  // when `accepts(path)` is true (the web UI's client-side routes). It is
+  // not listed in routes(), so it has no OpenAPI entry, and a path that
+  // matches another method's pattern still gets 405. Throws
+  // std::invalid_argument for a route without handler or summary.
+  void SetFallback(Route route, std::function<bool(std::string_view path)> accepts);
+
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
@@ -94,6 +102,8 @@ class Router {
 
   std::vector<Route> routes_;
   std::vector<Compiled> compiled_;
+  std::optional<Route> fallback_;
+  std::function<bool(std::string_view)> fallback_accepts_;
 };
 
 }  // namespace tally::http
