@@ -1,7 +1,7 @@
 # Tally's entry points. `make run` and `make test` install what is missing
 # (Debian packages, npm packages), build, and then serve or test.
 #
-#   make build   build build/tally and the test binaries
+#   make build   build build/tally, the test binaries and the web UI (web/dist)
 #   make run     serve on http://127.0.0.1:8080 with SQLite under ./data
 #   make test    every suite: unit, SQLite and PostgreSQL, API over HTTP, fuzzers
 #   make bench   benchmarks (FULL=1 for full size); results go to docs/benchmarks.md
@@ -20,10 +20,17 @@ all: build
 deps:
 	@bash scripts/install-deps.sh
 
-web: deps web/node_modules/.package-lock.json
+web: deps web/node_modules/.package-lock.json web/dist/index.html
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The browser UI that `tally serve` serves from web/dist; rebuilt only when a
+# source file is newer than the last build.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
 	@touch $@
 
 $(BUILD_DIR)/build.ninja: CMakeLists.txt

@@ -15,6 +15,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 sqlite3 curl wrk nginx-light
+  # the web UI's browser tests (playwright-core drives it; no browser download)
+  chromium
   # fuzzing: clang with libFuzzer's runtime
   clang libclang-rt-14-dev
 )

@@ -3,7 +3,8 @@
 #
 # Starts a throwaway PostgreSQL cluster on 127.0.0.1 (stopped on exit), points
 # the storage tests at it through TALLY_TEST_POSTGRES_URL, runs CTest (unit,
-# storage and API suites), then the fuzzers for a bounded time.
+# storage and API suites), then the fuzzers for a bounded time, the npm client
+# suites and the web UI's suites (Vitest, and Chromium end to end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
@@ -24,5 +25,6 @@ fi
 # thing printed.
 bash scripts/run-fuzzers.sh
 TALLY_BINARY="$PWD/$build_dir/tally" bash scripts/run-client-tests.sh
+TALLY_BINARY="$PWD/$build_dir/tally" bash scripts/run-web-tests.sh
 
 ctest --test-dir "$build_dir" --output-on-failure -j 2

@@ -1,0 +1,313 @@
+// The UI as an annotator uses it, in Debian's Chromium against a real
+// `tally serve` with a fresh database: log in, create a project, edit its
+// label config, import tasks, label named entities in text with emoji,
+// combining marks, CJK and CRLF (by script, mouse and keyboard), classify
+// with a hotkey, skip, and read the stored offsets back through the API.
+// Each main screen is captured at 1280x800 after checking what it shows.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launchBrowser, pngSize } from "./support/browser.mjs";
+import { startTally } from "./support/tally.mjs";
+
+const screenshotDir = process.env.TALLY_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "tally-screens-"));
+mkdirSync(screenshotDir, { recursive: true });
+
+const config = `<View>
+  <Labels name="entity" toName="text">
+    <Label value="Person" hotkey="p" background="#e8743b"/>
+    <Label value="Place" hotkey="l" background="#19a979"/>
+  </Labels>
+  <Text name="text" value="$text"/>
+  <Choices name="sentiment" toName="text" choice="single" showInline="true">
+    <Choice value="Positive" hotkey="1"/>
+    <Choice value="Negative" hotkey="2"/>
+  </Choices>
+</View>`;
+
+// Emoji with a ZWJ sequence and a skin tone, a letter with a combining
+// diaeresis, CJK and a CRLF: every way UTF-16, code points and graphemes differ.
+const entityText = "Zoe\u0308 met 👩‍👩‍👧 Ana in 東京.\r\nThen Zoe\u0308 flew 🛫👋🏽 to Paris.";
+const tasks = [{ text: entityText }, { text: "The refund never arrived." }, { text: "A task to skip." }];
+
+// Label Studio's offsets: code points of the stored string.
+function codePoints(text, needle, occurrence = 0) {
+  let index = -1;
+  for (let i = 0; i <= occurrence; i++) index = text.indexOf(needle, index + 1);
+  assert.ok(index >= 0, `${needle} not in text`);
+  const start = Array.from(text.slice(0, index)).length;
+  return { start, end: start + Array.from(needle).length, text: needle };
+}
+
+let tally;
+let browser;
+let page;
+
+before(async () => {
+  tally = await startTally();
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await tally?.stop();
+});
+
+// Captures the viewport after the caller checked the screen's elements.
+async function capture(name) {
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path });
+  const size = pngSize(path);
+  assert.deepEqual([size.width, size.height], [1280, 800], `${name} screenshot size`);
+  // A blank page compresses to a few hundred bytes; a real screen does not.
+  assert.ok(size.bytes > 8000, `${name} screenshot looks blank (${size.bytes} bytes)`);
+}
+
+// Selects UTF-16 range [from, to) of `needle` inside the text object by
+// script, as a drag would, and fires the mouseup the editor listens to.
+async function selectByScript(needle, from, to) {
+  await page.evaluate(
+    ([needle, from, to]) => {
+      const container = document.querySelector(".text-object");
+      const base = container.textContent.indexOf(needle);
+      const locate = (index) => {
+        const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+        let seen = 0;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (seen + node.data.length >= index) return [node, index - seen];
+          seen += node.data.length;
+        }
+        throw new Error("index past the text");
+      };
+      const range = document.createRange();
+      range.setStart(...locate(base + from));
+      range.setEnd(...locate(base + to));
+      const selection = getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      container.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+    },
+    [needle, from, to],
+  );
+}
+
+// Client rectangle of `needle` in the text object.
+async function rectOf(needle) {
+  return page.evaluate((needle) => {
+    const container = document.querySelector(".text-object");
+    const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(needle);
+      if (at >= 0) {
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + needle.length);
+        const rect = range.getBoundingClientRect();
+        return { left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom };
+      }
+    }
+    throw new Error(`${needle} not rendered`);
+  }, needle);
+}
+
+let projectId;
+let taskIds;
+
+test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
+  await t.test("login screen, then the empty project list", async () => {
+    await page.goto(tally.baseUrl + "/");
+    await page.waitForURL("**/login");
+    await page.getByRole("heading", { name: "Log in to Tally" }).waitFor();
+    await capture("login");
+
+    await page.getByLabel("Email").fill(tally.user.email);
+    await page.getByLabel("Password").fill("wrong password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("alert").filter({ hasText: "email or password is not right" }).waitFor();
+
+    await page.getByLabel("Password").fill(tally.user.password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL("**/projects");
+    await page.getByText("No projects yet").waitFor();
+  });
+
+  await t.test("create a project from a starter setup", async () => {
+    await page.getByRole("button", { name: "Create project" }).click();
+    const dialog = page.getByRole("dialog", { name: "Create project" });
+    await dialog.getByLabel("Project name").fill("Entities e2e");
+    await dialog.getByLabel("Search setups").fill("entities");
+    await dialog.getByText("Named entities in text").click();
+    await capture("create-project");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await page.waitForURL(/\/projects\/\d+\/data$/);
+    projectId = Number(/projects\/(\d+)/.exec(page.url())[1]);
+    const project = await tally.api(`/api/projects/${projectId}`);
+    assert.equal(project.title, "Entities e2e");
+    assert.match(project.label_config, /Organization/);
+  });
+
+  await t.test("the config editor shows server errors at their line, then saves", async () => {
+    await page.getByRole("link", { name: "Settings" }).click();
+    const editor = page.locator(".cm-content");
+    await editor.waitFor();
+    await editor.click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(config.replace('toName="text" choice', 'toName="nope" choice'));
+    const problem = page.locator(".diagnostics li").first();
+    await problem.waitFor();
+    assert.match(await problem.textContent(), /Line 7, column \d+:.*nope/);
+    assert.ok((await page.locator(".cm-lintRange-error").count()) > 0, "the error is marked in the editor");
+
+    await editor.click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.insertText(config);
+    await page.locator(".diagnostics").waitFor({ state: "detached" });
+    await page.locator(".preview .label-button", { hasText: "Place" }).waitFor();
+    await capture("settings");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const project = await tally.api(`/api/projects/${projectId}`);
+    assert.equal(project.label_config, config);
+  });
+
+  await t.test("import tasks by file and see them in the Data Manager", async () => {
+    await page.getByRole("link", { name: "Data Manager", exact: true }).click();
+    await page.getByText("No tasks yet").waitFor();
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Import tasks" });
+    await dialog.getByTestId("import-input").setInputFiles({
+      name: "tasks.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(tasks)),
+    });
+    await dialog.getByText("tasks.json").waitFor();
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    await dialog.getByRole("status").filter({ hasText: "Imported 3 tasks" }).waitFor();
+    await dialog.getByRole("button", { name: "Done" }).click();
+
+    await page.locator(".dm-row:not(.dm-head)").nth(2).waitFor();
+    assert.equal(await page.locator(".dm-row:not(.dm-head)").count(), 3);
+    await page.getByRole("cell", { name: "The refund never arrived." }).waitFor();
+    const list = await tally.api(`/api/tasks?project=${projectId}`);
+    taskIds = list.tasks.map((task) => task.id);
+    assert.equal(list.tasks[0].data.text, entityText, "CRLF and emoji survive the upload");
+    await capture("data-manager");
+  });
+
+  await t.test("label entities by script, mouse and keyboard, classify by hotkey", async () => {
+    await page.getByRole("link", { name: "Label all tasks" }).click();
+    await page.locator(".text-object").waitFor();
+    assert.equal(await page.locator(".text-object").evaluate((el) => el.textContent), entityText);
+
+    // A selection that stops before the combining mark widens to include it.
+    await selectByScript("Zoe\u0308", 0, 3);
+    await page.keyboard.press("p");
+    // A selection ending inside the ZWJ family widens to the whole family.
+    await selectByScript("👩‍👩‍👧", 0, 3);
+    await page.keyboard.press("p");
+
+    // Mouse: choose a label first, then drag across the CJK place name.
+    const placeLabel = page.getByRole("toolbar", { name: "Labels entity" }).getByRole("button", { name: /Place/ });
+    await placeLabel.click();
+    const rect = await rectOf("東京");
+    await page.mouse.move(rect.left + 1, (rect.top + rect.bottom) / 2);
+    await page.mouse.down();
+    await page.mouse.move(rect.right - 1, (rect.top + rect.bottom) / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.locator(".region-list li", { hasText: "東京" }).waitFor();
+    await placeLabel.click(); // label off again
+
+    // Keyboard: put the caret before "Paris", extend by five characters.
+    await page.evaluate(() => {
+      const container = document.querySelector(".text-object");
+      const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf("Paris");
+        if (at >= 0) getSelection().collapse(node, at);
+      }
+      container.focus({ preventScroll: true });
+    });
+    for (let i = 0; i < 5; i++) await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("l");
+
+    await page.keyboard.press("1");
+    assert.equal(await page.getByRole("radio", { name: /Positive/ }).isChecked(), true);
+    assert.equal(await page.locator(".region-list li").count(), 4);
+    await capture("labeling");
+
+    await page.keyboard.press("Control+Enter");
+    await page.locator(".text-object", { hasText: "The refund never arrived." }).waitFor();
+
+    const [annotation] = await tally.api(`/api/tasks/${taskIds[0]}/annotations`);
+    const spans = annotation.result
+      .filter((item) => item.type === "labels")
+      .map((item) => ({ ...item.value, from_name: item.from_name, to_name: item.to_name }));
+    assert.deepEqual(spans, [
+      { ...codePoints(entityText, "Zoe\u0308"), labels: ["Person"], from_name: "entity", to_name: "text" },
+      { ...codePoints(entityText, "👩‍👩‍👧"), labels: ["Person"], from_name: "entity", to_name: "text" },
+      { ...codePoints(entityText, "東京"), labels: ["Place"], from_name: "entity", to_name: "text" },
+      { ...codePoints(entityText, "Paris"), labels: ["Place"], from_name: "entity", to_name: "text" },
+    ]);
+    // Spelled out once, so the oracle above cannot drift with the code.
+    assert.deepEqual([spans[1].start, spans[1].end, spans[3].start, spans[3].end], [9, 14, 49, 54]);
+    const choice = annotation.result.find((item) => item.type === "choices");
+    assert.deepEqual(choice.value, { choices: ["Positive"] });
+    for (const item of annotation.result) assert.match(item.id, /^[A-Za-z0-9_-]{10}$/);
+  });
+
+  await t.test("classify the next task with a hotkey, skip the last", async () => {
+    await page.keyboard.press("2");
+    assert.equal(await page.getByRole("radio", { name: /Negative/ }).isChecked(), true);
+    await page.getByRole("button", { name: /^Submit/ }).click();
+    await page.locator(".text-object", { hasText: "A task to skip." }).waitFor();
+    await page.getByRole("button", { name: /^Skip/ }).click();
+    await page.getByText("Every task of this project is labeled or skipped.").waitFor();
+
+    const [second] = await tally.api(`/api/tasks/${taskIds[1]}/annotations`);
+    assert.deepEqual(
+      second.result.map((item) => [item.from_name, item.to_name, item.type, item.value]),
+      [["sentiment", "text", "choices", { choices: ["Negative"] }]],
+    );
+    const third = await tally.api(`/api/tasks/${taskIds[2]}`);
+    assert.equal(third.cancelled_annotations, 1);
+  });
+
+  await t.test("reopen a labeled task and update its annotation", async () => {
+    await page.getByRole("link", { name: "Data Manager", exact: true }).click();
+    await page.getByRole("link", { name: `Label task ${taskIds[1]}` }).click();
+    await page.getByText(/editing annotation/).waitFor();
+    assert.equal(await page.getByRole("radio", { name: /Negative/ }).isChecked(), true);
+    await page.keyboard.press("1");
+    await page.getByRole("button", { name: /^Update/ }).click();
+    await page.getByRole("status").filter({ hasText: `Task #${taskIds[1]} updated.` }).waitFor();
+    const annotations = await tally.api(`/api/tasks/${taskIds[1]}/annotations`);
+    assert.equal(annotations.length, 1);
+    assert.deepEqual(annotations[0].result[0].value, { choices: ["Positive"] });
+  });
+
+  await t.test("project list counts, account page, dark theme, logout", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
+    await page.getByRole("progressbar", { name: /2 of 3 tasks done|3 of 3 tasks done/ }).waitFor();
+    await capture("projects");
+
+    await page.getByRole("link", { name: "Account" }).click();
+    await page.getByText(/Current token:/).waitFor();
+    await page.getByRole("button", { name: "Create key pair" }).click();
+    await page.getByTestId("secret-value").waitFor();
+    assert.match(await page.getByTestId("secret-value").textContent(), /^sk-lf-/);
+    await page.getByLabel("Theme").selectOption("dark");
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+    await capture("account-dark");
+    await page.getByLabel("Theme").selectOption("light");
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.waitForURL("**/login");
+    await page.goto(tally.baseUrl + "/projects");
+    await page.waitForURL("**/login");
+  });
+});

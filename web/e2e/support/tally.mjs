@@ -1,0 +1,89 @@
+// A real `tally serve` for one browser suite: a free loopback port, a fresh
+// SQLite data directory, one user provisioned through TALLY_INIT_*, and the
+// UI served from this checkout's web/dist (build it first: npm run build).
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+
+export const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHealth(baseUrl, child, logPath) {
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tally serve exited with status ${child.exitCode}; see ${logPath}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`tally serve did not become healthy within 20 s; see ${logPath}`);
+}
+
+export async function startTally() {
+  const binary = process.env.TALLY_BINARY ?? resolve(webDir, "../build/tally");
+  if (!existsSync(binary)) throw new Error(`no tally binary at ${binary}; build it or set TALLY_BINARY`);
+  if (!existsSync(join(webDir, "dist/index.html"))) throw new Error("web/dist is missing; run npm run build in web/");
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "tally-e2e-"));
+  const logPath = join(dataDir, "serve.log");
+  const log = openSync(logPath, "a");
+  const user = { email: "annotator@example.com", password: "e2e-" + randomBytes(9).toString("hex") };
+  const token = randomBytes(20).toString("hex");
+  const child = spawn(
+    binary,
+    ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir, "--web-dir", webDir],
+    {
+      stdio: ["ignore", log, log],
+      env: {
+        ...process.env,
+        TALLY_INIT_USER_EMAIL: user.email,
+        TALLY_INIT_USER_PASSWORD: user.password,
+        TALLY_INIT_USER_TOKEN: token,
+      },
+    },
+  );
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, child, logPath);
+
+  return {
+    baseUrl,
+    user,
+    logPath,
+    // Calls the API with the user's token; returns the parsed body or throws.
+    async api(path, options = {}) {
+      const response = await fetch(baseUrl + path, {
+        ...options,
+        headers: { Authorization: `Token ${token}`, "Content-Type": "application/json", ...(options.headers ?? {}) },
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${options.method ?? "GET"} ${path} returned ${response.status}: ${text}`);
+      return text ? JSON.parse(text) : null;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once("exit", done));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      if (!process.env.TALLY_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

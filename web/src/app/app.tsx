@@ -1,0 +1,81 @@
+// Routes and the session gate. Pages under the layout need a session; a 401
+// from any request sends the user to /login and back afterwards.
+import { lazy, Suspense, useEffect, useState } from "react";
+import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from "react-router-dom";
+import { ApiError, describeError } from "../api/client";
+import { AccountPage } from "../features/account/components/account-page";
+import { LoginPage } from "../features/auth/components/login-page";
+import { currentUserKey, useCurrentUser } from "../features/auth/hooks/use-current-user";
+import { DataManagerPage } from "../features/data-manager/components/data-manager-page";
+import { LabelingPage } from "../features/labeling/components/labeling-page";
+import { ProjectListPage } from "../features/projects/components/project-list-page";
+import { ErrorState, Loading } from "../ui/states";
+import { Layout } from "./layout";
+
+// The settings page carries CodeMirror, the largest dependency; load it on
+// first use so the other screens start faster.
+const ProjectSettingsPage = lazy(() =>
+  import("../features/projects/components/project-settings-page").then((module) => ({ default: module.ProjectSettingsPage })),
+);
+
+function SignedIn() {
+  const user = useCurrentUser();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    const onUnauthorized = () => {
+      queryClient.removeQueries({ queryKey: currentUserKey });
+      navigate("/login", { replace: true, state: { from: location.pathname + location.search } });
+    };
+    window.addEventListener("tally:unauthorized", onUnauthorized);
+    return () => window.removeEventListener("tally:unauthorized", onUnauthorized);
+  }, [navigate, location, queryClient]);
+
+  if (user.isPending) return <Loading what="your account" />;
+  if (user.error) {
+    if (user.error instanceof ApiError && user.error.code === "unauthorized") {
+      return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+    }
+    return <ErrorState message={describeError(user.error, "load your account")} onRetry={() => user.refetch()} />;
+  }
+  return <Layout user={user.data} />;
+}
+
+function NotFound() {
+  return <ErrorState message="There is no page at this address. Use the navigation above to find your way." />;
+}
+
+export function App() {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false, staleTime: 5_000 } } }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<SignedIn />}>
+            <Route index element={<Navigate to="/projects" replace />} />
+            <Route path="/projects" element={<ProjectListPage />} />
+            <Route path="/projects/:projectId" element={<Navigate to="data" replace />} />
+            <Route path="/projects/:projectId/data" element={<DataManagerPage />} />
+            <Route
+              path="/projects/:projectId/settings"
+              element={
+                <Suspense fallback={<Loading what="the settings" />}>
+                  <ProjectSettingsPage />
+                </Suspense>
+              }
+            />
+            <Route path="/projects/:projectId/label" element={<LabelingPage />} />
+            <Route path="/account" element={<AccountPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,14 @@
+// Which dropped files the import endpoint takes, decided before upload so
+// the user hears about a wrong file at once.
+export const importExtensions = [".json", ".csv", ".tsv", ".txt"] as const;
+
+export function isImportable(name: string): boolean {
+  const lower = name.toLowerCase();
+  return importExtensions.some((extension) => lower.endsWith(extension));
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

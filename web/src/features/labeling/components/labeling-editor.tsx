@@ -1,0 +1,259 @@
+// The labeling editor for one task: renders the config's tree over the
+// task's data and edits the annotation through an EditorModel. It knows
+// nothing of the server; the controller (labeling-page.tsx) loads, submits
+// and moves between tasks.
+import { useEffect, useMemo, type ReactNode } from "react";
+import type { ConfigNode, ControlNode, EditorConfig, LabelOption } from "../lib/config";
+import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
+import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
+import { TextObject } from "./text-object";
+
+type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
+
+function textValue(data: Record<string, unknown>, key: string | null, literal: string): string {
+  if (!key) return literal;
+  const value = data[key];
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null) return "";
+  return JSON.stringify(value);
+}
+
+function HotkeyHint({ hotkey }: { hotkey?: string }) {
+  return hotkey ? <kbd className="hotkey">{hotkey}</kbd> : null;
+}
+
+function Node({ node, config, data, model, readOnly }: { node: ConfigNode; config: EditorConfig; data: Record<string, unknown>; model: EditorModel; readOnly: boolean }): ReactNode {
+  const values = model.state.values;
+  const labelsControls = config.controls.filter((c): c is LabelsControl => c.kind === "labels");
+  switch (node.kind) {
+    case "view":
+      return (
+        <div className={node.inline ? "view view-inline" : "view"}>
+          {node.children.map((child, index) => (
+            <Node key={index} node={child} config={config} data={data} model={model} readOnly={readOnly} />
+          ))}
+        </div>
+      );
+    case "header":
+      return <h3 className="config-header">{node.text}</h3>;
+    case "text": {
+      const colors = new Map<string, LabelOption>();
+      for (const control of labelsControls) for (const label of control.labels) colors.set(label.alias ?? label.value, label);
+      return (
+        <TextObject
+          name={node.name}
+          text={textValue(data, node.valueKey, node.literal)}
+          regions={values.regions.filter((region) => region.toName === node.name)}
+          colors={colors}
+          selectedRegionId={model.selectedRegionId}
+          onSpanSelected={(span) => !readOnly && model.selectSpan(span, labelsControls)}
+          onRegionClick={(id) => model.selectRegion(id)}
+        />
+      );
+    }
+    case "choices": {
+      const chosen = values.choices[node.name] ?? [];
+      return (
+        <fieldset className={node.inline ? "control choices choices-inline" : "control choices"} disabled={readOnly}>
+          <legend>
+            {node.name}
+            {node.required && <span className="required"> (required)</span>}
+          </legend>
+          {node.options.map((option) => {
+            const value = option.alias ?? option.value;
+            return (
+              <label key={option.value} className="choice" title={option.hint}>
+                <input
+                  type={node.multiple ? "checkbox" : "radio"}
+                  name={`choice-${node.name}`}
+                  checked={chosen.includes(value)}
+                  onChange={() => model.dispatch({ type: "choice-toggled", control: node, option })}
+                  onClick={(event) => {
+                    // A second click on the chosen radio clears it, as with hotkeys.
+                    if (!node.multiple && chosen.includes(value)) {
+                      event.preventDefault();
+                      model.dispatch({ type: "choice-toggled", control: node, option });
+                    }
+                  }}
+                />
+                {option.value} <HotkeyHint hotkey={option.hotkey} />
+              </label>
+            );
+          })}
+        </fieldset>
+      );
+    }
+    case "labels":
+      return (
+        <div className="control labels" role="toolbar" aria-label={`Labels ${node.name}`}>
+          {node.labels.map((label) => {
+            const active = model.activeLabel?.control === node.name && model.activeLabel.value === label.value;
+            return (
+              <button
+                key={label.value}
+                type="button"
+                className="label-button"
+                aria-pressed={active}
+                disabled={readOnly}
+                style={{ borderColor: label.background, background: active ? `${label.background}44` : undefined }}
+                onMouseDown={(event) => event.preventDefault() /* keep the text selection */}
+                onClick={() => model.applyLabel(node, label)}
+              >
+                <span className="swatch" style={{ background: label.background }} />
+                {label.value} <HotkeyHint hotkey={label.hotkey} />
+              </button>
+            );
+          })}
+        </div>
+      );
+    case "textarea": {
+      const texts = values.textareas[node.name] ?? [];
+      return (
+        <label className="control textarea">
+          <span>
+            {node.name}
+            {node.required && <span className="required"> (required)</span>}
+          </span>
+          <textarea
+            rows={Math.max(2, node.rows)}
+            placeholder={node.placeholder}
+            readOnly={readOnly}
+            value={texts[0] ?? ""}
+            onChange={(event) => model.dispatch({ type: "textarea-changed", control: node.name, texts: [event.target.value, ...texts.slice(1)] })}
+          />
+        </label>
+      );
+    }
+    case "rating": {
+      const rating = values.ratings[node.name] ?? 0;
+      return (
+        <fieldset className="control rating" disabled={readOnly}>
+          <legend>
+            {node.name}
+            {node.required && <span className="required"> (required)</span>}
+          </legend>
+          {Array.from({ length: node.maxRating }, (_, index) => index + 1).map((star) => (
+            <button
+              key={star}
+              type="button"
+              className={star <= rating ? "star star-on" : "star"}
+              aria-label={`${star} of ${node.maxRating}`}
+              aria-pressed={star === rating}
+              onClick={() => model.dispatch({ type: "rating-set", control: node.name, rating: star === rating ? 0 : star })}
+            >
+              ★
+            </button>
+          ))}
+        </fieldset>
+      );
+    }
+    case "unsupported":
+      return (
+        <p className="notice">
+          The &lt;{node.tag}&gt; tag is not shown in this editor yet; its results are kept unchanged.
+        </p>
+      );
+  }
+}
+
+function RegionList({ model }: { model: EditorModel }) {
+  const regions = model.state.values.regions;
+  if (regions.length === 0) return null;
+  return (
+    <section className="region-list" aria-label="Regions">
+      <h3>Regions</h3>
+      <ul>
+        {[...regions]
+          .sort((a, b) => a.start - b.start)
+          .map((region) => (
+            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined}>
+              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
+                {region.labels.join(", ") || "(no label)"}: “{region.text}” [{region.start}–{region.end}]
+              </button>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`Delete region ${region.text}`}
+                onClick={() => model.dispatch({ type: "region-removed", id: region.id })}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+      </ul>
+    </section>
+  );
+}
+
+// Config hotkeys, undo/redo and region deletion while the editor is shown.
+function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boolean) {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (isTypingTarget(event.target)) return;
+      if (matchesHotkey(event, standardKeys.redo)) {
+        model.dispatch({ type: "redo" });
+      } else if (matchesHotkey(event, standardKeys.undo)) {
+        model.dispatch({ type: "undo" });
+      } else if ((event.key === "Delete" || event.key === "Backspace") && model.selectedRegionId) {
+        model.dispatch({ type: "region-removed", id: model.selectedRegionId });
+        model.selectRegion(null);
+      } else if (event.key === "Escape") {
+        model.clearSelection();
+        return;
+      } else {
+        for (const control of config.controls) {
+          if (control.kind === "choices") {
+            const option = control.options.find((o) => matchesHotkey(event, o.hotkey));
+            if (option) {
+              model.dispatch({ type: "choice-toggled", control, option });
+              event.preventDefault();
+              return;
+            }
+          } else if (control.kind === "labels") {
+            const label = control.labels.find((l) => matchesHotkey(event, l.hotkey));
+            if (label) {
+              model.applyLabel(control, label);
+              event.preventDefault();
+              return;
+            }
+          }
+        }
+        return;
+      }
+      event.preventDefault();
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [config, model, enabled]);
+}
+
+export function LabelingEditor({
+  config,
+  data,
+  model,
+  readOnly = false,
+  hotkeys = false,
+}: {
+  config: EditorConfig;
+  data: Record<string, unknown>;
+  model?: EditorModel;
+  readOnly?: boolean;
+  hotkeys?: boolean;
+}) {
+  const own = useEditorModel();
+  const active = model ?? own;
+  useEditorHotkeys(config, active, hotkeys && !readOnly);
+  const missingKeys = useMemo(() => config.dataKeys.filter((key) => !(key in data)), [config, data]);
+  return (
+    <div className="labeling-editor">
+      {missingKeys.length > 0 && (
+        <p className="notice">
+          This task has no {missingKeys.map((key) => `“${key}”`).join(", ")} field that the label config reads.
+        </p>
+      )}
+      <Node node={config.root} config={config} data={data} model={active} readOnly={readOnly} />
+      <RegionList model={active} />
+    </div>
+  );
+}

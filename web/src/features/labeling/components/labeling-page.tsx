@@ -1,0 +1,200 @@
+// The labeling screen: loads a task (the one in ?task= or the next one),
+// shows it in the editor, and submits, updates or skips its annotation.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useSearchParams } from "react-router-dom";
+import { describeError } from "../../../api/client";
+import { ErrorState, Loading } from "../../../ui/states";
+import type { Project } from "../../projects/api/projects";
+import { ProjectPage } from "../../projects/components/project-page";
+import { projectKey } from "../../projects/api/query-keys";
+import { useEditorModel } from "../hooks/use-editor-model";
+import { createAnnotation, fetchAnnotations, fetchTask, findNextTask, updateAnnotation, type Annotation, type Task } from "../api/tasks";
+import { parseLabelConfig, type EditorConfig } from "../lib/config";
+import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
+import { buildResult, missingRequired, readResult } from "../lib/results";
+import { LabelingEditor } from "./labeling-editor";
+
+interface Loaded {
+  task: Task;
+  annotation: Annotation | null; // the latest annotation, updated instead of adding one
+}
+
+function TaskEditor({
+  project,
+  config,
+  loaded,
+  onDone,
+}: {
+  project: Project;
+  config: EditorConfig;
+  loaded: Loaded;
+  onDone: (how: "submitted" | "updated" | "skipped") => void;
+}) {
+  const model = useEditorModel();
+  const ids = useRef<Record<string, string>>({});
+  const startedAt = useRef(performance.now());
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { dispatch } = model;
+
+  useEffect(() => {
+    ids.current = {};
+    const values = loaded.annotation ? readResult(config, loaded.annotation.result, ids.current) : readResult(config, []);
+    dispatch({ type: "loaded", values });
+    startedAt.current = performance.now();
+  }, [loaded, config, dispatch]);
+
+  const save = useCallback(
+    async (how: "submit" | "skip") => {
+      if (busy) return;
+      setError(null);
+      const result = how === "skip" ? [] : buildResult(config, model.state.values, ids.current);
+      if (how === "submit") {
+        const missing = missingRequired(config, model.state.values);
+        if (missing.length > 0) {
+          setError(`Fill in ${missing.join(", ")} before submitting.`);
+          return;
+        }
+      }
+      const leadTime = (performance.now() - startedAt.current) / 1000;
+      setBusy(true);
+      try {
+        if (how === "skip") {
+          await createAnnotation(loaded.task.id, { result: [], was_cancelled: true, lead_time: leadTime });
+          onDone("skipped");
+        } else if (loaded.annotation) {
+          await updateAnnotation(loaded.annotation.id, { result, lead_time: leadTime });
+          onDone("updated");
+        } else {
+          await createAnnotation(loaded.task.id, { result, lead_time: leadTime });
+          onDone("submitted");
+        }
+      } catch (caught) {
+        setError(describeError(caught, how === "skip" ? "skip the task" : "save the annotation"));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [busy, config, model.state.values, loaded, onDone],
+  );
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (matchesHotkey(event, standardKeys.submit)) {
+        event.preventDefault();
+        void save("submit");
+      } else if (matchesHotkey(event, standardKeys.skip) && project.show_skip_button && !isTypingTarget(event.target)) {
+        event.preventDefault();
+        void save("skip");
+      }
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [save, project.show_skip_button]);
+
+  return (
+    <div className="labeling-layout">
+      <div className="labeling-main card">
+        <div className="task-caption muted">
+          Task #{loaded.task.id}
+          {loaded.annotation && ` · editing annotation #${loaded.annotation.id}`}
+        </div>
+        <LabelingEditor config={config} data={loaded.task.data} model={model} hotkeys />
+      </div>
+      <aside className="labeling-actions card">
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="button" className="primary" disabled={busy} onClick={() => void save("submit")}>
+          {loaded.annotation ? "Update" : "Submit"} <kbd>Ctrl+Enter</kbd>
+        </button>
+        {project.show_skip_button && !loaded.annotation && (
+          <button type="button" disabled={busy} onClick={() => void save("skip")}>
+            Skip <kbd>Ctrl+Space</kbd>
+          </button>
+        )}
+        <div className="button-row">
+          <button type="button" onClick={() => dispatch({ type: "undo" })} disabled={model.state.past.length === 0}>
+            Undo
+          </button>
+          <button type="button" onClick={() => dispatch({ type: "redo" })} disabled={model.state.future.length === 0}>
+            Redo
+          </button>
+        </div>
+        <p className="hint">
+          Select text, then press a label's key or click it. Shift+arrows select from the keyboard once the text has
+          focus. Delete removes the selected region; Ctrl+Z undoes.
+        </p>
+      </aside>
+    </div>
+  );
+}
+
+export function LabelingPage() {
+  return <ProjectPage active="label">{(project) => <LabelingStream project={project} />}</ProjectPage>;
+}
+
+function LabelingStream({ project }: { project: Project }) {
+  const projectId = project.id;
+  const [params, setParams] = useSearchParams();
+  const taskParam = params.get("task");
+  const queryClient = useQueryClient();
+  const [done, setDone] = useState<{ how: string; taskId: number } | null>(null);
+  const skipped = useRef(new Set<number>());
+
+  const parsed = useMemo(() => parseLabelConfig(project.label_config), [project.label_config]);
+
+  const loaded = useQuery({
+    queryKey: ["labeling", projectId, taskParam ?? "next"],
+    queryFn: async (): Promise<Loaded | null> => {
+      const task = taskParam ? await fetchTask(Number(taskParam)) : await findNextTask(projectId, skipped.current);
+      if (!task) return null;
+      const annotations = await fetchAnnotations(task.id);
+      return { task, annotation: annotations.length > 0 ? annotations[annotations.length - 1] : null };
+    },
+    staleTime: 0,
+    gcTime: 0,
+  });
+
+  const onDone = useCallback(
+    (how: "submitted" | "updated" | "skipped") => {
+      const taskId = loaded.data?.task.id ?? 0;
+      if (how === "skipped") skipped.current.add(taskId);
+      setDone({ how, taskId });
+      void queryClient.invalidateQueries({ queryKey: projectKey(projectId) });
+      void queryClient.invalidateQueries({ queryKey: ["tasks", projectId] });
+      if (taskParam) setParams({}, { replace: true });
+      else void loaded.refetch();
+    },
+    [loaded, queryClient, projectId, taskParam, setParams],
+  );
+
+  return (
+    <>
+      {done && (
+        <p className="form-ok" role="status">
+          Task #{done.taskId} {done.how}.
+        </p>
+      )}
+      {!parsed.ok && (
+        <ErrorState message={`This project's label config cannot be shown: ${parsed.message} Fix it in Settings.`} />
+      )}
+      {parsed.ok && loaded.isFetching && <Loading what="the next task" />}
+      {parsed.ok && loaded.error && (
+        <ErrorState message={describeError(loaded.error, "load the task")} onRetry={() => loaded.refetch()} />
+      )}
+      {parsed.ok && loaded.data === null && !loaded.isFetching && (
+        <div className="state state-empty">
+          <p>Every task of this project is labeled or skipped.</p>
+          <Link to={`/projects/${projectId}/data`}>Open the Data Manager</Link>
+        </div>
+      )}
+      {parsed.ok && loaded.data && !loaded.isFetching && (
+        <TaskEditor key={loaded.data.task.id} project={project} config={parsed.config} loaded={loaded.data} onDone={onDone} />
+      )}
+    </>
+  );
+}

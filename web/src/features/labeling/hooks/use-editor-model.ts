@@ -1,0 +1,98 @@
+// The editor's state for one task: the annotation model (undoable) plus the
+// transient selection state that is not part of the annotation.
+import { useCallback, useReducer, useState } from "react";
+import { editorReducer, initialEditorState, type EditorAction, type EditorState } from "../lib/annotation-model";
+import type { ControlNode, LabelOption } from "../lib/config";
+import { newRegionId } from "../lib/results";
+import type { PendingSpan } from "../components/text-object";
+
+type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
+
+export interface EditorModel {
+  state: EditorState;
+  dispatch: (action: EditorAction) => void;
+  pending: PendingSpan | null;
+  selectedRegionId: string | null;
+  activeLabel: { control: string; value: string } | null;
+  selectSpan: (span: PendingSpan | null, labelsControls: LabelsControl[]) => void;
+  selectRegion: (id: string | null) => void;
+  applyLabel: (control: LabelsControl, label: LabelOption) => void;
+  clearSelection: () => void;
+}
+
+function targets(control: LabelsControl, toName: string): boolean {
+  return control.toName.split(",").map((name) => name.trim()).includes(toName);
+}
+
+export function useEditorModel(): EditorModel {
+  const [state, dispatch] = useReducer(editorReducer, initialEditorState);
+  const [pending, setPending] = useState<PendingSpan | null>(null);
+  const [selectedRegionId, setSelectedRegionId] = useState<string | null>(null);
+  const [activeLabel, setActiveLabel] = useState<{ control: string; value: string } | null>(null);
+
+  const addRegion = useCallback((control: LabelsControl, span: PendingSpan, label: LabelOption) => {
+    const id = newRegionId();
+    dispatch({
+      type: "region-added",
+      region: { id, fromName: control.name, toName: span.toName, start: span.start, end: span.end, text: span.text, labels: [label.alias ?? label.value] },
+    });
+    setPending(null);
+    setSelectedRegionId(null);
+    window.getSelection()?.removeAllRanges();
+  }, []);
+
+  const selectSpan = useCallback(
+    (span: PendingSpan | null, labelsControls: LabelsControl[]) => {
+      setPending(span);
+      if (span) setSelectedRegionId(null);
+      if (!span || !activeLabel) return;
+      const control = labelsControls.find((c) => c.name === activeLabel.control && targets(c, span.toName));
+      const label = control?.labels.find((l) => l.value === activeLabel.value);
+      if (control && label) addRegion(control, span, label);
+    },
+    [activeLabel, addRegion],
+  );
+
+  const applyLabel = useCallback(
+    (control: LabelsControl, label: LabelOption) => {
+      const value = label.alias ?? label.value;
+      const region = state.values.regions.find((r) => r.id === selectedRegionId && r.fromName === control.name);
+      if (region) {
+        const labels = control.multiple
+          ? region.labels.includes(value)
+            ? region.labels.filter((l) => l !== value)
+            : [...region.labels, value]
+          : [value];
+        dispatch({ type: "region-labels-set", id: region.id, labels });
+        return;
+      }
+      if (pending && targets(control, pending.toName)) {
+        addRegion(control, pending, label);
+        return;
+      }
+      setActiveLabel((current) =>
+        current?.control === control.name && current.value === label.value ? null : { control: control.name, value: label.value },
+      );
+    },
+    [state.values.regions, selectedRegionId, pending, addRegion],
+  );
+
+  const clearSelection = useCallback(() => {
+    setPending(null);
+    setSelectedRegionId(null);
+    setActiveLabel(null);
+    window.getSelection()?.removeAllRanges();
+  }, []);
+
+  return {
+    state,
+    dispatch,
+    pending,
+    selectedRegionId,
+    activeLabel,
+    selectSpan,
+    selectRegion: setSelectedRegionId,
+    applyLabel,
+    clearSelection,
+  };
+}

@@ -1,0 +1,93 @@
+// The editor's model: all annotation state in one reducer. Every change is
+// an action whose `type` names the reason, so the history (undo/redo) and
+// any listener see why state changed, not just that it did.
+import type { ChoiceOption, ControlNode } from "./config";
+import { emptyValues, type EditorValues, type TextRegion } from "./results";
+
+export type EditorAction =
+  | { type: "loaded"; values: EditorValues }
+  | { type: "choice-toggled"; control: Extract<ControlNode, { kind: "choices" }>; option: ChoiceOption }
+  | { type: "region-added"; region: TextRegion }
+  | { type: "region-removed"; id: string }
+  | { type: "region-labels-set"; id: string; labels: string[] }
+  | { type: "textarea-changed"; control: string; texts: string[] }
+  | { type: "rating-set"; control: string; rating: number }
+  | { type: "undo" }
+  | { type: "redo" };
+
+export interface EditorState {
+  values: EditorValues;
+  past: EditorValues[];
+  future: EditorValues[];
+  lastReason: EditorAction["type"] | null;
+}
+
+export const initialEditorState: EditorState = { values: emptyValues, past: [], future: [], lastReason: null };
+
+const historyLimit = 100;
+
+function stored(option: ChoiceOption): string {
+  return option.alias ?? option.value;
+}
+
+function change(values: EditorValues, action: EditorAction): EditorValues {
+  switch (action.type) {
+    case "choice-toggled": {
+      const { control, option } = action;
+      const current = values.choices[control.name] ?? [];
+      const value = stored(option);
+      let next: string[];
+      if (current.includes(value)) next = current.filter((v) => v !== value);
+      else if (control.multiple) {
+        // Keep the config's order, as the result lists choices in it.
+        const wanted = new Set([...current, value]);
+        next = control.options.map(stored).filter((v) => wanted.has(v));
+      } else next = [value];
+      return { ...values, choices: { ...values.choices, [control.name]: next } };
+    }
+    case "region-added":
+      return { ...values, regions: [...values.regions, action.region] };
+    case "region-removed":
+      return { ...values, regions: values.regions.filter((r) => r.id !== action.id) };
+    case "region-labels-set":
+      return {
+        ...values,
+        regions: values.regions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+      };
+    case "textarea-changed":
+      return { ...values, textareas: { ...values.textareas, [action.control]: action.texts } };
+    case "rating-set": {
+      const ratings = { ...values.ratings };
+      if (action.rating > 0) ratings[action.control] = action.rating;
+      else delete ratings[action.control];
+      return { ...values, ratings };
+    }
+    default:
+      return values;
+  }
+}
+
+export function editorReducer(state: EditorState, action: EditorAction): EditorState {
+  switch (action.type) {
+    case "loaded":
+      return { values: action.values, past: [], future: [], lastReason: "loaded" };
+    case "undo": {
+      const previous = state.past[state.past.length - 1];
+      if (!previous) return state;
+      return { values: previous, past: state.past.slice(0, -1), future: [state.values, ...state.future], lastReason: "undo" };
+    }
+    case "redo": {
+      const [next, ...rest] = state.future;
+      if (!next) return state;
+      return { values: next, past: [...state.past, state.values], future: rest, lastReason: "redo" };
+    }
+    default: {
+      const values = change(state.values, action);
+      if (values === state.values) return state;
+      // Typing in a text area is one step per pause, not per key.
+      const merge = action.type === "textarea-changed" && state.lastReason === "textarea-changed";
+      const past = merge ? state.past : [...state.past, state.values].slice(-historyLimit);
+      return { values, past, future: [], lastReason: action.type };
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// The label config as the editor renders it, parsed in the browser.
+//
+// The server has a full model of a config (src/labeling/config/json_form.h,
+// LabelConfigJson) but no route returns it yet, so the editor reads the XML
+// with DOMParser here. Known limitation: the two parsers can disagree on
+// configs the server would reject; the server still validates every saved
+// config and every submitted result, so a disagreement shows as a rejected
+// save, never as stored bad data. Switch to the server's model once a route
+// serves it.
+//
+// Only the tags below are rendered; any other tag becomes an "unsupported"
+// node that the editor shows as a notice, so a config is never silently
+// half-shown.
+
+export interface ChoiceOption {
+  value: string;
+  alias?: string; // stored instead of value when set
+  hotkey?: string;
+  hint?: string;
+}
+
+export interface LabelOption {
+  value: string;
+  alias?: string;
+  hotkey?: string;
+  background: string;
+}
+
+export type ConfigNode =
+  | { kind: "view"; children: ConfigNode[]; inline: boolean }
+  | { kind: "header"; text: string }
+  | { kind: "text"; name: string; valueKey: string | null; literal: string }
+  | { kind: "choices"; name: string; toName: string; multiple: boolean; inline: boolean; required: boolean; options: ChoiceOption[] }
+  | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[] }
+  | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean }
+  | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
+  | { kind: "unsupported"; tag: string };
+
+export type ControlNode = Extract<ConfigNode, { kind: "choices" | "labels" | "textarea" | "rating" }>;
+
+export interface EditorConfig {
+  root: ConfigNode;
+  controls: ControlNode[];
+  dataKeys: string[]; // $keys the object tags read, in document order
+  unsupportedTags: string[];
+}
+
+export type ParsedConfig = { ok: true; config: EditorConfig } | { ok: false; message: string };
+
+const palette = ["#e8743b", "#2f6fd6", "#19a979", "#945ecf", "#ed4a7b", "#13a4b4", "#bf399e", "#6c8893"];
+
+function bool(element: Element, name: string, fallback = false): boolean {
+  const value = element.getAttribute(name);
+  if (value === null) return fallback;
+  return value === "true" || value === "yes" || value === "1";
+}
+
+function dataKeyOf(value: string | null): string | null {
+  if (!value || !value.startsWith("$")) return null;
+  return value.replace(/^\$+/, "");
+}
+
+function int(element: Element, name: string, fallback: number): number {
+  const parsed = Number.parseInt(element.getAttribute(name) ?? "", 10);
+  return Number.isFinite(parsed) ? parsed : fallback;
+}
+
+function optional(element: Element, name: string): string | undefined {
+  return element.getAttribute(name) ?? undefined;
+}
+
+export function parseLabelConfig(xml: string): ParsedConfig {
+  const doc = new DOMParser().parseFromString(xml, "text/xml");
+  const error = doc.getElementsByTagName("parsererror")[0];
+  if (error) return { ok: false, message: "The label config is not valid XML." };
+  const rootElement = doc.documentElement;
+  if (rootElement.tagName !== "View") return { ok: false, message: "The label config must start with <View>." };
+
+  const controls: ControlNode[] = [];
+  const dataKeys: string[] = [];
+  const unsupported = new Set<string>();
+  let colorIndex = 0;
+
+  const walk = (element: Element): ConfigNode => {
+    const name = element.getAttribute("name") ?? "";
+    const toName = element.getAttribute("toName") ?? "";
+    switch (element.tagName) {
+      case "View": {
+        const style = element.getAttribute("style") ?? "";
+        return {
+          kind: "view",
+          inline: /display\s*:\s*(flex|inline)/.test(style),
+          children: Array.from(element.children).map(walk),
+        };
+      }
+      case "Header":
+        return { kind: "header", text: element.getAttribute("value") ?? element.textContent ?? "" };
+      case "Text":
+      case "HyperText": {
+        const value = element.getAttribute("value");
+        const key = dataKeyOf(value);
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        return { kind: "text", name, valueKey: key, literal: key ? "" : (value ?? "") };
+      }
+      case "Choices": {
+        const node: ControlNode = {
+          kind: "choices",
+          name,
+          toName,
+          multiple: element.getAttribute("choice") === "multiple",
+          inline: bool(element, "showInline"),
+          required: bool(element, "required"),
+          options: Array.from(element.getElementsByTagName("Choice")).map((choice) => ({
+            value: choice.getAttribute("value") ?? "",
+            alias: optional(choice, "alias"),
+            hotkey: optional(choice, "hotkey"),
+            hint: optional(choice, "hint"),
+          })),
+        };
+        controls.push(node);
+        return node;
+      }
+      case "Labels": {
+        const node: ControlNode = {
+          kind: "labels",
+          name,
+          toName,
+          multiple: element.getAttribute("choice") === "multiple",
+          labels: Array.from(element.getElementsByTagName("Label")).map((label) => ({
+            value: label.getAttribute("value") ?? "",
+            alias: optional(label, "alias"),
+            hotkey: optional(label, "hotkey"),
+            background: label.getAttribute("background") ?? palette[colorIndex++ % palette.length],
+          })),
+        };
+        controls.push(node);
+        return node;
+      }
+      case "TextArea": {
+        const node: ControlNode = {
+          kind: "textarea",
+          name,
+          toName,
+          placeholder: element.getAttribute("placeholder") ?? "",
+          rows: int(element, "rows", 1),
+          maxSubmissions: int(element, "maxSubmissions", 0),
+          required: bool(element, "required"),
+        };
+        controls.push(node);
+        return node;
+      }
+      case "Rating": {
+        const node: ControlNode = {
+          kind: "rating",
+          name,
+          toName,
+          maxRating: Math.max(1, Math.min(int(element, "maxRating", 5), 20)),
+          hotkey: optional(element, "hotkey"),
+          required: bool(element, "required"),
+        };
+        controls.push(node);
+        return node;
+      }
+      case "Style":
+        return { kind: "view", inline: false, children: [] };
+      default:
+        unsupported.add(element.tagName);
+        return { kind: "unsupported", tag: element.tagName };
+    }
+  };
+
+  const root = walk(rootElement);
+  return { ok: true, config: { root, controls, dataKeys, unsupportedTags: [...unsupported] } };
+}

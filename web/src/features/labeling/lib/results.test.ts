@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { parseLabelConfig, type EditorConfig } from "./config";
+import { editorReducer, initialEditorState } from "./annotation-model";
+import { buildResult, missingRequired, newRegionId, readResult } from "./results";
+import { spanFromSelection } from "./offsets";
+
+function config(xml: string): EditorConfig {
+  const parsed = parseLabelConfig(xml);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.config;
+}
+
+const ner = config(`<View>
+  <Labels name="label" toName="text">
+    <Label value="Person" hotkey="p"/><Label value="Place" background="#00ff00"/>
+  </Labels>
+  <Text name="text" value="$text"/>
+  <Choices name="sentiment" toName="text" required="true">
+    <Choice value="Positive" hotkey="1"/><Choice value="Negative" alias="neg"/>
+  </Choices>
+  <Choices name="topics" toName="text" choice="multiple">
+    <Choice value="A"/><Choice value="B"/><Choice value="C"/>
+  </Choices>
+  <TextArea name="note" toName="text"/>
+  <Rating name="stars" toName="text" maxRating="4"/>
+</View>`);
+
+describe("parseLabelConfig", () => {
+  it("reads controls, data keys and hotkeys", () => {
+    expect(ner.dataKeys).toEqual(["text"]);
+    expect(ner.controls.map((c) => `${c.kind}:${c.name}`)).toEqual([
+      "labels:label",
+      "choices:sentiment",
+      "choices:topics",
+      "textarea:note",
+      "rating:stars",
+    ]);
+    const labels = ner.controls[0];
+    expect(labels.kind === "labels" && labels.labels.map((l) => [l.value, l.hotkey, l.background])).toEqual([
+      ["Person", "p", "#e8743b"],
+      ["Place", undefined, "#00ff00"],
+    ]);
+  });
+
+  it("rejects XML that does not parse and a root that is not View", () => {
+    expect(parseLabelConfig("<View><Text></View>").ok).toBe(false);
+    expect(parseLabelConfig("<Text name='t' value='$t'/>").ok).toBe(false);
+  });
+
+  it("lists tags it cannot render", () => {
+    expect(config('<View><Image name="i" value="$img"/></View>').unsupportedTags).toEqual(["Image"]);
+  });
+});
+
+describe("result builders", () => {
+  it("produce Label Studio's shapes for each control", () => {
+    let state = initialEditorState;
+    const sentiment = ner.controls[1];
+    const topics = ner.controls[2];
+    if (sentiment.kind !== "choices" || topics.kind !== "choices") throw new Error("config");
+    state = editorReducer(state, { type: "choice-toggled", control: sentiment, option: sentiment.options[1] });
+    state = editorReducer(state, { type: "choice-toggled", control: topics, option: topics.options[2] });
+    state = editorReducer(state, { type: "choice-toggled", control: topics, option: topics.options[0] });
+    state = editorReducer(state, { type: "textarea-changed", control: "note", texts: ["short note"] });
+    state = editorReducer(state, { type: "rating-set", control: "stars", rating: 3 });
+    const text = "Met 👩‍🔬 Marie in Paris";
+    const from = text.indexOf("Marie");
+    const span = spanFromSelection(text, from, from + 5)!;
+    state = editorReducer(state, {
+      type: "region-added",
+      region: { id: "reg1", fromName: "label", toName: "text", ...span, labels: ["Person"] },
+    });
+
+    const ids = { sentiment: "c1", topics: "c2", note: "t1", stars: "r1" };
+    expect(buildResult(ner, state.values, ids)).toEqual([
+      { id: "c1", from_name: "sentiment", to_name: "text", type: "choices", origin: "manual", value: { choices: ["neg"] } },
+      { id: "c2", from_name: "topics", to_name: "text", type: "choices", origin: "manual", value: { choices: ["A", "C"] } },
+      { id: "t1", from_name: "note", to_name: "text", type: "textarea", origin: "manual", value: { text: ["short note"] } },
+      { id: "r1", from_name: "stars", to_name: "text", type: "rating", origin: "manual", value: { rating: 3 } },
+      {
+        id: "reg1",
+        from_name: "label",
+        to_name: "text",
+        type: "labels",
+        origin: "manual",
+        value: { start: 8, end: 13, text: "Marie", labels: ["Person"] },
+      },
+    ]);
+  });
+
+  it("leaves out controls without a value", () => {
+    expect(buildResult(ner, initialEditorState.values)).toEqual([]);
+  });
+
+  it("single choice replaces, a second toggle clears", () => {
+    const sentiment = ner.controls[1];
+    if (sentiment.kind !== "choices") throw new Error("config");
+    let state = editorReducer(initialEditorState, { type: "choice-toggled", control: sentiment, option: sentiment.options[0] });
+    state = editorReducer(state, { type: "choice-toggled", control: sentiment, option: sentiment.options[1] });
+    expect(state.values.choices.sentiment).toEqual(["neg"]);
+    state = editorReducer(state, { type: "choice-toggled", control: sentiment, option: sentiment.options[1] });
+    expect(state.values.choices.sentiment).toEqual([]);
+  });
+
+  it("round-trips through readResult and keeps foreign items", () => {
+    const stored = [
+      { id: "x1", from_name: "sentiment", to_name: "text", type: "choices", value: { choices: ["Positive"] } },
+      { id: "x2", from_name: "label", to_name: "text", type: "labels", value: { start: 0, end: 3, text: "Met", labels: ["Place"] } },
+      { id: "x3", from_name: "other", to_name: "text", type: "number", value: { number: 2 } },
+    ];
+    const ids: Record<string, string> = {};
+    const values = readResult(ner, stored, ids);
+    expect(ids).toEqual({ sentiment: "x1" });
+    const rebuilt = buildResult(ner, values, ids);
+    expect(rebuilt.map((item) => item.id)).toEqual(["x1", "x2", "x3"]);
+    expect(rebuilt[1].value).toEqual({ start: 0, end: 3, text: "Met", labels: ["Place"] });
+  });
+
+  it("undo and redo step through changes", () => {
+    let state = editorReducer(initialEditorState, { type: "rating-set", control: "stars", rating: 2 });
+    state = editorReducer(state, { type: "rating-set", control: "stars", rating: 4 });
+    state = editorReducer(state, { type: "undo" });
+    expect(state.values.ratings.stars).toBe(2);
+    state = editorReducer(state, { type: "redo" });
+    expect(state.values.ratings.stars).toBe(4);
+  });
+
+  it("reports required controls left empty", () => {
+    expect(missingRequired(ner, initialEditorState.values)).toEqual(["sentiment"]);
+  });
+
+  it("makes ten-character region ids", () => {
+    expect(newRegionId()).toMatch(/^[A-Za-z0-9_-]{10}$/);
+  });
+});

@@ -1,0 +1,158 @@
+// Builders for annotation result items in Label Studio's format
+// (shared spec §2.2–2.3): one item per control value, regions as one item
+// carrying both the span and its labels. The inverse, readResult, turns a
+// stored result back into editor state, keeping items it does not
+// understand so an update never drops another tool's work.
+import type { ControlNode, EditorConfig } from "./config";
+
+export interface TextRegion {
+  id: string;
+  fromName: string; // the Labels control
+  toName: string; // the Text object
+  start: number; // code points, end exclusive
+  end: number;
+  text: string;
+  labels: string[];
+}
+
+export interface EditorValues {
+  choices: Record<string, string[]>; // control name -> selected values, config order
+  textareas: Record<string, string[]>; // control name -> submissions
+  ratings: Record<string, number>; // control name -> rating (absent = none)
+  regions: TextRegion[];
+  foreign: ResultItem[]; // items of controls the editor does not render
+}
+
+export const emptyValues: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [] };
+
+export type ResultItem = {
+  id: string;
+  from_name: string;
+  to_name: string;
+  type: string;
+  origin?: string;
+  value: Record<string, unknown>;
+};
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
+// A region id as Label Studio's editor makes them: 10 random characters.
+export function newRegionId(): string {
+  const bytes = new Uint8Array(10);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (byte) => idAlphabet[byte & 63]).join("");
+}
+
+export function choicesResult(control: string, toName: string, choices: string[], id = newRegionId()): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "choices", origin: "manual", value: { choices } };
+}
+
+export function spanResult(region: TextRegion): ResultItem {
+  return {
+    id: region.id,
+    from_name: region.fromName,
+    to_name: region.toName,
+    type: "labels",
+    origin: "manual",
+    value: { start: region.start, end: region.end, text: region.text, labels: region.labels },
+  };
+}
+
+export function textareaResult(control: string, toName: string, texts: string[], id = newRegionId()): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "textarea", origin: "manual", value: { text: texts } };
+}
+
+export function ratingResult(control: string, toName: string, rating: number, id = newRegionId()): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "rating", origin: "manual", value: { rating } };
+}
+
+// The annotation's result list: per-control items in config order, then
+// regions in text order, then items the editor kept but does not render.
+export function buildResult(config: EditorConfig, values: EditorValues, ids: Record<string, string> = {}): ResultItem[] {
+  const items: ResultItem[] = [];
+  for (const control of config.controls) {
+    const id = ids[control.name];
+    switch (control.kind) {
+      case "choices": {
+        const chosen = values.choices[control.name] ?? [];
+        if (chosen.length > 0) items.push(choicesResult(control.name, control.toName, chosen, id));
+        break;
+      }
+      case "textarea": {
+        const texts = (values.textareas[control.name] ?? []).filter((text) => text.length > 0);
+        if (texts.length > 0) items.push(textareaResult(control.name, control.toName, texts, id));
+        break;
+      }
+      case "rating": {
+        const rating = values.ratings[control.name];
+        if (rating !== undefined && rating > 0) items.push(ratingResult(control.name, control.toName, rating, id));
+        break;
+      }
+      case "labels":
+        break;
+    }
+  }
+  const regions = [...values.regions].sort((a, b) => a.start - b.start || a.end - b.end);
+  for (const region of regions) items.push(spanResult(region));
+  return [...items, ...values.foreign];
+}
+
+// Editor state from a stored result. `ids` receives the id of each
+// per-control item so an update keeps them.
+export function readResult(
+  config: EditorConfig,
+  result: unknown[],
+  ids: Record<string, string> = {},
+): EditorValues {
+  const values: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [] };
+  const byName = new Map<string, ControlNode>(config.controls.map((control) => [control.name, control]));
+  for (const raw of result) {
+    if (typeof raw !== "object" || raw === null) continue;
+    const item = raw as ResultItem;
+    const control = byName.get(item.from_name);
+    const value = (item.value ?? {}) as Record<string, unknown>;
+    if (control?.kind === "choices" && Array.isArray(value.choices)) {
+      values.choices[control.name] = value.choices.filter((c): c is string => typeof c === "string");
+      ids[control.name] = item.id;
+    } else if (control?.kind === "textarea" && Array.isArray(value.text)) {
+      values.textareas[control.name] = value.text.filter((t): t is string => typeof t === "string");
+      ids[control.name] = item.id;
+    } else if (control?.kind === "rating" && typeof value.rating === "number") {
+      values.ratings[control.name] = value.rating;
+      ids[control.name] = item.id;
+    } else if (
+      control?.kind === "labels" &&
+      typeof value.start === "number" &&
+      typeof value.end === "number" &&
+      Array.isArray(value.labels)
+    ) {
+      values.regions.push({
+        id: item.id,
+        fromName: control.name,
+        toName: item.to_name,
+        start: value.start,
+        end: value.end,
+        text: typeof value.text === "string" ? value.text : "",
+        labels: value.labels.filter((l): l is string => typeof l === "string"),
+      });
+    } else {
+      values.foreign.push(item);
+    }
+  }
+  return values;
+}
+
+// Names of required controls that have no value, for the check before submit.
+export function missingRequired(config: EditorConfig, values: EditorValues): string[] {
+  const missing: string[] = [];
+  for (const control of config.controls) {
+    if (control.kind === "choices" && control.required && (values.choices[control.name] ?? []).length === 0) {
+      missing.push(control.name);
+    }
+    if (control.kind === "textarea" && control.required && (values.textareas[control.name] ?? []).every((t) => !t)) {
+      missing.push(control.name);
+    }
+    if (control.kind === "rating" && control.required && !values.ratings[control.name]) missing.push(control.name);
+  }
+  return missing;
+}
