@@ -1,9 +1,9 @@
 // The UI as an annotator uses it, in Debian's Chromium against a real
-// `tally serve` with a fresh database: log in, create a project, edit its
-// label config, import tasks, label named entities in text with emoji,
-// combining marks, CJK and CRLF (by script, mouse and keyboard), classify
-// with a hotkey, skip, and read the stored offsets back through the API.
-// Each main screen is captured at 1280x800 after checking what it shows.
+// `tally serve` with a fresh database. The suite logs in, creates a project,
+// edits its label config and imports tasks. It labels named entities in text
+// with emoji, combining marks, CJK and CRLF by script, mouse and keyboard,
+// classifies with a hotkey, skips, and reads the stored offsets back through
+// the API. Each main screen is captured at 1280x800 after checking its content.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync } from "node:fs";

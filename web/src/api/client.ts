@@ -18,7 +18,7 @@ export type ApiErrorCode =
   | "too_large" // 413
   | "unavailable" // 503 or 429
   | "server" // any other 5xx
-  | "unexpected"; // the answer did not have the promised shape
+  | "unexpected"; // the response did not have the expected shape
 
 export class ApiError extends Error {
   constructor(
@@ -34,7 +34,7 @@ export class ApiError extends Error {
   }
 }
 
-function codeForStatus(status: number): ApiErrorCode {
+export function codeForStatus(status: number): ApiErrorCode {
   if (status === 400 || status === 422) return "invalid";
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";
@@ -121,24 +121,24 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   return response;
 }
 
-// Sends a request and parses its JSON answer with `schema`.
+// Sends a request and parses its JSON response with `schema`.
 export async function apiJson<T>(path: string, schema: z.ZodType<T>, options: RequestOptions = {}): Promise<T> {
   const response = await send(path, options);
   const body: unknown = await response.json().catch(() => undefined);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new ApiError("unexpected", response.status, `The answer from ${path} did not have the expected shape.`);
+    throw new ApiError("unexpected", response.status, `The response from ${path} did not have the expected shape.`);
   }
   return parsed.data;
 }
 
-// Sends a request whose answer has no body that matters (204 and the like).
+// Sends a request whose response body is not needed (204 and the like).
 export async function apiSend(path: string, options: RequestOptions = {}): Promise<void> {
   await send(path, options);
 }
 
-// A sentence for an error that says what failed and what to do, chosen by
-// code; the server's text is used only for validation messages.
+// Returns a sentence that names what failed and what to do, chosen by the
+// error code. Server text appears only in validation messages.
 export function describeError(error: unknown, action: string): string {
   if (!(error instanceof ApiError)) return `Could not ${action}: something unexpected went wrong. Reload the page.`;
   switch (error.code) {

@@ -1,5 +1,5 @@
 // The caller's API token and the Langfuse key pairs of a project. Secrets
-// are shown once, in the answer that creates them, and never stored here.
+// are shown once, in the response that creates them, and never stored here.
 import { z } from "zod";
 import { apiJson, apiSend } from "../../../api/client";
 

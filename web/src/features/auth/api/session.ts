@@ -1,6 +1,6 @@
-// Session endpoints: /api/auth/login sets the tally_session (HttpOnly) and
-// tally_csrftoken cookies; /api/auth/logout clears them; whoami tells who
-// the session belongs to.
+// Session endpoints. /api/auth/login sets the tally_session (HttpOnly) and
+// tally_csrftoken cookies, /api/auth/logout clears them, and whoami returns
+// the user the session belongs to.
 import { z } from "zod";
 import { apiJson, apiSend } from "../../../api/client";
 

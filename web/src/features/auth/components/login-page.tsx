@@ -24,7 +24,7 @@ export function LoginPage() {
       await queryClient.invalidateQueries({ queryKey: currentUserKey });
       navigate(from, { replace: true });
     } catch (caught) {
-      // The server answers a wrong email or password with 400 or 401.
+      // The server rejects a wrong email or password with 400 or 401.
       if (caught instanceof ApiError && (caught.code === "invalid" || caught.code === "unauthorized")) {
         setError("The email or password is not right. Check both and try again.");
       } else {

@@ -5,7 +5,7 @@ import { fetchCurrentUser } from "../api/session";
 export const currentUserKey = ["current-user"] as const;
 
 // The logged-in user, or an ApiError with code "unauthorized" when there is
-// no session. Not retried: a 401 is an answer, not a failure.
+// no session. A 401 is not retried because it is a result, not a failure.
 export function useCurrentUser() {
   return useQuery({
     queryKey: currentUserKey,

@@ -1,7 +1,7 @@
 // Uploads task files to /api/projects/{id}/import as multipart/form-data.
 // XMLHttpRequest rather than fetch because only it reports upload progress.
 import { z } from "zod";
-import { ApiError, fieldErrorsFrom, readCookie } from "../../../api/client";
+import { ApiError, codeForStatus, fieldErrorsFrom, readCookie } from "../../../api/client";
 
 export const importSummarySchema = z.object({
   task_count: z.number(),
@@ -32,14 +32,13 @@ export function uploadTaskFiles(projectId: number, files: File[], onProgress: (f
       if (request.status >= 200 && request.status < 300) {
         const parsed = importSummarySchema.safeParse(body);
         if (parsed.success) resolve(parsed.data);
-        else reject(new ApiError("unexpected", request.status, "The import answer did not have the expected shape."));
+        else reject(new ApiError("unexpected", request.status, "The import response did not have the expected shape."));
         return;
       }
-      const status = request.status;
-      const code =
-        status === 400 ? "invalid" : status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 413 ? "too_large" : status === 404 ? "not_found" : "server";
+      const code = codeForStatus(request.status);
+      if (code === "unauthorized") window.dispatchEvent(new Event("tally:unauthorized"));
       const detail = typeof body === "object" && body && "detail" in body ? String((body as { detail: unknown }).detail) : request.statusText;
-      reject(new ApiError(code, status, detail, fieldErrorsFrom(body)));
+      reject(new ApiError(code, request.status, detail, fieldErrorsFrom(body)));
     };
     request.send(form);
   });

@@ -1,6 +1,6 @@
-// Import tasks: drop or pick JSON, CSV, TSV or TXT files; they upload in one
-// request, and the import is all or nothing, so an error names the file and
-// item and nothing is half-imported.
+// The import dialog: drop or pick JSON, CSV, TSV or TXT files, which upload
+// in one request. The server imports all or nothing, so a failed import
+// leaves no tasks behind and its error names the file and item.
 import { useRef, useState, type DragEvent } from "react";
 import { describeError } from "../../../api/client";
 import { Dialog } from "../../../ui/dialog";

@@ -1,5 +1,5 @@
-// Which dropped files the import endpoint takes, decided before upload so
-// the user hears about a wrong file at once.
+// The file types the import endpoint takes as tasks, checked before upload
+// so the user learns about a wrong file at once.
 export const importExtensions = [".json", ".csv", ".tsv", ".txt"] as const;
 
 export function isImportable(name: string): boolean {

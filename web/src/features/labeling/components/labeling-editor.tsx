@@ -1,7 +1,7 @@
 // The labeling editor for one task: renders the config's tree over the
-// task's data and edits the annotation through an EditorModel. It knows
-// nothing of the server; the controller (labeling-page.tsx) loads, submits
-// and moves between tasks.
+// task's data and edits the annotation through an EditorModel. It makes no
+// requests: the controller (labeling-page.tsx) loads, submits and moves
+// between tasks.
 import { useEffect, useMemo, type ReactNode } from "react";
 import type { ConfigNode, ControlNode, EditorConfig, LabelOption } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";

@@ -3,7 +3,7 @@
 // The server has a full model of a config (src/labeling/config/json_form.h,
 // LabelConfigJson) but no route returns it yet, so the editor reads the XML
 // with DOMParser here. Known limitation: the two parsers can disagree on
-// configs the server would reject; the server still validates every saved
+// configs the server would reject. The server still validates every saved
 // config and every submitted result, so a disagreement shows as a rejected
 // save, never as stored bad data. Switch to the server's model once a route
 // serves it.

@@ -1,7 +1,7 @@
 // Starter label configs offered when creating a project. They are written
-// here rather than generated from Label Studio's template corpus because a
-// build must work from a plain clone of this repository, where that corpus
-// is absent; every starter uses only controls the editor renders today.
+// here, not generated from Label Studio's template corpus, because a build
+// must work from a plain clone of this repository, which lacks that corpus.
+// Every starter uses only controls the editor renders today.
 export interface StarterConfig {
   id: string;
   title: string;
