@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,17 +65,43 @@ struct Request {
   [[nodiscard]] Result<int64_t> IdParam(std::string_view name) const;
 };
 
+// A response body made piece by piece while it is sent, for bodies too
+// large to build whole (exports). The server calls Next on the worker pool,
+// writes each piece as one HTTP/1.1 chunk, and asks for the next piece only
+// after the previous one was written, so a slow client slows the producer
+// instead of filling memory.
+//
+// Thread-safety: calls never overlap, but successive calls may run on
+// different pool threads. The stream is dropped when the response ends,
+// early included (client gone, write timeout).
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Appends the next piece to `chunk` (possibly nothing) and returns true
+  // while more follows, false after the last piece. An error ends the
+  // response without the final chunk and closes the connection, so the
+  // client sees an incomplete transfer instead of a truncated file; the
+  // status line has already gone out by then.
+  [[nodiscard]] virtual Result<bool> Next(std::string& chunk) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is streamed from it with chunked transfer encoding
+  // (HTTP/1.0 clients get it close-delimited) and `body` is ignored.
+  std::shared_ptr<BodyStream> stream;
 
   // A JSON response; numbers are printed in plain decimal form.
   static Response Json(const boost::json::value& value, int status = 200);
-  static Response NoContent() { return Response{204, "", {}, ""}; }
+  static Response NoContent() { return Response{204, "", {}, "", nullptr}; }
   static Response Text(std::string body, std::string content_type, int status = 200) {
-    return Response{status, std::move(content_type), {}, std::move(body)};
+    return Response{status, std::move(content_type), {}, std::move(body), nullptr};
+  }
+  static Response Stream(std::shared_ptr<BodyStream> stream, std::string content_type, int status = 200) {
+    return Response{status, std::move(content_type), {}, {}, std::move(stream)};
   }
   Response& WithHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

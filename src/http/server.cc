@@ -50,6 +50,10 @@ struct Server::Impl {
   awaitable<void> Accept(tcp::acceptor& acceptor);
   awaitable<void> Serve(beast::tcp_stream stream, uint64_t connection_id);
   awaitable<Response> Dispatch(Request& request, const Match& match);
+  // Writes a streamed body after its headers. Returns the first write error
+  // (operation_aborted when the producer failed) and the body bytes written.
+  awaitable<std::pair<boost::system::error_code, size_t>> WriteBodyStream(beast::tcp_stream& stream, BodyStream& body,
+                                                                         bool chunked, const std::string& request_id);
   void BeginShutdown();
 };
 
@@ -105,8 +109,11 @@ std::string SerializeResponse(const Response& response, std::string_view request
     out += ": ";
     AppendHeaderValue(out, value);
   }
-  // 1xx and 204 responses carry no Content-Length (RFC 9110 §8.6).
-  if (response.status >= 200 && response.status != 204) {
+  // 1xx and 204 responses carry no Content-Length (RFC 9110 §8.6). A
+  // streamed body is chunked, or for HTTP/1.0 ends when the connection does.
+  if (response.stream) {
+    if (version != 10) out += "\r\nTransfer-Encoding: chunked";
+  } else if (response.status >= 200 && response.status != 204) {
     out += "\r\nContent-Length: ";
     out += std::to_string(response.body.size());
   }
@@ -175,6 +182,45 @@ awaitable<Response> Server::Impl::Dispatch(Request& request, const Match& match)
       },
       use_awaitable);
   co_return response;
+}
+
+awaitable<std::pair<boost::system::error_code, size_t>> Server::Impl::WriteBodyStream(beast::tcp_stream& stream,
+                                                                                     BodyStream& body, bool chunked,
+                                                                                     const std::string& request_id) {
+  size_t total = 0;
+  for (;;) {
+    // The producer may read the database, so it runs on the pool. GCC 12
+    // destroys non-trivial captures of a lambda passed to co_spawn twice, so
+    // the lambda captures plain pointers only.
+    std::string piece;
+    BodyStream* producer = &body;
+    std::string* out = &piece;
+    auto produce = [producer, out]() -> awaitable<Result<bool>> { co_return producer->Next(*out); };
+    Result<bool> more = co_await asio::co_spawn(workers->get_executor(), produce, use_awaitable);
+    if (!more) {
+      TALLY_LOG_ERROR("event=response_stream_failed request_id={} bytes={} error=\"{}\" detail=\"{}\"", request_id,
+                      total, more.error().message, more.error().detail);
+      co_return std::pair{boost::system::error_code(asio::error::operation_aborted), total};
+    }
+    std::string wire;
+    if (!piece.empty()) {
+      if (chunked) {
+        wire = fmt::format("{:x}\r\n", piece.size());
+        wire += piece;
+        wire += "\r\n";
+      } else {
+        wire = std::move(piece);
+      }
+    }
+    if (!*more && chunked) wire += "0\r\n\r\n";
+    if (!wire.empty()) {
+      stream.expires_after(options.write_timeout);
+      auto [error, written] = co_await asio::async_write(stream, asio::buffer(wire), kAsTuple);
+      if (error) co_return std::pair{error, total};
+      total += written;
+    }
+    if (!*more) co_return std::pair{boost::system::error_code(), total};
+  }
 }
 
 awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connection_id) {
@@ -311,13 +357,21 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     }
     Dispatcher::AddCorsHeaders(request, response);
 
-    const bool keep_open = keep_alive && !close_after && !draining.load();
-    const size_t body_bytes = response.body.size();
+    // An HTTP/1.0 client learns where a streamed body ends only by the close.
+    const bool close_delimited = response.stream && parser.get().version() == 10;
+    const bool keep_open = keep_alive && !close_after && !close_delimited && !draining.load();
+    size_t body_bytes = response.body.size();
     const std::string wire =
         SerializeResponse(response, request.request_id, parser.get().version(), keep_open, request.method == "HEAD");
 
     stream.expires_after(options.write_timeout);
     auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(wire), kAsTuple);
+    if (!write_error && response.stream && request.method != "HEAD") {
+      auto [stream_error, streamed] = co_await WriteBodyStream(stream, *response.stream, parser.get().version() != 10,
+                                                               request.request_id);
+      write_error = stream_error;
+      body_bytes += streamed;
+    }
     dispatcher.metrics().in_flight.fetch_sub(1);
 
     const double seconds =

@@ -31,6 +31,7 @@ class Client {
   ~Client() { ::close(fd_); }
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   void Send(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
 
   // Reads until `count` complete responses (by Content-Length) arrived or the
@@ -72,6 +73,41 @@ class Client {
   bool connected_ = false;
 };
 
+// Decodes a chunked body that follows the headers; sets `complete` when the
+// final zero-length chunk arrived.
+std::string DecodeChunked(const std::string& response, bool& complete) {
+  complete = false;
+  size_t pos = response.find("\r\n\r\n");
+  if (pos == std::string::npos) return {};
+  pos += 4;
+  std::string body;
+  while (pos < response.size()) {
+    const size_t line_end = response.find("\r\n", pos);
+    if (line_end == std::string::npos) break;
+    const size_t size = std::stoul(response.substr(pos, line_end - pos), nullptr, 16);
+    if (size == 0) {
+      complete = response.compare(line_end, 4, "\r\n\r\n") == 0;
+      break;
+    }
+    if (line_end + 2 + size + 2 > response.size()) break;
+    body.append(response, line_end + 2, size);
+    pos = line_end + 2 + size + 2;
+  }
+  return body;
+}
+
+// Reads until the peer closes or `marker` arrived.
+std::string ReadUntil(int fd, const std::string& marker) {
+  std::string data;
+  char buffer[65536];
+  while (marker.empty() || data.find(marker) == std::string::npos) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    data.append(buffer, n);
+  }
+  return data;
+}
+
 int StatusOf(const std::string& response) { return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0; }
 
 class ServerTest : public ::testing::Test {
@@ -92,6 +128,15 @@ class ServerTest : public ::testing::Test {
                    std::this_thread::sleep_for(std::chrono::milliseconds(300));
                    return Response::Text("done", "text/plain");
                  }});
+    router_.Add({.method = "GET", .pattern = "/api/stream", .auth = Auth::kNone, .doc = {.summary = "stream"},
+                 .handler = [this](Request& request) -> Result<Response> {
+                   auto stream = std::make_shared<CountingStream>();
+                   stream->pieces = std::stoi(request.Query("pieces").value_or("3"));
+                   stream->piece_size = std::stoul(request.Query("size").value_or("5"));
+                   stream->fail_at = std::stoi(request.Query("fail_at").value_or("-1"));
+                   last_stream_ = stream;
+                   return Response::Stream(stream, "text/plain");
+                 }});
     options.port = 0;
     options.access_log = false;
     dispatcher_ = std::make_unique<Dispatcher>(router_, nullptr, metrics_);
@@ -107,6 +152,22 @@ class ServerTest : public ::testing::Test {
     }
   }
 
+  // Produces `pieces` pieces of `piece_size` bytes ("a", "b", …), failing
+  // at piece `fail_at` when it is not -1, and counts the calls.
+  struct CountingStream : BodyStream {
+    int pieces = 3;
+    size_t piece_size = 5;
+    int fail_at = -1;
+    std::atomic<int> produced{0};
+    Result<bool> Next(std::string& chunk) override {
+      const int index = produced.fetch_add(1);
+      if (index == fail_at) return Error::Internal("producer failed on purpose");
+      chunk.append(piece_size, static_cast<char>('a' + index % 26));
+      return index + 1 < pieces;
+    }
+  };
+
+  std::shared_ptr<CountingStream> last_stream_;
   Router router_;
   Metrics metrics_;
   std::unique_ptr<Dispatcher> dispatcher_;
@@ -240,6 +301,59 @@ TEST_F(ServerTest, RecordsMetricsByRoutePattern) {
   EXPECT_NE(text.find(R"(tally_http_requests_total{route="/api/echo",method="GET",status="200"} 1)"), std::string::npos)
       << text;
   EXPECT_NE(text.find(R"(route="unmatched",method="GET",status="404")"), std::string::npos);
+}
+
+TEST_F(ServerTest, StreamedBodyIsChunked) {
+  Start();
+  Client client(server_->port());
+  client.Send("GET /api/stream?pieces=3&size=5 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string response = ReadUntil(client.fd(), "0\r\n\r\n");
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_NE(response.find("Transfer-Encoding: chunked"), std::string::npos) << response;
+  EXPECT_EQ(response.find("Content-Length"), std::string::npos) << response;
+  bool complete = false;
+  EXPECT_EQ(DecodeChunked(response, complete), "aaaaabbbbbccccc");
+  EXPECT_TRUE(complete);
+
+  // The connection stays usable after a streamed response.
+  client.Send("GET /api/echo?q=after HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(client.ReadResponses(1).find("/api/echo?after"), std::string::npos);
+}
+
+TEST_F(ServerTest, StreamFailureClosesWithoutFinalChunk) {
+  Start();
+  Client client(server_->port());
+  client.Send("GET /api/stream?pieces=5&size=4&fail_at=2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string response = ReadUntil(client.fd(), "");
+  bool complete = true;
+  EXPECT_EQ(DecodeChunked(response, complete), "aaaabbbb");
+  EXPECT_FALSE(complete) << "a failed stream must not look finished";
+}
+
+TEST_F(ServerTest, StreamToHttp10IsCloseDelimited) {
+  Start();
+  Client client(server_->port());
+  client.Send("GET /api/stream?pieces=2&size=3 HTTP/1.0\r\n\r\n");
+  const std::string response = ReadUntil(client.fd(), "");
+  EXPECT_EQ(response.find("Transfer-Encoding"), std::string::npos) << response;
+  const size_t body = response.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(response.substr(body + 4), "aaabbb");
+}
+
+TEST_F(ServerTest, StreamWaitsForSlowReader) {
+  Start();
+  Client client(server_->port());
+  // 64 pieces of 1 MiB: far more than socket buffers hold.
+  client.Send("GET /api/stream?pieces=64&size=1048576 HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(last_stream_);
+  EXPECT_LT(last_stream_->produced.load(), 64) << "the producer ran ahead of a client that reads nothing";
+
+  const std::string response = ReadUntil(client.fd(), "\r\n0\r\n\r\n");
+  bool complete = false;
+  EXPECT_EQ(DecodeChunked(response, complete).size(), size_t{64} << 20);
+  EXPECT_TRUE(complete);
 }
 
 }  // namespace
