@@ -166,7 +166,7 @@ Result<void> LinkPromptVersion(Connection& c, int64_t project_id, bj::object& re
 
 // Refolds one observation and writes it with usage total and cost.
 Result<void> MaterializeObservation(Connection& c, int64_t project_id, const std::string& id,
-                                    std::optional<ModelCatalog>& catalog, Micros now) {
+                                    std::optional<ModelCatalog>& catalog, Micros now, std::vector<LiveChange>& changes) {
   TALLY_ASSIGN_OR_RETURN(events, LoadEvents(c, project_id, EntityKind::kObservation, id));
   bj::object record = FoldEvents(std::move(events));
   if (!record.contains("id")) return Error::Internal("stored events of observation " + id + " are unreadable");
@@ -209,7 +209,9 @@ Result<void> MaterializeObservation(Connection& c, int64_t project_id, const std
     record["usagePricingTierId"] = cost.tier->id;
     record["usagePricingTierName"] = cost.tier->name;
   }
-  return UpsertObservation(c, project_id, record, now);
+  TALLY_TRY(UpsertObservation(c, project_id, record, now));
+  changes.push_back(SummarizeRecord(EntityKind::kObservation, record));
+  return Ok();
 }
 
 std::set<std::pair<EntityKind, std::string>> TouchedEntities(const std::vector<Event>& events) {
@@ -218,13 +220,16 @@ std::set<std::pair<EntityKind, std::string>> TouchedEntities(const std::vector<E
   return touched;
 }
 
-Result<void> MaterializeEntities(Connection& c, int64_t project_id, const std::vector<Event>& events, Micros now) {
+// Refolds every entity `events` touch and returns one change per entity.
+Result<std::vector<LiveChange>> MaterializeEntities(Connection& c, int64_t project_id, const std::vector<Event>& events,
+                                                    Micros now) {
   const auto touched = TouchedEntities(events);
 
+  std::vector<LiveChange> changes;
   std::optional<ModelCatalog> catalog;
   for (const auto& [kind, id] : touched) {
     if (kind == EntityKind::kObservation) {
-      TALLY_TRY(MaterializeObservation(c, project_id, id, catalog, now));
+      TALLY_TRY(MaterializeObservation(c, project_id, id, catalog, now, changes));
       continue;
     }
     TALLY_ASSIGN_OR_RETURN(stored, LoadEvents(c, project_id, kind, id));
@@ -237,10 +242,9 @@ Result<void> MaterializeEntities(Connection& c, int64_t project_id, const std::v
     } else {
       TALLY_TRY(UpsertScore(c, project_id, record, now));
     }
+    changes.push_back(SummarizeRecord(kind, record));
   }
-  // NOTE: live publication of new traces to WebSocket subscribers is not
-  // implemented; the UI sees them on its next read.
-  return Ok();
+  return changes;
 }
 
 EventOutcome ErrorOutcome(std::string id, const Error& error) {
@@ -280,6 +284,7 @@ Result<IngestionResult> IngestBatch(store::Database& database, int64_t project_i
   // Score checks read configs, so they run inside the write transaction.
   const Micros now = NowMicros();
   std::vector<EventOutcome> score_errors;
+  std::vector<LiveChange> changes;
   TALLY_ASSIGN_OR_RETURN(stored, database.Write([&](Connection& c) -> Result<std::vector<std::string>> {
     score_errors.clear();
     ScoreChecker checker(c, project_id);
@@ -298,11 +303,13 @@ Result<IngestionResult> IngestBatch(store::Database& database, int64_t project_i
     }
     TALLY_TRY(LockEntities(c, project_id, TouchedEntities(accepted)));
     TALLY_TRY(UpsertEvents(c, project_id, accepted));
-    TALLY_TRY(MaterializeEntities(c, project_id, accepted, now));
+    TALLY_ASSIGN_OR_RETURN(written, MaterializeEntities(c, project_id, accepted, now));
+    changes = std::move(written);
     std::vector<std::string> ids;
     for (const Event& event : accepted) ids.push_back(event.id);
     return ids;
   }));
+  result.changes = std::move(changes);
 
   for (auto& id : stored) result.successes.push_back({std::move(id), 201, {}, {}});
   for (auto& id : dropped) result.successes.push_back({std::move(id), 201, {}, {}});
@@ -312,9 +319,9 @@ Result<IngestionResult> IngestBatch(store::Database& database, int64_t project_i
   return result;
 }
 
-Result<void> StoreEvents(store::Database& database, int64_t project_id, std::vector<Event> events) {
+Result<std::vector<LiveChange>> StoreEvents(store::Database& database, int64_t project_id, std::vector<Event> events) {
   const Micros now = NowMicros();
-  return database.Write([&](Connection& c) -> Result<void> {
+  return database.Write([&](Connection& c) -> Result<std::vector<LiveChange>> {
     TALLY_TRY(LockEntities(c, project_id, TouchedEntities(events)));
     TALLY_TRY(UpsertEvents(c, project_id, events));
     return MaterializeEntities(c, project_id, events, now);

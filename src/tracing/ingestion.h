@@ -17,6 +17,7 @@
 
 #include "store/database.h"
 #include "tracing/event.h"
+#include "tracing/live.h"
 
 namespace tally::tracing {
 
@@ -32,6 +33,7 @@ struct EventOutcome {
 struct IngestionResult {
   std::vector<EventOutcome> successes;
   std::vector<EventOutcome> errors;
+  std::vector<LiveChange> changes;  // one per entity written, for PublishChanges after commit
 };
 
 // Validates every entry of `batch` and stores the valid ones. Invalid entries
@@ -42,6 +44,7 @@ struct IngestionResult {
                                                   const boost::json::array& batch, bool scores_only);
 
 // Stores events that are already valid (the OTLP path) in one transaction.
-[[nodiscard]] Result<void> StoreEvents(store::Database& database, int64_t project_id, std::vector<Event> events);
+// Returns one change per entity written.
+[[nodiscard]] Result<std::vector<LiveChange>> StoreEvents(store::Database& database, int64_t project_id, std::vector<Event> events);
 
 }  // namespace tally::tracing

@@ -68,7 +68,7 @@ bj::array OutcomesToJson(const std::vector<EventOutcome>& outcomes, bool with_er
   return out;
 }
 
-Result<http::Response> HandleIngestion(store::Database& database, http::Request& request) {
+Result<http::Response> HandleIngestion(store::Database& database, http::Hub* hub, http::Request& request) {
   auto parsed = ParseDeepJson(request.body);
   if (!parsed) return WholeRequestInvalid(parsed.error().message);
   const bj::object* body = parsed->if_object();
@@ -77,6 +77,7 @@ Result<http::Response> HandleIngestion(store::Database& database, http::Request&
 
   const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
   TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch->as_array(), scores_only));
+  PublishChanges(hub, request.principal.project_id, result.changes);
   for (const EventOutcome& error : result.errors) {
     TALLY_LOG_WARN("event=ingestion_event_rejected request_id={} project_id={} event_id={} status={}",
                    request.request_id, request.principal.project_id, error.id, error.status);
@@ -87,7 +88,7 @@ Result<http::Response> HandleIngestion(store::Database& database, http::Request&
 }
 
 // POST /scores wraps one score-create event and returns its result synchronously.
-Result<http::Response> HandleCreateScore(store::Database& database, http::Request& request) {
+Result<http::Response> HandleCreateScore(store::Database& database, http::Hub* hub, http::Request& request) {
   TALLY_ASSIGN_OR_RETURN(parsed, ParseDeepJson(request.body));
   if (!parsed.is_object()) return Error::Invalid("Request body must be a JSON object");
   bj::object body = std::move(parsed.as_object());
@@ -104,6 +105,7 @@ Result<http::Response> HandleCreateScore(store::Database& database, http::Reques
                              {"body", std::move(body)}});
   const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
   TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch, scores_only));
+  PublishChanges(hub, request.principal.project_id, result.changes);
   if (!result.errors.empty()) {
     const EventOutcome& error = result.errors.front();
     return http::Response::Json(bj::object{{"message", error.error}}, error.status);
@@ -113,7 +115,7 @@ Result<http::Response> HandleCreateScore(store::Database& database, http::Reques
 
 }  // namespace
 
-void AddIngestionRoutes(http::Router& router, store::Database& database) {
+void AddIngestionRoutes(http::Router& router, store::Database& database, http::Hub* hub) {
   router.Add({.method = "POST",
               .pattern = "/api/public/ingestion",
               .auth = http::Auth::kScoreWriter,
@@ -123,7 +125,7 @@ void AddIngestionRoutes(http::Router& router, store::Database& database) {
                       .request_schema = kIngestionRequestSchema,
                       .response_schema = kIngestionResponseSchema,
                       .success_status = 207},
-              .handler = [&database](http::Request& request) { return HandleIngestion(database, request); }});
+              .handler = [&database, hub](http::Request& request) { return HandleIngestion(database, hub, request); }});
   router.Add({.method = "POST",
               .pattern = "/api/public/scores",
               .auth = http::Auth::kScoreWriter,
@@ -131,15 +133,15 @@ void AddIngestionRoutes(http::Router& router, store::Database& database) {
                       .tag = "Scores",
                       .request_schema = kScoreCreateSchema,
                       .response_schema = R"({"type": "object", "properties": {"id": {"type": "string"}}})"},
-              .handler = [&database](http::Request& request) { return HandleCreateScore(database, request); }});
+              .handler = [&database, hub](http::Request& request) { return HandleCreateScore(database, hub, request); }});
 }
 
-void AddTracingRoutes(http::Router& router, store::Database& database) {
-  AddIngestionRoutes(router, database);
+void AddTracingRoutes(http::Router& router, store::Database& database, http::Hub* hub) {
+  AddIngestionRoutes(router, database, hub);
   AddTraceRoutes(router, database);
   AddScoreRoutes(router, database);
   AddModelRoutes(router, database);
-  AddOtelRoutes(router, database);
+  AddOtelRoutes(router, database, hub);
 }
 
 }  // namespace tally::tracing

@@ -22,7 +22,7 @@ http::Response OtelError(const std::string& message, int status = 400) {
   return http::Response::Json(bj::object{{"error", message}}, status);
 }
 
-Result<http::Response> HandleOtelTraces(store::Database& database, http::Request& request) {
+Result<http::Response> HandleOtelTraces(store::Database& database, http::Hub* hub, http::Request& request) {
   // Optional protocol version header: an integer up to 4.
   if (std::string_view version = request.Header("x-langfuse-ingestion-version"); !version.empty()) {
     char* end = nullptr;
@@ -66,7 +66,8 @@ Result<http::Response> HandleOtelTraces(store::Database& database, http::Request
     }
     events.push_back(std::move(validated->event));
   }
-  TALLY_TRY(StoreEvents(database, request.principal.project_id, std::move(events)));
+  TALLY_ASSIGN_OR_RETURN(changes, StoreEvents(database, request.principal.project_id, std::move(events)));
+  PublishChanges(hub, request.principal.project_id, changes);
   if (skipped > 0) {
     TALLY_LOG_WARN("event=otel_spans_skipped request_id={} project_id={} spans={} skipped_events={}",
                    request.request_id, request.principal.project_id, spans->size(), skipped);
@@ -76,7 +77,7 @@ Result<http::Response> HandleOtelTraces(store::Database& database, http::Request
 
 }  // namespace
 
-void AddOtelRoutes(http::Router& router, store::Database& database) {
+void AddOtelRoutes(http::Router& router, store::Database& database, http::Hub* hub) {
   router.Add({.method = "POST",
               .pattern = "/api/public/otel/v1/traces",
               .auth = http::Auth::kProjectKey,
@@ -85,7 +86,7 @@ void AddOtelRoutes(http::Router& router, store::Database& database) {
                       .tag = "Tracing",
                       .request_schema = R"({"type": "object", "description": "ExportTraceServiceRequest in OTLP/JSON; protobuf with Content-Type application/x-protobuf."})",
                       .response_schema = R"({"type": "object", "description": "Empty object on success."})"},
-              .handler = [&database](http::Request& request) { return HandleOtelTraces(database, request); }});
+              .handler = [&database, hub](http::Request& request) { return HandleOtelTraces(database, hub, request); }});
 }
 
 }  // namespace tally::tracing

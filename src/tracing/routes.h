@@ -13,23 +13,27 @@
 // creation, which also take a public key alone (Bearer) for scores. Every
 // query is scoped to the key's project; another project's objects are 404.
 //
+// Every write route publishes the traces, observations and scores it wrote
+// on `hub` after commit (see live.h); a null hub publishes nothing.
+//
 // Thread-safety: register before the server starts; handlers only use the
-// Database, which is safe from any thread.
+// Database and the Hub, which are safe from any thread.
 #pragma once
 
+#include "http/hub.h"
 #include "http/router.h"
 #include "store/database.h"
 
 namespace tally::tracing {
 
-// Registers every route above. `database` must outlive the router.
-void AddTracingRoutes(http::Router& router, store::Database& database);
+// Registers every route above. `database` and `hub` must outlive the router.
+void AddTracingRoutes(http::Router& router, store::Database& database, http::Hub* hub = nullptr);
 
 // Parts of AddTracingRoutes, one per file.
-void AddIngestionRoutes(http::Router& router, store::Database& database);
+void AddIngestionRoutes(http::Router& router, store::Database& database, http::Hub* hub);
 void AddTraceRoutes(http::Router& router, store::Database& database);
 void AddScoreRoutes(http::Router& router, store::Database& database);
 void AddModelRoutes(http::Router& router, store::Database& database);
-void AddOtelRoutes(http::Router& router, store::Database& database);
+void AddOtelRoutes(http::Router& router, store::Database& database, http::Hub* hub);
 
 }  // namespace tally::tracing
