@@ -1,6 +1,6 @@
 // Tasks and annotations as the Label Studio-compatible API serves them.
 import { z } from "zod";
-import { apiJson } from "../../../api/client";
+import { ApiError, apiJson } from "../../../api/client";
 import type { ResultItem } from "../lib/results";
 
 export const taskSchema = z.object({
@@ -54,19 +54,14 @@ export function updateAnnotation(id: number, body: { result: ResultItem[]; lead_
   return apiJson(`/api/annotations/${id}`, annotationSchema, { method: "PATCH", json: body });
 }
 
-const nextPageSize = 100;
-
-// The next task to label: the first task, in list order, with no
-// annotation and no skip. Known limitation: this pages through the task
-// list in the browser and ignores the project's sampling and overlap
-// settings, so a large, mostly labeled project costs one request per 100
-// labeled tasks, and two annotators may get the same task. Replace with the
-// server's next-task endpoint once it exists.
-export async function findNextTask(projectId: number, excluded: ReadonlySet<number>): Promise<Task | null> {
-  for (let page = 1; ; page++) {
-    const { tasks, total } = await fetchTaskPage(projectId, page, nextPageSize);
-    const next = tasks.find((task) => task.total_annotations === 0 && task.cancelled_annotations === 0 && !excluded.has(task.id));
-    if (next) return next;
-    if (tasks.length === 0 || page * nextPageSize >= total) return null;
+// Locks and returns the caller's next task, chosen by the project's
+// sampling, overlap and skip settings on the server. Null when no task is
+// left for the caller (including tasks other annotators hold locked now).
+export async function fetchNextTask(projectId: number): Promise<Task | null> {
+  try {
+    return await apiJson(`/api/projects/${projectId}/next`, taskSchema);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") return null;
+    throw error;
   }
 }

@@ -9,7 +9,8 @@ import type { Project } from "../../projects/api/projects";
 import { ProjectPage } from "../../projects/components/project-page";
 import { projectKey } from "../../projects/api/query-keys";
 import { useEditorModel } from "../hooks/use-editor-model";
-import { createAnnotation, fetchAnnotations, fetchTask, findNextTask, updateAnnotation, type Annotation, type Task } from "../api/tasks";
+import { createAnnotation, fetchAnnotations, fetchNextTask, fetchTask, updateAnnotation, type Annotation, type Task } from "../api/tasks";
+import { useCurrentUser } from "../../auth/hooks/use-current-user";
 import { parseLabelConfig, type EditorConfig } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { buildResult, missingRequired, readResult } from "../lib/results";
@@ -17,7 +18,7 @@ import { LabelingEditor } from "./labeling-editor";
 
 interface Loaded {
   task: Task;
-  annotation: Annotation | null; // the latest annotation, updated instead of adding one
+  annotation: Annotation | null; // the caller's latest annotation, updated instead of adding one
 }
 
 function TaskEditor({
@@ -143,17 +144,18 @@ function LabelingStream({ project }: { project: Project }) {
   const taskParam = params.get("task");
   const queryClient = useQueryClient();
   const [done, setDone] = useState<{ how: string; taskId: number } | null>(null);
-  const skipped = useRef(new Set<number>());
+  const userId = useCurrentUser().data?.id;
 
   const parsed = useMemo(() => parseLabelConfig(project.label_config), [project.label_config]);
 
   const loaded = useQuery({
     queryKey: ["labeling", projectId, taskParam ?? "next"],
+    enabled: userId !== undefined,
     queryFn: async (): Promise<Loaded | null> => {
-      const task = taskParam ? await fetchTask(Number(taskParam)) : await findNextTask(projectId, skipped.current);
+      const task = taskParam ? await fetchTask(Number(taskParam)) : await fetchNextTask(projectId);
       if (!task) return null;
-      const annotations = await fetchAnnotations(task.id);
-      return { task, annotation: annotations.length > 0 ? annotations[annotations.length - 1] : null };
+      const own = (await fetchAnnotations(task.id)).filter((annotation) => annotation.completed_by === userId);
+      return { task, annotation: own.length > 0 ? own[own.length - 1] : null };
     },
     staleTime: 0,
     gcTime: 0,
@@ -162,7 +164,6 @@ function LabelingStream({ project }: { project: Project }) {
   const onDone = useCallback(
     (how: "submitted" | "updated" | "skipped") => {
       const taskId = loaded.data?.task.id ?? 0;
-      if (how === "skipped") skipped.current.add(taskId);
       setDone({ how, taskId });
       void queryClient.invalidateQueries({ queryKey: projectKey(projectId) });
       void queryClient.invalidateQueries({ queryKey: ["tasks", projectId] });
@@ -182,13 +183,13 @@ function LabelingStream({ project }: { project: Project }) {
       {!parsed.ok && (
         <ErrorState message={`This project's label config cannot be shown: ${parsed.message} Fix it in Settings.`} />
       )}
-      {parsed.ok && loaded.isFetching && <Loading what="the next task" />}
+      {parsed.ok && (loaded.isPending || loaded.isFetching) && <Loading what="the next task" />}
       {parsed.ok && loaded.error && (
         <ErrorState message={describeError(loaded.error, "load the task")} onRetry={() => loaded.refetch()} />
       )}
       {parsed.ok && loaded.data === null && !loaded.isFetching && (
         <div className="state state-empty">
-          <p>Every task of this project is labeled or skipped.</p>
+          <p>No task is left for you in this project. Tasks that other annotators hold now come back if they release them.</p>
           <Link to={`/projects/${projectId}/data`}>Open the Data Manager</Link>
         </div>
       )}
