@@ -123,4 +123,15 @@ Result<bj::value> RequireResultList(const bj::value* value, const std::string& f
   return *value;
 }
 
+Result<boost::json::object> QueryJsonObject(const http::Request& request, std::string_view name) {
+  const std::optional<std::string> text = request.Query(name);
+  if (!text || text->empty()) return boost::json::object();
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(*text, ec);
+  if (ec || !parsed.is_object()) {
+    return Error::InvalidField(std::string(name), "Must be a URL-encoded JSON object such as {\"filters\": …}.");
+  }
+  return std::move(parsed.as_object());
+}
+
 }  // namespace tally::labeling

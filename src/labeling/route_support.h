@@ -65,6 +65,11 @@ struct TaskAndProject {
 // not an integer.
 [[nodiscard]] Result<std::optional<int64_t>> QueryInt(const http::Request& request, std::string_view name);
 
+// A query parameter holding a JSON object (the data manager's ?query=); an
+// empty object when absent, invalid_argument naming it when it is not a
+// JSON object.
+[[nodiscard]] Result<boost::json::object> QueryJsonObject(const http::Request& request, std::string_view name);
+
 // A boolean query parameter as Label Studio reads them ("true", "1", "yes").
 bool QueryFlag(const http::Request& request, std::string_view name, bool fallback = false);
 

@@ -1,6 +1,6 @@
 // HTTP routes of the labeling subsystem, in Label Studio's shapes:
 //   /api/projects…, /api/projects/validate, …/{id}/validate   (project_routes.cc)
-//   /api/tasks…, /api/projects/{id}/tasks, /api/dm/actions     (task_routes.cc)
+//   /api/tasks…, /api/projects/{id}/tasks                      (task_routes.cc)
 //   /api/tasks/{id}/annotations, /api/annotations/{id}…        (annotation_routes.cc)
 //   /api/annotations/{id}/history                              (annotation_routes.cc)
 //   /api/predictions…, /api/projects/{id}/import/predictions   (prediction_routes.cc)
@@ -9,6 +9,9 @@
 //   /api/projects/{id}/workflow, /api/tasks/{id}/transitions,
 //   /api/annotation-reviews                                    (lifecycle_routes.cc)
 //   /api/projects/{id}/next                                    (next_task/next_task_routes.cc)
+//   /api/dm/views…                                             (datamanager/view_routes.cc)
+//   /api/dm/actions                                            (datamanager/action_routes.cc)
+//   /api/projects/{id}/export…, …/exports…                     (export/export_routes.cc)
 //
 // Roles: any member (annotator and up) reads projects and tasks and writes
 // their own annotations and drafts. Managers and up also create, configure,
@@ -39,6 +42,9 @@ void AddDraftRoutes(http::Router& router, LabelingContext& context);
 void AddImportRoutes(http::Router& router, LabelingContext& context);
 void AddLifecycleRoutes(http::Router& router, LabelingContext& context);
 void AddNextTaskRoutes(http::Router& router, LabelingContext& context);
+void AddDataManagerViewRoutes(http::Router& router, LabelingContext& context);
+void AddDataManagerActionRoutes(http::Router& router, LabelingContext& context);
+void AddExportRoutes(http::Router& router, LabelingContext& context);
 
 // Registers every labeling route. Handlers keep references to `database`
 // only, so the context need not outlive this call.
@@ -52,6 +58,9 @@ inline void AddLabelingRoutes(http::Router& router, store::Database& database, s
   AddImportRoutes(router, context);
   AddLifecycleRoutes(router, context);
   AddNextTaskRoutes(router, context);
+  AddDataManagerViewRoutes(router, context);
+  AddDataManagerActionRoutes(router, context);
+  AddExportRoutes(router, context);
 }
 
 // Registers the labeling job handlers (imports started with ?async=true).

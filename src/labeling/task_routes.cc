@@ -1,4 +1,5 @@
-// Tasks: the data manager list, single tasks, and bulk deletion.
+// Tasks: the data manager list, single tasks, and deleting all of a project's
+// tasks. Data manager actions on selected tasks are in datamanager/.
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -9,6 +10,8 @@
 #include "core/log.h"
 #include "labeling/config_checks.h"
 #include "labeling/counters.h"
+#include "labeling/datamanager/query_store.h"
+#include "labeling/datamanager/view_query.h"
 #include "labeling/lifecycle.h"
 #include "labeling/prediction_store.h"
 #include "labeling/route_support.h"
@@ -170,11 +173,13 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
   store::Database& db = context.database;
 
   router.Add({.method = "GET", .pattern = "/api/tasks", .auth = Auth::kUser,
-              .doc = {.summary = "A page of a project's tasks in the data manager's shape", .tag = "Tasks",
+              .doc = {.summary = "A page of a project's tasks in the data manager's shape, filtered and ordered "
+                                 "by a view or by ?query",
+                      .tag = "Tasks",
                       .response_schema = R"({"type":"object","properties":{"tasks":{"type":"array"},
                         "total":{"type":"integer"},"total_annotations":{"type":"integer"},
                         "total_predictions":{"type":"integer"}}})",
-                      .query = {"project", "page", "page_size", "fields"}},
+                      .query = {"project", "page", "page_size", "fields", "view", "query"}},
               .handler = [&db](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
                 if (!project_id) return Error::InvalidField("project", "This field is required.");
@@ -185,23 +190,38 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                 if (fields != "all" && fields != "task_only") {
                   return Error::InvalidField("fields", "Must be \"all\" or \"task_only\".");
                 }
+                TALLY_ASSIGN_OR_RETURN(view_id, QueryInt(request, "view"));
+                TALLY_ASSIGN_OR_RETURN(query_object, QueryJsonObject(request, "query"));
 
                 return db.Read([&](Connection& c) -> Result<Response> {
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, *project_id, kReadRole));
-                  const int64_t total = project.counters.task_number;
+                  TALLY_ASSIGN_OR_RETURN(query, ResolveTaskQuery(c, project.id, request.principal.user_id, view_id,
+                                                                 query_object, "query.",
+                                                                 ViewPrecedence::kRequestWins));
+                  TALLY_ASSIGN_OR_RETURN(compiled, CompileTaskQuery(c.dialect(), project.id,
+                                                                    request.principal.user_id, query, true));
+                  // Without filters or selection the project's stored
+                  // counters are the totals, so no count query runs.
+                  TaskQueryTotals totals{project.counters.task_number,
+                                         project.counters.total_annotations_number +
+                                             project.counters.skipped_annotations_number,
+                                         project.counters.total_predictions_number};
+                  if (compiled.filtered) {
+                    TALLY_ASSIGN_OR_RETURN(counted, CountMatchingTasks(c, compiled));
+                    totals = counted;
+                  }
                   // The Label Studio SDK pages until it gets a 404, so a page
                   // past the end is an error, except the first of an empty project.
-                  if (page > 1 && (page - 1) * page_size >= total) return Error::NotFound("Invalid page.");
-                  TALLY_ASSIGN_OR_RETURN(tasks, ListTasks(c, project.id, (page - 1) * page_size, page_size));
+                  if (page > 1 && (page - 1) * page_size >= totals.tasks) return Error::NotFound("Invalid page.");
+                  TALLY_ASSIGN_OR_RETURN(ids, MatchingTaskPage(c, compiled, (page - 1) * page_size, page_size));
+                  TALLY_ASSIGN_OR_RETURN(tasks, ListTasksByIds(c, ids));
                   bj::array bodies;
                   for (const Task& task : tasks) bodies.push_back(TaskJson(task));
                   TALLY_TRY(AddDataManagerColumns(c, tasks, bodies, fields == "all", request.principal.user_id));
-                  return Response::Json(bj::object{
-                      {"tasks", std::move(bodies)},
-                      {"total", total},
-                      {"total_annotations",
-                       project.counters.total_annotations_number + project.counters.skipped_annotations_number},
-                      {"total_predictions", project.counters.total_predictions_number}});
+                  return Response::Json(bj::object{{"tasks", std::move(bodies)},
+                                                   {"total", totals.tasks},
+                                                   {"total_annotations", totals.annotations},
+                                                   {"total_predictions", totals.predictions}});
                 });
               }});
 
@@ -316,68 +336,6 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_LOG_INFO("event=tasks_deleted project_id={} count={} by_user_id={}", project_id, deleted,
                                request.principal.user_id);
                 return Response::NoContent();
-              }});
-
-  // Label Studio deletes selected tasks through its data manager action
-  // endpoint; only the delete_tasks action exists here so far.
-  router.Add({.method = "POST", .pattern = "/api/dm/actions", .auth = Auth::kUser,
-              .doc = {.summary = "Run a data manager action on selected tasks (delete_tasks; managers)",
-                      .tag = "Tasks",
-                      .request_schema = R"({"type":"object","properties":{"selectedItems":{"type":"object",
-                        "properties":{"all":{"type":"boolean"},"included":{"type":"array"},
-                        "excluded":{"type":"array"}}}}})",
-                      .response_schema = R"({"type":"object","properties":{"processed_items":{"type":"integer"},
-                        "detail":{"type":"string"}}})",
-                      .query = {"id", "project"}},
-              .handler = [&db](Request& request) -> Result<Response> {
-                const std::string action = request.Query("id").value_or("");
-                if (action != "delete_tasks") {
-                  return Error::InvalidField("id", "Unknown action; the supported action is delete_tasks.");
-                }
-                TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
-                if (!project_id) return Error::InvalidField("project", "This field is required.");
-                TALLY_ASSIGN_OR_RETURN(body, ParseJsonObjectBody(request));
-
-                bool all = false;
-                std::vector<int64_t> included, excluded;
-                if (const bj::value* selected = body.if_contains("selectedItems"); selected && selected->is_object()) {
-                  const bj::object& items = selected->as_object();
-                  if (const bj::value* flag = items.if_contains("all"); flag && flag->is_bool()) all = flag->as_bool();
-                  auto read_ids = [](const bj::value* list, std::vector<int64_t>& out) -> Result<void> {
-                    if (!list) return Ok();
-                    if (!list->is_array()) return Error::InvalidField("selectedItems", "Ids must be a list.");
-                    for (const bj::value& id : list->as_array()) {
-                      if (!id.is_int64()) return Error::InvalidField("selectedItems", "Ids must be integers.");
-                      out.push_back(id.as_int64());
-                    }
-                    return Ok();
-                  };
-                  TALLY_TRY(read_ids(items.if_contains("included"), included));
-                  TALLY_TRY(read_ids(items.if_contains("excluded"), excluded));
-                }
-
-                TALLY_ASSIGN_OR_RETURN(deleted, db.Write([&](Connection& c) -> Result<int64_t> {
-                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, *project_id, kManageRole));
-                  if (!all) {
-                    if (included.empty()) return int64_t{0};
-                    return DeleteTasks(c, project, included);
-                  }
-                  if (excluded.empty()) return DeleteTasks(c, project, {});
-                  // Everything except `excluded`: collect the ids to delete.
-                  std::set<int64_t> keep(excluded.begin(), excluded.end());
-                  std::vector<int64_t> doomed;
-                  TALLY_TRY(c.ForEach("SELECT id FROM tasks WHERE project_id = ?", {project.id},
-                                      [&](const store::Row& row) {
-                                        if (!keep.count(row.Int(0))) doomed.push_back(row.Int(0));
-                                        return true;
-                                      }));
-                  if (doomed.empty()) return int64_t{0};
-                  return DeleteTasks(c, project, doomed);
-                }));
-                TALLY_LOG_INFO("event=tasks_deleted project_id={} count={} by_user_id={}", *project_id, deleted,
-                               request.principal.user_id);
-                return Response::Json(bj::object{{"processed_items", deleted},
-                                                 {"detail", fmt::format("Deleted {} tasks", deleted)}});
               }});
 }
 

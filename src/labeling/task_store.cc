@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 #include "core/json.h"
 
 namespace tally::labeling {
@@ -147,6 +149,29 @@ Result<std::vector<Task>> ListTasks(Connection& connection, int64_t project_id, 
   std::vector<Task> tasks;
   tasks.reserve(rows.size());
   for (const store::Row& row : rows) tasks.push_back(TaskFromRow(row));
+  return tasks;
+}
+
+Result<std::vector<Task>> ListTasksByIds(Connection& connection, const std::vector<int64_t>& ids) {
+  std::vector<Task> tasks;
+  if (ids.empty()) return tasks;
+  std::string sql = fmt::format("SELECT {} FROM tasks WHERE id IN (", kTaskColumns);
+  store::Params params;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    sql += i == 0 ? "?" : ", ?";
+    params.push_back(ids[i]);
+  }
+  sql += ")";
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(sql, params));
+  std::unordered_map<int64_t, Task> by_id;
+  for (const store::Row& row : rows) {
+    Task task = TaskFromRow(row);
+    by_id.emplace(task.id, std::move(task));
+  }
+  for (int64_t id : ids) {
+    auto found = by_id.find(id);
+    if (found != by_id.end()) tasks.push_back(std::move(found->second));
+  }
   return tasks;
 }
 

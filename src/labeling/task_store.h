@@ -90,4 +90,9 @@ struct TaskPatch {
 [[nodiscard]] Result<std::vector<Task>> ListTasks(Connection& connection, int64_t project_id, int64_t offset,
                                                   int64_t limit);
 
+// The tasks with these ids, in the order of `ids`; missing ids are left out.
+// For pages whose order a data manager query chose. At most a page of ids
+// (the caller bounds it; one parameter per id).
+[[nodiscard]] Result<std::vector<Task>> ListTasksByIds(Connection& connection, const std::vector<int64_t>& ids);
+
 }  // namespace tally::labeling

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <regex>
 #include <fmt/format.h>
 #include <mutex>
 #include <unordered_map>
@@ -253,6 +254,30 @@ class SqliteDatabase final : public Database {
   int64_t timeouts_ = 0;
 };
 
+// `subject REGEXP pattern` (SQLite calls regexp(pattern, subject)), which
+// SQLite leaves undefined: a search with std::regex's ECMAScript grammar, as
+// PostgreSQL's `~` searches. An invalid pattern or a NULL operand matches
+// nothing. The compiled pattern is cached per statement with auxdata.
+void RegexpFunction(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
+  const auto* cached = static_cast<const std::regex*>(sqlite3_get_auxdata(context, 0));
+  std::unique_ptr<std::regex> compiled;
+  if (!cached) {
+    const unsigned char* pattern = sqlite3_value_text(argv[0]);
+    if (!pattern) return sqlite3_result_int(context, 0);
+    try {
+      compiled = std::make_unique<std::regex>(reinterpret_cast<const char*>(pattern), std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      return sqlite3_result_int(context, 0);
+    }
+  }
+  const unsigned char* subject = sqlite3_value_text(argv[1]);
+  const bool match = subject && std::regex_search(reinterpret_cast<const char*>(subject), cached ? *cached : *compiled);
+  sqlite3_result_int(context, match ? 1 : 0);
+  if (compiled) {
+    sqlite3_set_auxdata(context, 0, compiled.release(), [](void* p) { delete static_cast<std::regex*>(p); });
+  }
+}
+
 Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path, bool writer,
                                                          const DatabaseOptions& options) {
   sqlite3* db = nullptr;
@@ -267,6 +292,8 @@ Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path
   }
   auto connection = std::make_unique<SqliteConnection>(db);
   sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+  sqlite3_create_function(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, RegexpFunction, nullptr,
+                          nullptr);
 
   // synchronous=NORMAL in WAL mode keeps every committed transaction across a
   // process crash; only an OS crash or power loss can drop the last commits.

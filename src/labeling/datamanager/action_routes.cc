@@ -1,0 +1,164 @@
+// Data manager actions: GET /api/dm/actions lists them, POST runs one on
+// the tasks a selection names (ids, all, or all but some), after the
+// request's or the view's filters.
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "labeling/datamanager/action_store.h"
+#include "labeling/datamanager/query_store.h"
+#include "labeling/datamanager/view_query.h"
+#include "labeling/datamanager/view_store.h"
+#include "labeling/route_support.h"
+#include "labeling/routes.h"
+
+namespace tally::labeling {
+
+namespace bj = boost::json;
+using http::Auth;
+using http::Request;
+using http::Response;
+
+namespace {
+
+struct ActionSpec {
+  const char* id;
+  const char* title;
+  const char* dialog;
+};
+
+const ActionSpec kActions[] = {
+    {"retrieve_tasks_predictions", "Retrieve Predictions",
+     "Send the selected tasks to the project's ML backends for predictions."},
+    {"delete_tasks", "Delete Tasks", "Delete the selected tasks with their annotations, predictions and drafts."},
+    {"delete_tasks_annotations", "Delete Annotations", "Delete every annotation and draft of the selected tasks."},
+    {"delete_tasks_predictions", "Delete Predictions", "Delete every prediction of the selected tasks."},
+};
+
+bj::array ActionListJson() {
+  bj::array actions;
+  int order = 0;
+  for (const ActionSpec& action : kActions) {
+    actions.push_back(bj::object{
+        {"id", action.id},
+        {"title", action.title},
+        {"order", order++},
+        {"permission", "tasks.change"},
+        {"dialog", bj::object{{"title", action.title}, {"text", action.dialog}, {"type", "confirm"}}},
+        {"reload", std::string_view(action.id) == "delete_tasks"},
+    });
+  }
+  return actions;
+}
+
+struct ActionOutcome {
+  int64_t processed = 0;
+  std::string detail;
+  bool reload = false;
+};
+
+// The selected task ids. An explicit empty inclusion selects nothing here,
+// although Label Studio's task list treats it as no selection: an action
+// must not widen an empty pick to the whole project.
+Result<std::vector<int64_t>> SelectedTaskIds(Connection& c, const Project& project, int64_t user_id,
+                                             const TaskQuery& query) {
+  if (!query.selection.all && query.selection.included.empty()) return std::vector<int64_t>();
+  TALLY_ASSIGN_OR_RETURN(compiled, CompileTaskQuery(c.dialect(), project.id, user_id, query, true));
+  return AllMatchingTaskIds(c, compiled);
+}
+
+Result<ActionOutcome> RunAction(Connection& c, const Project& project, int64_t user_id, const std::string& action,
+                                const TaskQuery& query, const bj::object& body) {
+  TALLY_ASSIGN_OR_RETURN(ids, SelectedTaskIds(c, project, user_id, query));
+  ActionOutcome outcome;
+  if (action == "delete_tasks") {
+    TALLY_ASSIGN_OR_RETURN(deleted, ids.empty() ? Result<int64_t>(int64_t{0}) : DeleteTasks(c, project, ids));
+    outcome = {deleted, fmt::format("Deleted {} tasks", deleted), true};
+    return outcome;
+  }
+  if (action == "delete_tasks_annotations") {
+    TALLY_ASSIGN_OR_RETURN(annotator, json::OptionalInt(body, "annotator"));
+    TALLY_ASSIGN_OR_RETURN(deleted, DeleteAnnotationsOfTasks(c, project, ids, annotator, user_id));
+    outcome = {deleted, fmt::format("Deleted {} annotations", deleted)};
+    return outcome;
+  }
+  if (action == "delete_tasks_predictions") {
+    TALLY_ASSIGN_OR_RETURN(deleted, DeletePredictionsOfTasks(c, project, ids));
+    outcome = {deleted, fmt::format("Deleted {} predictions", deleted)};
+    return outcome;
+  }
+  // NOTE: ML backends are not connected to projects yet, so retrieving
+  // predictions sends nothing. The action still returns 200 with the
+  // selection's size, so clients that call it keep working.
+  outcome = {0, fmt::format("No ML backend is connected; {} selected tasks were not sent", ids.size())};
+  return outcome;
+}
+
+}  // namespace
+
+void AddDataManagerActionRoutes(http::Router& router, LabelingContext& context) {
+  store::Database& db = context.database;
+
+  router.Add({.method = "GET", .pattern = "/api/dm/actions", .auth = Auth::kUser,
+              .doc = {.summary = "Data manager actions available on a project's tasks", .tag = "Data manager",
+                      .response_schema = R"({"type":"array","items":{"type":"object","properties":{
+                        "id":{"type":"string"},"title":{"type":"string"},"order":{"type":"integer"},
+                        "dialog":{"type":"object"}}}})",
+                      .query = {"project"}},
+              .handler = [&db](Request& request) -> Result<Response> {
+                TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
+                if (!project_id) return Error::InvalidField("project", "This field is required.");
+                return db.Read([&](Connection& c) -> Result<Response> {
+                  TALLY_TRY(AuthorizedProject(c, request.principal, *project_id, kReadRole));
+                  return Response::Json(ActionListJson());
+                });
+              }});
+
+  router.Add({.method = "POST", .pattern = "/api/dm/actions", .auth = Auth::kUser,
+              .doc = {.summary = "Run a data manager action (delete_tasks, delete_tasks_annotations, "
+                                 "delete_tasks_predictions, retrieve_tasks_predictions) on selected tasks (managers)",
+                      .tag = "Data manager",
+                      .request_schema = R"({"type":"object","properties":{"selectedItems":{"type":"object",
+                        "properties":{"all":{"type":"boolean"},"included":{"type":"array"},
+                        "excluded":{"type":"array"}}},"filters":{"type":"object"},"ordering":{"type":"array"},
+                        "annotator":{"type":"integer"}}})",
+                      .response_schema = R"({"type":"object","properties":{"processed_items":{"type":"integer"},
+                        "detail":{"type":"string"},"reload":{"type":"boolean"}}})",
+                      .query = {"id", "project", "view"}},
+              .handler = [&db](Request& request) -> Result<Response> {
+                const std::string action = request.Query("id").value_or("");
+                bool known = false;
+                for (const ActionSpec& spec : kActions) known = known || action == spec.id;
+                if (!known) {
+                  return Error::InvalidField("id", "Unknown action; use delete_tasks, delete_tasks_annotations, "
+                                                   "delete_tasks_predictions or retrieve_tasks_predictions.");
+                }
+                TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
+                if (!project_id) return Error::InvalidField("project", "This field is required.");
+                TALLY_ASSIGN_OR_RETURN(view_id, QueryInt(request, "view"));
+                TALLY_ASSIGN_OR_RETURN(body, ParseJsonObjectBody(request));
+
+                TALLY_ASSIGN_OR_RETURN(outcome, db.Write([&](Connection& c) -> Result<ActionOutcome> {
+                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, *project_id, kManageRole));
+                  TALLY_ASSIGN_OR_RETURN(query, ResolveTaskQuery(c, project.id, request.principal.user_id, view_id,
+                                                                 body, "", ViewPrecedence::kViewWins));
+                  TALLY_ASSIGN_OR_RETURN(result, RunAction(c, project, request.principal.user_id, action, query, body));
+                  if (action == "delete_tasks") {
+                    // Label Studio drops a project's views once it has no tasks.
+                    TALLY_ASSIGN_OR_RETURN(stored, FindProject(c, project.id));
+                    if (stored && stored->counters.task_number == 0) {
+                      TALLY_TRY(DeleteProjectViews(c, project.id));
+                    }
+                  }
+                  return result;
+                }));
+                TALLY_LOG_INFO("event=dm_action action={} project_id={} processed={} by_user_id={}", action,
+                               *project_id, outcome.processed, request.principal.user_id);
+                bj::object response{{"processed_items", outcome.processed}, {"detail", outcome.detail}};
+                if (outcome.reload) response["reload"] = true;
+                return Response::Json(response);
+              }});
+}
+
+}  // namespace tally::labeling

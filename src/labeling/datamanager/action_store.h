@@ -1,0 +1,33 @@
+// Bulk writes behind data manager actions, over a list of task ids of one
+// project. Each runs in the caller's transaction and keeps counters and
+// lifecycle states right before it returns.
+//
+// Thread-safety: free functions over a borrowed Connection; call them
+// inside Database::Write.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/result.h"
+#include "labeling/project_store.h"
+
+namespace tally::labeling {
+
+// Deletes the annotations of the tasks (only those of `annotator` when set)
+// with a history row each, and the drafts of the tasks (of that annotator),
+// then recounts each task and applies its lifecycle event. Returns how many
+// annotations were deleted. Fails with conflict, and changes nothing, when a
+// task's workflow forbids the change (a reviewed task losing one of several
+// annotations).
+[[nodiscard]] Result<int64_t> DeleteAnnotationsOfTasks(Connection& connection, const Project& project,
+                                                       const std::vector<int64_t>& task_ids,
+                                                       std::optional<int64_t> annotator, int64_t acting_user);
+
+// Deletes the predictions of the tasks, zeroes their prediction counts and
+// recounts the project. Returns how many predictions were deleted.
+[[nodiscard]] Result<int64_t> DeletePredictionsOfTasks(Connection& connection, const Project& project,
+                                                       const std::vector<int64_t>& task_ids);
+
+}  // namespace tally::labeling

@@ -1,0 +1,71 @@
+// SQL for data manager queries: a checked TaskQuery (task_query.h) becomes
+// one WHERE clause and one ORDER BY over `tasks t`, run for a page, a count
+// or every matching id.
+//
+// Column expressions: stored task columns are read directly; computed
+// columns (completed_at, avg_lead_time, predictions_score, draft_exists,
+// file_upload) are correlated subqueries; multi-valued columns (annotators,
+// annotations_results, predictions_results, predictions_model_versions)
+// become EXISTS / NOT EXISTS over the task's annotations or predictions;
+// data keys use json_extract on SQLite and ->> on PostgreSQL.
+//
+// Semantics follow Label Studio's data manager. Contains is a
+// case-insensitive substring test, except on annotations_results and
+// predictions_results, where it is case-sensitive over the result's JSON
+// text. Negative operators (not_equal, not_contains, not_in, not_in_list)
+// also match tasks where the column is empty. An invalid regex matches
+// nothing. Nulls sort last in both directions, and ties break by id.
+//
+// Known limitation: filters and orderings on computed columns and data keys
+// read every task of the project (no index covers them), so on projects of
+// about a million tasks such a page takes seconds; filters on stored
+// columns (id, counters, is_labeled, state, dates) and ordering by id use
+// the indexes of migration 0007. Counting the matches of a filter always
+// reads them all (docs/next-task-plans.md).
+//
+// Thread-safety: free functions over a borrowed Connection.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "labeling/datamanager/task_query.h"
+#include "store/database.h"
+
+namespace tally::labeling {
+
+using store::Connection;
+
+struct CompiledTaskQuery {
+  std::string where;  // over alias t, project condition included
+  store::Params where_params;
+  std::string order_by;  // without the ORDER BY keywords
+  store::Params order_params;
+  bool filtered = false;  // false: every task of the project matches
+};
+
+// Compiles `query` for the project, as seen by `user_id` (draft_exists is
+// per user). The selection applies only when `apply_selection`.
+[[nodiscard]] Result<CompiledTaskQuery> CompileTaskQuery(store::Dialect dialect, int64_t project_id,
+                                                         int64_t user_id, const TaskQuery& query,
+                                                         bool apply_selection);
+
+struct TaskQueryTotals {
+  int64_t tasks = 0;
+  int64_t annotations = 0;  // submitted and skipped
+  int64_t predictions = 0;
+};
+
+// Matching tasks and their annotation and prediction counts.
+[[nodiscard]] Result<TaskQueryTotals> CountMatchingTasks(Connection& connection, const CompiledTaskQuery& query);
+
+// Ids of one page of matching tasks, in the query's order.
+[[nodiscard]] Result<std::vector<int64_t>> MatchingTaskPage(Connection& connection, const CompiledTaskQuery& query,
+                                                           int64_t offset, int64_t limit);
+
+// Ids of every matching task, in id order (for actions).
+[[nodiscard]] Result<std::vector<int64_t>> AllMatchingTaskIds(Connection& connection, const CompiledTaskQuery& query);
+
+}  // namespace tally::labeling
