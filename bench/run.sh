@@ -19,3 +19,8 @@ if [ -x "$build_dir/bench/label_config_bench" ]; then
   TALLY_SHARED_DIR=${TALLY_SHARED_DIR:-../shared} "$build_dir/bench/label_config_bench" \
     --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 fi
+
+if [ -x /usr/bin/chromium ] && [ -d web/node_modules ] && [ -f web/dist/index.html ]; then
+  echo "== Web UI in Chromium (bench/web_ui_bench.mjs)"
+  node bench/web_ui_bench.mjs "$build_dir/tally"
+fi

@@ -1,6 +1,7 @@
 // Server-side pages behind a virtual list: only the pages that cover the
 // rows on screen are fetched, and pages scrolled away are dropped from the
-// cache after a minute, so scrolling a million tasks keeps memory flat.
+// cache 15 s after they leave the screen, so memory stays bounded by the
+// pages seen in the last 15 s however many tasks are scrolled through.
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { fetchTaskPage, type Task } from "../../labeling/api/tasks";
 
@@ -19,7 +20,7 @@ export function useTaskRows(projectId: number, visibleRows: { start: number; end
     queries: pages.map((page) => ({
       queryKey: ["tasks", projectId, page],
       queryFn: ({ signal }: { signal: AbortSignal }) => fetchTaskPage(projectId, page, taskPageSize, signal),
-      gcTime: 60_000,
+      gcTime: 15_000,
     })),
   });
 
