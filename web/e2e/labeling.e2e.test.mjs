@@ -290,8 +290,53 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     assert.deepEqual(annotations[0].result[0].value, { choices: ["Positive"] });
   });
 
+  await t.test("accept one prediction and correct another", async () => {
+    const project = await tally.api("/api/projects", {
+      method: "POST",
+      body: JSON.stringify({ title: "Predictions e2e", label_config: config }),
+    });
+    const prediction = (result) => [{ model_version: "ner-v1", score: 0.9, result }];
+    const region = { id: "pred-span1", from_name: "entity", to_name: "text", type: "labels",
+      value: { start: 0, end: 3, text: "Ada", labels: ["Place"] } };
+    const choice = { id: "pred-chc01", from_name: "sentiment", to_name: "text", type: "choices",
+      value: { choices: ["Positive"] } };
+    await tally.api(`/api/projects/${project.id}/import`, {
+      method: "POST",
+      body: JSON.stringify([
+        { data: { text: "Great service." }, predictions: prediction([choice]) },
+        { data: { text: "Ada wrote it." }, predictions: prediction([region]) },
+      ]),
+    });
+    const [first, second] = (await tally.api(`/api/tasks?project=${project.id}`)).tasks;
+
+    await page.goto(`${tally.baseUrl}/projects/${project.id}/label`);
+    await page.getByRole("status").filter({ hasText: "Pre-filled from a prediction" }).waitFor();
+    assert.equal(await page.getByRole("radio", { name: /Positive/ }).isChecked(), true);
+    await page.keyboard.press("Control+Enter");
+
+    await page.locator(".text-object", { hasText: "Ada wrote it." }).waitFor();
+    await page.locator(".region-list").getByRole("button", { name: /Place: “Ada”/ }).click();
+    await page.keyboard.press("p");
+    await page.locator(".region-list").getByRole("button", { name: /Person: “Ada”/ }).waitFor();
+    await page.keyboard.press("Control+Enter");
+    await page.getByText("No task is left for you in this project.", { exact: false }).waitFor();
+
+    const [accepted] = await tally.api(`/api/tasks/${first.id}/annotations`);
+    const predictionId = (await tally.api(`/api/predictions?task=${first.id}`))[0].id;
+    assert.equal(accepted.parent_prediction, predictionId);
+    assert.deepEqual(
+      accepted.result.map((item) => [item.id, item.origin, item.value]),
+      [["pred-chc01", "prediction", { choices: ["Positive"] }]],
+    );
+    const [corrected] = await tally.api(`/api/tasks/${second.id}/annotations`);
+    assert.deepEqual(
+      corrected.result.map((item) => [item.id, item.origin, item.value]),
+      [["pred-span1", "prediction-changed", { start: 0, end: 3, text: "Ada", labels: ["Person"] }]],
+    );
+  });
+
   await t.test("drop a CSV file onto the import dialog", async () => {
-    await page.getByRole("link", { name: "Data Manager", exact: true }).click();
+    await page.goto(`${tally.baseUrl}/projects/${projectId}/data`);
     await page.getByRole("button", { name: "Import", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Import tasks" });
     const csv = "text\n\"Dropped, with a comma\"\nSecond dropped row\n";

@@ -31,6 +31,30 @@ export const annotationSchema = z.object({
 });
 export type Annotation = z.infer<typeof annotationSchema>;
 
+export const predictionSchema = z.object({
+  id: z.number(),
+  model_version: z.string(),
+  score: z.number().nullable(),
+  result: z.array(z.unknown()),
+});
+export type Prediction = z.infer<typeof predictionSchema>;
+
+const nextTaskSchema = taskSchema.extend({ predictions: z.array(predictionSchema).optional() });
+
+export function fetchPredictions(taskId: number): Promise<Prediction[]> {
+  return apiJson(`/api/predictions?task=${taskId}`, z.array(predictionSchema));
+}
+
+// The prediction to pre-fill the editor with: the highest score, the
+// newest (last listed) among equals. Null when there is none.
+export function bestPrediction(predictions: Prediction[]): Prediction | null {
+  let best: Prediction | null = null;
+  for (const prediction of predictions) {
+    if (!best || (prediction.score ?? -Infinity) >= (best.score ?? -Infinity)) best = prediction;
+  }
+  return best;
+}
+
 export function fetchTask(id: number): Promise<Task> {
   return apiJson(`/api/tasks/${id}`, taskSchema);
 }
@@ -45,7 +69,7 @@ export function fetchAnnotations(taskId: number): Promise<Annotation[]> {
 
 export function createAnnotation(
   taskId: number,
-  body: { result: ResultItem[]; was_cancelled?: boolean; lead_time?: number },
+  body: { result: ResultItem[]; was_cancelled?: boolean; lead_time?: number; parent_prediction?: number },
 ): Promise<Annotation> {
   return apiJson(`/api/tasks/${taskId}/annotations`, annotationSchema, { method: "POST", json: body });
 }
@@ -54,12 +78,13 @@ export function updateAnnotation(id: number, body: { result: ResultItem[]; lead_
   return apiJson(`/api/annotations/${id}`, annotationSchema, { method: "PATCH", json: body });
 }
 
-// Locks and returns the caller's next task, chosen by the project's
-// sampling, overlap and skip settings on the server. Null when no task is
-// left for the caller (including tasks other annotators hold locked now).
-export async function fetchNextTask(projectId: number): Promise<Task | null> {
+// Locks and returns the caller's next task with its predictions, chosen by
+// the project's sampling, overlap and skip settings on the server. Null when
+// no task is left for the caller (including tasks others hold locked now).
+export async function fetchNextTask(projectId: number): Promise<{ task: Task; predictions: Prediction[] } | null> {
   try {
-    return await apiJson(`/api/projects/${projectId}/next`, taskSchema);
+    const { predictions, ...task } = await apiJson(`/api/projects/${projectId}/next`, nextTaskSchema);
+    return { task, predictions: predictions ?? [] };
   } catch (error) {
     if (error instanceof ApiError && error.code === "not_found") return null;
     throw error;

@@ -9,7 +9,18 @@ import type { Project } from "../../projects/api/projects";
 import { ProjectPage } from "../../projects/components/project-page";
 import { projectKey } from "../../projects/api/query-keys";
 import { useEditorModel } from "../hooks/use-editor-model";
-import { createAnnotation, fetchAnnotations, fetchNextTask, fetchTask, updateAnnotation, type Annotation, type Task } from "../api/tasks";
+import {
+  bestPrediction,
+  createAnnotation,
+  fetchAnnotations,
+  fetchNextTask,
+  fetchPredictions,
+  fetchTask,
+  updateAnnotation,
+  type Annotation,
+  type Prediction,
+  type Task,
+} from "../api/tasks";
 import { useCurrentUser } from "../../auth/hooks/use-current-user";
 import { parseLabelConfig, type EditorConfig } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
@@ -19,6 +30,7 @@ import { LabelingEditor } from "./labeling-editor";
 interface Loaded {
   task: Task;
   annotation: Annotation | null; // the caller's latest annotation, updated instead of adding one
+  prediction: Prediction | null; // pre-fills the editor when there is no annotation
 }
 
 function TaskEditor({
@@ -41,7 +53,9 @@ function TaskEditor({
 
   useEffect(() => {
     ids.current = {};
-    const values = loaded.annotation ? readResult(config, loaded.annotation.result, ids.current) : readResult(config, []);
+    const values = loaded.annotation
+      ? readResult(config, loaded.annotation.result, ids.current)
+      : readResult(config, loaded.prediction?.result ?? [], ids.current, true);
     dispatch({ type: "loaded", values });
     startedAt.current = performance.now();
   }, [loaded, config, dispatch]);
@@ -68,7 +82,7 @@ function TaskEditor({
           await updateAnnotation(loaded.annotation.id, { result, lead_time: leadTime });
           onDone("updated");
         } else {
-          await createAnnotation(loaded.task.id, { result, lead_time: leadTime });
+          await createAnnotation(loaded.task.id, { result, lead_time: leadTime, parent_prediction: loaded.prediction?.id });
           onDone("submitted");
         }
       } catch (caught) {
@@ -101,6 +115,12 @@ function TaskEditor({
           Task #{loaded.task.id}
           {loaded.annotation && ` · editing annotation #${loaded.annotation.id}`}
         </div>
+        {!loaded.annotation && loaded.prediction && (
+          <p className="notice" role="status">
+            Pre-filled from a prediction (model version “{loaded.prediction.model_version || "none"}”). Accept it as it
+            is or change it, then submit.
+          </p>
+        )}
         <LabelingEditor config={config} data={loaded.task.data} model={model} hotkeys />
       </div>
       <aside className="labeling-actions card">
@@ -152,10 +172,18 @@ function LabelingStream({ project }: { project: Project }) {
     queryKey: ["labeling", projectId, taskParam ?? "next"],
     enabled: userId !== undefined,
     queryFn: async (): Promise<Loaded | null> => {
-      const task = taskParam ? await fetchTask(Number(taskParam)) : await fetchNextTask(projectId);
-      if (!task) return null;
+      let task: Task;
+      let predictions: Prediction[];
+      if (taskParam) {
+        task = await fetchTask(Number(taskParam));
+        predictions = await fetchPredictions(task.id);
+      } else {
+        const next = await fetchNextTask(projectId);
+        if (!next) return null;
+        ({ task, predictions } = next);
+      }
       const own = (await fetchAnnotations(task.id)).filter((annotation) => annotation.completed_by === userId);
-      return { task, annotation: own.length > 0 ? own[own.length - 1] : null };
+      return { task, annotation: own.length > 0 ? own[own.length - 1] : null, prediction: bestPrediction(predictions) };
     },
     staleTime: 0,
     gcTime: 0,

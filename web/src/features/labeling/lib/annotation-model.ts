@@ -30,6 +30,11 @@ function stored(option: ChoiceOption): string {
   return option.alias ?? option.value;
 }
 
+// An edit turns a value taken from a prediction into an edited prediction.
+function edited(values: EditorValues, key: string): EditorValues["origins"] {
+  return values.origins[key] === "prediction" ? { ...values.origins, [key]: "prediction-changed" } : values.origins;
+}
+
 function change(values: EditorValues, action: EditorAction): EditorValues {
   switch (action.type) {
     case "choice-toggled": {
@@ -43,7 +48,7 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         const wanted = new Set([...current, value]);
         next = control.options.map(stored).filter((v) => wanted.has(v));
       } else next = [value];
-      return { ...values, choices: { ...values.choices, [control.name]: next } };
+      return { ...values, choices: { ...values.choices, [control.name]: next }, origins: edited(values, control.name) };
     }
     case "region-added":
       return { ...values, regions: [...values.regions, action.region] };
@@ -53,14 +58,19 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
       return {
         ...values,
         regions: values.regions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+        origins: edited(values, action.id),
       };
     case "textarea-changed":
-      return { ...values, textareas: { ...values.textareas, [action.control]: action.texts } };
+      return {
+        ...values,
+        textareas: { ...values.textareas, [action.control]: action.texts },
+        origins: edited(values, action.control),
+      };
     case "rating-set": {
       const ratings = { ...values.ratings };
       if (action.rating > 0) ratings[action.control] = action.rating;
       else delete ratings[action.control];
-      return { ...values, ratings };
+      return { ...values, ratings, origins: edited(values, action.control) };
     }
     default:
       return values;

@@ -116,6 +116,24 @@ describe("result builders", () => {
     expect(rebuilt[1].value).toEqual({ start: 0, end: 3, text: "Met", labels: ["Place"] });
   });
 
+  it("marks prediction items and their edits by origin", () => {
+    const predicted = [
+      { id: "p1", from_name: "sentiment", to_name: "text", type: "choices", value: { choices: ["Positive"] } },
+      { id: "p2", from_name: "label", to_name: "text", type: "labels", value: { start: 0, end: 3, text: "Met", labels: ["Person"] } },
+      { id: "p3", from_name: "stars", to_name: "text", type: "rating", value: { rating: 2 } },
+    ];
+    const ids: Record<string, string> = {};
+    let state = editorReducer(initialEditorState, { type: "loaded", values: readResult(ner, predicted, ids, true) });
+    state = editorReducer(state, { type: "region-labels-set", id: "p2", labels: ["Place"] });
+    state = editorReducer(state, { type: "rating-set", control: "stars", rating: 3 });
+    const origins = Object.fromEntries(buildResult(ner, state.values, ids).map((item) => [item.id, item.origin]));
+    expect(origins).toEqual({ p1: "prediction", p2: "prediction-changed", p3: "prediction-changed" });
+
+    // A stored annotation keeps the origins it was saved with.
+    const reread = readResult(ner, buildResult(ner, state.values, ids), {});
+    expect(reread.origins).toEqual({ sentiment: "prediction", p2: "prediction-changed", stars: "prediction-changed" });
+  });
+
   it("undo and redo step through changes", () => {
     let state = editorReducer(initialEditorState, { type: "rating-set", control: "stars", rating: 2 });
     state = editorReducer(state, { type: "rating-set", control: "stars", rating: 4 });

@@ -15,15 +15,20 @@ export interface TextRegion {
   labels: string[];
 }
 
+// Where a result item came from, as Label Studio records it: drawn by the
+// annotator, taken from a prediction unchanged, or a prediction edited.
+export type Origin = "manual" | "prediction" | "prediction-changed";
+
 export interface EditorValues {
   choices: Record<string, string[]>; // control name -> selected values, config order
   textareas: Record<string, string[]>; // control name -> submissions
   ratings: Record<string, number>; // control name -> rating (absent = none)
   regions: TextRegion[];
   foreign: ResultItem[]; // items of controls the editor does not render
+  origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
 }
 
-export const emptyValues: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [] };
+export const emptyValues: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [], origins: {} };
 
 export type ResultItem = {
   id: string;
@@ -43,27 +48,45 @@ export function newRegionId(): string {
   return Array.from(bytes, (byte) => idAlphabet[byte & 63]).join("");
 }
 
-export function choicesResult(control: string, toName: string, choices: string[], id = newRegionId()): ResultItem {
-  return { id, from_name: control, to_name: toName, type: "choices", origin: "manual", value: { choices } };
+export function choicesResult(
+  control: string,
+  toName: string,
+  choices: string[],
+  id = newRegionId(),
+  origin: Origin = "manual",
+): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "choices", origin, value: { choices } };
 }
 
-export function spanResult(region: TextRegion): ResultItem {
+export function spanResult(region: TextRegion, origin: Origin = "manual"): ResultItem {
   return {
     id: region.id,
     from_name: region.fromName,
     to_name: region.toName,
     type: "labels",
-    origin: "manual",
+    origin,
     value: { start: region.start, end: region.end, text: region.text, labels: region.labels },
   };
 }
 
-export function textareaResult(control: string, toName: string, texts: string[], id = newRegionId()): ResultItem {
-  return { id, from_name: control, to_name: toName, type: "textarea", origin: "manual", value: { text: texts } };
+export function textareaResult(
+  control: string,
+  toName: string,
+  texts: string[],
+  id = newRegionId(),
+  origin: Origin = "manual",
+): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "textarea", origin, value: { text: texts } };
 }
 
-export function ratingResult(control: string, toName: string, rating: number, id = newRegionId()): ResultItem {
-  return { id, from_name: control, to_name: toName, type: "rating", origin: "manual", value: { rating } };
+export function ratingResult(
+  control: string,
+  toName: string,
+  rating: number,
+  id = newRegionId(),
+  origin: Origin = "manual",
+): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "rating", origin, value: { rating } };
 }
 
 // The annotation's result list: per-control items in config order, then
@@ -72,20 +95,23 @@ export function buildResult(config: EditorConfig, values: EditorValues, ids: Rec
   const items: ResultItem[] = [];
   for (const control of config.controls) {
     const id = ids[control.name];
+    const origin = values.origins[control.name] ?? "manual";
     switch (control.kind) {
       case "choices": {
         const chosen = values.choices[control.name] ?? [];
-        if (chosen.length > 0) items.push(choicesResult(control.name, control.toName, chosen, id));
+        if (chosen.length > 0) items.push(choicesResult(control.name, control.toName, chosen, id, origin));
         break;
       }
       case "textarea": {
         const texts = (values.textareas[control.name] ?? []).filter((text) => text.length > 0);
-        if (texts.length > 0) items.push(textareaResult(control.name, control.toName, texts, id));
+        if (texts.length > 0) items.push(textareaResult(control.name, control.toName, texts, id, origin));
         break;
       }
       case "rating": {
         const rating = values.ratings[control.name];
-        if (rating !== undefined && rating > 0) items.push(ratingResult(control.name, control.toName, rating, id));
+        if (rating !== undefined && rating > 0) {
+          items.push(ratingResult(control.name, control.toName, rating, id, origin));
+        }
         break;
       }
       case "labels":
@@ -93,18 +119,30 @@ export function buildResult(config: EditorConfig, values: EditorValues, ids: Rec
     }
   }
   const regions = [...values.regions].sort((a, b) => a.start - b.start || a.end - b.end);
-  for (const region of regions) items.push(spanResult(region));
+  for (const region of regions) items.push(spanResult(region, values.origins[region.id] ?? "manual"));
   return [...items, ...values.foreign];
 }
 
 // Editor state from a stored result. `ids` receives the id of each
-// per-control item so an update keeps them.
+// per-control item so an update keeps them. Items keep the origin they
+// carry; `fromPrediction` marks every item as taken from a prediction.
 export function readResult(
   config: EditorConfig,
   result: unknown[],
   ids: Record<string, string> = {},
+  fromPrediction = false,
 ): EditorValues {
-  const values: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [] };
+  const values: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [], origins: {} };
+  const originOf = (item: ResultItem): Origin | undefined =>
+    fromPrediction
+      ? "prediction"
+      : item.origin === "prediction" || item.origin === "prediction-changed"
+        ? item.origin
+        : undefined;
+  const keepOrigin = (key: string, item: ResultItem) => {
+    const origin = originOf(item);
+    if (origin) values.origins[key] = origin;
+  };
   const byName = new Map<string, ControlNode>(config.controls.map((control) => [control.name, control]));
   for (const raw of result) {
     if (typeof raw !== "object" || raw === null) continue;
@@ -114,12 +152,15 @@ export function readResult(
     if (control?.kind === "choices" && Array.isArray(value.choices)) {
       values.choices[control.name] = value.choices.filter((c): c is string => typeof c === "string");
       ids[control.name] = item.id;
+      keepOrigin(control.name, item);
     } else if (control?.kind === "textarea" && Array.isArray(value.text)) {
       values.textareas[control.name] = value.text.filter((t): t is string => typeof t === "string");
       ids[control.name] = item.id;
+      keepOrigin(control.name, item);
     } else if (control?.kind === "rating" && typeof value.rating === "number") {
       values.ratings[control.name] = value.rating;
       ids[control.name] = item.id;
+      keepOrigin(control.name, item);
     } else if (
       control?.kind === "labels" &&
       typeof value.start === "number" &&
@@ -135,6 +176,7 @@ export function readResult(
         text: typeof value.text === "string" ? value.text : "",
         labels: value.labels.filter((l): l is string => typeof l === "string"),
       });
+      keepOrigin(item.id, item);
     } else {
       values.foreign.push(item);
     }
