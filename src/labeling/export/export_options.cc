@@ -1,0 +1,120 @@
+#include "labeling/export/export_options.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+
+#include "core/crypto.h"
+#include "labeling/config/parser.h"
+
+namespace tally::labeling::exporting {
+
+namespace {
+
+std::tm LocalTime(std::time_t now) {
+  std::tm local{};
+  localtime_r(&now, &local);
+  return local;
+}
+
+Result<int64_t> ParseTaskId(const std::string& text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return Error::InvalidField("ids", fmt::format("must be positive task ids, got \"{}\"", text));
+  }
+  return id;
+}
+
+}  // namespace
+
+Result<std::optional<bool>> QueryBool(const http::Request& request, std::string_view name) {
+  const std::optional<std::string> value = request.Query(name);
+  if (!value) return std::optional<bool>();
+  std::string lower = *value;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "true" || lower == "1" || lower == "yes") return std::optional<bool>(true);
+  if (lower == "false" || lower == "0" || lower == "no") return std::optional<bool>(false);
+  return Error::InvalidField(std::string(name), fmt::format("must be true or false, got \"{}\"", *value));
+}
+
+Result<ExportRequest> ParseExportQuery(const http::Request& request, int64_t project_id) {
+  ExportRequest parsed;
+  parsed.selection.project_id = project_id;
+  if (auto type = request.Query("exportType")) {
+    parsed.format = *type;
+  } else if (auto legacy = request.Query("export_type")) {
+    parsed.format = *legacy;
+  }
+  TALLY_ASSIGN_OR_RETURN(all_tasks, QueryBool(request, "download_all_tasks"));
+  parsed.selection.all_tasks = all_tasks.value_or(false);
+  TALLY_ASSIGN_OR_RETURN(resources, QueryBool(request, "download_resources"));
+  parsed.download_resources = resources.value_or(true);
+  for (const char* key : {"ids[]", "ids"}) {
+    for (const std::string& text : request.QueryAll(key)) {
+      // Accept both repeated parameters and one comma-separated list.
+      size_t start = 0;
+      while (start <= text.size()) {
+        const size_t comma = std::min(text.find(',', start), text.size());
+        TALLY_ASSIGN_OR_RETURN(id, ParseTaskId(text.substr(start, comma - start)));
+        parsed.selection.task_ids.push_back(id);
+        start = comma + 1;
+      }
+    }
+  }
+  TALLY_ASSIGN_OR_RETURN(usual, QueryBool(request, "usual"));
+  TALLY_ASSIGN_OR_RETURN(ground_truth, QueryBool(request, "ground_truth"));
+  TALLY_ASSIGN_OR_RETURN(skipped, QueryBool(request, "skipped"));
+  parsed.selection.usual = usual.value_or(true);
+  parsed.selection.ground_truth = ground_truth.value_or(true);
+  parsed.selection.skipped = skipped.value_or(true);
+  return parsed;
+}
+
+Result<ExportSchema> ProjectExportSchema(const Project& project) {
+  return SchemaFromLabelConfig(ParseLabelConfig(project.label_config));
+}
+
+Result<const FormatInfo*> CheckFormat(std::string_view format, const ExportSchema& schema) {
+  const FormatInfo* info = FindFormat(format);
+  if (!info) {
+    std::string known;
+    for (const FormatInfo& each : Formats()) known += (known.empty() ? "" : ", ") + each.name;
+    return Error::InvalidField("exportType", fmt::format("unknown export format \"{}\"; use one of {}", format, known));
+  }
+  if (!FormatAvailable(*info, schema)) {
+    return Error::InvalidField(
+        "exportType", fmt::format("{} does not fit this project's label config; GET …/export/formats lists the "
+                                  "formats it allows",
+                                  format));
+  }
+  return info;
+}
+
+std::string ExportFileName(int64_t project_id, const FormatInfo& format, const ExportSelection& selection,
+                           std::time_t now) {
+  const std::tm local = LocalTime(now);
+  std::string key = fmt::format("{}|{}|{}|{}|{}{}{}", project_id, format.name, now, selection.all_tasks,
+                                selection.usual, selection.ground_truth, selection.skipped);
+  for (int64_t id : selection.task_ids) key += fmt::format(",{}", id);
+  return fmt::format("project-{}-at-{:04}-{:02}-{:02}-{:02}-{:02}-{}.{}", project_id, local.tm_year + 1900,
+                     local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, Sha256Hex(key).substr(0, 8),
+                     format.extension);
+}
+
+WriterOptions WriterOptionsAt(std::time_t now) {
+  const std::tm local = LocalTime(now);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() %
+      1000000;
+  WriterOptions options;
+  options.year = local.tm_year + 1900;
+  options.date_created = fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}", local.tm_year + 1900,
+                                     local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec, micros);
+  return options;
+}
+
+}  // namespace tally::labeling::exporting

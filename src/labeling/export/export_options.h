@@ -1,0 +1,49 @@
+// Parsing of export requests shared by the HTTP routes and the CLI: query
+// parameters into an ExportSelection, the project's schema, file names.
+//
+// Thread-safety: reentrant functions.
+#pragma once
+
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "http/message.h"
+#include "labeling/export/export_store.h"
+#include "labeling/export/schema.h"
+#include "labeling/export/writer.h"
+#include "labeling/project_store.h"
+
+namespace tally::labeling::exporting {
+
+// A boolean query value as Label Studio reads it: true/1/yes or
+// false/0/no, any case. invalid_argument naming `name` otherwise.
+[[nodiscard]] Result<std::optional<bool>> QueryBool(const http::Request& request, std::string_view name);
+
+struct ExportRequest {
+  std::string format = "JSON";
+  ExportSelection selection;
+  bool download_resources = true;
+};
+
+// Reads exportType (or export_type), download_all_tasks, download_resources,
+// ids[] (or ids), and the annotation filter usual, ground_truth, skipped.
+[[nodiscard]] Result<ExportRequest> ParseExportQuery(const http::Request& request, int64_t project_id);
+
+// The project's config as an export schema.
+[[nodiscard]] Result<ExportSchema> ProjectExportSchema(const Project& project);
+
+// Fails with invalid_argument naming exportType when the config does not
+// allow `format` (see FormatAvailable).
+[[nodiscard]] Result<const FormatInfo*> CheckFormat(std::string_view format, const ExportSchema& schema);
+
+// "project-<id>-at-<YYYY-MM-DD-HH-MM>-<8 hex>.<ext>" in local time. The hex
+// part names this request (project, format, selection, time).
+std::string ExportFileName(int64_t project_id, const FormatInfo& format, const ExportSelection& selection,
+                           std::time_t now);
+
+// COCO's info dates: "YYYY-MM-DD HH:MM:SS.ffffff" and the year, local time.
+WriterOptions WriterOptionsAt(std::time_t now);
+
+}  // namespace tally::labeling::exporting

@@ -1,0 +1,57 @@
+// ExportRun: one export of a project in one format, produced piece by piece.
+// Each Next call reads one batch of tasks from the database, feeds it to the
+// format's writer and returns the bytes made so far, so the HTTP stream, the
+// CLI and snapshot jobs share one path and none holds the project in memory.
+// Multi-file formats come out as a ZIP archive.
+//
+// Thread-safety: one thread at a time; successive calls may come from
+// different threads.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "labeling/export/export_store.h"
+#include "labeling/export/schema.h"
+#include "labeling/export/writer.h"
+#include "labeling/export/zip_sink.h"
+#include "store/database.h"
+
+namespace tally::labeling::exporting {
+
+// Tasks read per database round trip.
+inline constexpr int64_t kExportBatchTasks = 500;
+
+class ExportRun {
+ public:
+  // Fails with invalid_argument naming exportType for an unknown format.
+  [[nodiscard]] static Result<std::unique_ptr<ExportRun>> Create(store::Database& database, ExportSelection selection,
+                                                                 ExportSchema schema, std::string_view format,
+                                                                 const WriterOptions& options);
+
+  // Appends the next bytes of the file to `out`; returns false once the
+  // file is complete (after which Next must not be called).
+  [[nodiscard]] Result<bool> Next(std::string& out);
+
+  const FormatInfo& format() const { return *format_; }
+  int64_t tasks_written() const { return tasks_written_; }  // over every pass
+  int passes() const { return writer_->passes(); }
+
+ private:
+  ExportRun() = default;
+
+  store::Database* database_ = nullptr;
+  ExportSelection selection_;
+  ExportSchema schema_;
+  const FormatInfo* format_ = nullptr;
+  std::unique_ptr<FormatWriter> writer_;
+  std::string buffer_;
+  std::unique_ptr<ZipSink> zip_;
+  StringSink plain_;
+  int pass_ = -1;
+  int64_t after_id_ = 0;
+  int64_t tasks_written_ = 0;
+};
+
+}  // namespace tally::labeling::exporting

@@ -1,0 +1,181 @@
+#include "labeling/export/export_store.h"
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+#include "labeling/annotation_store.h"
+#include "labeling/prediction_store.h"
+#include "labeling/serialize.h"
+#include "labeling/task_store.h"
+
+namespace tally::labeling::exporting {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::string_view kTaskColumns =
+    "id, project_id, inner_id, data, meta, total_annotations, cancelled_annotations, completed_annotations,"
+    " ground_truth_annotations, useful_annotations, total_predictions, overlap, is_labeled, allow_skip,"
+    " file_upload_id, created_at, updated_at, updated_by, state";
+
+bj::value ParseStoredJson(const std::string& text, bj::value fallback) {
+  boost::system::error_code ec;
+  bj::value value = bj::parse(text, ec);
+  return ec ? fallback : value;
+}
+
+// The WHERE clause of the selection's tasks, with its parameters appended.
+std::string TaskFilter(const ExportSelection& selection, store::Params& params) {
+  std::string where = "project_id = ?";
+  params.push_back(selection.project_id);
+  if (!selection.all_tasks) where += " AND total_annotations + cancelled_annotations > 0";
+  if (!selection.task_ids.empty()) {
+    where += " AND id IN (";
+    for (size_t i = 0; i < selection.task_ids.size(); ++i) {
+      where += i == 0 ? "?" : ", ?";
+      params.push_back(selection.task_ids[i]);
+    }
+    where += ")";
+  }
+  return where;
+}
+
+std::string Placeholders(size_t count) {
+  std::string text;
+  for (size_t i = 0; i < count; ++i) text += i == 0 ? "?" : ", ?";
+  return text;
+}
+
+bool KeepAnnotation(const ExportSelection& selection, const Annotation& annotation) {
+  if (annotation.was_cancelled) return selection.skipped;
+  if (annotation.ground_truth) return selection.ground_truth;
+  return selection.usual;
+}
+
+// {"id", "email", "first_name", "last_name"} of each annotator in `ids`.
+Result<std::map<int64_t, bj::object>> Annotators(store::Connection& connection, const std::vector<int64_t>& ids) {
+  std::map<int64_t, bj::object> users;
+  if (ids.empty()) return users;
+  store::Params params(ids.begin(), ids.end());
+  TALLY_ASSIGN_OR_RETURN(
+      rows, connection.Query(fmt::format("SELECT id, email, first_name, last_name FROM users WHERE id IN ({})",
+                                         Placeholders(ids.size())),
+                             params));
+  for (const store::Row& row : rows) {
+    users[row.Int(0)] = bj::object{
+        {"id", row.Int(0)}, {"email", row.Text(1)}, {"first_name", row.Text(2)}, {"last_name", row.Text(3)}};
+  }
+  return users;
+}
+
+Result<std::vector<Draft>> DraftsOfTasks(store::Connection& connection, const std::vector<int64_t>& task_ids) {
+  store::Params params(task_ids.begin(), task_ids.end());
+  TALLY_ASSIGN_OR_RETURN(
+      rows, connection.Query(fmt::format("SELECT id, task_id, annotation_id, project_id, user_id, result, lead_time,"
+                                         " was_postponed, import_id, created_at, updated_at FROM drafts"
+                                         " WHERE task_id IN ({}) ORDER BY task_id, id",
+                                         Placeholders(task_ids.size())),
+                             params));
+  std::vector<Draft> drafts;
+  for (const store::Row& row : rows) {
+    Draft draft;
+    draft.id = row.Int(0);
+    draft.task_id = row.Int(1);
+    draft.annotation_id = row.OptionalInt(2);
+    draft.project_id = row.Int(3);
+    draft.user_id = row.Int(4);
+    draft.result = ParseStoredJson(row.Text(5, "[]"), bj::array());
+    draft.lead_time = row.OptionalDouble(6);
+    draft.was_postponed = row.Bool(7);
+    draft.import_id = row.OptionalInt(8);
+    draft.created_at = row.Int(9);
+    draft.updated_at = row.Int(10);
+    drafts.push_back(std::move(draft));
+  }
+  return drafts;
+}
+
+}  // namespace
+
+Result<int64_t> CountExportTasks(store::Connection& connection, const ExportSelection& selection) {
+  store::Params params;
+  const std::string where = TaskFilter(selection, params);
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne("SELECT COUNT(*) FROM tasks WHERE " + where, params));
+  return row ? row->Int(0) : 0;
+}
+
+Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, const ExportSelection& selection,
+                                                int64_t after_task_id, int64_t limit) {
+  store::Params params;
+  std::string where = TaskFilter(selection, params);
+  where += " AND id > ?";
+  params.push_back(after_task_id);
+  params.push_back(limit);
+  TALLY_ASSIGN_OR_RETURN(
+      rows, connection.Query(fmt::format("SELECT {} FROM tasks WHERE {} ORDER BY id LIMIT ?", kTaskColumns, where),
+                             params));
+  std::vector<bj::object> tasks;
+  if (rows.empty()) return tasks;
+
+  std::vector<int64_t> ids;
+  std::map<int64_t, size_t> index;
+  for (const store::Row& row : rows) {
+    Task task;
+    task.id = row.Int(0);
+    task.project_id = row.Int(1);
+    task.inner_id = row.Int(2);
+    bj::value data = ParseStoredJson(row.Text(3), bj::object());
+    if (data.is_object()) task.data = std::move(data.get_object());
+    task.meta = ParseStoredJson(row.Text(4, "{}"), bj::object());
+    task.counts = TaskCounts{row.Int(5), row.Int(6), row.Int(7), row.Int(8), row.Int(9),
+                             row.Int(10), row.Int(11), row.Bool(12)};
+    task.allow_skip = row.Bool(13, true);
+    task.file_upload_id = row.OptionalInt(14);
+    task.created_at = row.Int(15);
+    task.updated_at = row.Int(16);
+    task.updated_by = row.OptionalInt(17);
+    task.state = row.Text(18, "unlabeled");
+    bj::object json = TaskJson(task);
+    json["annotations"] = bj::array();
+    json["predictions"] = bj::array();
+    json["drafts"] = bj::array();
+    index[task.id] = tasks.size();
+    ids.push_back(task.id);
+    tasks.push_back(std::move(json));
+  }
+
+  TALLY_ASSIGN_OR_RETURN(annotations, ListAnnotationsOfTasks(connection, ids));
+  std::vector<int64_t> annotator_ids;
+  for (const Annotation& annotation : annotations) {
+    if (annotation.completed_by) annotator_ids.push_back(*annotation.completed_by);
+  }
+  std::sort(annotator_ids.begin(), annotator_ids.end());
+  annotator_ids.erase(std::unique(annotator_ids.begin(), annotator_ids.end()), annotator_ids.end());
+  std::map<int64_t, bj::object> annotators;
+  if (!selection.completed_by_only_id) {
+    TALLY_ASSIGN_OR_RETURN(found, Annotators(connection, annotator_ids));
+    annotators = std::move(found);
+  }
+  for (const Annotation& annotation : annotations) {
+    if (!KeepAnnotation(selection, annotation)) continue;
+    bj::object json = AnnotationJson(annotation);
+    if (annotation.completed_by) {
+      auto user = annotators.find(*annotation.completed_by);
+      if (user != annotators.end()) json["completed_by"] = user->second;
+    }
+    tasks[index.at(annotation.task_id)]["annotations"].get_array().push_back(std::move(json));
+  }
+
+  TALLY_ASSIGN_OR_RETURN(predictions, ListPredictionsOfTasks(connection, ids));
+  for (const Prediction& prediction : predictions) {
+    tasks[index.at(prediction.task_id)]["predictions"].get_array().push_back(PredictionJson(prediction));
+  }
+  TALLY_ASSIGN_OR_RETURN(drafts, DraftsOfTasks(connection, ids));
+  for (const Draft& draft : drafts) {
+    tasks[index.at(draft.task_id)]["drafts"].get_array().push_back(DraftJson(draft));
+  }
+  return tasks;
+}
+
+}  // namespace tally::labeling::exporting

@@ -1,0 +1,296 @@
+// Export over real HTTP, on SQLite and on PostgreSQL: every format from one
+// image project (known sizes, a rotated box, a polygon, two annotators, an
+// empty result, a cancelled annotation, non-ASCII labels) and one text
+// project (emoji and CRLF in the text), streamed with chunked transfer.
+#include <zlib.h>
+
+#include <regex>
+
+#include "api/labeling_fixture.h"
+
+namespace tally {
+namespace {
+
+using LabelingExport = LabelingApiTest;
+
+constexpr const char* kImageConfig =
+    R"(<View><Image name="image" value="$image"/>)"
+    R"(<RectangleLabels name="box" toName="image"><Label value="Cat"/><Label value="Кот 🐱"/></RectangleLabels>)"
+    R"(<PolygonLabels name="shape" toName="image"><Label value="Cat"/><Label value="Кот 🐱"/></PolygonLabels></View>)";
+
+// Files of a ZIP archive by name, read through its central directory.
+std::map<std::string, std::string> Unzip(const std::string& archive) {
+  std::map<std::string, std::string> files;
+  const auto u16 = [&](size_t at) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(archive[at])) |
+           static_cast<uint32_t>(static_cast<unsigned char>(archive[at + 1])) << 8;
+  };
+  const auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
+  const size_t end = archive.rfind(std::string("PK\x05\x06", 4));
+  if (end == std::string::npos) {
+    ADD_FAILURE() << "no end of central directory";
+    return files;
+  }
+  size_t entry = u32(end + 16);
+  for (uint32_t i = 0; i < u16(end + 10); ++i) {
+    EXPECT_EQ(u32(entry), 0x02014b50u);
+    const uint32_t method = u16(entry + 10), crc = u32(entry + 16), compressed = u32(entry + 20);
+    const uint32_t size = u32(entry + 24), name_length = u16(entry + 28);
+    const uint32_t extra = u16(entry + 30), comment = u16(entry + 32), offset = u32(entry + 42);
+    const std::string name = archive.substr(entry + 46, name_length);
+    const size_t data = offset + 30 + u16(offset + 26) + u16(offset + 28);
+    std::string content(size, '\0');
+    if (method == 8) {
+      z_stream stream{};
+      inflateInit2(&stream, -MAX_WBITS);
+      stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(archive.data() + data));
+      stream.avail_in = compressed;
+      stream.next_out = reinterpret_cast<Bytef*>(content.data());
+      stream.avail_out = size;
+      EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END) << name;
+      inflateEnd(&stream);
+    } else {
+      content = archive.substr(data, size);
+    }
+    EXPECT_EQ(crc32(0, reinterpret_cast<const Bytef*>(content.data()), size), crc) << name;
+    files[name] = content;
+    entry += 46 + name_length + extra + comment;
+  }
+  return files;
+}
+
+std::string Region(const std::string& id, const std::string& from_name, const std::string& type,
+                   const std::string& value) {
+  return R"({"id":")" + id + R"(","from_name":")" + from_name + R"(","to_name":"image","type":")" + type +
+         R"(","original_width":800,"original_height":600,"image_rotation":0,"value":)" + value + "}";
+}
+
+class ImageProject {
+ public:
+  int64_t id = 0;
+  std::vector<int64_t> task_ids;
+};
+
+class LabelingExportTest : public LabelingExport {
+ protected:
+  // Tasks: 1 = a box and a polygon by the owner, then a rotated box by the
+  // annotator; 2 = an empty result (a negative); 3 = a cancelled annotation
+  // only; 4 = no annotation; 5 = a ground truth box.
+  ImageProject Seed() {
+    const int64_t project_id = CreateProject(kImageConfig, "Images");
+    ImageProject project{project_id, {}};
+    const std::string body = std::string("[") +
+        R"({"data":{"image":"/data/upload/1/cat.jpg"},"annotations":[{"completed_by":{"email":"owner@example.com"},"result":[)" +
+        Region("b1", "box", "rectanglelabels",
+               R"({"x":10,"y":20,"width":30,"height":40,"rotation":0,"rectanglelabels":["Cat"]})") +
+        "," +
+        Region("p1", "shape", "polygonlabels", R"({"points":[[10,10],[50,10],[30,40]],"polygonlabels":["Кот 🐱"]})") +
+        "]}]}," +
+        R"({"data":{"image":"/data/upload/1/empty.png"},"annotations":[{"result":[]}]},)" +
+        R"({"data":{"image":"/data/upload/1/skipped.png"},"annotations":[{"result":[],"was_cancelled":true}]},)" +
+        R"({"data":{"image":"/data/upload/1/unlabeled.png"}},)" +
+        R"({"data":{"image":"/data/upload/1/truth.png"},"annotations":[{"ground_truth":true,"result":[)" +
+        Region("g1", "box", "rectanglelabels",
+               R"({"x":0,"y":0,"width":50,"height":50,"rotation":0,"rectanglelabels":["Кот 🐱"]})") +
+        "]}]}]";
+    auto imported = Post("/api/projects/" + std::to_string(project_id) + "/import?return_task_ids=true", body);
+    EXPECT_EQ(imported.status, 201) << imported.body;
+    if (imported.status != 201) return project;
+    const bj::value created = imported.Json();
+    for (const auto& id : created.at("task_ids").as_array()) project.task_ids.push_back(id.as_int64());
+    // A second, newer annotation of task 1 by another annotator.
+    auto second = Post("/api/tasks/" + std::to_string(project.task_ids[0]) + "/annotations",
+                       "{\"result\":[" +
+                           Region("r1", "box", "rectanglelabels",
+                                  R"({"x":50,"y":50,"width":20,"height":10,"rotation":30,"rectanglelabels":["Cat"]})") +
+                           "]}",
+                       annotator_token_);
+    EXPECT_EQ(second.status, 201) << second.body;
+    return project;
+  }
+  testing::HttpResponse Export(int64_t project_id, const std::string& query) {
+    return Get("/api/projects/" + std::to_string(project_id) + "/export" + query);
+  }
+};
+
+TEST_P(LabelingExportTest, JsonIsStreamedWithFileName) {
+  const ImageProject project = Seed();
+  auto response = Export(project.id, "?exportType=JSON");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.Header("transfer-encoding"), "chunked");
+  EXPECT_EQ(response.Header("content-length"), "");
+  const std::regex name("project-" + std::to_string(project.id) + R"(-at-\d{4}-\d\d-\d\d-\d\d-\d\d-[0-9a-f]{8}\.json)");
+  EXPECT_TRUE(std::regex_match(response.Header("filename"), name)) << response.Header("filename");
+  EXPECT_NE(response.Header("content-disposition").find(response.Header("filename")), std::string::npos);
+
+  const bj::array tasks = response.Json().as_array();
+  ASSERT_EQ(tasks.size(), 4u) << "tasks without annotations are left out by default";
+  EXPECT_EQ(tasks[0].at("id"), project.task_ids[0]);
+  EXPECT_EQ(tasks[0].at("annotations").as_array().size(), 2u);
+  EXPECT_EQ(tasks[0].at("annotations").at(0).at("completed_by").at("email"), "owner@example.com");
+  EXPECT_EQ(tasks[0].at("annotations").at(1).at("completed_by").at("email"), "annotator@example.com");
+  EXPECT_EQ(tasks[2].at("annotations").at(0).at("was_cancelled"), true) << "cancelled annotations stay in JSON";
+  EXPECT_EQ(tasks[0].at("annotations").at(0).at("result").at(1).at("value").at("polygonlabels").at(0), "Кот 🐱");
+
+  auto all = Export(project.id, "?exportType=JSON&download_all_tasks=true");
+  EXPECT_EQ(all.Json().as_array().size(), 5u);
+  auto picked = Export(project.id, "?exportType=JSON&download_all_tasks=true&ids[]=" +
+                                       std::to_string(project.task_ids[1]) + "&ids[]=" +
+                                       std::to_string(project.task_ids[3]));
+  ASSERT_EQ(picked.Json().as_array().size(), 2u);
+  EXPECT_EQ(picked.Json().at(1).at("id"), project.task_ids[3]);
+
+  const bj::value truth = Export(project.id, "?exportType=JSON&usual=false&skipped=false").Json();
+  for (const auto& task : truth.as_array()) {
+    for (const auto& annotation : task.at("annotations").as_array()) EXPECT_EQ(annotation.at("ground_truth"), true);
+  }
+  const bj::value no_skipped = Export(project.id, "?exportType=JSON&skipped=false").Json();
+  for (const auto& task : no_skipped.as_array()) {
+    for (const auto& annotation : task.at("annotations").as_array()) {
+      EXPECT_EQ(annotation.at("was_cancelled"), false);
+    }
+  }
+}
+
+TEST_P(LabelingExportTest, CocoConvertsPercentToPixels) {
+  const ImageProject project = Seed();
+  auto response = Export(project.id, "?exportType=COCO");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const bj::object coco = response.Json().as_object();
+
+  // Records: task 1 newest first (rotated box, then box + polygon), the
+  // empty result, the ground truth; the cancelled task gives none.
+  const bj::array& images = coco.at("images").as_array();
+  ASSERT_EQ(images.size(), 4u) << response.body;
+  EXPECT_EQ(images[0].at("file_name"), "/data/upload/1/cat.jpg");
+  EXPECT_EQ(images[1].at("file_name"), "/data/upload/1/cat.jpg");
+  EXPECT_EQ(images[0].at("width"), 800);
+  EXPECT_EQ(images[0].at("height"), 600);
+  EXPECT_EQ(images[2].at("file_name"), "/data/upload/1/empty.png");
+  EXPECT_TRUE(images[2].at("width").is_null()) << "an empty result is a negative image";
+
+  const bj::array& categories = coco.at("categories").as_array();
+  ASSERT_EQ(categories.size(), 2u);
+  EXPECT_EQ(categories[0].at("name"), "Cat");
+  EXPECT_EQ(categories[1].at("name"), "Кот 🐱");
+
+  const bj::array& annotations = coco.at("annotations").as_array();
+  ASSERT_EQ(annotations.size(), 4u);
+  // The rotated box becomes its axis-aligned bounds. The converter rotates
+  // in percent units, not pixels (so a non-square image skews the bounds);
+  // exports follow it because existing COCO files were made that way.
+  const double sin30 = 0.5, cos30 = std::sqrt(3.0) / 2;
+  const bj::array& rotated = annotations[0].at("bbox").as_array();
+  EXPECT_NEAR(rotated[0].to_number<double>(), (50 - 10 * sin30) * 8, 1e-9);
+  EXPECT_NEAR(rotated[1].to_number<double>(), 50 * 6, 1e-9);
+  EXPECT_NEAR(rotated[2].to_number<double>(), (20 * cos30 + 10 * sin30) * 8, 1e-9);
+  EXPECT_NEAR(rotated[3].to_number<double>(), (20 * sin30 + 10 * cos30) * 6, 1e-9);
+  const bj::array& box = annotations[1].at("bbox").as_array();
+  EXPECT_EQ(box, (bj::array{80.0, 120.0, 240.0, 240.0}));
+  EXPECT_EQ(annotations[1].at("area"), 57600.0);
+  EXPECT_EQ(annotations[2].at("segmentation"), (bj::array{bj::array{80.0, 60.0, 400.0, 60.0, 240.0, 240.0}}));
+  EXPECT_EQ(annotations[2].at("bbox"), (bj::array{80.0, 60.0, 320.0, 180.0}));
+  EXPECT_EQ(annotations[2].at("area"), 28800.0);
+  EXPECT_EQ(annotations[2].at("category_id"), 1);
+  EXPECT_EQ(annotations[3].at("image_id"), 3);
+}
+
+TEST_P(LabelingExportTest, YoloAndVocComeZipped) {
+  const ImageProject project = Seed();
+  auto yolo = Export(project.id, "?exportType=YOLO");
+  ASSERT_EQ(yolo.status, 200) << yolo.body;
+  EXPECT_EQ(yolo.Header("content-type"), "application/zip");
+  EXPECT_NE(yolo.Header("filename").find(".zip"), std::string::npos);
+  auto files = Unzip(yolo.body);
+  EXPECT_EQ(files["classes.txt"], "Cat\nКот 🐱\n");
+  // Of the two annotations of task 1 the oldest is written last and wins.
+  EXPECT_EQ(files["labels/cat.txt"], "0 0.25 0.4 0.3 0.4\n1 0.1 0.1 0.5 0.1 0.3 0.4\n");
+  ASSERT_TRUE(files.count("labels/empty.txt")) << "an empty result leaves an empty label file";
+  EXPECT_EQ(files["labels/empty.txt"], "");
+  EXPECT_EQ(files.count("labels/skipped.txt"), 0u) << "cancelled annotations make no negatives";
+  EXPECT_EQ(files["labels/truth.txt"], "1 0.25 0.25 0.5 0.5\n");
+  EXPECT_TRUE(bj::parse(files["notes.json"]).at("categories").is_array());
+
+  auto obb = Export(project.id, "?exportType=YOLO_OBB&ids[]=" + std::to_string(project.task_ids[0]));
+  files = Unzip(obb.body);
+  // The unrotated box as four corners, then the polygon, which OBB keeps.
+  EXPECT_EQ(files["labels/cat.txt"], "0 0.1 0.2 0.4 0.2 0.4 0.6 0.1 0.6\n1 0.1 0.1 0.5 0.1 0.3 0.4\n");
+
+  auto voc = Export(project.id, "?exportType=VOC");
+  ASSERT_EQ(voc.status, 200) << voc.body;
+  files = Unzip(voc.body);
+  const std::string& xml = files["Annotations/cat.xml"];
+  EXPECT_NE(xml.find("<annotator>owner@example.com</annotator>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<width>800</width>\n<height>600</height>\n<depth>3</depth>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<xmin>80</xmin>\n<ymin>120</ymin>\n<xmax>320</xmax>\n<ymax>360</ymax>"), std::string::npos);
+  EXPECT_EQ(files.count("Annotations/empty.xml"), 0u);
+  EXPECT_NE(files["Annotations/truth.xml"].find("<name>Кот 🐱</name>"), std::string::npos);
+}
+
+TEST_P(LabelingExportTest, CsvAndJsonMinKeepTextExactly) {
+  const int64_t id = CreateProject(kSentimentConfig, "Texts");
+  const std::string text = "Hello 😀\r\nWorld, \"quoted\"";
+  auto imported = Import(id, bj::serialize(bj::array{bj::object{
+                                 {"data", bj::object{{"text", text}}},
+                                 {"annotations", bj::array{bj::object{
+                                                     {"lead_time", 12.4},
+                                                     {"result", bj::array{bj::object{
+                                                                    {"from_name", "sentiment"},
+                                                                    {"to_name", "text"},
+                                                                    {"type", "choices"},
+                                                                    {"value", bj::object{{"choices", {"Positive"}}}}}}}}}}}}));
+  ASSERT_EQ(imported.status, 201) << imported.body;
+
+  auto csv = Get("/api/projects/" + std::to_string(id) + "/export?exportType=CSV");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.body.substr(0, csv.body.find("\r\n")),
+            R"("annotation_id","annotator","created_at","id","lead_time","sentiment","text","updated_at")");
+  EXPECT_NE(csv.body.find(R"(,12.4,"Positive","Hello 😀)" "\r\n" R"(World, ""quoted""",)"), std::string::npos)
+      << csv.body;
+  EXPECT_NE(csv.body.find(R"("owner@example.com")"), std::string::npos);
+
+  auto tsv = Get("/api/projects/" + std::to_string(id) + "/export?exportType=TSV");
+  EXPECT_NE(tsv.body.find("\"annotation_id\"\t\"annotator\""), std::string::npos);
+
+  auto min = Get("/api/projects/" + std::to_string(id) + "/export?exportType=JSON_MIN");
+  ASSERT_EQ(min.status, 200) << min.body;
+  const bj::value records = min.Json();
+  ASSERT_EQ(records.as_array().size(), 1u);
+  EXPECT_EQ(records.at(0).at("text").as_string(), text);
+  EXPECT_EQ(records.at(0).at("sentiment"), "Positive");
+  EXPECT_EQ(records.at(0).at("annotator"), "owner@example.com");
+}
+
+TEST_P(LabelingExportTest, FormatsListAndBadRequests) {
+  const int64_t text_project = CreateProject(kSentimentConfig, "Texts");
+  auto formats = Get("/api/projects/" + std::to_string(text_project) + "/export/formats");
+  ASSERT_EQ(formats.status, 200) << formats.body;
+  std::map<std::string, bool> disabled;
+  const bj::value listed = formats.Json();
+  for (const auto& format : listed.as_array()) {
+    disabled[format.at("name").as_string().c_str()] = format.as_object().contains("disabled");
+  }
+  EXPECT_FALSE(disabled.at("JSON"));
+  EXPECT_FALSE(disabled.at("CSV"));
+  EXPECT_TRUE(disabled.at("COCO"));
+  EXPECT_TRUE(disabled.at("VOC"));
+
+  auto unknown = Get("/api/projects/" + std::to_string(text_project) + "/export?exportType=PARQUET");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find("exportType"), std::string::npos) << unknown.body;
+  auto unfit = Get("/api/projects/" + std::to_string(text_project) + "/export?exportType=VOC");
+  EXPECT_EQ(unfit.status, 400);
+  EXPECT_NE(unfit.body.find("label config"), std::string::npos) << unfit.body;
+  auto bad_ids = Get("/api/projects/" + std::to_string(text_project) + "/export?ids[]=abc");
+  EXPECT_EQ(bad_ids.status, 400);
+  EXPECT_NE(bad_ids.body.find("ids"), std::string::npos) << bad_ids.body;
+  auto bad_flag = Get("/api/projects/" + std::to_string(text_project) + "/export?download_all_tasks=maybe");
+  EXPECT_EQ(bad_flag.status, 400);
+  auto outsider = Get("/api/projects/" + std::to_string(text_project) + "/export", outsider_token_);
+  EXPECT_EQ(outsider.status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LabelingExportTest, ::testing::ValuesIn(store::testing::Backends()));
+
+}  // namespace
+}  // namespace tally
