@@ -125,8 +125,8 @@ Result<void> App::Wire() {
   accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
   labeling::AddLabelingRoutes(parts.router, db, settings.data_dir);
-  tracing::AddTracingRoutes(parts.router, db);
-  prompts::AddPromptRoutes(parts.router, db);
+  tracing::AddTracingRoutes(parts.router, db, &parts.hub);
+  prompts::AddPromptRoutes(parts.router, db, &parts.hub);
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
   http::AddWebSocketRoute(parts.router);

@@ -19,25 +19,64 @@ Result<void> Hub::Subscribe(const Principal& principal, const std::string& topic
   if (!check) return Error::NotFound("Unknown topic; subscribe to a topic such as project:<id>:traces");
   TALLY_TRY((*check)(principal, topic));
 
-  std::lock_guard lock(mutex_);
-  topics_[topic][subscriber.get()] = subscriber;
+  {
+    std::lock_guard lock(mutex_);
+    topics_[topic][subscriber.get()] = subscriber;
+  }
+  if (TopicHandler* handler = HandlerFor(topic)) handler->OnSubscribed(principal, topic, subscriber);
   return Ok();
 }
 
 void Hub::Unsubscribe(const std::string& topic, const Subscriber* subscriber) {
-  std::lock_guard lock(mutex_);
-  auto it = topics_.find(topic);
-  if (it == topics_.end()) return;
-  it->second.erase(subscriber);
-  if (it->second.empty()) topics_.erase(it);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = topics_.find(topic);
+    if (it == topics_.end() || it->second.erase(subscriber) == 0) return;
+    if (it->second.empty()) topics_.erase(it);
+  }
+  if (TopicHandler* handler = HandlerFor(topic)) handler->OnUnsubscribed(topic, subscriber);
 }
 
 void Hub::UnsubscribeAll(const Subscriber* subscriber) {
-  std::lock_guard lock(mutex_);
-  for (auto it = topics_.begin(); it != topics_.end();) {
-    it->second.erase(subscriber);
-    it = it->second.empty() ? topics_.erase(it) : std::next(it);
+  std::vector<std::string> left;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = topics_.begin(); it != topics_.end();) {
+      if (it->second.erase(subscriber) > 0) left.push_back(it->first);
+      it = it->second.empty() ? topics_.erase(it) : std::next(it);
+    }
   }
+  for (const std::string& topic : left) {
+    if (TopicHandler* handler = HandlerFor(topic)) handler->OnUnsubscribed(topic, subscriber);
+  }
+}
+
+void Hub::AddTopicHandler(std::shared_ptr<TopicHandler> handler) { handlers_.push_back(std::move(handler)); }
+
+TopicHandler* Hub::HandlerFor(std::string_view topic) const {
+  for (const auto& handler : handlers_) {
+    if (handler->Handles(topic)) return handler.get();
+  }
+  return nullptr;
+}
+
+Result<void> Hub::HandleMessage(const Principal& principal, const std::string& topic, const boost::json::value& data,
+                                const Subscriber* sender) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = topics_.find(topic);
+    if (it == topics_.end() || !it->second.contains(sender)) {
+      return Error::Forbidden("Subscribe to the topic before sending messages to it");
+    }
+  }
+  TopicHandler* handler = HandlerFor(topic);
+  if (!handler) return Error::NotFound("This topic takes no messages; only subscribe to it");
+  return handler->OnMessage(principal, topic, data, sender);
+}
+
+void Hub::SendTo(Subscriber& subscriber, const std::string& topic, const boost::json::value& data) {
+  subscriber.Deliver(std::make_shared<const std::string>(
+      json::Serialize(boost::json::object{{"type", "event"}, {"topic", topic}, {"data", data}})));
 }
 
 size_t Hub::Publish(const std::string& topic, const boost::json::value& data) {

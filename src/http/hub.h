@@ -39,6 +39,26 @@ class Subscriber {
   virtual void Deliver(std::shared_ptr<const std::string> message) = 0;
 };
 
+// Serves the client messages of some topics ({"type":"message"} frames, see
+// websocket_session.h) and hears who joins and leaves them, for topics that
+// are conversations rather than feeds (a prompt draft being co-edited).
+// Methods run on the worker pool and may use the database.
+class TopicHandler {
+ public:
+  virtual ~TopicHandler() = default;
+  // Whether this handler serves `topic`.
+  virtual bool Handles(std::string_view topic) const = 0;
+  // After `subscriber` joined `topic`, e.g. to replay history to it alone.
+  virtual void OnSubscribed(const Principal& principal, const std::string& topic,
+                            const std::shared_ptr<Subscriber>& subscriber) = 0;
+  // After `subscriber` left `topic`, by unsubscribing or disconnecting.
+  virtual void OnUnsubscribed(const std::string& topic, const Subscriber* subscriber) = 0;
+  // A message `data` that `sender`, a subscriber of `topic`, sent. The error
+  // goes back to the sender alone.
+  [[nodiscard]] virtual Result<void> OnMessage(const Principal& principal, const std::string& topic,
+                                               const boost::json::value& data, const Subscriber* sender) = 0;
+};
+
 class Hub {
  public:
   using TopicCheck = std::function<Result<void>(const Principal& principal, std::string_view topic)>;
@@ -59,10 +79,26 @@ class Hub {
   // `topic`. Returns how many subscribers it reached.
   size_t Publish(const std::string& topic, const boost::json::value& data);
 
+  // Sends the same event frame to one subscriber only.
+  void SendTo(Subscriber& subscriber, const std::string& topic, const boost::json::value& data);
+
+  // Registers a handler for client messages; the first whose Handles()
+  // accepts a topic serves it. Register before the server starts.
+  void AddTopicHandler(std::shared_ptr<TopicHandler> handler);
+
+  // Passes a client message to the topic's handler. kForbidden unless
+  // `sender` subscribed to `topic` first; kNotFound when no handler serves
+  // it; otherwise the handler's result.
+  [[nodiscard]] Result<void> HandleMessage(const Principal& principal, const std::string& topic,
+                                           const boost::json::value& data, const Subscriber* sender);
+
   size_t subscription_count() const;
 
  private:
+  TopicHandler* HandlerFor(std::string_view topic) const;
+
   std::vector<std::pair<std::string, TopicCheck>> families_;
+  std::vector<std::shared_ptr<TopicHandler>> handlers_;
   mutable std::mutex mutex_;
   std::map<std::string, std::map<const Subscriber*, std::weak_ptr<Subscriber>>> topics_;
 };

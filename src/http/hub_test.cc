@@ -55,5 +55,52 @@ TEST_F(HubTest, GoneSubscribersAreSkippedAndRemoved) {
   EXPECT_EQ(hub.Publish("project:7:traces", boost::json::object{}), 0u);
 }
 
+// Records the calls the hub makes on a topic handler.
+class RecordingHandler : public TopicHandler {
+ public:
+  bool Handles(std::string_view topic) const override { return topic == "project:7:traces"; }
+  void OnSubscribed(const Principal&, const std::string& topic, const std::shared_ptr<Subscriber>&) override {
+    calls.push_back("subscribed " + topic);
+  }
+  void OnUnsubscribed(const std::string& topic, const Subscriber*) override { calls.push_back("left " + topic); }
+  Result<void> OnMessage(const Principal&, const std::string& topic, const boost::json::value& data,
+                         const Subscriber*) override {
+    calls.push_back("message " + topic + " " + boost::json::serialize(data));
+    return Ok();
+  }
+  std::vector<std::string> calls;
+};
+
+TEST_F(HubTest, HandlerHearsJoinsMessagesAndLeaves) {
+  auto handler = std::make_shared<RecordingHandler>();
+  hub.AddTopicHandler(handler);
+  auto subscriber = std::make_shared<RecordingSubscriber>();
+
+  auto early = hub.HandleMessage(project_seven, "project:7:traces", boost::json::object{}, subscriber.get());
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, Errc::kForbidden) << "a message needs a subscription first";
+
+  ASSERT_TRUE(hub.Subscribe(project_seven, "project:7:traces", subscriber));
+  ASSERT_TRUE(hub.HandleMessage(project_seven, "project:7:traces", boost::json::object{{"a", 1}}, subscriber.get()));
+  hub.SendTo(*subscriber, "project:7:traces", boost::json::object{{"only", "you"}});
+  hub.UnsubscribeAll(subscriber.get());
+  hub.UnsubscribeAll(subscriber.get());  // a second leave is not reported
+
+  EXPECT_EQ(handler->calls, (std::vector<std::string>{"subscribed project:7:traces",
+                                                      R"(message project:7:traces {"a":1})",
+                                                      "left project:7:traces"}));
+  ASSERT_EQ(subscriber->messages.size(), 1u);
+  EXPECT_EQ(boost::json::parse(subscriber->messages[0]),
+            boost::json::parse(R"({"type":"event","topic":"project:7:traces","data":{"only":"you"}})"));
+}
+
+TEST_F(HubTest, MessagesToFeedTopicsAreRejected) {
+  auto subscriber = std::make_shared<RecordingSubscriber>();
+  ASSERT_TRUE(hub.Subscribe(project_seven, "project:7:traces", subscriber));
+  auto sent = hub.HandleMessage(project_seven, "project:7:traces", boost::json::object{}, subscriber.get());
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().code, Errc::kNotFound);
+}
+
 }  // namespace
 }  // namespace tally::http

@@ -23,6 +23,13 @@ namespace {
 constexpr size_t kMaxInboundBytes = 64 * 1024;
 constexpr size_t kMaxQueuedMessages = 1024;
 
+// The client-safe text of `error`, with the faulty field when it names one:
+// a WebSocket client has no other place to learn which field was wrong.
+std::string ClientMessage(const Error& error) {
+  if (error.fields.empty()) return error.message;
+  return error.fields.front().field + ": " + error.fields.front().message;
+}
+
 class WebSocketSession final : public Subscriber, public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(beast::tcp_stream stream, Principal principal, Hub& hub, asio::any_io_executor workers,
@@ -82,8 +89,23 @@ class WebSocketSession final : public Subscriber, public std::enable_shared_from
       Reply(bj::object{{"type", "unsubscribed"}, {"topic", topic_name}});
       co_return;
     }
+    if (type->as_string() == "message") {
+      // Passed to the topic's handler on the worker pool, which may write
+      // the database; a failure goes back to this client alone.
+      auto self = shared_from_this();
+      auto handle = [self, topic_name, data = bj::value(message->contains("data") ? message->at("data") : nullptr)]()
+          -> awaitable<std::string> {
+        auto handled = self->hub_.HandleMessage(self->principal_, topic_name, data, self.get());
+        co_return handled ? std::string() : ClientMessage(handled.error());
+      };
+      const std::string failure = co_await asio::co_spawn(workers_, std::move(handle), use_awaitable);
+      if (!failure.empty()) Reply(bj::object{{"type", "error"}, {"topic", topic_name}, {"message", failure}});
+      co_return;
+    }
     if (type->as_string() != "subscribe") {
-      Reply(bj::object{{"type", "error"}, {"topic", topic_name}, {"message", "Unknown type; use subscribe or unsubscribe"}});
+      Reply(bj::object{{"type", "error"},
+                       {"topic", topic_name},
+                       {"message", "Unknown type; use subscribe, unsubscribe or message"}});
       co_return;
     }
 
@@ -94,7 +116,7 @@ class WebSocketSession final : public Subscriber, public std::enable_shared_from
     auto self = shared_from_this();
     auto check = [self, topic_name]() -> awaitable<std::string> {
       auto subscribed = self->hub_.Subscribe(self->principal_, topic_name, self);
-      co_return subscribed ? std::string() : subscribed.error().message;
+      co_return subscribed ? std::string() : ClientMessage(subscribed.error());
     };
     const std::string failure = co_await asio::co_spawn(workers_, std::move(check), use_awaitable);
     if (failure.empty()) {

@@ -4,6 +4,8 @@
 // Protocol (JSON text frames):
 //   client → {"type":"subscribe","topic":"project:12:traces"}
 //   client → {"type":"unsubscribe","topic":"…"}
+//   client → {"type":"message","topic":"…","data":…} to a subscribed topic
+//            whose TopicHandler takes messages (hub.h)
 //   server → {"type":"subscribed","topic":"…"} or
 //            {"type":"error","topic":"…","message":"…"}
 //   server → {"type":"event","topic":"…","data":{…}} for each published event

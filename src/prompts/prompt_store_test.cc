@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "prompts/composition.h"
+#include "prompts/draft_store.h"
 #include "prompts/prompt_service.h"
 #include "store/migrations.h"
 #include "store/testing/test_databases.h"
@@ -333,6 +334,73 @@ TEST(FindPromptReferences, ParsesTags) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PromptStoreTest, ::testing::ValuesIn(store::testing::Backends()));
+
+// ----- Draft update log (draft_store.h) -----
+
+class DraftStoreTest : public PromptStoreTest {
+ protected:
+  int64_t Append(const std::string& name, const std::string& update) {
+    auto seq = database_->db().Write([&](store::Connection& c) { return AppendDraftUpdate(c, kProject, name, update, 1); });
+    EXPECT_TRUE(seq) << seq.error().detail;
+    return seq ? *seq : -1;
+  }
+
+  std::vector<DraftUpdate> Load(const std::string& name) {
+    auto updates = database_->db().Read([&](store::Connection& c) { return LoadDraftUpdates(c, kProject, name); });
+    EXPECT_TRUE(updates);
+    return updates ? *updates : std::vector<DraftUpdate>{};
+  }
+
+  Result<int64_t> Compact(const std::string& name, const std::string& snapshot, int64_t seen) {
+    return database_->db().Write([&](store::Connection& c) { return CompactDraft(c, kProject, name, snapshot, seen, 2); });
+  }
+
+};
+
+TEST_P(DraftStoreTest, SeqsCountPerDraft) {
+  EXPECT_EQ(Append("a", "AQ=="), 1);
+  EXPECT_EQ(Append("a", "Ag=="), 2);
+  EXPECT_EQ(Append("b", "Aw=="), 1);
+  const auto updates = Load("a");
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_EQ(updates[0].update, "AQ==");
+  EXPECT_EQ(updates[1].seq, 2);
+  EXPECT_TRUE(Load("none").empty());
+}
+
+TEST_P(DraftStoreTest, CompactionKeepsLaterUpdates) {
+  for (int i = 0; i < 5; ++i) Append("a", "AQ==");
+  auto removed = Compact("a", "snapshot", 3);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 3);
+  auto updates = Load("a");
+  ASSERT_EQ(updates.size(), 3u);
+  EXPECT_EQ(updates[0].seq, 3);
+  EXPECT_TRUE(updates[0].is_snapshot);
+  EXPECT_EQ(updates[0].update, "snapshot");
+  EXPECT_EQ(updates[2].seq, 5);
+  EXPECT_EQ(Append("a", "Ag=="), 6) << "seq keeps counting after compaction";
+
+  // An older save's snapshot compacted after a newer one keeps both.
+  ASSERT_TRUE(Compact("a", "older", 2));
+  updates = Load("a");
+  ASSERT_EQ(updates.size(), 5u);
+  EXPECT_EQ(updates[0].update, "older");
+  EXPECT_EQ(updates[1].update, "snapshot");
+}
+
+TEST_P(DraftStoreTest, CompactionBeyondLogIsRejected) {
+  Append("a", "AQ==");
+  auto beyond = Compact("a", "snapshot", 2);
+  ASSERT_FALSE(beyond);
+  EXPECT_EQ(beyond.error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(Load("a").size(), 1u);
+  auto nothing = Compact("a", "snapshot", 0);
+  ASSERT_TRUE(nothing);
+  EXPECT_EQ(*nothing, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DraftStoreTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace
 }  // namespace tally::prompts

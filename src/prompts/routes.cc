@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "prompts/collaboration.h"
 #include "prompts/prompt_request.h"
 #include "prompts/prompt_service.h"
 #include "prompts/serialize.h"
@@ -196,8 +197,10 @@ std::string NamePattern(int segments) {
 
 }  // namespace
 
-void AddPromptRoutes(http::Router& router, store::Database& database, PromptCacheOptions cache_options) {
+void AddPromptRoutes(http::Router& router, store::Database& database, http::Hub* hub,
+                     PromptCacheOptions cache_options) {
   Service service = std::make_shared<PromptService>(database, cache_options);
+  if (hub) hub->AddTopicHandler(std::make_shared<DraftCollaboration>(*hub, database, service));
   auto bind = [service](Result<http::Response> (*handler)(PromptService&, const http::Request&)) {
     return [service, handler](http::Request& request) { return handler(*service, request); };
   };

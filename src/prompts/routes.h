@@ -20,6 +20,7 @@
 // PromptService, which is thread-safe.
 #pragma once
 
+#include "http/hub.h"
 #include "http/router.h"
 #include "prompts/prompt_cache.h"
 #include "store/database.h"
@@ -30,8 +31,10 @@ namespace tally::prompts {
 // more segments can be created and listed but not read, labelled or deleted.
 inline constexpr int kMaxNameSegments = 8;
 
-// Registers every route above. `database` must outlive the router.
-void AddPromptRoutes(http::Router& router, store::Database& database, PromptCacheOptions cache_options = {});
+// Registers every route above, and with a `hub` the live co-editing of
+// prompt drafts (collaboration.h). `database` and `hub` must outlive the router.
+void AddPromptRoutes(http::Router& router, store::Database& database, http::Hub* hub = nullptr,
+                     PromptCacheOptions cache_options = {});
 
 // The two metrics routes (metrics_routes.cc); AddPromptRoutes calls it.
 void AddPromptMetricsRoutes(http::Router& router, store::Database& database);

@@ -1,0 +1,14 @@
+-- The update log of each prompt's shared draft, edited live by several
+-- people with Yjs: each row is one binary Yjs update, base64-encoded, that the
+-- server relays without reading. A late joiner replays the rows in seq order.
+-- Saving a version compacts the log: the saver's full document state
+-- (is_snapshot = 1) replaces the rows it had already applied.
+CREATE TABLE prompt_draft_updates (
+  project_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  update_data TEXT NOT NULL,
+  is_snapshot INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, name, seq)
+);
