@@ -6,6 +6,8 @@
 //   tally user …            create users and set passwords
 //   tally token create      issue a user's API token
 //   tally config validate   check label config files
+//   tally export            write a project's export file without HTTP
+//   tally import            import task files into a project without HTTP
 #include <CLI/CLI.hpp>
 
 #include <sys/stat.h>
@@ -19,6 +21,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "labeling/export/cli.h"
 #include "store/migrations.h"
 #ifdef TALLY_HAS_LABEL_CONFIG
 #include "labeling/config/cli.h"
@@ -130,6 +133,24 @@ int main(int argc, char** argv) {
   config_validate->add_option("files", config_files, "Label config XML files")->required()->check(CLI::ExistingFile);
   config_validate->add_flag("--json", config_json, "Print the parsed config model as JSON");
 
+  // ---- export, import ------------------------------------------------------
+  tally::labeling::exporting::ExportCommand export_command;
+  CLI::App* export_cmd = cli.add_subcommand("export", "Write a project's export file (any export format) without HTTP");
+  tally::app::AddStorageOptions(*export_cmd, settings);
+  export_cmd->add_option("--project", export_command.project_id, "Project id")->required();
+  export_cmd->add_option("--format", export_command.format,
+                         "Export format: JSON, JSON_MIN, CSV, TSV, COCO, VOC, YOLO or YOLO_OBB")
+      ->capture_default_str();
+  export_cmd->add_option("--out", export_command.out, "File to write (multi-file formats write a zip archive)")
+      ->required();
+  export_cmd->add_flag("--all-tasks", export_command.all_tasks, "Also export tasks that have no annotation");
+  int64_t import_project = 0;
+  std::vector<std::string> import_files;
+  CLI::App* import_cmd = cli.add_subcommand("import", "Import task files (JSON, CSV, TSV, TXT) into a project");
+  tally::app::AddStorageOptions(*import_cmd, settings);
+  import_cmd->add_option("--project", import_project, "Project id")->required();
+  import_cmd->add_option("files", import_files, "Task files")->required()->check(CLI::ExistingFile);
+
   CLI11_PARSE(cli, argc, argv);
 
   if (config_validate->parsed()) {
@@ -207,6 +228,15 @@ int main(int argc, char** argv) {
     if (!changed) return Fail(changed.error());
     std::cout << "Password changed; the user's browser sessions were ended.\n";
     return 0;
+  }
+
+  if (export_cmd->parsed()) {
+    return tally::labeling::exporting::RunExportCommand(db, export_command, stderr, std::cerr);
+  }
+  if (import_cmd->parsed()) {
+    std::vector<std::filesystem::path> paths(import_files.begin(), import_files.end());
+    return tally::labeling::exporting::RunImportCommand(db, settings.data_dir, import_project, paths, stderr,
+                                                        std::cout, std::cerr);
   }
 
   if (token_create->parsed()) {

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "api/labeling_fixture.h"
+#include "support/command.h"
 
 namespace tally {
 namespace {
@@ -288,6 +289,37 @@ TEST_P(LabelingExportTest, FormatsListAndBadRequests) {
   EXPECT_EQ(bad_flag.status, 400);
   auto outsider = Get("/api/projects/" + std::to_string(text_project) + "/export", outsider_token_);
   EXPECT_EQ(outsider.status, 404);
+}
+
+TEST_P(LabelingExportTest, CommandLineExportAndImport) {
+  const ImageProject project = Seed();
+  const std::string out = ::testing::TempDir() + "/cli-export-" + GetParam() + ".zip";
+  const auto exported = testing::RunTally({"export", "--database-url", database_->url(), "--project",
+                                           std::to_string(project.id), "--format", "YOLO", "--out", out});
+  ASSERT_EQ(exported.exit_code, 0) << exported.error;
+  // Not a terminal: plain progress lines, ending with every task done.
+  EXPECT_NE(exported.error.find("export: 4/4 tasks"), std::string::npos) << exported.error;
+  std::ifstream in(out, std::ios::binary);
+  std::stringstream archive;
+  archive << in.rdbuf();
+  auto files = Unzip(archive.str());
+  EXPECT_EQ(files["labels/cat.txt"], "0 0.25 0.4 0.3 0.4\n1 0.1 0.1 0.5 0.1 0.3 0.4\n");
+  std::remove(out.c_str());
+
+  const auto unfit = testing::RunTally({"export", "--database-url", database_->url(), "--project",
+                                        std::to_string(project.id), "--format", "CONLL", "--out", out});
+  EXPECT_EQ(unfit.exit_code, 1);
+  EXPECT_NE(unfit.error.find("exportType"), std::string::npos) << unfit.error;
+  EXPECT_FALSE(std::ifstream(out).good()) << "a failed export leaves no file";
+
+  const std::string tasks = ::testing::TempDir() + "/cli-import-" + GetParam() + ".json";
+  std::ofstream(tasks) << R"([{"image":"/data/upload/1/new-1.png"},{"image":"/data/upload/1/new-2.png"}])";
+  const auto imported = testing::RunTally({"import", "--database-url", database_->url(), "--project",
+                                           std::to_string(project.id), tasks});
+  ASSERT_EQ(imported.exit_code, 0) << imported.error;
+  EXPECT_EQ(bj::parse(imported.output).at("task_count"), 2) << imported.output;
+  EXPECT_EQ(Project(project.id).at("task_number"), 7);
+  std::remove(tasks.c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingExportTest, ::testing::ValuesIn(store::testing::Backends()));

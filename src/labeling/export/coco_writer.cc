@@ -100,7 +100,37 @@ class CocoWriter : public FormatWriter {
     return sink.Write(images);
   }
 
-  Result<void> Finish(ExportSink& sink) override {
+  // Three steps: the categories, then the spooled annotations 1 MiB per
+  // call, then info and the closing brace.
+  Result<bool> Finish(ExportSink& sink) override {
+    if (!finishing_) {
+      finishing_ = true;
+      TALLY_TRY(sink.Write(CategoriesJson()));
+      std::rewind(spool_);
+      return false;
+    }
+    if (!spool_done_) {
+      std::string piece(1 << 20, '\0');
+      const size_t read = std::fread(piece.data(), 1, piece.size(), spool_);
+      if (std::ferror(spool_)) return Error::Internal("cannot read the COCO annotation spool");
+      TALLY_TRY(sink.Write({piece.data(), read}));
+      if (read == piece.size()) return false;
+      spool_done_ = true;
+    }
+    std::string out = annotations_written_ > 0 ? "\n  ],\n  \"info\": " : "],\n  \"info\": ";
+    bj::object info{{"year", options_.year},      {"version", "1.0"}, {"description", ""},
+                    {"contributor", "Label Studio"}, {"url", ""},       {"date_created", options_.date_created}};
+    AppendUjsonAt(out, info, kStyle, 1);
+    out += "\n}";
+    TALLY_TRY(sink.Write(out));
+    TALLY_TRY(sink.EndFile());
+    return true;
+  }
+
+ private:
+  // The end of the images array, the categories, and the start of the
+  // annotations array.
+  std::string CategoriesJson() const {
     std::string out = images_written_ > 0 ? "\n  ],\n  \"categories\": [" : "],\n  \"categories\": [";
     bool first = true;
     for (const Category& category : categories_.list()) {
@@ -115,24 +145,9 @@ class CocoWriter : public FormatWriter {
       AppendUjsonAt(out, entry, kStyle, 2);
     }
     out += categories_.list().empty() ? "],\n  \"annotations\": [" : "\n  ],\n  \"annotations\": [";
-    TALLY_TRY(sink.Write(out));
-
-    std::rewind(spool_);
-    char buffer[1 << 16];
-    size_t read = 0;
-    while ((read = std::fread(buffer, 1, sizeof buffer, spool_)) > 0) TALLY_TRY(sink.Write({buffer, read}));
-    if (std::ferror(spool_)) return Error::Internal("cannot read the COCO annotation spool");
-
-    out = annotations_written_ > 0 ? "\n  ],\n  \"info\": " : "],\n  \"info\": ";
-    bj::object info{{"year", options_.year},      {"version", "1.0"}, {"description", ""},
-                    {"contributor", "Label Studio"}, {"url", ""},       {"date_created", options_.date_created}};
-    AppendUjsonAt(out, info, kStyle, 1);
-    out += "\n}";
-    TALLY_TRY(sink.Write(out));
-    return sink.EndFile();
+    return out;
   }
 
- private:
   void AddImage(std::string& images, const bj::value& width, const bj::value& height, int64_t id,
                 const std::string& path) {
     images += images_written_ == 0 ? "\n    " : ",\n    ";
@@ -277,6 +292,8 @@ class CocoWriter : public FormatWriter {
   std::vector<std::pair<int, std::string>> keypoint_order_;
   std::FILE* spool_ = nullptr;
   bool spool_failed_ = false;
+  bool finishing_ = false;
+  bool spool_done_ = false;
   int64_t next_annotation_id_ = 0;
   int64_t images_written_ = 0;
   int64_t annotations_written_ = 0;

@@ -58,7 +58,10 @@ class CsvWriter : public FormatWriter {
     return Ok();
   }
 
-  Result<void> Finish(ExportSink& sink) override { return sink.EndFile(); }
+  Result<bool> Finish(ExportSink& sink) override {
+    TALLY_TRY(sink.EndFile());
+    return true;
+  }
 
  private:
   // The cells of one record by column name.

@@ -89,7 +89,11 @@ FilesSink Export(const std::string& format, const ExportSchema& schema, const bj
     EXPECT_TRUE((*writer)->BeginPass(pass, sink));
     for (const bj::value& task : tasks) EXPECT_TRUE((*writer)->AddTask(pass, task.get_object(), sink));
   }
-  EXPECT_TRUE((*writer)->Finish(sink));
+  for (;;) {
+    auto complete = (*writer)->Finish(sink);
+    EXPECT_TRUE(complete);
+    if (!complete || *complete) break;
+  }
   return sink;
 }
 

@@ -23,6 +23,8 @@ Result<bool> ExportRun::Next(std::string& out) {
     TALLY_TRY(writer_->BeginPass(pass_, sink));
   }
 
+  if (finishing_) return Drain(out);
+
   TALLY_ASSIGN_OR_RETURN(batch, database_->Read([&](store::Connection& connection) {
     return ReadExportBatch(connection, selection_, after_id_, kExportBatchTasks);
   }));
@@ -30,22 +32,30 @@ Result<bool> ExportRun::Next(std::string& out) {
   tasks_written_ += static_cast<int64_t>(batch.size());
   if (!batch.empty()) after_id_ = batch.back().at("id").as_int64();
 
-  bool more = true;
   if (static_cast<int64_t>(batch.size()) < kExportBatchTasks) {
     if (pass_ + 1 < writer_->passes()) {
       ++pass_;
       after_id_ = 0;
       TALLY_TRY(writer_->BeginPass(pass_, sink));
     } else {
-      TALLY_TRY(writer_->Finish(sink));
-      if (zip_) TALLY_TRY(zip_->Close());
-      more = false;
+      finishing_ = true;
+      return Drain(out);
     }
   }
   out += zip_ ? buffer_ : plain_.buffer;
   buffer_.clear();
   plain_.buffer.clear();
-  return more;
+  return true;
+}
+
+Result<bool> ExportRun::Drain(std::string& out) {
+  ExportSink& sink = zip_ ? static_cast<ExportSink&>(*zip_) : plain_;
+  TALLY_ASSIGN_OR_RETURN(complete, writer_->Finish(sink));
+  if (complete && zip_) TALLY_TRY(zip_->Close());
+  out += zip_ ? buffer_ : plain_.buffer;
+  buffer_.clear();
+  plain_.buffer.clear();
+  return !complete;
 }
 
 }  // namespace tally::labeling::exporting

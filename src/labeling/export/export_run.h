@@ -40,6 +40,8 @@ class ExportRun {
 
  private:
   ExportRun() = default;
+  // Runs one Finish step of the writer and hands over what it wrote.
+  Result<bool> Drain(std::string& out);
 
   store::Database* database_ = nullptr;
   ExportSelection selection_;
@@ -50,6 +52,7 @@ class ExportRun {
   std::unique_ptr<ZipSink> zip_;
   StringSink plain_;
   int pass_ = -1;
+  bool finishing_ = false;
   int64_t after_id_ = 0;
   int64_t tasks_written_ = 0;
 };

@@ -26,9 +26,10 @@ class JsonWriter : public FormatWriter {
     chunk_ += json::Serialize(task);
     return sink.Write(chunk_);
   }
-  Result<void> Finish(ExportSink& sink) override {
+  Result<bool> Finish(ExportSink& sink) override {
     TALLY_TRY(sink.Write(first_ ? "]" : "\n]"));
-    return sink.EndFile();
+    TALLY_TRY(sink.EndFile());
+    return true;
   }
 
  private:
@@ -68,9 +69,10 @@ class JsonMinWriter : public FormatWriter {
     return Ok();
   }
 
-  Result<void> Finish(ExportSink& sink) override {
+  Result<bool> Finish(ExportSink& sink) override {
     TALLY_TRY(sink.Write("\n]"));
-    return sink.EndFile();
+    TALLY_TRY(sink.EndFile());
+    return true;
   }
 
  private:

@@ -132,7 +132,7 @@ class VocWriter : public FormatWriter {
     return Ok();
   }
 
-  Result<void> Finish(ExportSink&) override { return Ok(); }
+  Result<bool> Finish(ExportSink&) override { return true; }
 
  private:
   const ExportSchema& schema_;

@@ -3,7 +3,9 @@
 // through an ExportSink as it goes, so no format holds a project in memory.
 //
 // Call order: for each pass in [0, passes()): BeginPass, then AddTask for
-// every task in id order; then Finish once. Most formats take one pass; CSV
+// every task in id order; then Finish until it returns true, draining the
+// sink between calls (a long trailer, such as COCO's annotations, comes out
+// in pieces). Most formats take one pass; CSV
 // and TSV take two (the first collects column names, as the header comes
 // first). Tasks must arrive in the same order in every pass.
 //
@@ -54,7 +56,9 @@ class FormatWriter {
   virtual int passes() const { return 1; }
   [[nodiscard]] virtual Result<void> BeginPass(int pass, ExportSink& sink) = 0;
   [[nodiscard]] virtual Result<void> AddTask(int pass, const boost::json::object& task, ExportSink& sink) = 0;
-  [[nodiscard]] virtual Result<void> Finish(ExportSink& sink) = 0;
+  // Writes the end of the output. Returns true when the output is complete,
+  // false when the caller should drain the sink and call again.
+  [[nodiscard]] virtual Result<bool> Finish(ExportSink& sink) = 0;
 };
 
 struct FormatInfo {

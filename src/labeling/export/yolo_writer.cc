@@ -113,7 +113,7 @@ class YoloWriter : public FormatWriter {
     return Ok();
   }
 
-  Result<void> Finish(ExportSink& sink) override {
+  Result<bool> Finish(ExportSink& sink) override {
     std::string classes;
     bj::array categories;
     for (const Category& category : categories_.list()) {
@@ -127,7 +127,8 @@ class YoloWriter : public FormatWriter {
                      {"info", bj::object{{"year", options_.year}, {"version", "1.0"}, {"contributor", "Label Studio"}}}};
     TALLY_TRY(sink.BeginFile("notes.json"));
     TALLY_TRY(sink.Write(Ujson(notes, UjsonStyle{2, true})));
-    return sink.EndFile();
+    TALLY_TRY(sink.EndFile());
+    return true;
   }
 
  private:
