@@ -356,9 +356,55 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     assert.equal(await page.locator(".dm-row:not(.dm-head)").count(), 5);
   });
 
+  await t.test("filter, save a view, order and delete in the Data Manager", async () => {
+    const rows = page.locator(".dm-row:not(.dm-head)");
+    await page.getByRole("button", { name: "Filters" }).click();
+    await page.getByRole("button", { name: "Add filter" }).click();
+    await page.getByLabel("Filter 1 column").selectOption({ label: "text" });
+    await page.getByLabel("Filter 1 comparison").selectOption("contains");
+    await page.getByLabel("Filter 1 value").fill("refund");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText("1 task matches").waitFor();
+    assert.equal(await rows.count(), 1);
+
+    await page.getByRole("button", { name: "+ Add view" }).click();
+    await page.getByRole("tab", { name: "View 1", selected: true }).waitFor();
+    const [view] = await tally.api(`/api/dm/views?project=${projectId}`);
+    assert.deepEqual(view.data.filters.items, [
+      { filter: "filter:tasks:data.text", operator: "contains", type: "String", value: "refund" },
+    ]);
+    await page.getByText("1 task matches").waitFor();
+    await capture("data-manager-view");
+
+    await page.getByRole("button", { name: "Remove filter 1" }).click();
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText("5 tasks ·").waitFor();
+    const header = page.getByRole("columnheader", { name: /^ID/ });
+    await header.getByRole("button").click();
+    await header.getByRole("button").click();
+    await page.locator('[role="columnheader"][aria-sort="descending"]').waitFor();
+    const newest = Math.max(...(await tally.api(`/api/tasks?project=${projectId}`)).tasks.map((task) => task.id));
+    await page.getByRole("link", { name: `Label task ${newest}` }).waitFor();
+    assert.equal(await rows.first().getByRole("link").textContent(), String(newest));
+    const saved = await tally.api(`/api/dm/views/${view.id}`);
+    assert.deepEqual(saved.data.ordering, ["-tasks:id"]);
+
+    await page.getByLabel(`Select task ${newest}`).check();
+    await page.getByLabel("Action on the selected tasks").selectOption({ label: "Delete Tasks" });
+    const confirm = page.getByRole("dialog");
+    await confirm.getByText("This applies to 1 selected task.").waitFor();
+    await confirm.getByRole("button", { name: "Delete Tasks" }).click();
+    await page.getByText("4 tasks ·").waitFor();
+    assert.equal((await tally.api(`/api/tasks?project=${projectId}`)).total, 4);
+
+    await page.getByRole("button", { name: "Delete view View 1" }).click();
+    await page.getByRole("tab", { name: "All tasks", selected: true }).waitFor();
+    assert.deepEqual(await tally.api(`/api/dm/views?project=${projectId}`), []);
+  });
+
   await t.test("project list counts, account page, dark theme, logout", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
-    await page.getByRole("progressbar", { name: /of 5 tasks done/ }).waitFor();
+    await page.getByRole("progressbar", { name: /of 4 tasks done/ }).waitFor();
     await capture("projects");
 
     await page.getByRole("link", { name: "Account" }).click();

@@ -1,23 +1,52 @@
 // The Data Manager: a project's tasks in a virtualised table over server
-// pages. Opening a row labels that task.
+// pages, with saved views as tabs, a filter builder, ordering by column,
+// selection and actions on the selected tasks. Opening a row labels it.
 import { useMemo, useRef, useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Link, useNavigate } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { describeError } from "../../../api/client";
+import { Dialog } from "../../../ui/dialog";
 import { Empty, ErrorState, Loading } from "../../../ui/states";
 import { ImportDialog } from "../../import/components/import-dialog";
+import type { TaskScope } from "../../labeling/api/tasks";
 import { parseLabelConfig } from "../../labeling/lib/config";
 import type { Project } from "../../projects/api/projects";
-import { ProjectPage } from "../../projects/components/project-page";
 import { projectKey, projectsKey } from "../../projects/api/query-keys";
+import { ProjectPage } from "../../projects/components/project-page";
+import { createView, deleteView, fetchActions, fetchViews, runAction, updateView, type Action, type View } from "../api/views";
 import { useTaskRows } from "../hooks/use-task-rows";
 import { buildColumns, dataKeys } from "../lib/columns";
+import {
+  filterColumns,
+  fromOrderingList,
+  nextOrdering,
+  toOrderingList,
+  type FilterGroup,
+  type Ordering,
+} from "../lib/filters";
+import { FilterPanel } from "./filter-panel";
+import { ViewTabs } from "./view-tabs";
 
 // NOTE: Chromium caps an element's height near 33.5 million px, so at 32 px
-// per row the table scrolls through about 1,048,000 tasks; rows past that
+// per row the table scrolls through about 1,048,000 tasks. Rows past that
 // cannot be reached until the table scales its scroll range.
 const rowHeight = 32;
+const selectWidth = 40;
+const noFilters: FilterGroup = { conjunction: "and", items: [] };
+
+const sortMarks = { ascending: " ▲", descending: " ▼", none: "" } as const;
+
+function sortState(ordering: Ordering | null, column: string): keyof typeof sortMarks {
+  if (ordering?.column !== column) return "none";
+  return ordering.descending ? "descending" : "ascending";
+}
+
+function countLine(total: number, filtered: boolean): string {
+  const noun = total === 1 ? "task" : "tasks";
+  if (!filtered) return `${total} ${noun}`;
+  return `${total} ${noun} ${total === 1 ? "matches" : "match"}`;
+}
 
 export function DataManagerPage() {
   return (
@@ -29,20 +58,109 @@ export function DataManagerPage() {
 
 function DataManager({ project }: { project: Project }) {
   const projectId = project.id;
-  const [importing, setImporting] = useState(false);
-  const [range, setRange] = useState({ start: 0, end: 50 });
-  const tasks = useTaskRows(projectId, range);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const activeViewId = params.get("view") ? Number(params.get("view")) : null;
+
+  const views = useQuery({ queryKey: ["views", projectId], queryFn: () => fetchViews(projectId) });
+  const actions = useQuery({ queryKey: ["dm-actions", projectId], queryFn: () => fetchActions(projectId) });
+  const activeView = views.data?.find((view) => view.id === activeViewId) ?? null;
+
+  // "All tasks" keeps its filters and ordering in the page; views keep theirs on the server.
+  const [localFilters, setLocalFilters] = useState<FilterGroup>(noFilters);
+  const [localOrdering, setLocalOrdering] = useState<Ordering | null>(null);
+  const filters: FilterGroup = activeView ? (activeView.data.filters ?? noFilters) : localFilters;
+  const ordering = activeView ? fromOrderingList(activeView.data.ordering) : localOrdering;
+  const scope: TaskScope = activeView
+    ? { view: activeView.id }
+    : localFilters.items.length > 0 || localOrdering
+      ? { query: { filters: localFilters, ordering: toOrderingList(localOrdering) } }
+      : {};
+
+  const [importing, setImporting] = useState(false);
+  const [showFilters, setShowFilters] = useState(false);
+  const [viewError, setViewError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [pendingAction, setPendingAction] = useState<Action | null>(null);
+  const [range, setRange] = useState({ start: 0, end: 50 });
+  const tasks = useTaskRows(projectId, range, scope);
   const scroller = useRef<HTMLDivElement>(null);
 
   const configKeys = useMemo(() => {
     const parsed = parseLabelConfig(project.label_config);
     return parsed.ok ? parsed.config.dataKeys : [];
   }, [project.label_config]);
-  const columns = useMemo(() => buildColumns(dataKeys(configKeys, tasks.sample)), [configKeys, tasks.sample]);
-  const template = columns.map((column) => `${column.width}px`).join(" ");
-  const width = columns.reduce((sum, column) => sum + column.width, 0);
+  const keys = useMemo(() => dataKeys(configKeys, tasks.sample), [configKeys, tasks.sample]);
+  const columns = useMemo(() => buildColumns(keys), [keys]);
+  const filterable = useMemo(() => filterColumns(keys), [keys]);
+  const sortable = new Set(filterable.map((column) => column.id));
+  const template = [`${selectWidth}px`, ...columns.map((column) => `${column.width}px`)].join(" ");
+  const width = selectWidth + columns.reduce((sum, column) => sum + column.width, 0);
+
+  const refreshTasks = () => {
+    void queryClient.invalidateQueries({ queryKey: ["tasks", projectId] });
+    void queryClient.invalidateQueries({ queryKey: projectKey(projectId) });
+    void queryClient.invalidateQueries({ queryKey: projectsKey });
+  };
+
+  const saveView = useMutation({
+    mutationFn: (change: { filters?: FilterGroup; ordering?: Ordering | null }) =>
+      updateView(projectId, activeView!.id, {
+        title: activeView!.data.title ?? "View",
+        filters: change.filters ?? filters,
+        ordering: toOrderingList(change.ordering === undefined ? ordering : change.ordering),
+      }),
+    onSuccess: () => {
+      setViewError(null);
+      void queryClient.invalidateQueries({ queryKey: ["views", projectId] });
+      void queryClient.invalidateQueries({ queryKey: ["tasks", projectId] });
+    },
+    onError: (error) => setViewError(describeError(error, "apply the filters")),
+  });
+
+  function applyFilters(group: FilterGroup) {
+    if (activeView) saveView.mutate({ filters: group });
+    else setLocalFilters(group);
+  }
+
+  function orderBy(column: string) {
+    const next = nextOrdering(ordering, column);
+    if (activeView) saveView.mutate({ ordering: next });
+    else setLocalOrdering(next);
+  }
+
+  const addView = useMutation({
+    mutationFn: () =>
+      createView(projectId, {
+        title: `View ${(views.data?.length ?? 0) + 1}`,
+        filters,
+        ordering: toOrderingList(ordering),
+      }),
+    onSuccess: async (view) => {
+      await queryClient.invalidateQueries({ queryKey: ["views", projectId] });
+      setParams({ view: String(view.id) });
+    },
+    onError: (error) => setViewError(describeError(error, "add the view")),
+  });
+
+  const removeView = useMutation({
+    mutationFn: (view: View) => deleteView(view.id),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["views", projectId] });
+      setParams({});
+    },
+    onError: (error) => setViewError(describeError(error, "delete the view")),
+  });
+
+  const act = useMutation({
+    mutationFn: (action: Action) => runAction(projectId, action.id, [...selected]),
+    onSuccess: () => {
+      setSelected(new Set());
+      setPendingAction(null);
+      refreshTasks();
+    },
+  });
 
   const virtualizer = useVirtualizer({
     count: tasks.total,
@@ -58,13 +176,56 @@ function DataManager({ project }: { project: Project }) {
     },
   });
 
+  function toggle(taskId: number) {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(taskId)) next.delete(taskId);
+      else next.add(taskId);
+      return next;
+    });
+  }
+
   return (
     <>
+      <ViewTabs
+        views={views.data ?? []}
+        activeId={activeView?.id ?? null}
+        onSelect={(id) => {
+          setSelected(new Set());
+          setParams(id === null ? {} : { view: String(id) });
+        }}
+        onAdd={() => addView.mutate()}
+        onDelete={(view) => removeView.mutate(view)}
+        busy={addView.isPending || removeView.isPending}
+      />
       <div className="toolbar">
-        <span className="muted" aria-live="polite">
-          {tasks.total} tasks · {project.finished_task_number} done
-        </span>
+        <div className="toolbar-start">
+          <button type="button" aria-expanded={showFilters} onClick={() => setShowFilters((open) => !open)}>
+            Filters{filters.items.length > 0 ? ` (${filters.items.length})` : ""}
+          </button>
+          <span className="muted" aria-live="polite">
+            {countLine(tasks.total, filters.items.length > 0)} · {project.finished_task_number} of {project.task_number}{" "}
+            done
+          </span>
+        </div>
         <div className="toolbar-end">
+          {selected.size > 0 && (
+            <label className="inline-label">
+              <span>{selected.size} selected</span>
+              <select
+                aria-label="Action on the selected tasks"
+                value=""
+                onChange={(e) => setPendingAction(actions.data?.find((a) => a.id === e.target.value) ?? null)}
+              >
+                <option value="">Actions…</option>
+                {(actions.data ?? []).map((action) => (
+                  <option key={action.id} value={action.id}>
+                    {action.title}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <button type="button" onClick={() => setImporting(true)}>
             Import
           </button>
@@ -73,26 +234,59 @@ function DataManager({ project }: { project: Project }) {
           </Link>
         </div>
       </div>
+      {viewError && (
+        <p className="form-error" role="alert">
+          {viewError}
+        </p>
+      )}
+      {showFilters && (
+        <FilterPanel
+          key={`${activeView?.id ?? "all"}-${JSON.stringify(filters)}`}
+          columns={filterable}
+          applied={filters}
+          onApply={applyFilters}
+          error={null}
+        />
+      )}
       {tasks.isPending && <Loading what="tasks" />}
       {tasks.error && <ErrorState message={describeError(tasks.error, "load the tasks")} onRetry={tasks.refetch} />}
       {!tasks.isPending && !tasks.error && tasks.total === 0 && (
         <Empty>
-          No tasks yet.{" "}
-          <button type="button" className="link-button" onClick={() => setImporting(true)}>
-            Import tasks
-          </button>{" "}
-          to start.
+          {filters.items.length > 0 ? (
+            "No task matches these filters."
+          ) : (
+            <>
+              No tasks yet.{" "}
+              <button type="button" className="link-button" onClick={() => setImporting(true)}>
+                Import tasks
+              </button>{" "}
+              to start.
+            </>
+          )}
         </Empty>
       )}
       {tasks.total > 0 && (
         <div className="dm-table" role="table" aria-label="Tasks" aria-rowcount={tasks.total + 1}>
           <div ref={scroller} className="dm-scroller">
             <div className="dm-row dm-head" role="row" style={{ gridTemplateColumns: template, width }}>
-              {columns.map((column) => (
-                <div key={column.id} role="columnheader" className="dm-cell">
-                  {column.title}
-                </div>
-              ))}
+              <div role="columnheader" className="dm-cell">
+                <span className="visually-hidden">Selected</span>
+              </div>
+              {columns.map((column) => {
+                const sorted = sortState(ordering, column.id);
+                return (
+                  <div key={column.id} role="columnheader" className="dm-cell" aria-sort={sorted}>
+                    {sortable.has(column.id) ? (
+                      <button type="button" className="sort-button" onClick={() => orderBy(column.id)}>
+                        {column.title}
+                        {sortMarks[sorted]}
+                      </button>
+                    ) : (
+                      column.title
+                    )}
+                  </div>
+                );
+              })}
             </div>
             <div style={{ height: virtualizer.getTotalSize(), width, position: "relative" }}>
               {virtualizer.getVirtualItems().map((item) => {
@@ -107,19 +301,29 @@ function DataManager({ project }: { project: Project }) {
                     onDoubleClick={() => task && navigate(`/projects/${projectId}/label?task=${task.id}`)}
                   >
                     {task ? (
-                      columns.map((column) =>
-                        column.id === "id" ? (
-                          <div key={column.id} role="cell" className="dm-cell">
-                            <Link to={`/projects/${projectId}/label?task=${task.id}`} aria-label={`Label task ${task.id}`}>
-                              {task.id}
-                            </Link>
-                          </div>
-                        ) : (
-                          <div key={column.id} role="cell" className="dm-cell" title={column.value(task)}>
-                            {column.value(task)}
-                          </div>
-                        ),
-                      )
+                      <>
+                        <div role="cell" className="dm-cell">
+                          <input
+                            type="checkbox"
+                            aria-label={`Select task ${task.id}`}
+                            checked={selected.has(task.id)}
+                            onChange={() => toggle(task.id)}
+                          />
+                        </div>
+                        {columns.map((column) =>
+                          column.id === "id" ? (
+                            <div key={column.id} role="cell" className="dm-cell">
+                              <Link to={`/projects/${projectId}/label?task=${task.id}`} aria-label={`Label task ${task.id}`}>
+                                {task.id}
+                              </Link>
+                            </div>
+                          ) : (
+                            <div key={column.id} role="cell" className="dm-cell" title={column.value(task)}>
+                              {column.value(task)}
+                            </div>
+                          ),
+                        )}
+                      </>
                     ) : (
                       <div role="cell" className="dm-cell muted">
                         Loading…
@@ -132,16 +336,30 @@ function DataManager({ project }: { project: Project }) {
           </div>
         </div>
       )}
-      <ImportDialog
-        projectId={projectId}
-        open={importing}
-        onClose={() => setImporting(false)}
-        onImported={() => {
-          void queryClient.invalidateQueries({ queryKey: ["tasks", projectId] });
-          void queryClient.invalidateQueries({ queryKey: projectKey(projectId) });
-          void queryClient.invalidateQueries({ queryKey: projectsKey });
-        }}
-      />
+      <ImportDialog projectId={projectId} open={importing} onClose={() => setImporting(false)} onImported={refreshTasks} />
+      <Dialog title={pendingAction?.dialog?.title ?? pendingAction?.title ?? "Run action"} open={pendingAction !== null} onClose={() => setPendingAction(null)}>
+        {pendingAction && (
+          <div className="stack">
+            <p>
+              {pendingAction.dialog?.text ?? pendingAction.title} This applies to {selected.size} selected task
+              {selected.size === 1 ? "" : "s"}.
+            </p>
+            {act.error && (
+              <p className="form-error" role="alert">
+                {describeError(act.error, pendingAction.title.toLowerCase())}
+              </p>
+            )}
+            <div className="dialog-actions">
+              <button type="button" onClick={() => setPendingAction(null)}>
+                Cancel
+              </button>
+              <button type="button" className="danger" disabled={act.isPending} onClick={() => act.mutate(pendingAction)}>
+                {pendingAction.title}
+              </button>
+            </div>
+          </div>
+        )}
+      </Dialog>
     </>
   );
 }

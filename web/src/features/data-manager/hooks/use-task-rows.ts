@@ -3,14 +3,15 @@
 // cache 15 s after they leave the screen, so memory stays bounded by the
 // pages seen in the last 15 s however many tasks are scrolled through.
 import { useQueries, useQuery } from "@tanstack/react-query";
-import { fetchTaskPage, type Task } from "../../labeling/api/tasks";
+import { fetchTaskPage, type Task, type TaskScope } from "../../labeling/api/tasks";
 
 export const taskPageSize = 100;
 
-export function useTaskRows(projectId: number, visibleRows: { start: number; end: number }) {
+export function useTaskRows(projectId: number, visibleRows: { start: number; end: number }, scope: TaskScope = {}) {
+  const scopeKey = JSON.stringify(scope);
   const first = useQuery({
-    queryKey: ["tasks", projectId, 1],
-    queryFn: ({ signal }) => fetchTaskPage(projectId, 1, taskPageSize, signal),
+    queryKey: ["tasks", projectId, scopeKey, 1],
+    queryFn: ({ signal }) => fetchTaskPage(projectId, 1, taskPageSize, signal, scope),
   });
   const firstPage = Math.floor(visibleRows.start / taskPageSize) + 1;
   const lastPage = Math.floor(Math.max(visibleRows.end, visibleRows.start) / taskPageSize) + 1;
@@ -18,8 +19,8 @@ export function useTaskRows(projectId: number, visibleRows: { start: number; end
   for (let page = firstPage; page <= lastPage; page++) if (page !== 1) pages.push(page);
   const others = useQueries({
     queries: pages.map((page) => ({
-      queryKey: ["tasks", projectId, page],
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchTaskPage(projectId, page, taskPageSize, signal),
+      queryKey: ["tasks", projectId, scopeKey, page],
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchTaskPage(projectId, page, taskPageSize, signal, scope),
       gcTime: 15_000,
     })),
   });

@@ -59,8 +59,24 @@ export function fetchTask(id: number): Promise<Task> {
   return apiJson(`/api/tasks/${id}`, taskSchema);
 }
 
-export function fetchTaskPage(projectId: number, page: number, pageSize: number, signal?: AbortSignal): Promise<TaskPage> {
-  return apiJson(`/api/tasks?project=${projectId}&page=${page}&page_size=${pageSize}`, taskPageSchema, { signal });
+// Which tasks a list shows: a saved Data Manager view, or an unsaved query
+// ({filters, ordering} in Label Studio's format); neither lists all tasks.
+export interface TaskScope {
+  view?: number;
+  query?: Record<string, unknown>;
+}
+
+export function fetchTaskPage(
+  projectId: number,
+  page: number,
+  pageSize: number,
+  signal?: AbortSignal,
+  scope: TaskScope = {},
+): Promise<TaskPage> {
+  const params = new URLSearchParams({ project: String(projectId), page: String(page), page_size: String(pageSize) });
+  if (scope.view !== undefined) params.set("view", String(scope.view));
+  if (scope.query) params.set("query", JSON.stringify(scope.query));
+  return apiJson(`/api/tasks?${params}`, taskPageSchema, { signal });
 }
 
 export function fetchAnnotations(taskId: number): Promise<Annotation[]> {
