@@ -3,7 +3,7 @@
 // requests: the controller (labeling-page.tsx) loads, submits and moves
 // between tasks.
 import { useEffect, useMemo, type ReactNode } from "react";
-import type { ConfigNode, ControlNode, EditorConfig, LabelOption } from "../lib/config";
+import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { TextObject } from "./text-object";
@@ -16,6 +16,17 @@ function textValue(data: Record<string, unknown>, key: string | null, literal: s
   if (typeof value === "string") return value;
   if (value === undefined || value === null) return "";
   return JSON.stringify(value);
+}
+
+// The input for a DateTime control's parts. Label Studio stores what the
+// input shows: "2024-05-01T10:30", "2024-05-01", "10:30", "2024-05" or "2024".
+function dateTimeInput(only: DateTimePart[]): "datetime-local" | "date" | "time" | "month" | "number" {
+  const has = (part: DateTimePart) => only.includes(part);
+  if (has("date") && has("time")) return "datetime-local";
+  if (has("date")) return "date";
+  if (has("time")) return "time";
+  if (has("month")) return "month";
+  return "number";
 }
 
 function HotkeyHint({ hotkey }: { hotkey?: string }) {
@@ -145,6 +156,50 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
             </button>
           ))}
         </fieldset>
+      );
+    }
+    case "number": {
+      const number = values.numbers[node.name];
+      return (
+        <label className="control number">
+          <span>
+            {node.name}
+            {node.required && <span className="required"> (required)</span>}
+          </span>
+          <input
+            type="number"
+            min={node.min}
+            max={node.max}
+            step={node.step}
+            readOnly={readOnly}
+            value={number ?? ""}
+            onChange={(event) => {
+              const parsed = event.target.value === "" ? null : Number(event.target.value);
+              if (parsed === null || Number.isFinite(parsed)) {
+                model.dispatch({ type: "number-set", control: node.name, number: parsed });
+              }
+            }}
+          />
+        </label>
+      );
+    }
+    case "datetime": {
+      const input = dateTimeInput(node.only);
+      return (
+        <label className="control datetime">
+          <span>
+            {node.name}
+            {node.required && <span className="required"> (required)</span>}
+          </span>
+          <input
+            type={input}
+            min={node.min}
+            max={node.max}
+            readOnly={readOnly}
+            value={values.datetimes[node.name] ?? ""}
+            onChange={(event) => model.dispatch({ type: "datetime-set", control: node.name, datetime: event.target.value })}
+          />
+        </label>
       );
     }
     case "unsupported":

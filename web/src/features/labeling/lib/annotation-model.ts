@@ -12,6 +12,8 @@ export type EditorAction =
   | { type: "region-labels-set"; id: string; labels: string[] }
   | { type: "textarea-changed"; control: string; texts: string[] }
   | { type: "rating-set"; control: string; rating: number }
+  | { type: "number-set"; control: string; number: number | null }
+  | { type: "datetime-set"; control: string; datetime: string }
   | { type: "undo" }
   | { type: "redo" };
 
@@ -72,6 +74,18 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
       else delete ratings[action.control];
       return { ...values, ratings, origins: edited(values, action.control) };
     }
+    case "number-set": {
+      const numbers = { ...values.numbers };
+      if (action.number === null) delete numbers[action.control];
+      else numbers[action.control] = action.number;
+      return { ...values, numbers, origins: edited(values, action.control) };
+    }
+    case "datetime-set": {
+      const datetimes = { ...values.datetimes };
+      if (action.datetime === "") delete datetimes[action.control];
+      else datetimes[action.control] = action.datetime;
+      return { ...values, datetimes, origins: edited(values, action.control) };
+    }
     default:
       return values;
   }
@@ -94,8 +108,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     default: {
       const values = change(state.values, action);
       if (values === state.values) return state;
-      // Typing in a text area is one step per pause, not per key.
-      const merge = action.type === "textarea-changed" && state.lastReason === "textarea-changed";
+      // Consecutive typing is one undo step, not one step per key.
+      const typing = ["textarea-changed", "number-set", "datetime-set"];
+      const merge = typing.includes(action.type) && state.lastReason === action.type;
       const past = merge ? state.past : [...state.past, state.values].slice(-historyLimit);
       return { values, past, future: [], lastReason: action.type };
     }

@@ -34,9 +34,15 @@ export type ConfigNode =
   | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[] }
   | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean }
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
+  | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean }
+  | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean }
   | { kind: "unsupported"; tag: string };
 
-export type ControlNode = Extract<ConfigNode, { kind: "choices" | "labels" | "textarea" | "rating" }>;
+// Parts a DateTime control asks for (its `only` attribute); all of date and
+// time when absent.
+export type DateTimePart = "date" | "time" | "month" | "year";
+
+export type ControlNode = Extract<ConfigNode, { kind: "choices" | "labels" | "textarea" | "rating" | "number" | "datetime" }>;
 
 export interface EditorConfig {
   root: ConfigNode;
@@ -67,6 +73,19 @@ function int(element: Element, name: string, fallback: number): number {
 
 function optional(element: Element, name: string): string | undefined {
   return element.getAttribute(name) ?? undefined;
+}
+
+function optionalNumber(element: Element, name: string): number | undefined {
+  const parsed = Number.parseFloat(element.getAttribute(name) ?? "");
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+function dateTimeParts(value: string | null): DateTimePart[] {
+  const parts = (value ?? "date,time")
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part): part is DateTimePart => ["date", "time", "month", "year"].includes(part));
+  return parts.length > 0 ? parts : ["date", "time"];
 }
 
 export function parseLabelConfig(xml: string): ParsedConfig {
@@ -156,6 +175,32 @@ export function parseLabelConfig(xml: string): ParsedConfig {
           toName,
           maxRating: Math.max(1, Math.min(int(element, "maxRating", 5), 20)),
           hotkey: optional(element, "hotkey"),
+          required: bool(element, "required"),
+        };
+        controls.push(node);
+        return node;
+      }
+      case "Number": {
+        const node: ControlNode = {
+          kind: "number",
+          name,
+          toName,
+          min: optionalNumber(element, "min"),
+          max: optionalNumber(element, "max"),
+          step: optionalNumber(element, "step") ?? 1,
+          required: bool(element, "required"),
+        };
+        controls.push(node);
+        return node;
+      }
+      case "DateTime": {
+        const node: ControlNode = {
+          kind: "datetime",
+          name,
+          toName,
+          only: dateTimeParts(element.getAttribute("only")),
+          min: optional(element, "min"),
+          max: optional(element, "max"),
           required: bool(element, "required"),
         };
         controls.push(node);

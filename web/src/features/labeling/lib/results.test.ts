@@ -147,6 +147,24 @@ describe("result builders", () => {
     expect(missingRequired(ner, initialEditorState.values)).toEqual(["sentiment"]);
   });
 
+  it("builds number and datetime results and reads them back", () => {
+    const form = config(`<View><Text name="t" value="$t"/>
+      <Number name="count" toName="t" min="0" max="10" required="true"/>
+      <DateTime name="when" toName="t" only="date"/></View>`);
+    expect(form.controls.map((c) => c.kind)).toEqual(["number", "datetime"]);
+    let state = editorReducer(initialEditorState, { type: "number-set", control: "count", number: 3.5 });
+    state = editorReducer(state, { type: "datetime-set", control: "when", datetime: "2024-05-01" });
+    const ids = { count: "n1", when: "d1" };
+    const result = buildResult(form, state.values, ids);
+    expect(result).toEqual([
+      { id: "n1", from_name: "count", to_name: "t", type: "number", origin: "manual", value: { number: 3.5 } },
+      { id: "d1", from_name: "when", to_name: "t", type: "datetime", origin: "manual", value: { datetime: "2024-05-01" } },
+    ]);
+    expect(readResult(form, result)).toMatchObject({ numbers: { count: 3.5 }, datetimes: { when: "2024-05-01" } });
+    state = editorReducer(state, { type: "number-set", control: "count", number: null });
+    expect(missingRequired(form, state.values)).toEqual(["count"]);
+  });
+
   it("makes ten-character region ids", () => {
     expect(newRegionId()).toMatch(/^[A-Za-z0-9_-]{10}$/);
   });

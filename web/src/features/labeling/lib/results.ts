@@ -23,12 +23,23 @@ export interface EditorValues {
   choices: Record<string, string[]>; // control name -> selected values, config order
   textareas: Record<string, string[]>; // control name -> submissions
   ratings: Record<string, number>; // control name -> rating (absent = none)
+  numbers: Record<string, number>; // control name -> number (absent = none)
+  datetimes: Record<string, string>; // control name -> datetime text as the input shows it
   regions: TextRegion[];
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
 }
 
-export const emptyValues: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [], origins: {} };
+export const emptyValues: EditorValues = {
+  choices: {},
+  textareas: {},
+  ratings: {},
+  numbers: {},
+  datetimes: {},
+  regions: [],
+  foreign: [],
+  origins: {},
+};
 
 export type ResultItem = {
   id: string;
@@ -89,6 +100,14 @@ export function ratingResult(
   return { id, from_name: control, to_name: toName, type: "rating", origin, value: { rating } };
 }
 
+export function numberResult(control: string, toName: string, number: number, id = newRegionId(), origin: Origin = "manual"): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "number", origin, value: { number } };
+}
+
+export function datetimeResult(control: string, toName: string, datetime: string, id = newRegionId(), origin: Origin = "manual"): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "datetime", origin, value: { datetime } };
+}
+
 // The annotation's result list: per-control items in config order, then
 // regions in text order, then items the editor kept but does not render.
 export function buildResult(config: EditorConfig, values: EditorValues, ids: Record<string, string> = {}): ResultItem[] {
@@ -114,6 +133,16 @@ export function buildResult(config: EditorConfig, values: EditorValues, ids: Rec
         }
         break;
       }
+      case "number": {
+        const number = values.numbers[control.name];
+        if (number !== undefined) items.push(numberResult(control.name, control.toName, number, id, origin));
+        break;
+      }
+      case "datetime": {
+        const datetime = values.datetimes[control.name];
+        if (datetime) items.push(datetimeResult(control.name, control.toName, datetime, id, origin));
+        break;
+      }
       case "labels":
         break;
     }
@@ -132,7 +161,17 @@ export function readResult(
   ids: Record<string, string> = {},
   fromPrediction = false,
 ): EditorValues {
-  const values: EditorValues = { choices: {}, textareas: {}, ratings: {}, regions: [], foreign: [], origins: {} };
+  // Fresh objects: readResult fills them in place.
+  const values: EditorValues = {
+    choices: {},
+    textareas: {},
+    ratings: {},
+    numbers: {},
+    datetimes: {},
+    regions: [],
+    foreign: [],
+    origins: {},
+  };
   const originOf = (item: ResultItem): Origin | undefined =>
     fromPrediction
       ? "prediction"
@@ -159,6 +198,14 @@ export function readResult(
       keepOrigin(control.name, item);
     } else if (control?.kind === "rating" && typeof value.rating === "number") {
       values.ratings[control.name] = value.rating;
+      ids[control.name] = item.id;
+      keepOrigin(control.name, item);
+    } else if (control?.kind === "number" && typeof value.number === "number") {
+      values.numbers[control.name] = value.number;
+      ids[control.name] = item.id;
+      keepOrigin(control.name, item);
+    } else if (control?.kind === "datetime" && typeof value.datetime === "string") {
+      values.datetimes[control.name] = value.datetime;
       ids[control.name] = item.id;
       keepOrigin(control.name, item);
     } else if (
@@ -195,6 +242,10 @@ export function missingRequired(config: EditorConfig, values: EditorValues): str
       missing.push(control.name);
     }
     if (control.kind === "rating" && control.required && !values.ratings[control.name]) missing.push(control.name);
+    if (control.kind === "number" && control.required && values.numbers[control.name] === undefined) {
+      missing.push(control.name);
+    }
+    if (control.kind === "datetime" && control.required && !values.datetimes[control.name]) missing.push(control.name);
   }
   return missing;
 }
