@@ -11,6 +11,7 @@
 #include "accounts/bootstrap.h"
 #include "accounts/project_access.h"
 #include "accounts/routes.h"
+#include "app/hub_relay.h"
 #include "app/system_routes.h"
 #include "core/log.h"
 #include "http/dispatcher.h"
@@ -180,6 +181,17 @@ int App::Serve() {
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
   options.access_log = settings.access_log;
   options.max_connections = std::clamp<int64_t>(descriptor_budget, 64, 10000);
+  // Processes sharing PostgreSQL pass live events to each other; declared
+  // before the server so it outlives every request that publishes.
+  std::unique_ptr<HubRelay> relay;
+  if (db.dialect() == store::Dialect::kPostgres) {
+    auto started = HubRelay::Start(parts_->hub, db, settings.database_url);
+    if (!started) {
+      TALLY_LOG_ERROR("event=startup_failed step=hub_relay error=\"{}\"", started.error().message);
+      return 1;
+    }
+    relay = std::move(*started);
+  }
   http::Server server(dispatcher, options, &parts_->hub);
   if (auto started = server.Start(); !started) {
     TALLY_LOG_ERROR("event=startup_failed step=listen error=\"{}\"", started.error().message);

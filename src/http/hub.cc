@@ -80,6 +80,20 @@ void Hub::SendTo(Subscriber& subscriber, const std::string& topic, const boost::
 }
 
 size_t Hub::Publish(const std::string& topic, const boost::json::value& data) {
+  std::shared_ptr<const Relay> relay;
+  {
+    std::lock_guard lock(mutex_);
+    relay = relay_;
+    if (!relay && !topics_.contains(topic)) return 0;  // no subscriber and no relay: skip serializing
+  }
+  // Serialize once for every subscriber, outside the lock.
+  auto message = std::make_shared<const std::string>(
+      json::Serialize(boost::json::object{{"type", "event"}, {"topic", topic}, {"data", data}}));
+  if (relay) (*relay)(topic, *message);
+  return DeliverLocal(topic, message);
+}
+
+size_t Hub::DeliverLocal(const std::string& topic, const std::shared_ptr<const std::string>& frame) {
   std::vector<std::shared_ptr<Subscriber>> targets;
   {
     std::lock_guard lock(mutex_);
@@ -89,11 +103,17 @@ size_t Hub::Publish(const std::string& topic, const boost::json::value& data) {
       if (auto subscriber = weak.lock()) targets.push_back(std::move(subscriber));
     }
   }
-  // Serialize once for every subscriber, outside the lock.
-  auto message = std::make_shared<const std::string>(
-      json::Serialize(boost::json::object{{"type", "event"}, {"topic", topic}, {"data", data}}));
-  for (const auto& subscriber : targets) subscriber->Deliver(message);
+  for (const auto& subscriber : targets) subscriber->Deliver(frame);
   return targets.size();
+}
+
+void Hub::SetRelay(Relay relay) {
+  std::lock_guard lock(mutex_);
+  relay_ = relay ? std::make_shared<const Relay>(std::move(relay)) : nullptr;
+}
+
+size_t Hub::DeliverRelayed(const std::string& topic, std::shared_ptr<const std::string> frame) {
+  return DeliverLocal(topic, frame);
 }
 
 size_t Hub::subscription_count() const {

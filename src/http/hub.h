@@ -14,8 +14,10 @@
 //
 // Thread-safety: every method may be called from any thread.
 //
-// NOTE: events reach subscribers of this process only. Several processes
-// sharing PostgreSQL need a LISTEN/NOTIFY relay, which is not built yet.
+// Several processes: the app sets a relay (SetRelay) for PostgreSQL
+// deployments. Every published event is also handed to the relay, and
+// events other processes published arrive through DeliverRelayed. SendTo
+// and topic handlers stay within this process.
 #pragma once
 
 #include <functional>
@@ -79,6 +81,17 @@ class Hub {
   // `topic`. Returns how many subscribers it reached.
   size_t Publish(const std::string& topic, const boost::json::value& data);
 
+  // Carries each frame Publish() sends to other processes: `frame` is the
+  // serialized {"type":"event",…} text. Called on the publishing thread, so
+  // it must only queue. Set it before the server starts; an empty relay
+  // stops relaying.
+  using Relay = std::function<void(const std::string& topic, const std::string& frame)>;
+  void SetRelay(Relay relay);
+
+  // Sends a frame another process published to this process's subscribers
+  // of `topic`, without relaying it again. Returns how many it reached.
+  size_t DeliverRelayed(const std::string& topic, std::shared_ptr<const std::string> frame);
+
   // Sends the same event frame to one subscriber only.
   void SendTo(Subscriber& subscriber, const std::string& topic, const boost::json::value& data);
 
@@ -96,11 +109,13 @@ class Hub {
 
  private:
   TopicHandler* HandlerFor(std::string_view topic) const;
+  size_t DeliverLocal(const std::string& topic, const std::shared_ptr<const std::string>& frame);
 
   std::vector<std::pair<std::string, TopicCheck>> families_;
   std::vector<std::shared_ptr<TopicHandler>> handlers_;
   mutable std::mutex mutex_;
   std::map<std::string, std::map<const Subscriber*, std::weak_ptr<Subscriber>>> topics_;
+  std::shared_ptr<const Relay> relay_;  // guarded by mutex_
 };
 
 // Documents GET /api/ws and returns 426 Upgrade Required to a plain

@@ -102,5 +102,30 @@ TEST_F(HubTest, MessagesToFeedTopicsAreRejected) {
   EXPECT_EQ(sent.error().code, Errc::kNotFound);
 }
 
+TEST_F(HubTest, RelayCarriesPublishedFrames) {
+  std::vector<std::pair<std::string, std::string>> relayed;
+  hub.SetRelay([&](const std::string& topic, const std::string& frame) { relayed.emplace_back(topic, frame); });
+  auto subscriber = std::make_shared<RecordingSubscriber>();
+  ASSERT_TRUE(hub.Subscribe(project_seven, "project:7:traces", subscriber));
+
+  // Published here: relayed even without a local subscriber of the topic.
+  EXPECT_EQ(hub.Publish("project:8:traces", boost::json::object{{"id", "t1"}}), 0u);
+  ASSERT_EQ(relayed.size(), 1u);
+  EXPECT_EQ(relayed[0].first, "project:8:traces");
+  EXPECT_EQ(boost::json::parse(relayed[0].second),
+            boost::json::parse(R"({"type":"event","topic":"project:8:traces","data":{"id":"t1"}})"));
+
+  // Published elsewhere: delivered here and not relayed again.
+  auto frame = std::make_shared<const std::string>(R"({"type":"event","topic":"project:7:traces","data":{}})");
+  EXPECT_EQ(hub.DeliverRelayed("project:7:traces", frame), 1u);
+  EXPECT_EQ(relayed.size(), 1u);
+  ASSERT_EQ(subscriber->messages.size(), 1u);
+  EXPECT_EQ(subscriber->messages[0], *frame);
+
+  hub.SetRelay(nullptr);
+  hub.Publish("project:7:traces", boost::json::object{});
+  EXPECT_EQ(relayed.size(), 1u);
+}
+
 }  // namespace
 }  // namespace tally::http

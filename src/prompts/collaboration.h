@@ -28,10 +28,12 @@
 // Limits: a frame is at most 64 KiB (websocket_session.h), so a snapshot of
 // a draft larger than that cannot be saved from the client.
 //
-// NOTE: presence lives in this process's memory, and updates reach the
-// subscribers of this process only. Participants connected to different
-// processes sharing PostgreSQL see each other's edits after a rejoin (the
-// replay), not live.
+// Several processes sharing PostgreSQL: updates, saves and presence lists
+// are published on the hub, which relays them (app/hub_relay.h), but each
+// process publishes the participants connected to it only.
+// NOTE: so an editor sees only the other editors on its own process in
+// presence, and an update over the relay's 8000-byte limit reaches other
+// processes' editors only when they rejoin (the replay).
 //
 // Thread-safety: every method is safe from any thread.
 #pragma once
