@@ -23,6 +23,7 @@
 
 #include "http/router.h"
 #include "jobs/worker_pool.h"
+#include "labeling/export/snapshot_job.h"
 #include "labeling/import/import_job.h"
 #include "store/database.h"
 
@@ -63,10 +64,12 @@ inline void AddLabelingRoutes(http::Router& router, store::Database& database, s
   AddExportRoutes(router, context);
 }
 
-// Registers the labeling job handlers (imports started with ?async=true).
+// Registers the labeling job handlers (imports started with ?async=true,
+// export snapshots).
 // Call it in every process that runs job workers, before the pool starts.
 inline void RegisterLabelingJobs(jobs::WorkerPool& pool, store::Database& database, std::filesystem::path data_dir) {
-  RegisterImportJob(pool, database, std::move(data_dir));
+  RegisterImportJob(pool, database, data_dir);
+  exporting::RegisterExportJob(pool, database, std::move(data_dir));
 }
 
 }  // namespace tally::labeling

@@ -322,6 +322,57 @@ TEST_P(LabelingExportTest, CommandLineExportAndImport) {
   std::remove(tasks.c_str());
 }
 
+TEST_P(LabelingExportTest, SnapshotsRunAsJobsAndDownloadInAnyFormat) {
+  const ImageProject project = Seed();
+  const std::string base = "/api/projects/" + std::to_string(project.id) + "/exports";
+  auto created = Post(base, R"({"title":"before review","task_filter_options":{"only_with_annotations":true},
+                                "annotation_filter_options":{"skipped":false}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const bj::value snapshot = created.Json();
+  EXPECT_EQ(snapshot.at("title"), "before review");
+  EXPECT_TRUE(snapshot.at("job").is_int64());
+  const std::string one = base + "/" + std::to_string(snapshot.at("id").as_int64());
+
+  // The job runs in the server's worker pool; poll its status.
+  bj::value status;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    status = Get(one).Json();
+    if (status.at("status") == "completed" || status.at("status") == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(status.at("status"), "completed") << bj::serialize(status);
+  EXPECT_EQ(status.at("counters").at("task_number"), 4);
+  EXPECT_TRUE(status.at("finished_at").is_string());
+
+  const bj::value listed = Get(base).Json();
+  ASSERT_EQ(listed.as_array().size(), 1u);
+
+  auto json = Get(one + "/download");
+  ASSERT_EQ(json.status, 200) << json.body;
+  const bj::array tasks = json.Json().as_array();
+  ASSERT_EQ(tasks.size(), 4u);
+  for (const auto& task : tasks) {
+    for (const auto& annotation : task.at("annotations").as_array()) EXPECT_EQ(annotation.at("was_cancelled"), false);
+  }
+
+  auto yolo = Get(one + "/download?exportType=YOLO");
+  ASSERT_EQ(yolo.status, 200) << yolo.body;
+  auto files = Unzip(yolo.body);
+  EXPECT_EQ(files["labels/cat.txt"], "0 0.25 0.4 0.3 0.4\n1 0.1 0.1 0.5 0.1 0.3 0.4\n");
+  EXPECT_EQ(files["labels/empty.txt"], "");
+
+  auto unknown = Get(one + "/download?exportType=NOPE");
+  EXPECT_EQ(unknown.status, 400);
+  auto bad = Post(base, R"({"task_filter_options":{"only_with_annotations":"yes"}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("task_filter_options.only_with_annotations"), std::string::npos) << bad.body;
+  EXPECT_EQ(Get(one, outsider_token_).status, 404);
+
+  EXPECT_EQ(Delete(one).status, 204);
+  EXPECT_EQ(Get(one).status, 404);
+  EXPECT_EQ(Get(one + "/download").status, 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingExportTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace

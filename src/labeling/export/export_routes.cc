@@ -1,6 +1,7 @@
 // Export routes in Label Studio's shapes:
 //   GET /api/projects/{id}/export/formats   formats, usable ones first
 //   GET /api/projects/{id}/export           the file, streamed with chunked transfer
+// and the snapshot routes of snapshot_routes.cc.
 #include <fmt/format.h>
 
 #include <ctime>
@@ -50,8 +51,11 @@ constexpr const char* kFormatsSchema = R"({"type":"array","items":{"type":"objec
 
 }  // namespace
 
+void AddSnapshotRoutes(http::Router& router, LabelingContext& context);
+
 void AddExportRoutes(http::Router& router, LabelingContext& context) {
   store::Database& db = context.database;
+  AddSnapshotRoutes(router, context);
 
   router.Add({.method = "GET", .pattern = "/api/projects/{id:int}/export/formats", .auth = Auth::kUser,
               .doc = {.summary = "Export formats, with those the label config does not allow marked disabled",

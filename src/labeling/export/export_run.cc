@@ -1,13 +1,82 @@
 #include "labeling/export/export_run.h"
 
+#include <fstream>
+
 namespace tally::labeling::exporting {
+
+namespace {
+
+class DatabaseSource : public TaskSource {
+ public:
+  DatabaseSource(store::Database& database, ExportSelection selection)
+      : database_(database), selection_(std::move(selection)) {}
+
+  Result<std::vector<boost::json::object>> Next(int64_t limit, bool restart) override {
+    if (restart) after_id_ = 0;
+    TALLY_ASSIGN_OR_RETURN(batch, database_.Read([&](store::Connection& connection) {
+      return ReadExportBatch(connection, selection_, after_id_, limit);
+    }));
+    if (!batch.empty()) after_id_ = batch.back().at("id").as_int64();
+    return batch;
+  }
+
+ private:
+  store::Database& database_;
+  ExportSelection selection_;
+  int64_t after_id_ = 0;
+};
+
+class JsonFileSource : public TaskSource {
+ public:
+  explicit JsonFileSource(std::filesystem::path path) : path_(std::move(path)) {}
+
+  Result<std::vector<boost::json::object>> Next(int64_t limit, bool restart) override {
+    if (restart || !in_.is_open()) {
+      in_.close();
+      in_.clear();
+      in_.open(path_, std::ios::binary);
+      if (!in_) return Error::NotFound("The export file is missing; create the export again.");
+    }
+    std::vector<boost::json::object> batch;
+    std::string line;
+    while (static_cast<int64_t>(batch.size()) < limit && std::getline(in_, line)) {
+      if (!line.empty() && line.back() == ',') line.pop_back();
+      if (line.empty() || line == "[" || line == "]" || line == "[]") continue;
+      boost::system::error_code ec;
+      boost::json::value task = boost::json::parse(line, ec);
+      if (ec || !task.is_object()) {
+        return Error::Internal("export file " + path_.string() + " has a line that is not a task");
+      }
+      batch.push_back(std::move(task.get_object()));
+    }
+    return batch;
+  }
+
+ private:
+  std::filesystem::path path_;
+  std::ifstream in_;
+};
+
+}  // namespace
+
+std::unique_ptr<TaskSource> DatabaseTaskSource(store::Database& database, ExportSelection selection) {
+  return std::make_unique<DatabaseSource>(database, std::move(selection));
+}
+
+std::unique_ptr<TaskSource> JsonFileTaskSource(std::filesystem::path path) {
+  return std::make_unique<JsonFileSource>(std::move(path));
+}
 
 Result<std::unique_ptr<ExportRun>> ExportRun::Create(store::Database& database, ExportSelection selection,
                                                      ExportSchema schema, std::string_view format,
                                                      const WriterOptions& options) {
+  return Create(DatabaseTaskSource(database, std::move(selection)), std::move(schema), format, options);
+}
+
+Result<std::unique_ptr<ExportRun>> ExportRun::Create(std::unique_ptr<TaskSource> source, ExportSchema schema,
+                                                     std::string_view format, const WriterOptions& options) {
   std::unique_ptr<ExportRun> run(new ExportRun());
-  run->database_ = &database;
-  run->selection_ = std::move(selection);
+  run->source_ = std::move(source);
   run->schema_ = std::move(schema);
   TALLY_ASSIGN_OR_RETURN(writer, MakeFormatWriter(format, run->schema_, options));
   run->writer_ = std::move(writer);
@@ -25,17 +94,15 @@ Result<bool> ExportRun::Next(std::string& out) {
 
   if (finishing_) return Drain(out);
 
-  TALLY_ASSIGN_OR_RETURN(batch, database_->Read([&](store::Connection& connection) {
-    return ReadExportBatch(connection, selection_, after_id_, kExportBatchTasks);
-  }));
+  TALLY_ASSIGN_OR_RETURN(batch, source_->Next(kExportBatchTasks, restart_));
+  restart_ = false;
   for (const boost::json::object& task : batch) TALLY_TRY(writer_->AddTask(pass_, task, sink));
   tasks_written_ += static_cast<int64_t>(batch.size());
-  if (!batch.empty()) after_id_ = batch.back().at("id").as_int64();
 
   if (static_cast<int64_t>(batch.size()) < kExportBatchTasks) {
     if (pass_ + 1 < writer_->passes()) {
       ++pass_;
-      after_id_ = 0;
+      restart_ = true;
       TALLY_TRY(writer_->BeginPass(pass_, sink));
     } else {
       finishing_ = true;

@@ -8,6 +8,7 @@
 // different threads.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -23,9 +24,29 @@ namespace tally::labeling::exporting {
 // Tasks read per database round trip.
 inline constexpr int64_t kExportBatchTasks = 500;
 
+// Where an export's tasks come from, in id order, batch by batch.
+class TaskSource {
+ public:
+  virtual ~TaskSource() = default;
+  // The next at most `limit` tasks; an empty batch means none remain.
+  // `restart` begins again from the first task (each writer pass does).
+  [[nodiscard]] virtual Result<std::vector<boost::json::object>> Next(int64_t limit, bool restart) = 0;
+};
+
+// The selection's tasks, read from the database one batch per read.
+std::unique_ptr<TaskSource> DatabaseTaskSource(store::Database& database, ExportSelection selection);
+
+// The tasks of a file the JSON writer made (one task per line), such as an
+// export snapshot.
+std::unique_ptr<TaskSource> JsonFileTaskSource(std::filesystem::path path);
+
 class ExportRun {
  public:
   // Fails with invalid_argument naming exportType for an unknown format.
+  [[nodiscard]] static Result<std::unique_ptr<ExportRun>> Create(std::unique_ptr<TaskSource> source,
+                                                                 ExportSchema schema, std::string_view format,
+                                                                 const WriterOptions& options);
+  // The same over DatabaseTaskSource(database, selection).
   [[nodiscard]] static Result<std::unique_ptr<ExportRun>> Create(store::Database& database, ExportSelection selection,
                                                                  ExportSchema schema, std::string_view format,
                                                                  const WriterOptions& options);
@@ -43,8 +64,7 @@ class ExportRun {
   // Runs one Finish step of the writer and hands over what it wrote.
   Result<bool> Drain(std::string& out);
 
-  store::Database* database_ = nullptr;
-  ExportSelection selection_;
+  std::unique_ptr<TaskSource> source_;
   ExportSchema schema_;
   const FormatInfo* format_ = nullptr;
   std::unique_ptr<FormatWriter> writer_;
@@ -53,7 +73,7 @@ class ExportRun {
   StringSink plain_;
   int pass_ = -1;
   bool finishing_ = false;
-  int64_t after_id_ = 0;
+  bool restart_ = true;
   int64_t tasks_written_ = 0;
 };
 
