@@ -303,6 +303,47 @@ TEST_P(LabelingNext, ConcurrentAnnotatorsNeverShareATask) {
   ExpectEveryStateRecorded();
 }
 
+// A crash between a write and its transition record would leave a task in
+// a state nothing explains. Annotators keep labeling while the server is
+// killed with SIGKILL; every task's state must still match its newest
+// record, because both are written in one transaction.
+TEST_P(LabelingNext, KilledServerLeavesNoUnrecordedState) {
+  constexpr int kAnnotators = 4;
+  const int64_t project = MakeProject(200, {{"maximum_annotations", 2}});
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kAnnotators; ++i) {
+    tokens.push_back(SeedUser("k" + std::to_string(i) + "@example.com", accounts::Role::kAnnotator, false));
+  }
+  std::atomic<int> written{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kAnnotators; ++i) {
+    threads.emplace_back([&, i] {
+      testing::HttpClient client(server_->base_url());
+      const std::string next_path = "/api/projects/" + std::to_string(project) + "/next";
+      for (int round = 0; round < 200; ++round) {
+        auto next = client.Get(next_path, {Auth(tokens[i])});
+        if (next.status != 200) return;
+        const int64_t task = next.Json().at("id").as_int64();
+        auto posted = client.Post("/api/tasks/" + std::to_string(task) + "/annotations",
+                                  round % 3 == 0 ? R"({"was_cancelled":true})" : "{\"result\":[" + Choice("Positive") + "]}",
+                                  {Auth(tokens[i])});
+        if (posted.status != 201) return;
+        written.fetch_add(1);
+      }
+    });
+  }
+  for (int wait = 0; wait < 2000 && written.load() < 20; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  server_->Kill();
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_GE(written.load(), 20) << "the annotators stopped before the kill";
+
+  ExpectEveryStateRecorded();
+  testing::TallyProcess restarted(testing::ServeOptions{.database_url = database_->url()});
+  ASSERT_TRUE(restarted.started()) << restarted.failure_reason();
+}
+
 TEST_P(LabelingNext, ReviewWorkflowBuiltIn) {
   const int64_t project = MakeProject(1);
   const int64_t task = task_ids_[0];
