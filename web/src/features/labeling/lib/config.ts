@@ -114,8 +114,10 @@ export function parseLabelConfig(xml: string): ParsedConfig {
       }
       case "Header":
         return { kind: "header", text: element.getAttribute("value") ?? element.textContent ?? "" };
-      case "Text":
-      case "HyperText": {
+      // HyperText is not rendered: its spans are stored as XPath ranges, which
+      // this editor does not produce, so showing it as plain text would
+      // store offsets of the wrong kind.
+      case "Text": {
         const value = element.getAttribute("value");
         const key = dataKeyOf(value);
         if (key && !dataKeys.includes(key)) dataKeys.push(key);
