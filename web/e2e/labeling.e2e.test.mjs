@@ -7,6 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchBrowser, pngSize } from "./support/browser.mjs";
@@ -48,7 +49,7 @@ let page;
 before(async () => {
   tally = await startTally();
   browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   page = await context.newPage();
   page.on("pageerror", (error) => console.error("page error:", error.message));
 });
@@ -402,11 +403,28 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     assert.deepEqual(await tally.api(`/api/dm/views?project=${projectId}`), []);
   });
 
+  await t.test("export the annotations as JSON", async () => {
+    await page.getByRole("button", { name: "Export", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Export" });
+    await dialog.getByRole("radio", { name: /^JSON\b/ }).first().check();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      dialog.getByRole("link", { name: "Download" }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /\.json$/);
+    const exported = JSON.parse(await readFile(await download.path(), "utf8"));
+    const entities = exported.find((task) => task.id === taskIds[0]);
+    const spans = entities.annotations[0].result.filter((item) => item.type === "labels").map((item) => item.value);
+    assert.deepEqual(spans.map((span) => [span.start, span.end]), [[0, 4], [9, 14], [22, 24], [49, 54]]);
+  });
+
   await t.test("project list counts, account page, dark theme, logout", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
     await page.getByRole("progressbar", { name: /of 4 tasks done/ }).waitFor();
     await capture("projects");
 
+    const [organization] = await tally.api("/api/organizations");
+    assert.equal(await page.locator(".organization-name").textContent(), organization.title);
     await page.getByRole("link", { name: "Account" }).click();
     await page.getByText(/Current token:/).waitFor();
     await page.getByRole("button", { name: "Create key pair" }).click();

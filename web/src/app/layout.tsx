@@ -5,6 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Link, NavLink, Outlet, useNavigate } from "react-router-dom";
 import { describeError } from "../api/client";
 import { logOut } from "../features/auth/api/session";
+import { OrganizationSwitcher } from "../features/organizations/components/organization-switcher";
 import type { CurrentUser } from "../features/auth/api/session";
 import { applyTheme, storedTheme, type ThemeChoice } from "./theme";
 
@@ -44,6 +45,7 @@ export function Layout({ user }: { user: CurrentUser }) {
           <a href="/api/docs">API</a>
         </nav>
         <div className="topbar-end">
+          <OrganizationSwitcher activeId={user.active_organization} />
           <label className="theme-select">
             <span className="visually-hidden">Theme</span>
             <select value={theme} onChange={(e) => chooseTheme(e.target.value as ThemeChoice)} aria-label="Theme">

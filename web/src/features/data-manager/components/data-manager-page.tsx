@@ -8,6 +8,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { describeError } from "../../../api/client";
 import { Dialog } from "../../../ui/dialog";
 import { Empty, ErrorState, Loading } from "../../../ui/states";
+import { ExportDialog } from "../../export/components/export-dialog";
 import { ImportDialog } from "../../import/components/import-dialog";
 import type { TaskScope } from "../../labeling/api/tasks";
 import { parseLabelConfig } from "../../labeling/lib/config";
@@ -79,6 +80,7 @@ function DataManager({ project }: { project: Project }) {
       : {};
 
   const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [showFilters, setShowFilters] = useState(false);
   const [viewError, setViewError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -229,6 +231,9 @@ function DataManager({ project }: { project: Project }) {
           <button type="button" onClick={() => setImporting(true)}>
             Import
           </button>
+          <button type="button" onClick={() => setExporting(true)}>
+            Export
+          </button>
           <Link className="button primary" to={`/projects/${projectId}/label`}>
             Label all tasks
           </Link>
@@ -337,6 +342,7 @@ function DataManager({ project }: { project: Project }) {
         </div>
       )}
       <ImportDialog projectId={projectId} open={importing} onClose={() => setImporting(false)} onImported={refreshTasks} />
+      <ExportDialog projectId={projectId} open={exporting} onClose={() => setExporting(false)} />
       <Dialog title={pendingAction?.dialog?.title ?? pendingAction?.title ?? "Run action"} open={pendingAction !== null} onClose={() => setPendingAction(null)}>
         {pendingAction && (
           <div className="stack">
