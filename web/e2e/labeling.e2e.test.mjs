@@ -336,6 +336,36 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     );
   });
 
+  await t.test("a draft survives a reload and is submitted", async () => {
+    const project = await tally.api("/api/projects", {
+      method: "POST",
+      body: JSON.stringify({ title: "Drafts e2e", label_config: config }),
+    });
+    await tally.api(`/api/projects/${project.id}/import`, {
+      method: "POST",
+      body: JSON.stringify([{ text: "Halfway done when the tab closed." }]),
+    });
+    const [task] = (await tally.api(`/api/tasks?project=${project.id}`)).tasks;
+
+    await page.goto(`${tally.baseUrl}/projects/${project.id}/label`);
+    await page.locator(".text-object").waitFor();
+    await page.keyboard.press("2");
+    await page.getByRole("status").filter({ hasText: "Draft saved" }).waitFor();
+    const [draft] = await tally.api(`/api/tasks/${task.id}/drafts`);
+    assert.deepEqual(draft.result.map((item) => item.value), [{ choices: ["Negative"] }]);
+
+    await page.reload();
+    await page.getByRole("status").filter({ hasText: "Restored your draft" }).waitFor();
+    assert.equal(await page.getByRole("radio", { name: /Negative/ }).isChecked(), true);
+    await page.keyboard.press("Control+Enter");
+    await page.getByText("No task is left for you in this project.", { exact: false }).waitFor();
+
+    const [annotation] = await tally.api(`/api/tasks/${task.id}/annotations`);
+    assert.deepEqual(annotation.result.map((item) => item.value), [{ choices: ["Negative"] }]);
+    assert.notEqual(annotation.draft_created_at, null);
+    assert.deepEqual(await tally.api(`/api/tasks/${task.id}/drafts`), []);
+  });
+
   await t.test("drop a CSV file onto the import dialog", async () => {
     await page.goto(`${tally.baseUrl}/projects/${projectId}/data`);
     await page.getByRole("button", { name: "Import", exact: true }).click();

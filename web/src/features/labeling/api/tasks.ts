@@ -85,7 +85,13 @@ export function fetchAnnotations(taskId: number): Promise<Annotation[]> {
 
 export function createAnnotation(
   taskId: number,
-  body: { result: ResultItem[]; was_cancelled?: boolean; lead_time?: number; parent_prediction?: number },
+  body: {
+    result: ResultItem[];
+    was_cancelled?: boolean;
+    lead_time?: number;
+    parent_prediction?: number;
+    draft_id?: number;
+  },
 ): Promise<Annotation> {
   return apiJson(`/api/tasks/${taskId}/annotations`, annotationSchema, { method: "POST", json: body });
 }

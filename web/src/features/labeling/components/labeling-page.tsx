@@ -8,6 +8,8 @@ import { ErrorState, Loading } from "../../../ui/states";
 import type { Project } from "../../projects/api/projects";
 import { ProjectPage } from "../../projects/components/project-page";
 import { projectKey } from "../../projects/api/query-keys";
+import { fetchTaskDraft, type Draft } from "../api/drafts";
+import { useDraftAutosave, type DraftStatus } from "../hooks/use-draft-autosave";
 import { useEditorModel } from "../hooks/use-editor-model";
 import {
   bestPrediction,
@@ -30,7 +32,8 @@ import { LabelingEditor } from "./labeling-editor";
 interface Loaded {
   task: Task;
   annotation: Annotation | null; // the caller's latest annotation, updated instead of adding one
-  prediction: Prediction | null; // pre-fills the editor when there is no annotation
+  prediction: Prediction | null; // pre-fills the editor when there is no annotation or draft
+  draft: Draft | null; // the caller's unsubmitted work on a new annotation
 }
 
 function TaskEditor({
@@ -50,12 +53,23 @@ function TaskEditor({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { dispatch } = model;
+  const leadTime = () => (performance.now() - startedAt.current) / 1000;
+  const draft = useDraftAutosave({
+    taskId: loaded.task.id,
+    initialDraftId: loaded.draft?.id ?? null,
+    state: model.state,
+    buildResult: () => buildResult(config, model.state.values, ids.current),
+    leadTime,
+    // Not while saving: a draft written after its annotation would outlive it.
+    enabled: !loaded.annotation && !busy,
+  });
 
   useEffect(() => {
     ids.current = {};
-    const values = loaded.annotation
-      ? readResult(config, loaded.annotation.result, ids.current)
-      : readResult(config, loaded.prediction?.result ?? [], ids.current, true);
+    let values;
+    if (loaded.annotation) values = readResult(config, loaded.annotation.result, ids.current);
+    else if (loaded.draft) values = readResult(config, loaded.draft.result, ids.current);
+    else values = readResult(config, loaded.prediction?.result ?? [], ids.current, true);
     dispatch({ type: "loaded", values });
     startedAt.current = performance.now();
   }, [loaded, config, dispatch]);
@@ -72,17 +86,19 @@ function TaskEditor({
           return;
         }
       }
-      const leadTime = (performance.now() - startedAt.current) / 1000;
+      const lead_time = leadTime();
+      const draft_id = draft.draftId.current ?? undefined;
       setBusy(true);
       try {
         if (how === "skip") {
-          await createAnnotation(loaded.task.id, { result: [], was_cancelled: true, lead_time: leadTime });
+          await createAnnotation(loaded.task.id, { result: [], was_cancelled: true, lead_time, draft_id });
           onDone("skipped");
         } else if (loaded.annotation) {
-          await updateAnnotation(loaded.annotation.id, { result, lead_time: leadTime });
+          await updateAnnotation(loaded.annotation.id, { result, lead_time });
           onDone("updated");
         } else {
-          await createAnnotation(loaded.task.id, { result, lead_time: leadTime, parent_prediction: loaded.prediction?.id });
+          const parent_prediction = loaded.draft ? undefined : loaded.prediction?.id;
+          await createAnnotation(loaded.task.id, { result, lead_time, draft_id, parent_prediction });
           onDone("submitted");
         }
       } catch (caught) {
@@ -91,6 +107,8 @@ function TaskEditor({
         setBusy(false);
       }
     },
+    // leadTime and draft.draftId read refs, so they need no dependency.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [busy, config, model.state.values, loaded, onDone],
   );
 
@@ -115,7 +133,12 @@ function TaskEditor({
           Task #{loaded.task.id}
           {loaded.annotation && ` · editing annotation #${loaded.annotation.id}`}
         </div>
-        {!loaded.annotation && loaded.prediction && (
+        {!loaded.annotation && loaded.draft && (
+          <p className="notice" role="status">
+            Restored your draft from {new Date(loaded.draft.updated_at).toLocaleString()}.
+          </p>
+        )}
+        {!loaded.annotation && !loaded.draft && loaded.prediction && (
           <p className="notice" role="status">
             Pre-filled from a prediction (model version “{loaded.prediction.model_version || "none"}”). Accept it as it
             is or change it, then submit.
@@ -137,6 +160,7 @@ function TaskEditor({
             Skip <kbd>Ctrl+Space</kbd>
           </button>
         )}
+        {!loaded.annotation && <DraftLine status={draft.status} />}
         <div className="button-row">
           <button type="button" onClick={() => dispatch({ type: "undo" })} disabled={model.state.past.length === 0}>
             Undo
@@ -152,6 +176,27 @@ function TaskEditor({
       </aside>
     </div>
   );
+}
+
+function DraftLine({ status }: { status: DraftStatus }) {
+  switch (status.kind) {
+    case "idle":
+      return null;
+    case "saving":
+      return <p className="hint">Saving draft…</p>;
+    case "saved":
+      return (
+        <p className="hint" role="status">
+          Draft saved at {status.at.toLocaleTimeString()}
+        </p>
+      );
+    case "error":
+      return (
+        <p className="form-error" role="alert">
+          {status.message}
+        </p>
+      );
+  }
 }
 
 export function LabelingPage() {
@@ -182,8 +227,14 @@ function LabelingStream({ project }: { project: Project }) {
         if (!next) return null;
         ({ task, predictions } = next);
       }
-      const own = (await fetchAnnotations(task.id)).filter((annotation) => annotation.completed_by === userId);
-      return { task, annotation: own.length > 0 ? own[own.length - 1] : null, prediction: bestPrediction(predictions) };
+      const [annotations, draft] = await Promise.all([fetchAnnotations(task.id), fetchTaskDraft(task.id)]);
+      const own = annotations.filter((annotation) => annotation.completed_by === userId);
+      return {
+        task,
+        annotation: own.length > 0 ? own[own.length - 1] : null,
+        prediction: bestPrediction(predictions),
+        draft,
+      };
     },
     staleTime: 0,
     gcTime: 0,
