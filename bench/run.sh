@@ -24,3 +24,10 @@ if [ -x /usr/bin/chromium ] && [ -d web/node_modules ] && [ -f web/dist/index.ht
   echo "== Web UI in Chromium (bench/web_ui_bench.mjs)"
   node bench/web_ui_bench.mjs "$build_dir/tally"
 fi
+
+echo "== Next task and data manager pages (bench/next_task_bench.py)"
+if [ "${FULL:-}" = 1 ]; then
+  SIZES="10000 1000000" python3 bench/next_task_bench.py "$build_dir/tally"
+else
+  SIZES="10000 100000" python3 bench/next_task_bench.py "$build_dir/tally"
+fi

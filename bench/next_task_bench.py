@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Next-task and data manager page latency at two project sizes.
+
+For each size (default 10,000 and 1,000,000 tasks) the script builds a
+project in a fresh SQLite data directory. Half the tasks are labeled, with
+one annotation each, interleaved with the unlabeled half. Every task has a
+prediction of model version v1 with a random score. Rows are written
+straight into the database with the server stopped, because importing a
+million tasks through HTTP would dominate the run; the schema comes from
+`tally migrate`, the project from the API. Then `tally serve` runs and, over
+one keep-alive HTTP connection:
+
+  reference   GET /api/tasks/{id} for 1,000 random tasks
+  next        GET /api/projects/{id}/next, 1,000 calls; after each (untimed)
+              the task is skipped, so every call picks a new task
+  uncertainty the same with ?strategy=uncertainty (lowest v1 score first)
+  page        GET /api/tasks, 100 tasks filtered to total_annotations = 0
+              and ordered by -id, with the total count (the data manager's
+              request), 50 calls
+  page_data   100 tasks filtered on a data key and ordered by prediction
+              score, 10 calls (no index covers either)
+
+It prints medians and p99 in milliseconds and the ratios the goals use:
+next median at the largest size / at the smallest, next / reference in the
+same run, and page at the largest size / at the smallest.
+
+Usage: bench/next_task_bench.py [path/to/tally]   (env: SIZES="10000 1000000")
+"""
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+TOKEN = "0123456789abcdef0123456789abcdef0bench005"
+CONFIG = ('<View><Text name="text" value="$text"/><Choices name="sentiment" toName="text">'
+          '<Choice value="Positive"/><Choice value="Negative"/></Choices></View>')
+RESULT = json.dumps([{"id": "r1", "from_name": "sentiment", "to_name": "text", "type": "choices",
+                      "value": {"choices": ["Positive"]}}])
+CALLS = 1000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, tally, data_dir):
+        self.port = free_port()
+        env = dict(os.environ, TALLY_INIT_USER_EMAIL="bench@example.com", TALLY_INIT_USER_TOKEN=TOKEN)
+        self.log = open(os.path.join(data_dir, "..", "tally.log"), "a")
+        self.process = subprocess.Popen(
+            [tally, "serve", "--data-dir", data_dir, "--port", str(self.port), "--job-workers", "0",
+             "--no-access-log", "--log-level", "warn"], env=env, stdout=self.log, stderr=self.log)
+        for _ in range(200):
+            try:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port)
+                self.request("GET", "/api/health")
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("tally did not start; see tally.log")
+
+    def request(self, method, path, body=None):
+        headers = {"Authorization": "Token " + TOKEN}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            body = json.dumps(body)
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        return response.status, data
+
+    def timed(self, method, path, body=None):
+        start = time.perf_counter()
+        status, data = self.request(method, path, body)
+        return (time.perf_counter() - start) * 1000, status, data
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def fill(db_path, project_id, user_id, size):
+    """Writes `size` tasks, half labeled, each with one v1 prediction."""
+    rng = random.Random(size)
+    now = int(time.time() * 1_000_000)
+    db = sqlite3.connect(db_path)
+    db.execute("PRAGMA synchronous=OFF")
+    categories = [f"category{i}" for i in range(20)]
+    filler = "lorem ipsum dolor sit amet " * 4
+
+    def tasks():
+        for i in range(size):
+            labeled = i % 2 == 1
+            data = json.dumps({"text": f"review {i}: {filler}", "category": categories[i % 20], "index": i})
+            yield (project_id, i + 1, data, 1, int(labeled), int(labeled), 1, int(labeled), 0, int(labeled),
+                   now, now, "labeled" if labeled else "unlabeled")
+
+    db.executemany(
+        "INSERT INTO tasks (project_id, inner_id, data, meta, overlap, is_labeled, total_annotations,"
+        " total_predictions, completed_annotations, ground_truth_annotations, useful_annotations, created_at,"
+        " updated_at, state) VALUES (?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks())
+    first_id = db.execute("SELECT MIN(id) FROM tasks WHERE project_id = ?", (project_id,)).fetchone()[0]
+    db.executemany(
+        "INSERT INTO annotations (task_id, project_id, completed_by, result, unique_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((first_id + i, project_id, user_id, RESULT, f"bench-{i}", now, now) for i in range(1, size, 2)))
+    db.executemany(
+        "INSERT INTO task_transitions (task_id, project_id, from_state, to_state, event, reason, created_at)"
+        " VALUES (?, ?, 'unlabeled', 'labeled', 'imported', 'benchmark data', ?)",
+        ((first_id + i, project_id, now) for i in range(1, size, 2)))
+    db.executemany(
+        "INSERT INTO predictions (task_id, project_id, model_version, score, result, created_at, updated_at)"
+        " VALUES (?, ?, 'v1', ?, ?, ?, ?)",
+        ((first_id + i, project_id, rng.random(), RESULT, now, now) for i in range(size)))
+    db.execute(
+        "UPDATE projects SET task_number = ?, finished_task_number = ?, num_tasks_with_annotations = ?,"
+        " total_annotations_number = ?, useful_annotation_number = ?, total_predictions_number = ?,"
+        " model_version = 'v1' WHERE id = ?", (size, size // 2, size // 2, size // 2, size // 2, size, project_id))
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+    return first_id
+
+
+def summary(samples):
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def measure(tally, size, work):
+    data_dir = os.path.join(work, f"data-{size}")
+    os.makedirs(data_dir)
+    server = Server(tally, data_dir)
+    status, body = server.request("POST", "/api/projects", {"title": "Bench", "label_config": CONFIG})
+    assert status == 201, body
+    project = json.loads(body)["id"]
+    user = json.loads(server.request("GET", "/api/current-user")[1])["id"]
+    server.stop()
+
+    started = time.perf_counter()
+    first_id = fill(os.path.join(data_dir, "tally.db"), project, user, size)
+    fill_seconds = time.perf_counter() - started
+
+    server = Server(tally, data_dir)
+    figures = {"fill_seconds": fill_seconds}
+    rng = random.Random(7)
+
+    samples = []
+    for _ in range(CALLS):
+        elapsed, status, _ = server.timed("GET", f"/api/tasks/{first_id + rng.randrange(size)}")
+        assert status == 200
+        samples.append(elapsed)
+    figures["reference"] = summary(samples)
+
+    for name, query in (("next", ""), ("uncertainty", "?strategy=uncertainty")):
+        samples = []
+        for _ in range(CALLS):
+            elapsed, status, body = server.timed("GET", f"/api/projects/{project}/next{query}")
+            assert status == 200, body
+            samples.append(elapsed)
+            task = json.loads(body)["id"]
+            status, body = server.request("POST", f"/api/tasks/{task}/annotations", {"was_cancelled": True})
+            assert status == 201, body
+        figures[name] = summary(samples)
+
+    page_query = {"filters": {"conjunction": "and", "items": [
+        {"filter": "filter:tasks:total_annotations", "operator": "equal", "type": "Number", "value": 0}]},
+        "ordering": ["-tasks:id"]}
+    data_query = {"filters": {"conjunction": "and", "items": [
+        {"filter": "filter:tasks:data.category", "operator": "equal", "type": "String", "value": "category3"}]},
+        "ordering": ["tasks:predictions_score"]}
+    for name, query, calls in (("page", page_query, 50), ("page_data", data_query, 10)):
+        path = (f"/api/tasks?project={project}&page_size=100&query=" +
+                urllib.parse.quote(json.dumps(query)))
+        samples = []
+        for _ in range(calls):
+            elapsed, status, body = server.timed("GET", path)
+            assert status == 200, body
+            assert len(json.loads(body)["tasks"]) == 100
+            samples.append(elapsed)
+        figures[name] = summary(samples)
+    server.stop()
+    shutil.rmtree(data_dir)
+    return figures
+
+
+def main():
+    tally = sys.argv[1] if len(sys.argv) > 1 else "build/tally"
+    sizes = [int(s) for s in os.environ.get("SIZES", "10000 1000000").split()]
+    work = tempfile.mkdtemp(prefix="tally-next-bench.")
+    results = {}
+    try:
+        for size in sizes:
+            results[size] = measure(tally, size, work)
+            f = results[size]
+            print(f"tasks={size} fill_seconds={f['fill_seconds']:.1f}")
+            for name in ("reference", "next", "uncertainty", "page", "page_data"):
+                median, p99 = f[name]
+                print(f"  {name:12s} median_ms={median:.2f} p99_ms={p99:.2f}")
+            print(f"  ratio_next_to_reference={f['next'][0] / f['reference'][0]:.2f}")
+        if len(sizes) > 1:
+            small, large = results[sizes[0]], results[sizes[-1]]
+            for name in ("next", "uncertainty", "page", "page_data"):
+                print(f"ratio_{name}_{sizes[-1]}_to_{sizes[0]}={large[name][0] / small[name][0]:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
