@@ -291,6 +291,31 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     assert.deepEqual(annotations[0].result[0].value, { choices: ["Positive"] });
   });
 
+  await t.test("review an annotation with a comment", async () => {
+    // Review is off in the built-in workflow; a manager turns it on.
+    await tally.api(`/api/projects/${projectId}/workflow`, {
+      method: "PUT",
+      body: JSON.stringify({ review_required: true }),
+    });
+    await page.getByRole("link", { name: "Data Manager", exact: true }).click();
+    await page.getByRole("link", { name: `Review task ${taskIds[0]}` }).click();
+    await page.getByText(/annotation #\d+ by user/).waitFor();
+    assert.equal(await page.locator(".region-list li").count(), 4);
+    assert.equal(await page.getByRole("button", { name: /Person/ }).first().isDisabled(), true);
+    assert.equal(await page.getByRole("button", { name: /^Delete region/ }).count(), 0);
+    await page.getByLabel("Comment").fill("Offsets checked against the text.");
+    await page.getByRole("button", { name: "Accept" }).click();
+    await page.getByRole("list", { name: "Reviews of this annotation" }).getByText("Accepted").waitFor();
+    await capture("review");
+
+    const [annotation] = await tally.api(`/api/tasks/${taskIds[0]}/annotations`);
+    const reviews = await tally.api(`/api/annotation-reviews?annotation=${annotation.id}`);
+    assert.deepEqual(
+      reviews.map((review) => [review.accepted, review.comment]),
+      [[true, "Offsets checked against the text."]],
+    );
+  });
+
   await t.test("accept one prediction and correct another", async () => {
     const project = await tally.api("/api/projects", {
       method: "POST",

@@ -10,6 +10,7 @@ import { currentUserKey, useCurrentUser } from "../features/auth/hooks/use-curre
 import { DataManagerPage } from "../features/data-manager/components/data-manager-page";
 import { LabelingPage } from "../features/labeling/components/labeling-page";
 import { ProjectListPage } from "../features/projects/components/project-list-page";
+import { ReviewPage } from "../features/review/components/review-page";
 import { ErrorState, Loading } from "../ui/states";
 import { Layout } from "./layout";
 
@@ -71,6 +72,7 @@ export function App() {
               }
             />
             <Route path="/projects/:projectId/label" element={<LabelingPage />} />
+            <Route path="/projects/:projectId/review" element={<ReviewPage />} />
             <Route path="/account" element={<AccountPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>

@@ -316,7 +316,14 @@ function DataManager({ project }: { project: Project }) {
                           />
                         </div>
                         {columns.map((column) =>
-                          column.id === "id" ? (
+                          column.id === "total_annotations" && task.total_annotations > 0 ? (
+                            <div key={column.id} role="cell" className="dm-cell">
+                              {task.total_annotations}{" "}
+                              <Link to={`/projects/${projectId}/review?task=${task.id}`} aria-label={`Review task ${task.id}`}>
+                                Review
+                              </Link>
+                            </div>
+                          ) : column.id === "id" ? (
                             <div key={column.id} role="cell" className="dm-cell">
                               <Link to={`/projects/${projectId}/label?task=${task.id}`} aria-label={`Label task ${task.id}`}>
                                 {task.id}

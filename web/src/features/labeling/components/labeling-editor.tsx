@@ -211,7 +211,7 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
   }
 }
 
-function RegionList({ model }: { model: EditorModel }) {
+function RegionList({ model, readOnly }: { model: EditorModel; readOnly: boolean }) {
   const regions = model.state.values.regions;
   if (regions.length === 0) return null;
   return (
@@ -225,14 +225,16 @@ function RegionList({ model }: { model: EditorModel }) {
               <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
                 {region.labels.join(", ") || "(no label)"}: “{region.text}” [{region.start}–{region.end}]
               </button>
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={`Delete region ${region.text}`}
-                onClick={() => model.dispatch({ type: "region-removed", id: region.id })}
-              >
-                ×
-              </button>
+              {!readOnly && (
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Delete region ${region.text}`}
+                  onClick={() => model.dispatch({ type: "region-removed", id: region.id })}
+                >
+                  ×
+                </button>
+              )}
             </li>
           ))}
       </ul>
@@ -308,7 +310,7 @@ export function LabelingEditor({
         </p>
       )}
       <Node node={config.root} config={config} data={data} model={active} readOnly={readOnly} />
-      <RegionList model={active} />
+      <RegionList model={active} readOnly={readOnly} />
     </div>
   );
 }

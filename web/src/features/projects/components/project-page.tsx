@@ -14,7 +14,7 @@ export function ProjectPage({
   className = "page",
   children,
 }: {
-  active: "data" | "label" | "settings";
+  active: "data" | "label" | "review" | "settings";
   className?: string;
   children: (project: Project) => ReactNode;
 }) {

@@ -2,7 +2,7 @@ import { Link } from "react-router-dom";
 import type { Project } from "../api/projects";
 
 // The project's title and its sections, shared by the project pages.
-export function ProjectTabs({ project, active }: { project: Project; active: "data" | "label" | "settings" }) {
+export function ProjectTabs({ project, active }: { project: Project; active: "data" | "label" | "review" | "settings" }) {
   const tabs = [
     { id: "data", label: "Data Manager", to: `/projects/${project.id}/data` },
     { id: "label", label: "Label", to: `/projects/${project.id}/label` },
