@@ -10,14 +10,14 @@ import { Dialog } from "../../../ui/dialog";
 import { Empty, ErrorState, Loading } from "../../../ui/states";
 import { ExportDialog } from "../../export/components/export-dialog";
 import { ImportDialog } from "../../import/components/import-dialog";
-import type { TaskScope } from "../../labeling/api/tasks";
+import type { Task, TaskScope } from "../../labeling/api/tasks";
 import { parseLabelConfig } from "../../labeling/lib/config";
 import type { Project } from "../../projects/api/projects";
 import { projectKey, projectsKey } from "../../projects/api/query-keys";
 import { ProjectPage } from "../../projects/components/project-page";
 import { createView, deleteView, fetchActions, fetchViews, runAction, updateView, type Action, type View } from "../api/views";
 import { useTaskRows } from "../hooks/use-task-rows";
-import { buildColumns, dataKeys } from "../lib/columns";
+import { buildColumns, dataKeys, type Column } from "../lib/columns";
 import {
   filterColumns,
   fromOrderingList,
@@ -41,6 +41,35 @@ const sortMarks = { ascending: " ▲", descending: " ▼", none: "" } as const;
 function sortState(ordering: Ordering | null, column: string): keyof typeof sortMarks {
   if (ordering?.column !== column) return "none";
   return ordering.descending ? "descending" : "ascending";
+}
+
+// One cell of a task row: the ID opens the task for labeling, and an
+// annotation count links to the review screen.
+function TaskCell({ column, task, projectId }: { column: Column; task: Task; projectId: number }) {
+  if (column.id === "id") {
+    return (
+      <div role="cell" className="dm-cell">
+        <Link to={`/projects/${projectId}/label?task=${task.id}`} aria-label={`Label task ${task.id}`}>
+          {task.id}
+        </Link>
+      </div>
+    );
+  }
+  if (column.id === "total_annotations" && task.total_annotations > 0) {
+    return (
+      <div role="cell" className="dm-cell">
+        {task.total_annotations}{" "}
+        <Link to={`/projects/${projectId}/review?task=${task.id}`} aria-label={`Review task ${task.id}`}>
+          Review
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <div role="cell" className="dm-cell" title={column.value(task)}>
+      {column.value(task)}
+    </div>
+  );
 }
 
 function countLine(total: number, filtered: boolean): string {
@@ -315,26 +344,9 @@ function DataManager({ project }: { project: Project }) {
                             onChange={() => toggle(task.id)}
                           />
                         </div>
-                        {columns.map((column) =>
-                          column.id === "total_annotations" && task.total_annotations > 0 ? (
-                            <div key={column.id} role="cell" className="dm-cell">
-                              {task.total_annotations}{" "}
-                              <Link to={`/projects/${projectId}/review?task=${task.id}`} aria-label={`Review task ${task.id}`}>
-                                Review
-                              </Link>
-                            </div>
-                          ) : column.id === "id" ? (
-                            <div key={column.id} role="cell" className="dm-cell">
-                              <Link to={`/projects/${projectId}/label?task=${task.id}`} aria-label={`Label task ${task.id}`}>
-                                {task.id}
-                              </Link>
-                            </div>
-                          ) : (
-                            <div key={column.id} role="cell" className="dm-cell" title={column.value(task)}>
-                              {column.value(task)}
-                            </div>
-                          ),
-                        )}
+                        {columns.map((column) => (
+                          <TaskCell key={column.id} column={column} task={task} projectId={projectId} />
+                        ))}
                       </>
                     ) : (
                       <div role="cell" className="dm-cell muted">

@@ -12,6 +12,8 @@ import {
   type FilterRow,
 } from "../lib/filters";
 
+const inputTypes = { Number: "number", Datetime: "date", String: "text", Boolean: "text" } as const;
+
 export function FilterPanel({
   columns,
   applied,
@@ -100,7 +102,7 @@ export function FilterPanel({
             ) : (
               <input
                 aria-label={`Filter ${index + 1} value`}
-                type={column?.type === "Number" ? "number" : column?.type === "Datetime" ? "date" : "text"}
+                type={inputTypes[column?.type ?? "String"]}
                 value={row.value}
                 onChange={(e) => setRow(index, { value: e.target.value })}
                 onKeyDown={(e) => e.key === "Enter" && apply()}

@@ -1,6 +1,6 @@
 // Export formats of a project and the download address of an export.
 // The server streams the file, so the browser downloads it with a plain
-// link (the session cookie authenticates it) and never holds it in memory.
+// link (the session cookie authenticates it) and never keeps it in memory.
 import { z } from "zod";
 import { apiJson } from "../../../api/client";
 

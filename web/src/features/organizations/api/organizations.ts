@@ -1,5 +1,5 @@
 // The caller's organizations and switching the active one, which decides
-// whose projects every other request sees.
+// whose projects every other request returns.
 import { z } from "zod";
 import { apiJson } from "../../../api/client";
 

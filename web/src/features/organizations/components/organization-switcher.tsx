@@ -1,6 +1,6 @@
 // Shows the active organization and, for members of several, switches it.
-// Switching drops every cached answer, since all of them belong to the
-// organization that was active when they were fetched.
+// Switching drops every cached response, because each belongs to the
+// organization that was active when it was fetched.
 import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
