@@ -316,6 +316,16 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     );
   });
 
+  await t.test("preview a task beside the table", async () => {
+    await page.getByRole("link", { name: "Data Manager", exact: true }).click();
+    await page.getByRole("cell", { name: "The refund never arrived." }).click();
+    const preview = page.getByRole("complementary", { name: `Preview of task ${taskIds[1]}` });
+    await preview.getByText("sentiment: Positive").waitFor();
+    await preview.getByText("Annotations (1)").waitFor();
+    await page.keyboard.press("Escape");
+    await preview.waitFor({ state: "detached" });
+  });
+
   await t.test("accept one prediction and correct another", async () => {
     const project = await tally.api("/api/projects", {
       method: "POST",

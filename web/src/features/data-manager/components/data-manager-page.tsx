@@ -27,6 +27,7 @@ import {
   type Ordering,
 } from "../lib/filters";
 import { FilterPanel } from "./filter-panel";
+import { TaskPreview } from "./task-preview";
 import { ViewTabs } from "./view-tabs";
 
 // NOTE: Chromium caps an element's height near 33.5 million px, so at 32 px
@@ -114,6 +115,7 @@ function DataManager({ project }: { project: Project }) {
   const [viewError, setViewError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [pendingAction, setPendingAction] = useState<Action | null>(null);
+  const [previewTaskId, setPreviewTaskId] = useState<number | null>(null);
   const [range, setRange] = useState({ start: 0, end: 50 });
   const tasks = useTaskRows(projectId, range, scope);
   const scroller = useRef<HTMLDivElement>(null);
@@ -300,6 +302,7 @@ function DataManager({ project }: { project: Project }) {
         </Empty>
       )}
       {tasks.total > 0 && (
+        <div className={previewTaskId === null ? "dm-body" : "dm-body dm-body-preview"}>
         <div className="dm-table" role="table" aria-label="Tasks" aria-rowcount={tasks.total + 1}>
           <div ref={scroller} className="dm-scroller">
             <div className="dm-row dm-head" role="row" style={{ gridTemplateColumns: template, width }}>
@@ -332,6 +335,10 @@ function DataManager({ project }: { project: Project }) {
                     aria-rowindex={item.index + 2}
                     className="dm-row"
                     style={{ gridTemplateColumns: template, width, height: rowHeight, transform: `translateY(${item.start}px)` }}
+                    onClick={(event) => {
+                      // Links and checkboxes in the row do their own thing.
+                      if (task && !(event.target as HTMLElement).closest("a, input")) setPreviewTaskId(task.id);
+                    }}
                     onDoubleClick={() => task && navigate(`/projects/${projectId}/label?task=${task.id}`)}
                   >
                     {task ? (
@@ -358,6 +365,10 @@ function DataManager({ project }: { project: Project }) {
               })}
             </div>
           </div>
+        </div>
+        {previewTaskId !== null && (
+          <TaskPreview projectId={projectId} taskId={previewTaskId} onClose={() => setPreviewTaskId(null)} />
+        )}
         </div>
       )}
       <ImportDialog projectId={projectId} open={importing} onClose={() => setImporting(false)} onImported={refreshTasks} />
