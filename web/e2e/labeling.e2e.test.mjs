@@ -483,6 +483,28 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     assert.deepEqual(spans.map((span) => [span.start, span.end]), [[0, 4], [9, 14], [22, 24], [49, 54]]);
   });
 
+  await t.test("add a member, change the role, remove them", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+    const form = page.locator("form", { hasText: "Add a member" });
+    await form.getByLabel("Email").fill("reviewer@example.com");
+    await form.getByLabel("Password").fill("a long password 1");
+    await form.getByLabel("Role").selectOption("annotator");
+    await form.getByRole("button", { name: "Add" }).click();
+    const role = page.getByLabel("Role of reviewer@example.com");
+    await role.waitFor();
+    await role.selectOption("reviewer");
+    const [organization] = await tally.api("/api/organizations");
+    const roleOf = async () =>
+      (await tally.api(`/api/organizations/${organization.id}/memberships`)).results.find(
+        (member) => member.user.email === "reviewer@example.com",
+      )?.role;
+    for (let i = 0; i < 50 && (await roleOf()) !== "reviewer"; i++) await page.waitForTimeout(100);
+    assert.equal(await roleOf(), "reviewer");
+    await page.getByRole("button", { name: "Remove reviewer@example.com" }).click();
+    await role.waitFor({ state: "detached" });
+    assert.equal(await roleOf(), undefined);
+  });
+
   await t.test("project list counts, account page, dark theme, logout", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
     await page.getByRole("progressbar", { name: /of 4 tasks done/ }).waitFor();

@@ -9,6 +9,7 @@ import { LoginPage } from "../features/auth/components/login-page";
 import { currentUserKey, useCurrentUser } from "../features/auth/hooks/use-current-user";
 import { DataManagerPage } from "../features/data-manager/components/data-manager-page";
 import { LabelingPage } from "../features/labeling/components/labeling-page";
+import { MembersPage } from "../features/organizations/components/members-page";
 import { ProjectListPage } from "../features/projects/components/project-list-page";
 import { ReviewPage } from "../features/review/components/review-page";
 import { ErrorState, Loading } from "../ui/states";
@@ -74,6 +75,7 @@ export function App() {
             <Route path="/projects/:projectId/label" element={<LabelingPage />} />
             <Route path="/projects/:projectId/review" element={<ReviewPage />} />
             <Route path="/account" element={<AccountPage />} />
+            <Route path="/members" element={<MembersPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -41,6 +41,7 @@ export function Layout({ user }: { user: CurrentUser }) {
         </Link>
         <nav aria-label="Main">
           <NavLink to="/projects">Projects</NavLink>
+          <NavLink to="/members">Members</NavLink>
           <NavLink to="/account">Account</NavLink>
           <a href="/api/docs">API</a>
         </nav>
