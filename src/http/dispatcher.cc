@@ -9,37 +9,6 @@ namespace tally::http {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes `text`; in a query string '+' also means a space.
-Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) {
-        return Error::Invalid("The request URL has an incomplete percent-escape");
-      }
-      const int high = HexValue(text[i + 1]);
-      const int low = HexValue(text[i + 2]);
-      if (high < 0 || low < 0) return Error::Invalid("The request URL has an invalid percent-escape");
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 bool IsUnsafeMethod(std::string_view method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
@@ -56,6 +25,7 @@ Result<void> Dispatcher::ParseTarget(std::string_view target, Request& request) 
   TALLY_ASSIGN_OR_RETURN(path, PercentDecode(target.substr(0, question), false));
   if (path.empty() || path.front() != '/') return Error::Invalid("The request target must be an absolute path");
   request.path = std::move(path);
+  request.raw_path = std::string(target.substr(0, question));
 
   if (question == std::string_view::npos) return Ok();
   std::string_view query = target.substr(question + 1);

@@ -42,9 +42,14 @@ struct Principal {
   bool is_project_key() const { return kind == Kind::kProjectKey; }
 };
 
+// Percent-decodes `text`; in a query string '+' also means a space.
+// kInvalidArgument for an incomplete or non-hex escape.
+[[nodiscard]] Result<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+
 struct Request {
   std::string method;  // upper case: GET, POST, …
   std::string path;    // decoded path without the query string
+  std::string raw_path;  // the path as sent, still percent-encoded, for routing
   std::multimap<std::string, std::string> query;   // decoded, in order; repeated keys kept
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;

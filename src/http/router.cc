@@ -86,7 +86,24 @@ bool Router::MatchSegments(const Compiled& compiled, const std::vector<std::stri
 }
 
 Match Router::Find(std::string_view method, std::string_view path) const {
-  const std::vector<std::string_view> parts = SplitPath(path);
+  return FindSegments(method, SplitPath(path), path);
+}
+
+Match Router::FindEncoded(std::string_view method, std::string_view raw_path) const {
+  if (raw_path.find('%') == std::string_view::npos) return Find(method, raw_path);
+  // An escape that does not decode is kept as sent, per the contract.
+  auto decode = [](std::string_view text) {
+    auto decoded = PercentDecode(text, false);
+    return decoded ? std::move(*decoded) : std::string(text);
+  };
+  std::vector<std::string> decoded;
+  for (std::string_view part : SplitPath(raw_path)) decoded.push_back(decode(part));
+  const std::vector<std::string_view> parts(decoded.begin(), decoded.end());
+  return FindSegments(method, parts, decode(raw_path));
+}
+
+Match Router::FindSegments(std::string_view method, const std::vector<std::string_view>& parts,
+                           std::string_view path) const {
   const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
 
   // Literal segments win over parameters: try routes with fewer parameters

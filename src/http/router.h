@@ -77,6 +77,13 @@ class Router {
   // allowed_methods are empty (404). HEAD matches GET routes.
   Match Find(std::string_view method, std::string_view path) const;
 
+  // Like Find, for a path as sent (`raw_path`, still percent-encoded): the
+  // path is split at its '/' first and each segment decoded afterwards, so
+  // an encoded slash ("folder%2Fname") stays inside one parameter. The server
+  // routes with this. REQUIRES: every escape in `raw_path` is valid
+  // (Dispatcher::ParseTarget checked it); an invalid one is kept as sent.
+  Match FindEncoded(std::string_view method, std::string_view raw_path) const;
+
   // Sets the route that handles GET and HEAD requests no pattern matches,
   // when `accepts(path)` is true (the web UI's client-side routes). It is
   // not listed in routes(), so it has no OpenAPI entry, and a path that
@@ -97,6 +104,8 @@ class Router {
     size_t route_index;
   };
   static std::vector<std::string_view> SplitPath(std::string_view path);
+  // Find over path segments; `path` (decoded) is only for the fallback.
+  Match FindSegments(std::string_view method, const std::vector<std::string_view>& parts, std::string_view path) const;
   bool MatchSegments(const Compiled& compiled, const std::vector<std::string_view>& parts,
                      std::map<std::string, std::string>* params) const;
 

@@ -78,6 +78,32 @@ TEST_F(RouterTest, UnknownPathIsNotFound) {
   EXPECT_TRUE(match.allowed_methods.empty());
 }
 
+TEST_F(RouterTest, EncodedSlashStaysInOneParameter) {
+  router.Add(MakeRoute("PATCH", "/api/public/v2/prompts/{name}/versions/{version:int}"));
+  struct Case {
+    std::string method, raw_path, name;
+  };
+  const std::vector<Case> cases = {
+      {"GET", "/api/public/traces/a%2Fb%2Fc", ""},
+      {"PATCH", "/api/public/v2/prompts/folder%2Fsub%2Fcritic/versions/2", "folder/sub/critic"},
+      {"PATCH", "/api/public/v2/prompts/x%2Fversions%2F1/versions/3", "x/versions/1"},
+      {"PATCH", "/api/public/v2/prompts/100%25%20sure/versions/1", "100% sure"},
+  };
+  for (const Case& c : cases) {
+    Match match = router.FindEncoded(c.method, c.raw_path);
+    ASSERT_NE(match.route, nullptr) << c.raw_path;
+    if (c.method == "GET") {
+      EXPECT_EQ(match.params.at("traceId"), "a/b/c");
+    } else {
+      EXPECT_EQ(match.params.at("name"), c.name) << c.raw_path;
+    }
+  }
+  // Decoded literals still match, and literal slashes still split.
+  EXPECT_NE(router.FindEncoded("GET", "/api/%70rojects/7").route, nullptr);
+  EXPECT_EQ(router.FindEncoded("PATCH", "/api/public/v2/prompts/folder/critic/versions/2").route, nullptr);
+  EXPECT_EQ(router.FindEncoded("GET", "/api/projects/7").params.at("id"), "7");
+}
+
 TEST_F(RouterTest, RejectsBadRegistrations) {
   EXPECT_THROW(router.Add(MakeRoute("GET", "/api/projects/")), std::invalid_argument);  // duplicate
   EXPECT_THROW(router.Add(MakeRoute("GET", "no-slash")), std::invalid_argument);

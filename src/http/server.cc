@@ -288,7 +288,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     }
 
     if (!early) {
-      match = dispatcher.router().Find(request.method, request.path);
+      match = dispatcher.router().FindEncoded(request.method, request.raw_path);
       // Limit the body before reading it, per route: an upload route may take
       // large files while a JSON route keeps a small cap against abuse.
       const size_t limit = match.route ? match.route->body_limit : size_t{1} << 20;

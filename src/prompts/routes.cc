@@ -81,16 +81,10 @@ bj::object PageMeta(int64_t page, int64_t limit, int64_t total) {
   return bj::object{{"page", page}, {"limit", limit}, {"totalItems", total}, {"totalPages", (total + limit - 1) / limit}};
 }
 
-// The name from the segments "n0", "n1", … the router captured.
+// The prompt name from the path, its encoded slashes decoded.
 std::string NameParam(const http::Request& request) {
-  std::string name;
-  for (int i = 0; i < kMaxNameSegments; ++i) {
-    auto it = request.path_params.find(fmt::format("n{}", i));
-    if (it == request.path_params.end()) break;
-    if (i > 0) name += '/';
-    name += it->second;
-  }
-  return name;
+  auto it = request.path_params.find("name");
+  return it == request.path_params.end() ? std::string() : it->second;
 }
 
 // The key pair's public key, taken from the Basic credentials the
@@ -188,13 +182,6 @@ Result<http::Response> AuditRoute(store::Database& database, PromptService& serv
                                          {"meta", PageMeta(page.first, page.second, audit.total)}});
 }
 
-// "/{n0}/{n1}/…" for a name of `segments` segments.
-std::string NamePattern(int segments) {
-  std::string pattern;
-  for (int i = 0; i < segments; ++i) pattern += fmt::format("/{{n{}}}", i);
-  return pattern;
-}
-
 }  // namespace
 
 void AddPromptRoutes(http::Router& router, store::Database& database, http::Hub* hub,
@@ -223,35 +210,34 @@ void AddPromptRoutes(http::Router& router, store::Database& database, http::Hub*
                       .query = {"name", "version", "label", "tag", "page", "limit", "fromUpdatedAt", "toUpdatedAt"}},
               .handler = bind(ListRoute)});
 
-  for (int segments = 1; segments <= kMaxNameSegments; ++segments) {
-    const std::string name = "/api/public/v2/prompts" + NamePattern(segments);
-    const std::string depth = segments == 1 ? "" : fmt::format(" (name of {} folder segments)", segments);
-    router.Add({.method = "GET",
-                .pattern = name,
-                .auth = http::Auth::kProjectKey,
-                .doc = {.summary = "Get a prompt version by label (default production) or version" + depth,
-                        .tag = "Prompts",
-                        .response_schema = kPromptSchema,
-                        .query = {"version", "label", "resolve"}},
-                .handler = bind(GetRoute)});
-    router.Add({.method = "DELETE",
-                .pattern = name,
-                .auth = http::Auth::kProjectKey,
-                .doc = {.summary = "Delete one version (by version or label) or every version of a prompt" + depth,
-                        .tag = "Prompts",
-                        .response_schema = "",
-                        .success_status = 204,
-                        .query = {"version", "label"}},
-                .handler = bind(DeleteRoute)});
-    router.Add({.method = "PATCH",
-                .pattern = name + "/versions/{version:int}",
-                .auth = http::Auth::kProjectKey,
-                .doc = {.summary = "Add labels to a prompt version, moving them off other versions" + depth,
-                        .tag = "Prompts",
-                        .request_schema = kLabelsSchema,
-                        .response_schema = kPromptSchema},
-                .handler = bind(AddLabelsRoute)});
-  }
+  // One segment contains the whole name: SDKs encode its slashes as %2F and the
+  // server routes before decoding (Router::FindEncoded).
+  const std::string name = "/api/public/v2/prompts/{name}";
+  router.Add({.method = "GET",
+              .pattern = name,
+              .auth = http::Auth::kProjectKey,
+              .doc = {.summary = "Get a prompt version by label (default production) or version",
+                      .tag = "Prompts",
+                      .response_schema = kPromptSchema,
+                      .query = {"version", "label", "resolve"}},
+              .handler = bind(GetRoute)});
+  router.Add({.method = "DELETE",
+              .pattern = name,
+              .auth = http::Auth::kProjectKey,
+              .doc = {.summary = "Delete one version (by version or label) or every version of a prompt",
+                      .tag = "Prompts",
+                      .response_schema = "",
+                      .success_status = 204,
+                      .query = {"version", "label"}},
+              .handler = bind(DeleteRoute)});
+  router.Add({.method = "PATCH",
+              .pattern = name + "/versions/{version:int}",
+              .auth = http::Auth::kProjectKey,
+              .doc = {.summary = "Add labels to a prompt version, moving them off other versions",
+                      .tag = "Prompts",
+                      .request_schema = kLabelsSchema,
+                      .response_schema = kPromptSchema},
+              .handler = bind(AddLabelsRoute)});
 
   router.Add({.method = "GET",
               .pattern = "/api/prompts/{project_id:int}/audit",

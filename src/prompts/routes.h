@@ -12,9 +12,9 @@
 //   GET    /api/prompts/{project_id}/metrics/compare?name=&left=&right=   two versions side by side
 //
 // Names may contain '/' (folders). SDKs send them as one URL-encoded segment
-// ("a%2Fb"), but the server decodes the path before routing, so the name
-// arrives as several segments. Each name route is therefore registered once
-// per segment count up to kMaxNameSegments and the segments are joined back.
+// ("a%2Fb"), and the router matches segments before decoding them, so one
+// {name} parameter contains the whole name at any depth. A name sent with
+// literal slashes is a 404, as it is in Langfuse.
 //
 // Thread-safety: register before the server starts; handlers share one
 // PromptService, which is thread-safe.
@@ -26,10 +26,6 @@
 #include "store/database.h"
 
 namespace tally::prompts {
-
-// Deepest folder nesting a name can be addressed with in a path: a name of
-// more segments can be created and listed but not read, labelled or deleted.
-inline constexpr int kMaxNameSegments = 8;
 
 // Registers every route above, and with a `hub` the live co-editing of
 // prompt drafts (collaboration.h). `database` and `hub` must outlive the router.

@@ -186,6 +186,19 @@ TEST_P(PromptsApiTest, FolderNamesAreEncodedSegments) {
   EXPECT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(Get("/api/public/v2/prompts/folder%2Fsub").status, 404);
 
+  // Any depth, and names whose segments look like route words.
+  for (const std::string name : {"a/b/c/d/e/f/g/h/i/j/k/deep", "x/versions/2"}) {
+    ASSERT_EQ(Create({{"name", name}, {"prompt", "y"}}).status, 201) << name;
+    std::string encoded = name;
+    for (size_t at = encoded.find('/'); at != std::string::npos; at = encoded.find('/', at)) encoded.replace(at, 1, "%2F");
+    auto deep = Get("/api/public/v2/prompts/" + encoded + "?version=1");
+    ASSERT_EQ(deep.status, 200) << name << ": " << deep.body;
+    EXPECT_EQ(deep.Json().at("name"), name.c_str());
+    EXPECT_EQ(Send("PATCH", "/api/public/v2/prompts/" + encoded + "/versions/1", R"({"newLabels": ["x"]})").status, 200);
+  }
+  // Literal slashes are separate segments, as in Langfuse.
+  EXPECT_EQ(Get("/api/public/v2/prompts/folder/sub/movie-critic?version=1").status, 404);
+
   auto deleted = Send("DELETE", "/api/public/v2/prompts/folder%2Fsub%2Fmovie-critic");
   EXPECT_EQ(deleted.status, 204) << deleted.body;
   EXPECT_EQ(Get("/api/public/v2/prompts/folder%2Fsub%2Fmovie-critic?version=1").status, 404);
