@@ -5,6 +5,7 @@
 import { useEffect, useMemo, type ReactNode } from "react";
 import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
+import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { TextObject } from "./text-object";
 
@@ -202,6 +203,9 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         </label>
       );
     }
+    case "conditional":
+      if (!isVisible(node.condition, values, model.selectedRegionId)) return null;
+      return <Node node={node.child} config={config} data={data} model={model} readOnly={readOnly} />;
     case "unsupported":
       return (
         <p className="notice">

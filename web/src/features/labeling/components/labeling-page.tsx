@@ -27,6 +27,7 @@ import { useCurrentUser } from "../../auth/hooks/use-current-user";
 import { parseLabelConfig, type EditorConfig } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { buildResult, missingRequired, readResult } from "../lib/results";
+import { hiddenControls } from "../lib/visibility";
 import { LabelingEditor } from "./labeling-editor";
 
 interface Loaded {
@@ -78,9 +79,10 @@ function TaskEditor({
     async (how: "submit" | "skip") => {
       if (busy) return;
       setError(null);
-      const result = how === "skip" ? [] : buildResult(config, model.state.values, ids.current);
+      const hidden = hiddenControls(config, model.state.values, model.selectedRegionId);
+      const result = how === "skip" ? [] : buildResult(config, model.state.values, ids.current, hidden);
       if (how === "submit") {
-        const missing = missingRequired(config, model.state.values);
+        const missing = missingRequired(config, model.state.values, hidden);
         if (missing.length > 0) {
           setError(`Fill in ${missing.join(", ")} before submitting.`);
           return;
@@ -109,7 +111,7 @@ function TaskEditor({
     },
     // leadTime and draft.draftId read refs, so they need no dependency.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [busy, config, model.state.values, loaded, onDone],
+    [busy, config, model.state.values, model.selectedRegionId, loaded, onDone],
   );
 
   useEffect(() => {

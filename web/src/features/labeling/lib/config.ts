@@ -36,7 +36,18 @@ export type ConfigNode =
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
   | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean }
   | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean }
+  | { kind: "conditional"; condition: VisibleWhen; child: ConfigNode }
   | { kind: "unsupported"; tag: string };
+
+// A `visibleWhen` condition on a View or control: the node shows only while
+// it holds. Choice values and label values are the comma lists of
+// whenChoiceValue and whenLabelValue; empty means "any".
+export interface VisibleWhen {
+  when: "choice-selected" | "choice-unselected" | "region-selected" | "no-region-selected";
+  tagName?: string;
+  choiceValues: string[];
+  labelValues: string[];
+}
 
 // Parts a DateTime control asks for (its `only` attribute); all of date and
 // time when absent.
@@ -101,6 +112,29 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   let colorIndex = 0;
 
   const walk = (element: Element): ConfigNode => {
+    const node = walkTag(element);
+    const when = element.getAttribute("visibleWhen");
+    if (when !== "choice-selected" && when !== "choice-unselected" && when !== "region-selected" && when !== "no-region-selected") {
+      return node;
+    }
+    const list = (attribute: string) =>
+      (element.getAttribute(attribute) ?? "")
+        .split(",")
+        .map((value) => value.trim())
+        .filter(Boolean);
+    return {
+      kind: "conditional",
+      condition: {
+        when,
+        tagName: element.getAttribute("whenTagName") ?? undefined,
+        choiceValues: list("whenChoiceValue"),
+        labelValues: list("whenLabelValue"),
+      },
+      child: node,
+    };
+  };
+
+  const walkTag = (element: Element): ConfigNode => {
     const name = element.getAttribute("name") ?? "";
     const toName = element.getAttribute("toName") ?? "";
     switch (element.tagName) {

@@ -110,9 +110,16 @@ export function datetimeResult(control: string, toName: string, datetime: string
 
 // The annotation's result list: per-control items in config order, then
 // regions in text order, then items the editor kept but does not render.
-export function buildResult(config: EditorConfig, values: EditorValues, ids: Record<string, string> = {}): ResultItem[] {
+// Controls named in `hidden` (see visibility.ts) are left out.
+export function buildResult(
+  config: EditorConfig,
+  values: EditorValues,
+  ids: Record<string, string> = {},
+  hidden: ReadonlySet<string> = new Set(),
+): ResultItem[] {
   const items: ResultItem[] = [];
   for (const control of config.controls) {
+    if (hidden.has(control.name)) continue;
     const id = ids[control.name];
     const origin = values.origins[control.name] ?? "manual";
     switch (control.kind) {
@@ -147,7 +154,9 @@ export function buildResult(config: EditorConfig, values: EditorValues, ids: Rec
         break;
     }
   }
-  const regions = [...values.regions].sort((a, b) => a.start - b.start || a.end - b.end);
+  const regions = [...values.regions]
+    .filter((region) => !hidden.has(region.fromName))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
   for (const region of regions) items.push(spanResult(region, values.origins[region.id] ?? "manual"));
   return [...items, ...values.foreign];
 }
@@ -232,9 +241,14 @@ export function readResult(
 }
 
 // Names of required controls that have no value, for the check before submit.
-export function missingRequired(config: EditorConfig, values: EditorValues): string[] {
+export function missingRequired(
+  config: EditorConfig,
+  values: EditorValues,
+  hidden: ReadonlySet<string> = new Set(),
+): string[] {
   const missing: string[] = [];
   for (const control of config.controls) {
+    if (hidden.has(control.name)) continue;
     if (control.kind === "choices" && control.required && (values.choices[control.name] ?? []).length === 0) {
       missing.push(control.name);
     }
