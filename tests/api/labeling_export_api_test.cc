@@ -275,6 +275,7 @@ TEST_P(LabelingExportTest, FormatsListAndBadRequests) {
   EXPECT_FALSE(disabled.at("CSV"));
   EXPECT_TRUE(disabled.at("COCO"));
   EXPECT_TRUE(disabled.at("VOC"));
+  EXPECT_TRUE(disabled.at("CONLL2003")) << "CoNLL needs a Labels control";
 
   auto unknown = Get("/api/projects/" + std::to_string(text_project) + "/export?exportType=PARQUET");
   EXPECT_EQ(unknown.status, 400);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "labeling/config/parser.h"
+#include "labeling/export/conll.h"
 #include "labeling/export/python_text.h"
 #include "labeling/export/records.h"
 #include "labeling/export/schema.h"
@@ -421,6 +422,100 @@ TEST(ExportFixtures, CocoHasBoxPolygonAndKeypoints) {
     if (category.at("id") == keypoints.at("category_id")) category_name = category.at("name").as_string().c_str();
   }
   EXPECT_EQ(category_name, "default");
+}
+
+
+// ---------------------------------------------------------------- CONLL2003
+
+struct ConllCase {
+  std::string name;
+  std::string text;
+  std::string spans;  // JSON array
+  std::vector<std::string> tokens;
+  std::vector<std::string> tags;
+};
+
+// The converter's own tokenisation and tagging cases.
+TEST(ExportConll, TokensAndTagsMatchConverter) {
+  const std::vector<ConllCase> cases = {
+      {"newline separator", "I need a break\nplease", R"([{"end":14,"labels":["Person"],"start":9}])",
+       {"I", "need", "a", "break", "please"}, {"O", "O", "O", "B-Person", "O"}},
+      {"tab separator", "I need a tab\tplease", R"([{"end":12,"labels":["Person"],"start":9}])",
+       {"I", "need", "a", "tab", "please"}, {"O", "O", "O", "B-Person", "O"}},
+      {"partial token", "We gave Jane Smith the ball.", R"([{"end":12,"labels":["Person"],"start":9}])",
+       {"We", "gave", "Jane", "Smith", "the", "ball", "."}, {"O", "O", "B-Person", "O", "O", "O", "O"}},
+      {"leading space", "We gave Jane Smith the ball.", R"([{"end":18,"labels":["Person"],"start":7}])",
+       {"We", "gave", "Jane", "Smith", "the", "ball", "."}, {"O", "O", "B-Person", "I-Person", "O", "O", "O"}},
+      {"trailing space", "We gave Jane Smith the ball.", R"([{"end":19,"labels":["Person"],"start":8}])",
+       {"We", "gave", "Jane", "Smith", "the", "ball", "."}, {"O", "O", "B-Person", "I-Person", "O", "O", "O"}},
+      {"dollar sign", "A meal with $3.99 bill", R"([{"end":16,"labels":["Person"],"start":12}])",
+       {"A", "meal", "with", "$", "3.99", "bill"}, {"O", "O", "O", "B-Person", "I-Person", "O"}},
+      {"slash", "A meal from Google/Facebook",
+       R"([{"end":17,"labels":["ORG"],"start":12},{"end":22,"labels":["ORG"],"start":19}])",
+       {"A", "meal", "from", "Google", "/", "Facebook"}, {"O", "O", "O", "B-ORG", "O", "B-ORG"}},
+      {"hash and semicolon", "Mut;ant Ninja Turtles. Teen#age Mutant Ninja Turtles.",
+       R"([{"start":0,"end":3,"labels":["PER"]},{"start":5,"end":7,"labels":["ORG"]},
+           {"start":24,"end":27,"labels":["PER"]},{"start":29,"end":30,"labels":["ORG"]}])",
+       {"Mut", ";", "ant", "Ninja", "Turtles.", "Teen", "#", "age", "Mutant", "Ninja", "Turtles", "."},
+       {"B-PER", "O", "B-ORG", "O", "O", "B-PER", "O", "B-ORG", "O", "O", "O", "O"}},
+      {"contractions and quotes", "They don't say \"hi\"", "[]",
+       {"They", "do", "n't", "say", "\"", "hi", "\""}, {"O", "O", "O", "O", "O", "O", "O"}},
+  };
+  for (const ConllCase& test : cases) {
+    const bj::value spans = bj::parse(test.spans);
+    const auto [tokens, tags] = TokensAndTags(test.text, &spans.as_array());
+    EXPECT_EQ(tokens, test.tokens) << test.name;
+    EXPECT_EQ(tags, test.tags) << test.name;
+  }
+}
+
+TEST(ExportConll, LongTextTagsOneToken) {
+  const std::string text =
+      "They're the world's most fear;some fighting team,Teenage Mut;ant Ninja Turtles (We're really hip!).They're "
+      "heroes in the half-shell and they're green,Teenage Mutant Ninja Turtles (Hey, get a grip!),When the evil "
+      "Shre&dder attacks These Turtle boys don't cut him no slack! Spli\\/nter taught them to be ninja teens.. "
+      "Teen#age Mutant Ninja Turtles (He's a radi@cal rat!), Leonardo leads, Donat#ello does machines, Teenage "
+      "Mutant Ninja Turt;les (That's a fact, Jack!),Raphael is cool but rude (Gimme a break!), Michel;angelo is a "
+      "party dude (Party!)";
+  const bj::value spans = bj::parse(R"([{"start":0,"end":4,"labels":["PER"]},{"start":12,"end":17,"labels":["PER"]},
+    {"start":57,"end":60,"labels":["PER"]},{"start":212,"end":216,"labels":["PER"]},
+    {"start":314,"end":318,"labels":["PER"]},{"start":272,"end":276,"labels":["PER"]}])");
+  const auto [tokens, tags] = TokensAndTags(text, &spans.as_array());
+  ASSERT_GT(tokens.size(), 53u);
+  EXPECT_EQ(tokens[52], "Shre");
+  EXPECT_EQ(tags[52], "B-PER");
+  EXPECT_EQ(tags[51], "O");
+  EXPECT_EQ(tags[53], "O");
+}
+
+TEST(ExportConll, WritesBlocksPerRecord) {
+  const ExportSchema schema = SchemaFromXml(
+      R"(<View><Text name="text" value="$text"/><Labels name="ner" toName="text"><Label value="Person"/><Label value="Место"/></Labels></View>)");
+  bj::array tasks = {
+      bj::object{{"id", 1},
+                 {"data", bj::object{{"text", "Jane lives in Paris."}}},
+                 {"annotations",
+                  bj::array{bj::object{{"id", 1},
+                                       {"result", bj::array{bj::object{{"from_name", "ner"},
+                                                                       {"to_name", "text"},
+                                                                       {"type", "labels"},
+                                                                       {"value", bj::object{{"start", 0},
+                                                                                            {"end", 4},
+                                                                                            {"labels", {"Person"}}}}},
+                                                            bj::object{{"from_name", "ner"},
+                                                                       {"to_name", "text"},
+                                                                       {"type", "labels"},
+                                                                       {"value", bj::object{{"start", 14},
+                                                                                            {"end", 19},
+                                                                                            {"labels", {"Место"}}}}}}}}}}},
+      bj::object{{"id", 2}, {"data", bj::object{{"text", "😀 Ünïcode"}}}, {"annotations", bj::array()}},
+      bj::object{{"id", 3},
+                 {"data", bj::object{{"text", "skipped"}}},
+                 {"annotations", bj::array{bj::object{{"id", 3}, {"was_cancelled", true}, {"result", bj::array()}}}}}};
+  EXPECT_EQ(Only(Export("CONLL2003", schema, tasks)),
+            "-DOCSTART- -X- O\n"
+            "Jane -X- _ B-Person\nlives -X- _ O\nin -X- _ O\nParis -X- _ B-Место\n. -X- _ O\n\n"
+            "😀 -X- _ O\nÜnïcode -X- _ O\n\n");
 }
 
 // ---------------------------------------------------------------- text forms

@@ -105,10 +105,11 @@ void AddExportRoutes(http::Router& router, LabelingContext& context) {
                 const std::string file_name = exporting::ExportFileName(project_id, *format, parsed.selection, now);
                 TALLY_ASSIGN_OR_RETURN(run, ExportRun::Create(db, parsed.selection, std::move(schema), format->name,
                                                               exporting::WriterOptionsAt(now)));
-                const std::string content_type = format->multi_file        ? "application/zip"
-                                                 : format->extension == "json" ? "application/json"
-                                                 : format->extension == "csv"  ? "text/csv"
-                                                                               : "text/tab-separated-values";
+                const std::string content_type = format->multi_file           ? "application/zip"
+                                                 : format->extension == "json"  ? "application/json"
+                                                 : format->extension == "csv"   ? "text/csv"
+                                                 : format->extension == "tsv"   ? "text/tab-separated-values"
+                                                                                : "text/plain; charset=utf-8";
                 Response response = Response::Stream(
                     std::make_shared<ExportBodyStream>(std::move(run), project_id), content_type);
                 response.WithHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", file_name));

@@ -22,6 +22,8 @@ const std::vector<FormatInfo>& Formats() {
        "Results are stored in tab-separated tabular file with column names specified by \"from_name\" \"to_name\" "
        "values",
        "tsv", false, {}},
+      {"CONLL2003", "CONLL2003", "Popular format used for the CoNLL-2003 named entity recognition challenge.",
+       "conll", false, {"sequence labeling", "text tagging", "named entity recognition"}},
       {"COCO", "COCO",
        "Popular machine learning format used by the COCO dataset for object detection and image segmentation tasks "
        "with polygons and rectangles.",
@@ -58,6 +60,7 @@ bool FormatAvailable(const FormatInfo& format, const ExportSchema& schema) {
     for (const SchemaInput& input : control.inputs) multi_image = multi_image || input.value_list;
   }
   const bool image = schema.HasInputType("Image");
+  if (name == "CONLL2003") return schema.HasInputType("Text") && schema.HasControlType("Labels");
   const auto has = [&schema](std::string_view type) { return schema.HasControlType(type); };
   if (name == "VOC") {
     return !multi_image && image && (has("RectangleLabels") || (has("Rectangle") && has("Labels")));
@@ -80,6 +83,7 @@ Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(std::string_view format, 
   if (format == "JSON_MIN") return MakeJsonMinWriter(schema);
   if (format == "CSV") return MakeCsvWriter(schema, ',');
   if (format == "TSV") return MakeCsvWriter(schema, '\t');
+  if (format == "CONLL2003") return MakeConllWriter(schema);
   if (format == "COCO") return MakeCocoWriter(schema, options);
   if (format == "VOC") return MakeVocWriter(schema);
   if (format == "YOLO") return MakeYoloWriter(schema, options, false);

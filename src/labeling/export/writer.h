@@ -100,6 +100,7 @@ struct WriterOptions {
 std::unique_ptr<FormatWriter> MakeJsonWriter();
 std::unique_ptr<FormatWriter> MakeJsonMinWriter(const ExportSchema& schema);
 std::unique_ptr<FormatWriter> MakeCsvWriter(const ExportSchema& schema, char separator);
+std::unique_ptr<FormatWriter> MakeConllWriter(const ExportSchema& schema);
 std::unique_ptr<FormatWriter> MakeCocoWriter(const ExportSchema& schema, const WriterOptions& options);
 std::unique_ptr<FormatWriter> MakeVocWriter(const ExportSchema& schema);
 std::unique_ptr<FormatWriter> MakeYoloWriter(const ExportSchema& schema, const WriterOptions& options, bool oriented);
