@@ -3,7 +3,7 @@
 // requests: the controller (labeling-page.tsx) loads, submits and moves
 // between tasks.
 import { useEffect, useMemo, type ReactNode } from "react";
-import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption } from "../lib/config";
+import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption, TaxonomyNode } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
@@ -201,6 +201,63 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
             onChange={(event) => model.dispatch({ type: "datetime-set", control: node.name, datetime: event.target.value })}
           />
         </label>
+      );
+    }
+    case "taxonomy": {
+      const chosen = new Set((values.taxonomies[node.name] ?? []).map((path) => JSON.stringify(path)));
+      const renderLevel = (level: TaxonomyNode[], parents: string[]): ReactNode => (
+        <ul className="taxonomy-level">
+          {level.map((choice) => {
+            const path = [...parents, choice.value];
+            const selectable = !node.leafsOnly || choice.children.length === 0;
+            return (
+              <li key={choice.value}>
+                <label className="choice">
+                  <input
+                    type="checkbox"
+                    disabled={!selectable || readOnly}
+                    checked={chosen.has(JSON.stringify(path))}
+                    onChange={() => model.dispatch({ type: "taxonomy-toggled", control: node.name, path })}
+                  />
+                  {choice.label}
+                </label>
+                {choice.children.length > 0 && renderLevel(choice.children, path)}
+              </li>
+            );
+          })}
+        </ul>
+      );
+      return (
+        <fieldset className="control taxonomy" disabled={readOnly}>
+          <legend>
+            {node.name}
+            {node.required && <span className="required"> (required)</span>}
+          </legend>
+          {renderLevel(node.tree, [])}
+        </fieldset>
+      );
+    }
+    case "pairwise": {
+      const selected = values.pairwise[node.name];
+      const [left, right] = node.toName.split(",").map((name) => name.trim());
+      return (
+        <fieldset className="control pairwise" disabled={readOnly}>
+          <legend>
+            {node.name}: which is better?
+            {node.required && <span className="required"> (required)</span>}
+          </legend>
+          {(["left", "right"] as const).map((side) => (
+            <button
+              key={side}
+              type="button"
+              aria-pressed={selected === side}
+              className={selected === side ? "primary" : undefined}
+              onClick={() => model.dispatch({ type: "pairwise-set", control: node.name, selected: side })}
+            >
+              {side === "left" ? `◀ ${left ?? "Left"}` : `${right ?? "Right"} ▶`}
+            </button>
+          ))}
+        </fieldset>
       );
     }
     case "conditional":

@@ -14,6 +14,8 @@ export type EditorAction =
   | { type: "rating-set"; control: string; rating: number }
   | { type: "number-set"; control: string; number: number | null }
   | { type: "datetime-set"; control: string; datetime: string }
+  | { type: "taxonomy-toggled"; control: string; path: string[] }
+  | { type: "pairwise-set"; control: string; selected: "left" | "right" }
   | { type: "undo" }
   | { type: "redo" };
 
@@ -86,6 +88,16 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
       else datetimes[action.control] = action.datetime;
       return { ...values, datetimes, origins: edited(values, action.control) };
     }
+    case "taxonomy-toggled": {
+      const current = values.taxonomies[action.control] ?? [];
+      const key = JSON.stringify(action.path);
+      const next = current.some((path) => JSON.stringify(path) === key)
+        ? current.filter((path) => JSON.stringify(path) !== key)
+        : [...current, action.path];
+      return { ...values, taxonomies: { ...values.taxonomies, [action.control]: next }, origins: edited(values, action.control) };
+    }
+    case "pairwise-set":
+      return { ...values, pairwise: { ...values.pairwise, [action.control]: action.selected }, origins: edited(values, action.control) };
     default:
       return values;
   }

@@ -36,6 +36,8 @@ export type ConfigNode =
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
   | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean }
   | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean }
+  | { kind: "taxonomy"; name: string; toName: string; tree: TaxonomyNode[]; leafsOnly: boolean; required: boolean }
+  | { kind: "pairwise"; name: string; toName: string; required: boolean }
   | { kind: "conditional"; condition: VisibleWhen; child: ConfigNode }
   | { kind: "unsupported"; tag: string };
 
@@ -53,7 +55,27 @@ export interface VisibleWhen {
 // time when absent.
 export type DateTimePart = "date" | "time" | "month" | "year";
 
-export type ControlNode = Extract<ConfigNode, { kind: "choices" | "labels" | "textarea" | "rating" | "number" | "datetime" }>;
+export type ControlNode = Extract<
+  ConfigNode,
+  { kind: "choices" | "labels" | "textarea" | "rating" | "number" | "datetime" | "taxonomy" | "pairwise" }
+>;
+
+// One choice of a Taxonomy, with the choices nested under it.
+export interface TaxonomyNode {
+  value: string; // the stored value (alias when set)
+  label: string;
+  children: TaxonomyNode[];
+}
+
+function taxonomyTree(element: Element): TaxonomyNode[] {
+  return Array.from(element.children)
+    .filter((child) => child.tagName === "Choice")
+    .map((choice) => ({
+      value: choice.getAttribute("alias") ?? choice.getAttribute("value") ?? "",
+      label: choice.getAttribute("value") ?? "",
+      children: taxonomyTree(choice),
+    }));
+}
 
 export interface EditorConfig {
   root: ConfigNode;
@@ -239,6 +261,23 @@ export function parseLabelConfig(xml: string): ParsedConfig {
           max: optional(element, "max"),
           required: bool(element, "required"),
         };
+        controls.push(node);
+        return node;
+      }
+      case "Taxonomy": {
+        const node: ControlNode = {
+          kind: "taxonomy",
+          name,
+          toName,
+          tree: taxonomyTree(element),
+          leafsOnly: bool(element, "leafsOnly"),
+          required: bool(element, "required"),
+        };
+        controls.push(node);
+        return node;
+      }
+      case "Pairwise": {
+        const node: ControlNode = { kind: "pairwise", name, toName, required: bool(element, "required") };
         controls.push(node);
         return node;
       }

@@ -165,6 +165,31 @@ describe("result builders", () => {
     expect(missingRequired(form, state.values)).toEqual(["count"]);
   });
 
+  it("builds taxonomy paths and pairwise choices", () => {
+    const form = config(`<View><Text name="a" value="$a"/><Text name="b" value="$b"/>
+      <Taxonomy name="topic" toName="a" leafsOnly="true">
+        <Choice value="Animal"><Choice value="Cat"/><Choice value="Dog" alias="dog"/></Choice>
+        <Choice value="Plant"/>
+      </Taxonomy>
+      <Pairwise name="better" toName="a,b" required="true"/></View>`);
+    const taxonomy = form.controls[0];
+    expect(taxonomy.kind === "taxonomy" && taxonomy.tree.map((n) => [n.value, n.children.map((c) => c.value)])).toEqual([
+      ["Animal", ["Cat", "dog"]],
+      ["Plant", []],
+    ]);
+    let state = editorReducer(initialEditorState, { type: "taxonomy-toggled", control: "topic", path: ["Animal", "dog"] });
+    state = editorReducer(state, { type: "taxonomy-toggled", control: "topic", path: ["Plant"] });
+    state = editorReducer(state, { type: "taxonomy-toggled", control: "topic", path: ["Plant"] });
+    expect(missingRequired(form, state.values)).toEqual(["better"]);
+    state = editorReducer(state, { type: "pairwise-set", control: "better", selected: "right" });
+    const result = buildResult(form, state.values, { topic: "t1", better: "p1" });
+    expect(result).toEqual([
+      { id: "t1", from_name: "topic", to_name: "a", type: "taxonomy", origin: "manual", value: { taxonomy: [["Animal", "dog"]] } },
+      { id: "p1", from_name: "better", to_name: "a,b", type: "pairwise", origin: "manual", value: { selected: "right" } },
+    ]);
+    expect(readResult(form, result)).toMatchObject({ taxonomies: { topic: [["Animal", "dog"]] }, pairwise: { better: "right" } });
+  });
+
   it("makes ten-character region ids", () => {
     expect(newRegionId()).toMatch(/^[A-Za-z0-9_-]{10}$/);
   });

@@ -25,6 +25,8 @@ export interface EditorValues {
   ratings: Record<string, number>; // control name -> rating (absent = none)
   numbers: Record<string, number>; // control name -> number (absent = none)
   datetimes: Record<string, string>; // control name -> datetime text as the input shows it
+  taxonomies: Record<string, string[][]>; // control name -> chosen paths from the root
+  pairwise: Record<string, "left" | "right">; // control name -> the preferred side
   regions: TextRegion[];
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
@@ -36,6 +38,8 @@ export const emptyValues: EditorValues = {
   ratings: {},
   numbers: {},
   datetimes: {},
+  taxonomies: {},
+  pairwise: {},
   regions: [],
   foreign: [],
   origins: {},
@@ -108,6 +112,14 @@ export function datetimeResult(control: string, toName: string, datetime: string
   return { id, from_name: control, to_name: toName, type: "datetime", origin, value: { datetime } };
 }
 
+export function taxonomyResult(control: string, toName: string, paths: string[][], id = newRegionId(), origin: Origin = "manual"): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "taxonomy", origin, value: { taxonomy: paths } };
+}
+
+export function pairwiseResult(control: string, toName: string, selected: "left" | "right", id = newRegionId(), origin: Origin = "manual"): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "pairwise", origin, value: { selected } };
+}
+
 // The annotation's result list: per-control items in config order, then
 // regions in text order, then items the editor kept but does not render.
 // Controls named in `hidden` (see visibility.ts) are left out.
@@ -150,6 +162,16 @@ export function buildResult(
         if (datetime) items.push(datetimeResult(control.name, control.toName, datetime, id, origin));
         break;
       }
+      case "taxonomy": {
+        const paths = values.taxonomies[control.name] ?? [];
+        if (paths.length > 0) items.push(taxonomyResult(control.name, control.toName, paths, id, origin));
+        break;
+      }
+      case "pairwise": {
+        const selected = values.pairwise[control.name];
+        if (selected) items.push(pairwiseResult(control.name, control.toName, selected, id, origin));
+        break;
+      }
       case "labels":
         break;
     }
@@ -177,6 +199,8 @@ export function readResult(
     ratings: {},
     numbers: {},
     datetimes: {},
+    taxonomies: {},
+    pairwise: {},
     regions: [],
     foreign: [],
     origins: {},
@@ -215,6 +239,16 @@ export function readResult(
       keepOrigin(control.name, item);
     } else if (control?.kind === "datetime" && typeof value.datetime === "string") {
       values.datetimes[control.name] = value.datetime;
+      ids[control.name] = item.id;
+      keepOrigin(control.name, item);
+    } else if (control?.kind === "taxonomy" && Array.isArray(value.taxonomy)) {
+      values.taxonomies[control.name] = value.taxonomy
+        .filter((path): path is unknown[] => Array.isArray(path))
+        .map((path) => path.map(String));
+      ids[control.name] = item.id;
+      keepOrigin(control.name, item);
+    } else if (control?.kind === "pairwise" && (value.selected === "left" || value.selected === "right")) {
+      values.pairwise[control.name] = value.selected;
       ids[control.name] = item.id;
       keepOrigin(control.name, item);
     } else if (
@@ -260,6 +294,10 @@ export function missingRequired(
       missing.push(control.name);
     }
     if (control.kind === "datetime" && control.required && !values.datetimes[control.name]) missing.push(control.name);
+    if (control.kind === "taxonomy" && control.required && (values.taxonomies[control.name] ?? []).length === 0) {
+      missing.push(control.name);
+    }
+    if (control.kind === "pairwise" && control.required && !values.pairwise[control.name]) missing.push(control.name);
   }
   return missing;
 }

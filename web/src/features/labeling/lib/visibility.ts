@@ -48,6 +48,8 @@ export function hiddenControls(config: EditorConfig, values: EditorValues, selec
       case "rating":
       case "number":
       case "datetime":
+      case "taxonomy":
+      case "pairwise":
         if (!shown) hidden.add(node.name);
         return;
       default:

@@ -75,6 +75,26 @@ export const starterConfigs: StarterConfig[] = [
     sample: { question: "What is the boiling point of water at sea level?", answer: "100 degrees Celsius." },
   },
   {
+    id: "pairwise",
+    title: "Compare two answers",
+    category: "Forms",
+    description: "Pick the better of two model answers and tag the question's topic.",
+    config: `<View>
+  <Header value="Question"/>
+  <Text name="question" value="$question"/>
+  <View style="display: flex; gap: 1em">
+    <Text name="answer_a" value="$answer_a"/>
+    <Text name="answer_b" value="$answer_b"/>
+  </View>
+  <Pairwise name="preference" toName="answer_a,answer_b"/>
+  <Taxonomy name="topic" toName="question">
+    <Choice value="Science"><Choice value="Physics"/><Choice value="Biology"/></Choice>
+    <Choice value="Everyday life"/>
+  </Taxonomy>
+</View>`,
+    sample: { question: "Why is the sky blue?", answer_a: "Rayleigh scattering.", answer_b: "It reflects the sea." },
+  },
+  {
     id: "blank",
     title: "Blank",
     category: "Blank",
