@@ -341,10 +341,16 @@ const ModelDefinition* ModelCatalog::Match(const std::string& provided_model) co
   for (const ModelDefinition& model : project_models_) {
     if (model.regex && std::regex_search(provided_model, *model.regex)) return &model;
   }
+  if (auto known = managed_matches_.find(provided_model); known != managed_matches_.end()) return known->second;
+  const ModelDefinition* found = nullptr;
   for (const ModelDefinition& model : ManagedModels()) {
-    if (model.regex && std::regex_search(provided_model, *model.regex)) return &model;
+    if (model.regex && std::regex_search(provided_model, *model.regex)) {
+      found = &model;
+      break;
+    }
   }
-  return nullptr;
+  managed_matches_.emplace(provided_model, found);
+  return found;
 }
 
 CostResult ComputeCost(const ModelDefinition* model, const bj::object& usage, const bj::object& provided_cost,

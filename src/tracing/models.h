@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include <memory>
+#include <map>
 #include <optional>
 #include <regex>
 #include <string>
@@ -73,10 +74,14 @@ class ModelCatalog {
   // The definition for a provided model string: among matches, project
   // definitions before managed ones, then the latest startDate (none last).
   // nullptr when nothing matches.
+  // Managed matches are remembered per catalog, because a batch names the
+  // same few models many times and the managed table has ~170 patterns.
+  // Not thread-safe: use a catalog from one thread, as ingestion does.
   const ModelDefinition* Match(const std::string& provided_model) const;
 
  private:
   std::vector<ModelDefinition> project_models_;
+  mutable std::map<std::string, const ModelDefinition*> managed_matches_;
 };
 
 struct CostResult {

@@ -14,8 +14,38 @@ TEST(ManagedModels, Gpt4oMatches) {
     ASSERT_NE(model, nullptr) << name;
     EXPECT_EQ(model->model_name, "gpt-4o");
   }
-  EXPECT_EQ(catalog.Match("gpt-4o-mini"), nullptr);
+  EXPECT_EQ(catalog.Match("gpt-4o-mini")->model_name, "gpt-4o-mini");
   EXPECT_EQ(catalog.Match(""), nullptr);
+  EXPECT_EQ(catalog.Match("my-own-model"), nullptr);
+}
+
+TEST(ManagedModels, CommonProvidersArePriced) {
+  struct Case {
+    const char* provided;
+    const char* model_name;
+    double input, output;  // USD per token, from Langfuse's default model list
+  };
+  const std::vector<Case> cases = {
+      {"gpt-4o-mini", "gpt-4o-mini", 1.5e-07, 6e-07},
+      {"openai/o3-mini", "o3-mini", 1.1e-06, 4.4e-06},
+      {"claude-3-5-haiku-20241022", "claude-3-5-haiku-20241022", 8e-07, 4e-06},
+      {"anthropic/claude-sonnet-4", "claude-sonnet-4-20250514", 3e-06, 1.5e-05},
+      {"us.anthropic.claude-sonnet-4-20250514-v1:0", "claude-sonnet-4-20250514", 3e-06, 1.5e-05},
+      {"gemini-2.0-flash", "gemini-2.0-flash", 1e-07, 4e-07},
+      {"google/gemini-2.5-pro", "gemini-2.5-pro", 1.25e-06, 1e-05},
+  };
+  ModelCatalog catalog({});
+  for (const Case& c : cases) {
+    const ModelDefinition* model = catalog.Match(c.provided);
+    ASSERT_NE(model, nullptr) << c.provided;
+    EXPECT_EQ(model->model_name, c.model_name) << c.provided;
+    const PricingTier* tier = model->DefaultTier();
+    ASSERT_NE(tier, nullptr) << c.provided;
+    EXPECT_DOUBLE_EQ(tier->prices.at("input").to_number<double>(), c.input) << c.provided;
+    EXPECT_DOUBLE_EQ(tier->prices.at("output").to_number<double>(), c.output) << c.provided;
+  }
+  // A remembered match returns the same definition the second time.
+  EXPECT_EQ(catalog.Match("gemini-2.0-flash"), catalog.Match("gemini-2.0-flash"));
 }
 
 TEST(ComputeCost, WorkedExample) {
