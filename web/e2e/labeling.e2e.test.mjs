@@ -422,6 +422,27 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     assert.equal(await page.locator(".dm-row:not(.dm-head)").count(), 5);
   });
 
+  await t.test("a large file imports as a background job", async () => {
+    const project = await tally.api("/api/projects", {
+      method: "POST",
+      body: JSON.stringify({ title: "Large import e2e", label_config: config }),
+    });
+    const count = 120_000;
+    const rows = Array.from({ length: count }, (_, i) => ({ text: `Row ${i} of a file too large for one request.` }));
+    const buffer = Buffer.from(JSON.stringify(rows));
+    assert.ok(buffer.length > 5 * 1024 * 1024, "the file crosses the background-import threshold");
+    await page.goto(`${tally.baseUrl}/projects/${project.id}/data`);
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Import tasks" });
+    await dialog.getByTestId("import-input").setInputFiles({ name: "large.json", mimeType: "application/json", buffer });
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    await dialog.getByRole("status").filter({ hasText: `Imported ${count} tasks` }).waitFor({ timeout: 60_000 });
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await page.getByText(`${count} tasks ·`).waitFor();
+    assert.equal((await tally.api(`/api/tasks?project=${project.id}&page_size=1`)).total, count);
+    await page.goto(`${tally.baseUrl}/projects/${projectId}/data`);
+  });
+
   await t.test("filter, save a view, order and delete in the Data Manager", async () => {
     const rows = page.locator(".dm-row:not(.dm-head)");
     await page.getByRole("button", { name: "Filters" }).click();

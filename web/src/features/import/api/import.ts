@@ -1,7 +1,7 @@
 // Uploads task files to /api/projects/{id}/import as multipart/form-data.
 // XMLHttpRequest rather than fetch because only it reports upload progress.
 import { z } from "zod";
-import { ApiError, codeForStatus, fieldErrorsFrom, readCookie } from "../../../api/client";
+import { ApiError, apiJson, codeForStatus, fieldErrorsFrom, readCookie } from "../../../api/client";
 
 export const importSummarySchema = z.object({
   task_count: z.number(),
@@ -11,12 +11,61 @@ export const importSummarySchema = z.object({
 });
 export type ImportSummary = z.infer<typeof importSummarySchema>;
 
-export function uploadTaskFiles(projectId: number, files: File[], onProgress: (fraction: number) => void): Promise<ImportSummary> {
+// Uploads above this size run as a background job whose progress the dialog
+// polls, so a large import never holds one request open for minutes.
+export const asyncImportBytes = 5 * 1024 * 1024;
+
+const jobStartSchema = z.object({ import: z.number() });
+const importStatusSchema = z.object({
+  status: z.enum(["created", "in_progress", "failed", "completed"]),
+  progress: z.number(),
+  error: z.string().nullable(),
+  task_count: z.number().optional(),
+  annotation_count: z.number().optional(),
+  prediction_count: z.number().optional(),
+});
+
+// Uploads the files as a background import and polls the job until it ends.
+// `onProgress` gets the upload fraction, then the job's fraction done.
+export async function importTaskFilesInBackground(
+  projectId: number,
+  files: File[],
+  onProgress: (stage: "upload" | "import", fraction: number) => void,
+): Promise<ImportSummary> {
+  const started = jobStartSchema.parse(
+    await postFiles(projectId, files, (fraction) => onProgress("upload", fraction), "?async=true"),
+  );
+  for (;;) {
+    const status = await apiJson(`/api/projects/${projectId}/imports/${started.import}`, importStatusSchema);
+    onProgress("import", status.progress / 100);
+    if (status.status === "completed") {
+      return {
+        task_count: status.task_count ?? 0,
+        annotation_count: status.annotation_count ?? 0,
+        prediction_count: status.prediction_count ?? 0,
+      };
+    }
+    if (status.status === "failed") {
+      throw new ApiError("invalid", 400, status.error ?? "The import failed.", { import: [status.error ?? "failed"] });
+    }
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}
+
+export async function uploadTaskFiles(projectId: number, files: File[], onProgress: (fraction: number) => void): Promise<ImportSummary> {
+  const body = await postFiles(projectId, files, onProgress, "");
+  const parsed = importSummarySchema.safeParse(body);
+  if (!parsed.success) throw new ApiError("unexpected", 201, "The import response did not have the expected shape.");
+  return parsed.data;
+}
+
+// Posts the files as multipart/form-data; resolves with the parsed JSON body.
+function postFiles(projectId: number, files: File[], onProgress: (fraction: number) => void, query: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     for (const file of files) form.append("file", file, file.name);
     const request = new XMLHttpRequest();
-    request.open("POST", `/api/projects/${projectId}/import`);
+    request.open("POST", `/api/projects/${projectId}/import${query}`);
     request.setRequestHeader("Accept", "application/json");
     const csrf = readCookie("tally_csrftoken");
     if (csrf) request.setRequestHeader("X-CSRFToken", csrf);
@@ -30,9 +79,7 @@ export function uploadTaskFiles(projectId: number, files: File[], onProgress: (f
         body = null;
       }
       if (request.status >= 200 && request.status < 300) {
-        const parsed = importSummarySchema.safeParse(body);
-        if (parsed.success) resolve(parsed.data);
-        else reject(new ApiError("unexpected", request.status, "The import response did not have the expected shape."));
+        resolve(body);
         return;
       }
       const code = codeForStatus(request.status);

@@ -4,7 +4,7 @@
 import { useRef, useState, type DragEvent } from "react";
 import { describeError } from "../../../api/client";
 import { Dialog } from "../../../ui/dialog";
-import { uploadTaskFiles, type ImportSummary } from "../api/import";
+import { asyncImportBytes, importTaskFilesInBackground, uploadTaskFiles, type ImportSummary } from "../api/import";
 import { formatBytes, importExtensions, isImportable } from "../lib/files";
 
 export function ImportDialog({
@@ -22,6 +22,7 @@ export function ImportDialog({
   const [rejected, setRejected] = useState<string[]>([]);
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
+  const [stage, setStage] = useState<"upload" | "import">("upload");
   const [error, setError] = useState<string | null>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -44,8 +45,16 @@ export function ImportDialog({
   async function upload() {
     setError(null);
     setProgress(0);
+    setStage("upload");
     try {
-      const result = await uploadTaskFiles(projectId, files, setProgress);
+      const size = files.reduce((sum, file) => sum + file.size, 0);
+      const result =
+        size > asyncImportBytes
+          ? await importTaskFilesInBackground(projectId, files, (next, fraction) => {
+              setStage(next);
+              setProgress(fraction);
+            })
+          : await uploadTaskFiles(projectId, files, setProgress);
       setSummary(result);
       setFiles([]);
       onImported(result);
@@ -106,7 +115,14 @@ export function ImportDialog({
           </p>
         )}
         {progress !== null && (
-          <div className="progress" role="progressbar" aria-label="Upload" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label={stage === "upload" ? "Upload" : "Import"}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(progress * 100)}
+          >
             <div className="progress-bar" style={{ width: `${Math.round(progress * 100)}%` }} />
           </div>
         )}
