@@ -168,8 +168,8 @@ Result<Workflow> ParseWorkflow(const bj::value& definition) {
   }
 
   // The effective table: the project's transitions win over built-in ones
-  // for the same (from, on); deleting the last annotation always returns an
-  // extra state to unlabeled unless the project says otherwise.
+  // for the same (from, on). Deleting the last annotation returns an extra
+  // state to unlabeled unless the project defines another target.
   workflow.transitions = workflow.custom;
   auto overridden = [&](const WorkflowTransition& t) {
     return std::any_of(workflow.custom.begin(), workflow.custom.end(),

@@ -2,7 +2,7 @@
 //
 // A task is in one state at a time, stored in tasks.state. The built-in
 // states are unlabeled, in_progress (locked by an annotator, or annotated
-// fewer times than its overlap), labeled, reviewed and skipped; a project's
+// fewer times than its overlap), labeled, reviewed and skipped. A project's
 // workflow may add states such as needs_rework. Writes do not set states:
 // they report an event (the task was locked, an annotation completed it, a
 // reviewer rejected an annotation, …) and ApplyTaskEvent looks up the target
@@ -38,8 +38,8 @@
 
 namespace tally::labeling {
 
-// What happened to a task. The names are stable: they appear in workflow
-// definitions and transition records.
+// Event that moves a task. The names are stable because workflow
+// definitions and transition records contain them.
 enum class TaskEvent {
   kLocked,              // the next-task endpoint handed the task to an annotator
   kLockExpired,         // the last lock on a task without annotations expired
@@ -99,7 +99,7 @@ boost::json::object WorkflowJson(const Workflow& workflow);
 [[nodiscard]] Result<void> StoreWorkflow(Connection& connection, int64_t project_id,
                                          const boost::json::value& definition);
 
-// Who and why, recorded with a transition.
+// Actor and reason recorded with a transition.
 struct TransitionContext {
   std::optional<int64_t> user_id;
   std::optional<int64_t> annotation_id;

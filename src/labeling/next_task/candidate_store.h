@@ -1,9 +1,9 @@
 // The queries behind next-task strategies: which tasks of a project a user
 // may receive, and the first of them in each strategy's order.
 //
-// A candidate is a task of the project that is not labeled, carries no
-// annotation (submitted or skipped) of the user, no postponed draft of the
-// user, and is not "locked" for the user: live locks of other users plus the
+// A candidate is a task of the project that is not labeled and carries no
+// annotation (submitted or skipped) and no postponed draft of the user. It
+// must also not be "locked" for the user: live locks of other users plus the
 // annotations counted under skip_queue stay below the task's overlap.
 // Counted annotations exclude ground truth; skips count except under
 // REQUEUE_FOR_OTHERS, where another user's skip frees the slot.

@@ -1,8 +1,9 @@
 // Disagreement first: for projects with overlap above one, the candidate
 // whose existing annotations disagree most comes first, so the tasks that
 // need another opinion get it before fresh ones. Disagreement is stored per
-// task (tasks.disagreement, kept by AfterAnnotationWrite in lifecycle.h); a
-// task with fewer than two annotations has 0 and the order falls back to id.
+// task in tasks.disagreement, which AfterAnnotationWrite (lifecycle.h)
+// keeps. A task with fewer than two annotations has 0, so among those the
+// order falls back to id.
 #include "labeling/next_task/strategy.h"
 
 namespace tally::labeling {

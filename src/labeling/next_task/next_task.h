@@ -3,7 +3,7 @@
 // Steps, in one write transaction:
 //   1. purge the project's expired locks; a task whose last lock expired and
 //      that has no annotation goes back to unlabeled (event lock_expired);
-//   2. a task the user already holds is returned again ("Task lock");
+//   2. a task the user has locked is returned again ("Task lock");
 //   3. the strategy picks a candidate (with show_overlap_first, first among
 //      tasks with overlap > 1), the user's lock is written and re-checked,
 //      and the task moves by event locked;

@@ -1,10 +1,10 @@
 // Next-task strategies: how GET /api/projects/{id}/next orders the tasks a
 // user may receive.
 //
-// A strategy only chooses among candidates (candidate_store.h decides who
-// may receive what); locking, the held-lock shortcut and the postponed and
-// skipped fall-backs belong to PickNextTask (next_task.h), so every strategy
-// gets them for free. To add one: write a class in a file of its own that
+// A strategy only chooses among candidates, and candidate_store.h decides
+// who may receive what. Locking, the held-lock shortcut and the postponed
+// and skipped fall-backs belong to PickNextTask (next_task.h), so every
+// strategy gets them for free. To add one: write a class in a file of its own that
 // implements Pick over the candidate queries, give it a name, and add it to
 // MakeNextTaskStrategy.
 //

@@ -3,7 +3,7 @@
 // candidate when no candidate has such a prediction.
 //
 // Known limitation: Label Studio also ranks by prediction cluster and, with
-// several annotators, picks at random among the lowest scores; this picks
+// several annotators, picks at random among the lowest scores. This picks
 // the lowest score, so annotators who call at once take consecutive tasks
 // of the ranking.
 #include "labeling/next_task/strategy.h"

@@ -1,9 +1,9 @@
 // Uniform sampling: a random candidate.
 //
 // Known limitation: the pick draws a random id between the smallest and the
-// largest unlabeled id and takes the first candidate at or after it
-// (wrapping to the start), so it costs an index seek instead of a scan of
-// the project. A candidate that follows a long run of ineligible ids (deleted,
+// largest unlabeled id and takes the first candidate at or after it,
+// wrapping to the start. That costs an index seek instead of a scan of the
+// project. A candidate that follows a long run of ineligible ids (deleted,
 // labeled, locked) is picked more often than one in a dense run; the skew
 // grows with how unevenly the remaining work is spread over ids.
 #include <random>
