@@ -131,6 +131,8 @@ TEST_P(LabelingExportTest, JsonIsStreamedWithFileName) {
   EXPECT_EQ(tasks[0].at("annotations").at(0).at("completed_by").at("email"), "owner@example.com");
   EXPECT_EQ(tasks[0].at("annotations").at(1).at("completed_by").at("email"), "annotator@example.com");
   EXPECT_EQ(tasks[2].at("annotations").at(0).at("was_cancelled"), true) << "cancelled annotations stay in JSON";
+  EXPECT_EQ(tasks[0].at("annotations").at(0).at("result_count"), 2);
+  EXPECT_EQ(tasks[0].at("data").at("image"), "/data/upload/1/cat.jpg");
   EXPECT_EQ(tasks[0].at("annotations").at(0).at("result").at(1).at("value").at("polygonlabels").at(0), "Кот 🐱");
 
   auto all = Export(project.id, "?exportType=JSON&download_all_tasks=true");

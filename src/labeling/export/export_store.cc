@@ -136,7 +136,11 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
     task.updated_at = row.Int(16);
     task.updated_by = row.OptionalInt(17);
     task.state = row.Text(18, "unlabeled");
+    // Move the parsed data in after TaskJson, which would deep-copy it.
+    bj::object data_object = std::move(task.data);
+    task.data = bj::object();
     bj::object json = TaskJson(task);
+    json["data"] = std::move(data_object);
     json["annotations"] = bj::array();
     json["predictions"] = bj::array();
     json["drafts"] = bj::array();
@@ -157,9 +161,14 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
     TALLY_ASSIGN_OR_RETURN(found, Annotators(connection, annotator_ids));
     annotators = std::move(found);
   }
-  for (const Annotation& annotation : annotations) {
+  for (Annotation& annotation : annotations) {
     if (!KeepAnnotation(selection, annotation)) continue;
+    // The same for the result, the largest part of an annotation.
+    bj::value result = std::move(annotation.result);
+    annotation.result = nullptr;
     bj::object json = AnnotationJson(annotation);
+    json["result_count"] = result.is_array() ? static_cast<int64_t>(result.get_array().size()) : 0;
+    json["result"] = std::move(result);
     if (annotation.completed_by) {
       auto user = annotators.find(*annotation.completed_by);
       if (user != annotators.end()) json["completed_by"] = user->second;

@@ -20,11 +20,9 @@ class JsonWriter : public FormatWriter {
     return sink.Write("[");
   }
   Result<void> AddTask(int, const bj::object& task, ExportSink& sink) override {
-    chunk_.clear();
-    chunk_ += first_ ? "\n" : ",\n";
+    TALLY_TRY(sink.Write(first_ ? "\n" : ",\n"));
     first_ = false;
-    chunk_ += json::Serialize(task);
-    return sink.Write(chunk_);
+    return sink.Write(json::Serialize(task));
   }
   Result<bool> Finish(ExportSink& sink) override {
     TALLY_TRY(sink.Write(first_ ? "]" : "\n]"));
@@ -34,7 +32,6 @@ class JsonWriter : public FormatWriter {
 
  private:
   bool first_ = true;
-  std::string chunk_;
 };
 
 // The converter writes "[\n", records as ujson indent=2 separated by ",\n",
