@@ -401,6 +401,42 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     assert.deepEqual(await tally.api(`/api/tasks/${task.id}/drafts`), []);
   });
 
+  await t.test("rank answers into buckets", async () => {
+    const rankConfig = `<View>
+  <List name="answers" value="$items" title="Answers"/>
+  <Ranker name="rank" toName="answers">
+    <Bucket name="best" title="Best"/>
+    <Bucket name="bad" title="Bad"/>
+  </Ranker>
+</View>`;
+    const project = await tally.api("/api/projects", {
+      method: "POST",
+      body: JSON.stringify({ title: "Ranking e2e", label_config: rankConfig }),
+    });
+    const items = [
+      { id: "a", title: "Short answer", body: "Paris." },
+      { id: "b", title: "Long answer", body: "The capital of France is Paris." },
+      { id: "c", title: "Wrong answer", body: "Lyon." },
+    ];
+    await tally.api(`/api/projects/${project.id}/import`, { method: "POST", body: JSON.stringify([{ items }]) });
+    const [task] = (await tally.api(`/api/tasks?project=${project.id}`)).tasks;
+
+    await page.goto(`${tally.baseUrl}/projects/${project.id}/label`);
+    await page.getByRole("region", { name: "Not ranked" }).waitFor();
+    await page.getByLabel("Bucket of Short answer").selectOption({ label: "Best" });
+    await page.getByLabel("Bucket of Long answer").selectOption({ label: "Best" });
+    await page.getByRole("button", { name: "Move Long answer up" }).click();
+    await page.getByLabel("Bucket of Wrong answer").selectOption({ label: "Bad" });
+    await page.keyboard.press("Control+Enter");
+    await page.getByText("No task is left for you in this project.", { exact: false }).waitFor();
+
+    const [annotation] = await tally.api(`/api/tasks/${task.id}/annotations`);
+    assert.deepEqual(
+      annotation.result.map((item) => [item.from_name, item.to_name, item.type, item.value]),
+      [["rank", "answers", "ranker", { ranker: { best: ["b", "a"], bad: ["c"] } }]],
+    );
+  });
+
   await t.test("drop a CSV file onto the import dialog", async () => {
     await page.goto(`${tally.baseUrl}/projects/${projectId}/data`);
     await page.getByRole("button", { name: "Import", exact: true }).click();

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, type ReactNode } from "react";
 import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption, TaxonomyNode } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
+import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { TextObject } from "./text-object";
@@ -257,6 +258,74 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
               {side === "left" ? `◀ ${left ?? "Left"}` : `${right ?? "Right"} ▶`}
             </button>
           ))}
+        </fieldset>
+      );
+    }
+    case "list":
+      // The Ranker that targets the List shows its items.
+      return null;
+    case "ranker": {
+      const key = config.lists[node.toName] ?? null;
+      const items = listItems(key ? data[key] : undefined);
+      const byId = new Map(items.map((item) => [item.id, item]));
+      const ranking = currentRanking(node.name, node.buckets, items, values.rankers[node.name]);
+      const set = (next: Record<string, string[]>) =>
+        model.dispatch({ type: "ranking-set", control: node.name, ranking: storedRanking(next) });
+      const columns = Object.keys(ranking);
+      const titleOf = (column: string) =>
+        column === unassigned ? "Not ranked" : (node.buckets.find((b) => b.name === column)?.title ?? "Ranking");
+      return (
+        <fieldset className="control ranker" disabled={readOnly}>
+          <legend>
+            {node.name}
+            {node.required && <span className="required"> (required)</span>}
+          </legend>
+          <div className="ranker-columns">
+            {columns.map((column) => (
+              <section key={column} className="ranker-column" aria-label={titleOf(column)}>
+                <h4>{titleOf(column)}</h4>
+                <ol>
+                  {ranking[column].map((id, index) => {
+                    const item = byId.get(id);
+                    return (
+                      <li key={id} className="ranker-item">
+                        <div>
+                          <strong>{item?.title || id}</strong>
+                          {item?.body && <p>{item.body}</p>}
+                        </div>
+                        <div className="ranker-moves">
+                          <button type="button" aria-label={`Move ${item?.title || id} up`} disabled={index === 0} onClick={() => set(moveWithin(ranking, id, -1))}>
+                            ↑
+                          </button>
+                          <button
+                            type="button"
+                            aria-label={`Move ${item?.title || id} down`}
+                            disabled={index === ranking[column].length - 1}
+                            onClick={() => set(moveWithin(ranking, id, 1))}
+                          >
+                            ↓
+                          </button>
+                          {columns.length > 1 && (
+                            <select
+                              aria-label={`Bucket of ${item?.title || id}`}
+                              value={column}
+                              onChange={(e) => set(moveToBucket(ranking, id, e.target.value))}
+                            >
+                              {columns.map((other) => (
+                                <option key={other} value={other}>
+                                  {titleOf(other)}
+                                </option>
+                              ))}
+                            </select>
+                          )}
+                        </div>
+                      </li>
+                    );
+                  })}
+                </ol>
+              </section>
+            ))}
+          </div>
         </fieldset>
       );
     }

@@ -16,6 +16,7 @@ export type EditorAction =
   | { type: "datetime-set"; control: string; datetime: string }
   | { type: "taxonomy-toggled"; control: string; path: string[] }
   | { type: "pairwise-set"; control: string; selected: "left" | "right" }
+  | { type: "ranking-set"; control: string; ranking: Record<string, string[]> }
   | { type: "undo" }
   | { type: "redo" };
 
@@ -98,6 +99,8 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
     }
     case "pairwise-set":
       return { ...values, pairwise: { ...values.pairwise, [action.control]: action.selected }, origins: edited(values, action.control) };
+    case "ranking-set":
+      return { ...values, rankers: { ...values.rankers, [action.control]: action.ranking }, origins: edited(values, action.control) };
     default:
       return values;
   }

@@ -38,6 +38,8 @@ export type ConfigNode =
   | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean }
   | { kind: "taxonomy"; name: string; toName: string; tree: TaxonomyNode[]; leafsOnly: boolean; required: boolean }
   | { kind: "pairwise"; name: string; toName: string; required: boolean }
+  | { kind: "list"; name: string; valueKey: string | null }
+  | { kind: "ranker"; name: string; toName: string; buckets: RankerBucket[]; required: boolean }
   | { kind: "conditional"; condition: VisibleWhen; child: ConfigNode }
   | { kind: "unsupported"; tag: string };
 
@@ -57,8 +59,15 @@ export type DateTimePart = "date" | "time" | "month" | "year";
 
 export type ControlNode = Extract<
   ConfigNode,
-  { kind: "choices" | "labels" | "textarea" | "rating" | "number" | "datetime" | "taxonomy" | "pairwise" }
+  { kind: "choices" | "labels" | "textarea" | "rating" | "number" | "datetime" | "taxonomy" | "pairwise" | "ranker" }
 >;
+
+// A Bucket of a Ranker; items start in the `default` one when there is one.
+export interface RankerBucket {
+  name: string;
+  title: string;
+  isDefault: boolean;
+}
 
 // One choice of a Taxonomy, with the choices nested under it.
 export interface TaxonomyNode {
@@ -81,6 +90,7 @@ export interface EditorConfig {
   root: ConfigNode;
   controls: ControlNode[];
   dataKeys: string[]; // $keys the object tags read, in document order
+  lists: Record<string, string | null>; // List name -> the data key of its items
   unsupportedTags: string[];
 }
 
@@ -131,6 +141,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   const controls: ControlNode[] = [];
   const dataKeys: string[] = [];
   const unsupported = new Set<string>();
+  const lists: Record<string, string | null> = {};
   let colorIndex = 0;
 
   const walk = (element: Element): ConfigNode => {
@@ -281,6 +292,27 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         controls.push(node);
         return node;
       }
+      case "List": {
+        const key = dataKeyOf(element.getAttribute("value"));
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        lists[name] = key;
+        return { kind: "list", name, valueKey: key };
+      }
+      case "Ranker": {
+        const node: ControlNode = {
+          kind: "ranker",
+          name,
+          toName,
+          buckets: Array.from(element.getElementsByTagName("Bucket")).map((bucket) => ({
+            name: bucket.getAttribute("name") ?? "",
+            title: bucket.getAttribute("title") ?? bucket.getAttribute("name") ?? "",
+            isDefault: bool(bucket, "default"),
+          })),
+          required: bool(element, "required"),
+        };
+        controls.push(node);
+        return node;
+      }
       case "Style":
         return { kind: "view", inline: false, children: [] };
       default:
@@ -290,5 +322,5 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   };
 
   const root = walk(rootElement);
-  return { ok: true, config: { root, controls, dataKeys, unsupportedTags: [...unsupported] } };
+  return { ok: true, config: { root, controls, dataKeys, lists, unsupportedTags: [...unsupported] } };
 }

@@ -27,6 +27,7 @@ export interface EditorValues {
   datetimes: Record<string, string>; // control name -> datetime text as the input shows it
   taxonomies: Record<string, string[][]>; // control name -> chosen paths from the root
   pairwise: Record<string, "left" | "right">; // control name -> the preferred side
+  rankers: Record<string, Record<string, string[]>>; // control name -> bucket (or ranking key) -> ordered item ids
   regions: TextRegion[];
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
@@ -40,6 +41,7 @@ export const emptyValues: EditorValues = {
   datetimes: {},
   taxonomies: {},
   pairwise: {},
+  rankers: {},
   regions: [],
   foreign: [],
   origins: {},
@@ -120,6 +122,19 @@ export function pairwiseResult(control: string, toName: string, selected: "left"
   return { id, from_name: control, to_name: toName, type: "pairwise", origin, value: { selected } };
 }
 
+// NOTE: without buckets the ranking is stored under the Ranker's own name,
+// as Label Studio's SDK schema documents it; its editor may key it by the
+// List's name instead. The server accepts both, and readResult reads any key.
+export function rankerResult(
+  control: string,
+  toName: string,
+  ranking: Record<string, string[]>,
+  id = newRegionId(),
+  origin: Origin = "manual",
+): ResultItem {
+  return { id, from_name: control, to_name: toName, type: "ranker", origin, value: { ranker: ranking } };
+}
+
 // The annotation's result list: per-control items in config order, then
 // regions in text order, then items the editor kept but does not render.
 // Controls named in `hidden` (see visibility.ts) are left out.
@@ -172,6 +187,11 @@ export function buildResult(
         if (selected) items.push(pairwiseResult(control.name, control.toName, selected, id, origin));
         break;
       }
+      case "ranker": {
+        const ranking = values.rankers[control.name];
+        if (ranking) items.push(rankerResult(control.name, control.toName, ranking, id, origin));
+        break;
+      }
       case "labels":
         break;
     }
@@ -201,6 +221,7 @@ export function readResult(
     datetimes: {},
     taxonomies: {},
     pairwise: {},
+    rankers: {},
     regions: [],
     foreign: [],
     origins: {},
@@ -251,6 +272,15 @@ export function readResult(
       values.pairwise[control.name] = value.selected;
       ids[control.name] = item.id;
       keepOrigin(control.name, item);
+    } else if (control?.kind === "ranker" && value.ranker !== undefined) {
+      const ranker = value.ranker;
+      const idList = (list: unknown): string[] => (Array.isArray(list) ? list.map(String) : []);
+      if (Array.isArray(ranker)) values.rankers[control.name] = { [control.name]: idList(ranker) };
+      else if (typeof ranker === "object" && ranker !== null) {
+        values.rankers[control.name] = Object.fromEntries(Object.entries(ranker).map(([key, list]) => [key, idList(list)]));
+      }
+      ids[control.name] = item.id;
+      keepOrigin(control.name, item);
     } else if (
       control?.kind === "labels" &&
       typeof value.start === "number" &&
@@ -298,6 +328,7 @@ export function missingRequired(
       missing.push(control.name);
     }
     if (control.kind === "pairwise" && control.required && !values.pairwise[control.name]) missing.push(control.name);
+    if (control.kind === "ranker" && control.required && !values.rankers[control.name]) missing.push(control.name);
   }
   return missing;
 }

@@ -50,6 +50,7 @@ export function hiddenControls(config: EditorConfig, values: EditorValues, selec
       case "datetime":
       case "taxonomy":
       case "pairwise":
+      case "ranker":
         if (!shown) hidden.add(node.name);
         return;
       default:
