@@ -14,11 +14,6 @@ namespace bj = boost::json;
 
 namespace {
 
-constexpr std::string_view kTaskColumns =
-    "id, project_id, inner_id, data, meta, total_annotations, cancelled_annotations, completed_annotations,"
-    " ground_truth_annotations, useful_annotations, total_predictions, overlap, is_labeled, allow_skip,"
-    " file_upload_id, created_at, updated_at, updated_by, state";
-
 bj::value ParseStoredJson(const std::string& text, bj::value fallback) {
   boost::system::error_code ec;
   bj::value value = bj::parse(text, ec);
@@ -112,30 +107,17 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
   where += " AND id > ?";
   params.push_back(after_task_id);
   params.push_back(limit);
+  // The ids first, then the tasks through the task store, in id order.
   TALLY_ASSIGN_OR_RETURN(
-      rows, connection.Query(fmt::format("SELECT {} FROM tasks WHERE {} ORDER BY id LIMIT ?", kTaskColumns, where),
-                             params));
+      rows, connection.Query(fmt::format("SELECT id FROM tasks WHERE {} ORDER BY id LIMIT ?", where), params));
   std::vector<bj::object> tasks;
   if (rows.empty()) return tasks;
-
   std::vector<int64_t> ids;
+  for (const store::Row& row : rows) ids.push_back(row.Int(0));
+  TALLY_ASSIGN_OR_RETURN(stored, ListTasksByIds(connection, ids));
+
   std::map<int64_t, size_t> index;
-  for (const store::Row& row : rows) {
-    Task task;
-    task.id = row.Int(0);
-    task.project_id = row.Int(1);
-    task.inner_id = row.Int(2);
-    bj::value data = ParseStoredJson(row.Text(3), bj::object());
-    if (data.is_object()) task.data = std::move(data.get_object());
-    task.meta = ParseStoredJson(row.Text(4, "{}"), bj::object());
-    task.counts = TaskCounts{row.Int(5), row.Int(6), row.Int(7), row.Int(8), row.Int(9),
-                             row.Int(10), row.Int(11), row.Bool(12)};
-    task.allow_skip = row.Bool(13, true);
-    task.file_upload_id = row.OptionalInt(14);
-    task.created_at = row.Int(15);
-    task.updated_at = row.Int(16);
-    task.updated_by = row.OptionalInt(17);
-    task.state = row.Text(18, "unlabeled");
+  for (Task& task : stored) {
     // Move the parsed data in after TaskJson, which would deep-copy it.
     bj::object data_object = std::move(task.data);
     task.data = bj::object();
@@ -145,7 +127,6 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
     json["predictions"] = bj::array();
     json["drafts"] = bj::array();
     index[task.id] = tasks.size();
-    ids.push_back(task.id);
     tasks.push_back(std::move(json));
   }
 
