@@ -1,11 +1,12 @@
 // Project settings: name and description, the label config with server
 // validation and a live preview, and the danger zone.
 import { useEffect, useMemo, useState, type FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
 import { ApiError, describeError } from "../../../api/client";
 import { Dialog } from "../../../ui/dialog";
 import { parseLabelConfig } from "../../labeling/lib/config";
+import { fetchTaskPage } from "../../labeling/api/tasks";
 import { LabelingEditor } from "../../labeling/components/labeling-editor";
 import { deleteProject, updateProject, validateLabelConfig, type Project } from "../api/projects";
 import { parseConfigDiagnostic, type ConfigDiagnostic } from "../lib/config-diagnostics";
@@ -21,8 +22,10 @@ function diagnosticsFrom(error: unknown): ConfigDiagnostic[] {
   return [];
 }
 
-// Sample data for the preview: each $key of the config gets a short text.
-function sampleTask(keys: string[]): Record<string, unknown> {
+// Data for the preview: the project's first task when it has the keys the
+// config reads, else a short made-up text for each key.
+function previewData(keys: string[], firstTask: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (firstTask && keys.every((key) => key in firstTask)) return firstTask;
   return Object.fromEntries(keys.map((key) => [key, `Sample ${key}: Ada Lovelace wrote the first program 👩‍💻.`]));
 }
 
@@ -50,6 +53,10 @@ function SettingsForm({ project }: { project: Project }) {
   }, [config]);
 
   const parsed = useMemo(() => parseLabelConfig(config), [config]);
+  const firstTask = useQuery({
+    queryKey: ["tasks", project.id, "first"],
+    queryFn: ({ signal }) => fetchTaskPage(project.id, 1, 1, signal),
+  });
 
   const save = useMutation({
     mutationFn: () => updateProject(project.id, { title, description, label_config: config }),
@@ -88,7 +95,11 @@ function SettingsForm({ project }: { project: Project }) {
             <h3>Preview</h3>
             <div className="preview" aria-label="Preview of the labeling interface">
               {parsed.ok ? (
-                <LabelingEditor config={parsed.config} data={sampleTask(parsed.config.dataKeys)} readOnly={false} />
+                <LabelingEditor
+                  config={parsed.config}
+                  data={previewData(parsed.config.dataKeys, firstTask.data?.tasks[0]?.data)}
+                  readOnly={false}
+                />
               ) : (
                 <p className="muted">The preview appears once the config is valid XML.</p>
               )}
