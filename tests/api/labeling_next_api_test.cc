@@ -143,6 +143,16 @@ TEST_P(LabelingNext, OverlapAllowsThatManyAnnotators) {
   EXPECT_EQ(NextId(project, third), 0);
 }
 
+TEST_P(LabelingNext, BreadthFirstFinishesStartedTasks) {
+  const int64_t project = MakeProject(3, {{"maximum_annotations", 2}});
+  ASSERT_EQ(Annotate(task_ids_[2]).status, 201);
+  auto response = Next(project, annotator_token_);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.Json().at("id"), task_ids_[2]) << "the started task before fresh ones";
+  EXPECT_EQ(response.Json().at("queue"), "Breadth first queue");
+  EXPECT_EQ(NextId(project), task_ids_[0]) << "the owner annotated task 3, so sequential order follows";
+}
+
 TEST_P(LabelingNext, ShowOverlapFirst) {
   const int64_t project =
       MakeProject(4, {{"maximum_annotations", 2}, {"overlap_cohort_percentage", 50}, {"show_overlap_first", true}});

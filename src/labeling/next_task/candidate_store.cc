@@ -8,7 +8,8 @@
 //   model_version, score) in score order and joins each row to its task by
 //   primary key.
 // - MostDisagreedCandidate walks tasks_next_disagreement (project_id,
-//   is_labeled, disagreement DESC, id).
+//   is_labeled, disagreement DESC, id), and MostAnnotatedCandidate
+//   tasks_next_breadth (project_id, is_labeled, total_annotations DESC, id).
 // All three read rows in the order they return, so a pick costs the rows it
 // skips, not the project's size.
 #include "labeling/next_task/candidate_store.h"
@@ -97,6 +98,16 @@ Result<std::optional<int64_t>> MostDisagreedCandidate(Connection& connection, co
   return FirstId(connection,
                  fmt::format("SELECT t.id FROM tasks t WHERE {} ORDER BY t.disagreement DESC, t.id LIMIT 1{}", where,
                              RowLockSuffix(connection)),
+                 params);
+}
+
+Result<std::optional<int64_t>> MostAnnotatedCandidate(Connection& connection, const CandidateScope& scope) {
+  store::Params params;
+  const std::string where = CandidateWhere(scope, params);
+  return FirstId(connection,
+                 fmt::format("SELECT t.id FROM tasks t WHERE {} AND t.total_annotations > 0"
+                             " ORDER BY t.total_annotations DESC, t.id LIMIT 1{}",
+                             where, RowLockSuffix(connection)),
                  params);
 }
 

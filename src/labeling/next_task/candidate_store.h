@@ -60,6 +60,12 @@ struct CandidateScope {
 [[nodiscard]] Result<std::optional<int64_t>> MostDisagreedCandidate(Connection& connection,
                                                                     const CandidateScope& scope);
 
+// The candidate with the most submitted annotations of other users (at
+// least one); ties by id. Skips are not counted, unlike Label Studio's
+// breadth-first queue, so the walk can follow an index.
+[[nodiscard]] Result<std::optional<int64_t>> MostAnnotatedCandidate(Connection& connection,
+                                                                    const CandidateScope& scope);
+
 // Whether the task is still a candidate for the user after their own lock
 // was written: the re-check that closes the race described above.
 [[nodiscard]] Result<bool> StillAvailable(Connection& connection, const CandidateScope& scope, int64_t task_id);

@@ -1,7 +1,5 @@
 #include "labeling/next_task/next_task.h"
 
-#include <fmt/format.h>
-
 #include "labeling/lifecycle.h"
 #include "labeling/next_task/lock_store.h"
 #include "labeling/task_store.h"
@@ -103,21 +101,34 @@ Result<NextTaskChoice> PickNextTask(Connection& c, const Project& project, const
 
   CandidateScope scope{.project_id = project.id, .user_id = request.user_id, .now = now,
                        .skip_queue = project.skip_queue()};
+  // With show_overlap_first, tasks with overlap > 1 are tried first. Within
+  // each set, projects with overlap above one finish started tasks first
+  // (breadth first), except under the disagreement strategy, which orders
+  // started tasks itself.
+  std::vector<CandidateScope> scopes;
   if (SettingFlag(project, "show_overlap_first")) {
-    CandidateScope overlap_scope = scope;
-    overlap_scope.overlap_above_one = true;
-    TALLY_ASSIGN_OR_RETURN(picked, PickAndLock(c, project, workflow, *strategy, overlap_scope, request.user_id));
+    scopes.push_back(scope);
+    scopes.back().overlap_above_one = true;
+  }
+  scopes.push_back(scope);
+  const bool breadth_first = project.maximum_annotations() > 1 && strategy_name != "disagreement";
+  const std::unique_ptr<NextTaskStrategy> breadth = MakeBreadthFirstStrategy();
+  for (const CandidateScope& candidates : scopes) {
+    const std::string prefix = candidates.overlap_above_one ? "Show overlap first & " : "";
+    if (breadth_first) {
+      TALLY_ASSIGN_OR_RETURN(started, PickAndLock(c, project, workflow, *breadth, candidates, request.user_id));
+      if (started) {
+        choice.task_id = started;
+        choice.queue = prefix + std::string(breadth->queue_label());
+        return choice;
+      }
+    }
+    TALLY_ASSIGN_OR_RETURN(picked, PickAndLock(c, project, workflow, *strategy, candidates, request.user_id));
     if (picked) {
       choice.task_id = picked;
-      choice.queue = fmt::format("Show overlap first & {}", strategy->queue_label());
+      choice.queue = prefix + std::string(strategy->queue_label());
       return choice;
     }
-  }
-  TALLY_ASSIGN_OR_RETURN(picked, PickAndLock(c, project, workflow, *strategy, scope, request.user_id));
-  if (picked) {
-    choice.task_id = picked;
-    choice.queue = std::string(strategy->queue_label());
-    return choice;
   }
 
   TALLY_ASSIGN_OR_RETURN(postponed, OldestPostponedTask(c, project.id, request.user_id));

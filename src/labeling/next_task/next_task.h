@@ -4,9 +4,11 @@
 //   1. purge the project's expired locks; a task whose last lock expired and
 //      that has no annotation goes back to unlabeled (event lock_expired);
 //   2. a task the user has locked is returned again ("Task lock");
-//   3. the strategy picks a candidate (with show_overlap_first, first among
-//      tasks with overlap > 1), the user's lock is written and re-checked,
-//      and the task moves by event locked;
+//   3. with maximum_annotations > 1 the most annotated candidate comes
+//      first ("Breadth first queue"), else the strategy picks one; with
+//      show_overlap_first both look among tasks with overlap > 1 first.
+//      The user's lock is written (and re-checked on PostgreSQL), and the
+//      task moves by event locked;
 //   4. otherwise the user's oldest postponed draft ("Postponed draft queue",
 //      allow_postpone false), then under REQUEUE_FOR_ME the user's oldest
 //      skipped task ("Skipped queue"); neither is locked;

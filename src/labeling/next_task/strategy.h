@@ -54,5 +54,9 @@ std::unique_ptr<NextTaskStrategy> MakeSequentialStrategy();
 std::unique_ptr<NextTaskStrategy> MakeUniformRandomStrategy();
 std::unique_ptr<NextTaskStrategy> MakeUncertaintyStrategy(std::string model_version);
 std::unique_ptr<NextTaskStrategy> MakeDisagreementStrategy();
+// Breadth first: the task most annotated by others. PickNextTask runs it
+// before the project's strategy when maximum_annotations > 1, so started
+// tasks reach their overlap before fresh ones are opened.
+std::unique_ptr<NextTaskStrategy> MakeBreadthFirstStrategy();
 
 }  // namespace tally::labeling

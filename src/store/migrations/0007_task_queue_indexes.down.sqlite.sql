@@ -5,5 +5,6 @@ DROP INDEX annotations_project_user;
 DROP INDEX annotations_task_user;
 DROP INDEX predictions_next_uncertainty;
 DROP INDEX tasks_project_id;
+DROP INDEX tasks_next_breadth;
 DROP INDEX tasks_next_disagreement;
 DROP INDEX tasks_next_sequential;

@@ -4,8 +4,9 @@
 
 -- Sequential and random picks: unlabeled tasks of a project in id order.
 CREATE INDEX tasks_next_sequential ON tasks (project_id, is_labeled, id);
--- Disagreement-first picks.
+-- Disagreement-first picks, and breadth-first picks for overlap above one.
 CREATE INDEX tasks_next_disagreement ON tasks (project_id, is_labeled, disagreement DESC, id);
+CREATE INDEX tasks_next_breadth ON tasks (project_id, is_labeled, total_annotations DESC, id);
 -- Data manager pages in id order, and counts over a project.
 CREATE INDEX tasks_project_id ON tasks (project_id, id);
 -- Uncertainty picks: a model version's predictions by score.
