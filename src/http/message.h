@@ -72,7 +72,7 @@ struct Request {
 
 // A response body made piece by piece while it is sent, for bodies too
 // large to build whole (exports). The server calls Next on the worker pool,
-// writes each piece as one HTTP/1.1 chunk, and asks for the next piece only
+// writes each piece as one HTTP/1.1 chunk, and requests the next piece only
 // after the previous one was written, so a slow client slows the producer
 // instead of filling memory.
 //

@@ -1,7 +1,7 @@
 // ExportRun: one export of a project in one format, produced piece by piece.
-// Each Next call reads one batch of tasks from the database, feeds it to the
+// Each Next call reads one batch of tasks from its TaskSource, feeds it to the
 // format's writer and returns the bytes made so far, so the HTTP stream, the
-// CLI and snapshot jobs share one path and none holds the project in memory.
+// CLI and snapshot jobs share one path and none keeps the project in memory.
 // Multi-file formats come out as a ZIP archive.
 //
 // Thread-safety: one thread at a time; successive calls may come from
@@ -24,7 +24,7 @@ namespace tally::labeling::exporting {
 // Tasks read per database round trip.
 inline constexpr int64_t kExportBatchTasks = 500;
 
-// Where an export's tasks come from, in id order, batch by batch.
+// The origin of an export's tasks, read in id order, batch by batch.
 class TaskSource {
  public:
   virtual ~TaskSource() = default;

@@ -5,7 +5,7 @@
 //
 // Thread-safety: free functions over a borrowed Connection; call them inside
 // Database::Read. Each batch is its own read, so an export that runs while
-// annotators work sees every task as it was when its batch was read.
+// annotators work reads every task as it was when its batch was read.
 #pragma once
 
 #include <boost/json.hpp>
@@ -19,7 +19,7 @@
 
 namespace tally::labeling::exporting {
 
-// Which tasks and annotations an export includes.
+// The tasks and annotations an export includes.
 struct ExportSelection {
   int64_t project_id = 0;
   // false: only tasks with at least one annotation, cancelled ones included

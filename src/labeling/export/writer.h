@@ -1,6 +1,6 @@
 // The streaming export interface: a FormatWriter turns exported tasks (in
 // Label Studio's JSON export shape) into the files of one format, writing
-// through an ExportSink as it goes, so no format holds a project in memory.
+// through an ExportSink as it goes, so no format keeps a project in memory.
 //
 // Call order: for each pass in [0, passes()): BeginPass, then AddTask for
 // every task in id order; then Finish until it returns true, draining the
