@@ -264,6 +264,24 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
     case "list":
       // The Ranker that targets the List shows its items.
       return null;
+    case "paragraphs": {
+      // Display only: ParagraphLabels is not supported yet.
+      const raw = node.valueKey ? data[node.valueKey] : undefined;
+      const paragraphs = Array.isArray(raw) ? raw : [];
+      return (
+        <div className={node.dialogue ? "paragraphs paragraphs-dialogue" : "paragraphs"} aria-label={`Paragraphs ${node.name}`}>
+          {paragraphs.map((entry, index) => {
+            const record = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : {};
+            return (
+              <p key={index} className="paragraph">
+                {record[node.nameKey] !== undefined && <strong className="paragraph-author">{String(record[node.nameKey])}: </strong>}
+                {String(record[node.textKey] ?? "")}
+              </p>
+            );
+          })}
+        </div>
+      );
+    }
     case "ranker": {
       const key = config.lists[node.toName] ?? null;
       const items = listItems(key ? data[key] : undefined);

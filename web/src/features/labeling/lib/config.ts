@@ -39,6 +39,7 @@ export type ConfigNode =
   | { kind: "taxonomy"; name: string; toName: string; tree: TaxonomyNode[]; leafsOnly: boolean; required: boolean }
   | { kind: "pairwise"; name: string; toName: string; required: boolean }
   | { kind: "list"; name: string; valueKey: string | null }
+  | { kind: "paragraphs"; name: string; valueKey: string | null; nameKey: string; textKey: string; dialogue: boolean }
   | { kind: "ranker"; name: string; toName: string; buckets: RankerBucket[]; required: boolean }
   | { kind: "conditional"; condition: VisibleWhen; child: ConfigNode }
   | { kind: "unsupported"; tag: string };
@@ -291,6 +292,18 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         const node: ControlNode = { kind: "pairwise", name, toName, required: bool(element, "required") };
         controls.push(node);
         return node;
+      }
+      case "Paragraphs": {
+        const key = dataKeyOf(element.getAttribute("value"));
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        return {
+          kind: "paragraphs",
+          name,
+          valueKey: key,
+          nameKey: element.getAttribute("nameKey") ?? "author",
+          textKey: element.getAttribute("textKey") ?? "text",
+          dialogue: element.getAttribute("layout") === "dialogue",
+        };
       }
       case "List": {
         const key = dataKeyOf(element.getAttribute("value"));

@@ -47,6 +47,14 @@ describe("parseLabelConfig", () => {
     expect(parseLabelConfig("<Text name='t' value='$t'/>").ok).toBe(false);
   });
 
+  it("reads Paragraphs and List as objects with data keys", () => {
+    const chat = config(`<View><Paragraphs name="dialogue" value="$dialogue" layout="dialogue" nameKey="speaker"/>
+      <List name="answers" value="$items"/><Ranker name="rank" toName="answers"/></View>`);
+    expect(chat.dataKeys).toEqual(["dialogue", "items"]);
+    expect(chat.lists).toEqual({ answers: "items" });
+    expect(chat.unsupportedTags).toEqual([]);
+  });
+
   it("lists tags it cannot render", () => {
     expect(config('<View><Image name="i" value="$img"/></View>').unsupportedTags).toEqual(["Image"]);
   });
