@@ -12,7 +12,7 @@ export const importSummarySchema = z.object({
 export type ImportSummary = z.infer<typeof importSummarySchema>;
 
 // Uploads above this size run as a background job whose progress the dialog
-// polls, so a large import never holds one request open for minutes.
+// polls, so a large import never keeps one request open for minutes.
 export const asyncImportBytes = 5 * 1024 * 1024;
 
 const jobStartSchema = z.object({ import: z.number() });

@@ -59,8 +59,8 @@ export function fetchTask(id: number): Promise<Task> {
   return apiJson(`/api/tasks/${id}`, taskSchema);
 }
 
-// Which tasks a list shows: a saved Data Manager view, or an unsaved query
-// ({filters, ordering} in Label Studio's format); neither lists all tasks.
+// Scope of a task list: a saved Data Manager view, or an unsaved query
+// ({filters, ordering} in Label Studio's format). Neither lists all tasks.
 export interface TaskScope {
   view?: number;
   query?: Record<string, unknown>;

@@ -8,7 +8,7 @@
 // save, never as stored bad data. Switch to the server's model once a route
 // serves it.
 //
-// Only the tags below are rendered; any other tag becomes an "unsupported"
+// Only the tags below are rendered. Any other tag becomes an "unsupported"
 // node that the editor shows as a notice, so a config is never silently
 // half-shown.
 
@@ -54,8 +54,8 @@ export interface VisibleWhen {
   labelValues: string[];
 }
 
-// Parts a DateTime control asks for (its `only` attribute); all of date and
-// time when absent.
+// Parts a DateTime control requests (its `only` attribute). Date and time
+// when absent.
 export type DateTimePart = "date" | "time" | "month" | "year";
 
 export type ControlNode = Extract<

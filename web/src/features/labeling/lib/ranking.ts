@@ -73,7 +73,7 @@ export function moveToBucket(ranking: Record<string, string[]>, id: string, buck
   return next;
 }
 
-// What the result stores: the unassigned column is left out.
+// Returns the ranking as the result stores it, without the unassigned column.
 export function storedRanking(ranking: Record<string, string[]>): Record<string, string[]> {
   return Object.fromEntries(Object.entries(ranking).filter(([key]) => key !== unassigned));
 }

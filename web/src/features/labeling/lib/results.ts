@@ -15,7 +15,7 @@ export interface TextRegion {
   labels: string[];
 }
 
-// Where a result item came from, as Label Studio records it: drawn by the
+// Origin of a result item, as Label Studio records it: drawn by the
 // annotator, taken from a prediction unchanged, or a prediction edited.
 export type Origin = "manual" | "prediction" | "prediction-changed";
 
@@ -123,7 +123,7 @@ export function pairwiseResult(control: string, toName: string, selected: "left"
 }
 
 // NOTE: without buckets the ranking is stored under the Ranker's own name,
-// as Label Studio's SDK schema documents it; its editor may key it by the
+// as Label Studio's SDK schema documents it. Its editor may key it by the
 // List's name instead. The server accepts both, and readResult reads any key.
 export function rankerResult(
   control: string,
