@@ -52,14 +52,17 @@ NotificationChannel::NotificationChannel(std::string url, std::string channel, H
 Result<std::unique_ptr<NotificationChannel>> NotificationChannel::Open(const std::string& url, std::string channel,
                                                                        Handler handler) {
   if (!IsIdentifier(channel)) return Error::InvalidField("channel", "Use a plain identifier such as tally_hub");
-  // Check once up front so a wrong URL fails the start, not silently later.
-  PGconn* probe = ConnectAndListen(url, channel);
-  if (!probe) return Error::Unavailable("Cannot listen for notifications on the database; check --database-url");
-  PQfinish(probe);
+  // Listen before returning: a wrong URL fails the start, and every
+  // notification sent after Open() returns is heard.
+  PGconn* connection = ConnectAndListen(url, channel);
+  if (!connection) return Error::Unavailable("Cannot listen for notifications on the database; check --database-url");
 
   std::unique_ptr<NotificationChannel> opened(new NotificationChannel(url, std::move(channel), std::move(handler)));
-  if (pipe2(opened->wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) return Error::Internal("pipe2 failed for the channel");
-  opened->thread_ = std::thread([raw = opened.get()] { raw->Run(); });
+  if (pipe2(opened->wake_pipe_, O_NONBLOCK | O_CLOEXEC) != 0) {
+    PQfinish(connection);
+    return Error::Internal("pipe2 failed for the channel");
+  }
+  opened->thread_ = std::thread([raw = opened.get(), connection] { raw->Run(connection); });
   return opened;
 }
 
@@ -86,8 +89,7 @@ bool NotificationChannel::Notify(std::string payload) {
   return true;
 }
 
-void NotificationChannel::Run() {
-  PGconn* connection = nullptr;
+void NotificationChannel::Run(pg_conn* connection) {
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
     {

@@ -54,7 +54,7 @@ class NotificationChannel {
 
  private:
   NotificationChannel(std::string url, std::string channel, Handler handler);
-  void Run();
+  void Run(pg_conn* connection);  // takes ownership of the listening connection
   void DeliverPending(pg_conn* connection);  // calls the handler for each buffered notification
 
   const std::string url_;
