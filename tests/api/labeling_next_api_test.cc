@@ -153,6 +153,26 @@ TEST_P(LabelingNext, BreadthFirstFinishesStartedTasks) {
   EXPECT_EQ(NextId(project), task_ids_[0]) << "the owner annotated task 3, so sequential order follows";
 }
 
+TEST_P(LabelingNext, GroundTruthFirst) {
+  const int64_t project = MakeProject(3, {{"maximum_annotations", 2}, {"show_ground_truth_first", true}});
+  ASSERT_EQ(Annotate(task_ids_[1]).status, 201);
+  ASSERT_EQ(Post("/api/tasks/" + std::to_string(task_ids_[2]) + "/annotations",
+                 "{\"result\":[" + Choice("Negative") + "],\"ground_truth\":true}")
+                .status,
+            201);
+  auto response = Next(project, annotator_token_);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.Json().at("id"), task_ids_[2]) << "the ground-truth task before the breadth-first one";
+  EXPECT_EQ(response.Json().at("queue"), "Ground truth queue");
+  const std::string third = SeedUser("third@example.com", accounts::Role::kAnnotator, false);
+  EXPECT_EQ(NextId(project, third), task_ids_[2]) << "a ground-truth annotation takes no slot of the overlap";
+  const std::string fourth = SeedUser("fourth@example.com", accounts::Role::kAnnotator, false);
+  auto breadth = Next(project, fourth);
+  ASSERT_EQ(breadth.status, 200) << breadth.body;
+  EXPECT_EQ(breadth.Json().at("id"), task_ids_[1]) << "two locks fill task 3, so the started task 2 follows";
+  EXPECT_EQ(breadth.Json().at("queue"), "Breadth first queue");
+}
+
 TEST_P(LabelingNext, ShowOverlapFirst) {
   const int64_t project =
       MakeProject(4, {{"maximum_annotations", 2}, {"overlap_cohort_percentage", 50}, {"show_overlap_first", true}});

@@ -111,6 +111,16 @@ Result<std::optional<int64_t>> MostAnnotatedCandidate(Connection& connection, co
                  params);
 }
 
+Result<std::optional<int64_t>> FirstGroundTruthCandidate(Connection& connection, const CandidateScope& scope) {
+  store::Params params;
+  const std::string where = CandidateWhere(scope, params);
+  return FirstId(connection,
+                 fmt::format("SELECT t.id FROM tasks t WHERE {} AND t.ground_truth_annotations > 0"
+                             " ORDER BY t.id LIMIT 1{}",
+                             where, RowLockSuffix(connection)),
+                 params);
+}
+
 Result<bool> StillAvailable(Connection& connection, const CandidateScope& scope, int64_t task_id) {
   store::Params params;
   const std::string where = CandidateWhere(scope, params);

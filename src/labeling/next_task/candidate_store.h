@@ -66,6 +66,13 @@ struct CandidateScope {
 [[nodiscard]] Result<std::optional<int64_t>> MostAnnotatedCandidate(Connection& connection,
                                                                     const CandidateScope& scope);
 
+// The first candidate by id that has a ground-truth annotation.
+// Known limitation: no index covers ground_truth_annotations, so in a
+// project without such candidates the walk reads every unlabeled task; it
+// runs only when show_ground_truth_first is on.
+[[nodiscard]] Result<std::optional<int64_t>> FirstGroundTruthCandidate(Connection& connection,
+                                                                       const CandidateScope& scope);
+
 // Whether the task is still a candidate for the user after their own lock
 // was written: the re-check that closes the race described above.
 [[nodiscard]] Result<bool> StillAvailable(Connection& connection, const CandidateScope& scope, int64_t task_id);

@@ -111,23 +111,23 @@ Result<NextTaskChoice> PickNextTask(Connection& c, const Project& project, const
     scopes.back().overlap_above_one = true;
   }
   scopes.push_back(scope);
-  const bool breadth_first = project.maximum_annotations() > 1 && strategy_name != "disagreement";
-  const std::unique_ptr<NextTaskStrategy> breadth = MakeBreadthFirstStrategy();
+  // Queues in Label Studio's order: ground truth first when asked for,
+  // breadth first, then the strategy.
+  std::vector<std::unique_ptr<NextTaskStrategy>> queues;
+  if (SettingFlag(project, "show_ground_truth_first")) queues.push_back(MakeGroundTruthFirstStrategy());
+  if (project.maximum_annotations() > 1 && strategy_name != "disagreement") {
+    queues.push_back(MakeBreadthFirstStrategy());
+  }
+  queues.push_back(std::move(strategy));
   for (const CandidateScope& candidates : scopes) {
     const std::string prefix = candidates.overlap_above_one ? "Show overlap first & " : "";
-    if (breadth_first) {
-      TALLY_ASSIGN_OR_RETURN(started, PickAndLock(c, project, workflow, *breadth, candidates, request.user_id));
-      if (started) {
-        choice.task_id = started;
-        choice.queue = prefix + std::string(breadth->queue_label());
+    for (const std::unique_ptr<NextTaskStrategy>& queue : queues) {
+      TALLY_ASSIGN_OR_RETURN(picked, PickAndLock(c, project, workflow, *queue, candidates, request.user_id));
+      if (picked) {
+        choice.task_id = picked;
+        choice.queue = prefix + std::string(queue->queue_label());
         return choice;
       }
-    }
-    TALLY_ASSIGN_OR_RETURN(picked, PickAndLock(c, project, workflow, *strategy, candidates, request.user_id));
-    if (picked) {
-      choice.task_id = picked;
-      choice.queue = prefix + std::string(strategy->queue_label());
-      return choice;
     }
   }
 

@@ -4,8 +4,10 @@
 //   1. purge the project's expired locks; a task whose last lock expired and
 //      that has no annotation goes back to unlabeled (event lock_expired);
 //   2. a task the user has locked is returned again ("Task lock");
-//   3. with maximum_annotations > 1 the most annotated candidate comes
-//      first ("Breadth first queue"), else the strategy picks one; with
+//   3. with show_ground_truth_first a candidate with a ground-truth
+//      annotation comes first ("Ground truth queue"), then with
+//      maximum_annotations > 1 the most annotated candidate ("Breadth first
+//      queue"), then the strategy's pick; with
 //      show_overlap_first both look among tasks with overlap > 1 first.
 //      The user's lock is written (and re-checked on PostgreSQL), and the
 //      task moves by event locked;

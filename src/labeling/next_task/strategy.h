@@ -58,5 +58,8 @@ std::unique_ptr<NextTaskStrategy> MakeDisagreementStrategy();
 // before the project's strategy when maximum_annotations > 1, so started
 // tasks reach their overlap before fresh ones are opened.
 std::unique_ptr<NextTaskStrategy> MakeBreadthFirstStrategy();
+// Ground truth first: candidates with a ground-truth annotation, by id.
+// PickNextTask runs it first when show_ground_truth_first is on.
+std::unique_ptr<NextTaskStrategy> MakeGroundTruthFirstStrategy();
 
 }  // namespace tally::labeling
