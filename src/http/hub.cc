@@ -125,7 +125,8 @@ size_t Hub::subscription_count() const {
 
 void AddWebSocketRoute(Router& router) {
   router.Add({.method = "GET", .pattern = "/api/ws", .auth = Auth::kNone, .dispatch = Dispatch::kInline,
-              .doc = {.summary = "Live events over WebSocket: send {\"type\":\"subscribe\",\"topic\":\"project:<id>:traces\"}",
+              .doc = {.summary = "Live events over WebSocket: send {\"type\":\"subscribe\",\"topic\":\"project:<id>:traces\"}; "
+                                 "prompt-draft topics also take {\"type\":\"message\",\"topic\",\"data\"}",
                       .tag = "Live",
                       .response_schema = R"({"type":"object","description":"WebSocket frames {type, topic, data}"})",
                       .success_status = 101},
