@@ -476,6 +476,22 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     await dialog.getByRole("button", { name: "Done" }).click();
     await page.getByText(`${count} tasks ·`).waitFor();
     assert.equal((await tally.api(`/api/tasks?project=${project.id}&page_size=1`)).total, count);
+
+    // Select every task a filter matches, not only those on screen.
+    await page.getByRole("button", { name: "Filters" }).click();
+    await page.getByRole("button", { name: "Add filter" }).click();
+    await page.getByLabel("Filter 1 column").selectOption({ label: "text" });
+    await page.getByLabel("Filter 1 value").fill("Row 11999");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByText("11 tasks match").waitFor();
+    await page.getByLabel("Select all 11 tasks").check();
+    await page.getByLabel("Select task", { exact: false }).first().uncheck();
+    await page.getByText("10 selected").waitFor();
+    await page.getByLabel("Action on the selected tasks").selectOption({ label: "Delete Tasks" });
+    await page.getByRole("dialog").getByText("This applies to 10 selected tasks.").waitFor();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete Tasks" }).click();
+    await page.getByText("1 task matches").waitFor();
+    assert.equal((await tally.api(`/api/tasks?project=${project.id}&page_size=1`)).total, count - 10);
     await page.goto(`${tally.baseUrl}/projects/${projectId}/data`);
   });
 

@@ -47,12 +47,24 @@ export function deleteView(id: number): Promise<void> {
 
 const actionResultSchema = z.object({ processed_items: z.number().optional(), detail: z.string().optional() });
 
-// Runs a Data Manager action (delete_tasks, delete_tasks_annotations, …)
-// on the listed tasks.
-export function runAction(projectId: number, action: string, taskIds: number[]) {
-  return apiJson(`/api/dm/actions?id=${encodeURIComponent(action)}&project=${projectId}`, actionResultSchema, {
+// Tasks an action applies to: the ticked ones, or every task the view or
+// query matches except the unticked ones.
+export type Selection = { all: false; included: number[] } | { all: true; excluded: number[] };
+
+// Runs a Data Manager action (delete_tasks, delete_tasks_annotations, …) on
+// the selection. With `all`, the server applies the view's filters (or the
+// query's) to find the tasks.
+export function runAction(
+  projectId: number,
+  action: string,
+  selection: Selection,
+  scope: { view?: number; query?: Record<string, unknown> },
+) {
+  const params = new URLSearchParams({ id: action, project: String(projectId) });
+  if (scope.view !== undefined) params.set("view", String(scope.view));
+  return apiJson(`/api/dm/actions?${params}`, actionResultSchema, {
     method: "POST",
-    json: { selectedItems: { all: false, included: taskIds } },
+    json: { selectedItems: selection, ...(scope.query ?? {}) },
   });
 }
 

@@ -15,7 +15,17 @@ import { parseLabelConfig } from "../../labeling/lib/config";
 import type { Project } from "../../projects/api/projects";
 import { projectKey, projectsKey } from "../../projects/api/query-keys";
 import { ProjectPage } from "../../projects/components/project-page";
-import { createView, deleteView, fetchActions, fetchViews, runAction, updateView, type Action, type View } from "../api/views";
+import {
+  createView,
+  deleteView,
+  fetchActions,
+  fetchViews,
+  runAction,
+  updateView,
+  type Action,
+  type Selection,
+  type View,
+} from "../api/views";
 import { useTaskRows } from "../hooks/use-task-rows";
 import { buildColumns, dataKeys, type Column } from "../lib/columns";
 import {
@@ -113,7 +123,9 @@ function DataManager({ project }: { project: Project }) {
   const [exporting, setExporting] = useState(false);
   const [showFilters, setShowFilters] = useState(false);
   const [viewError, setViewError] = useState<string | null>(null);
+  // Ticked task ids, or with selectAll, the unticked ones among all matching.
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [selectAll, setSelectAll] = useState(false);
   const [pendingAction, setPendingAction] = useState<Action | null>(null);
   const [previewTaskId, setPreviewTaskId] = useState<number | null>(null);
   const [range, setRange] = useState({ start: 0, end: 50 });
@@ -153,6 +165,7 @@ function DataManager({ project }: { project: Project }) {
   });
 
   function applyFilters(group: FilterGroup) {
+    clearSelection();
     if (activeView) saveView.mutate({ filters: group });
     else setLocalFilters(group);
   }
@@ -186,10 +199,17 @@ function DataManager({ project }: { project: Project }) {
     onError: (error) => setViewError(describeError(error, "delete the view")),
   });
 
+  const selection: Selection = selectAll ? { all: true, excluded: [...selected] } : { all: false, included: [...selected] };
+  const selectedCount = selectAll ? tasks.total - selected.size : selected.size;
+  const clearSelection = () => {
+    setSelected(new Set());
+    setSelectAll(false);
+  };
+
   const act = useMutation({
-    mutationFn: (action: Action) => runAction(projectId, action.id, [...selected]),
+    mutationFn: (action: Action) => runAction(projectId, action.id, selection, scope),
     onSuccess: () => {
-      setSelected(new Set());
+      clearSelection();
       setPendingAction(null);
       refreshTasks();
     },
@@ -224,7 +244,7 @@ function DataManager({ project }: { project: Project }) {
         views={views.data ?? []}
         activeId={activeView?.id ?? null}
         onSelect={(id) => {
-          setSelected(new Set());
+          clearSelection();
           setParams(id === null ? {} : { view: String(id) });
         }}
         onAdd={() => addView.mutate()}
@@ -242,9 +262,9 @@ function DataManager({ project }: { project: Project }) {
           </span>
         </div>
         <div className="toolbar-end">
-          {selected.size > 0 && (
+          {selectedCount > 0 && (
             <label className="inline-label">
-              <span>{selected.size} selected</span>
+              <span>{selectedCount} selected</span>
               <select
                 aria-label="Action on the selected tasks"
                 value=""
@@ -307,7 +327,16 @@ function DataManager({ project }: { project: Project }) {
           <div ref={scroller} className="dm-scroller">
             <div className="dm-row dm-head" role="row" style={{ gridTemplateColumns: template, width }}>
               <div role="columnheader" className="dm-cell">
-                <span className="visually-hidden">Selected</span>
+                <input
+                  type="checkbox"
+                  aria-label={`Select all ${tasks.total} tasks`}
+                  checked={selectAll && selected.size === 0}
+                  onChange={() => {
+                    const next = !(selectAll && selected.size === 0);
+                    setSelected(new Set());
+                    setSelectAll(next);
+                  }}
+                />
               </div>
               {columns.map((column) => {
                 const sorted = sortState(ordering, column.id);
@@ -347,7 +376,7 @@ function DataManager({ project }: { project: Project }) {
                           <input
                             type="checkbox"
                             aria-label={`Select task ${task.id}`}
-                            checked={selected.has(task.id)}
+                            checked={selectAll !== selected.has(task.id)}
                             onChange={() => toggle(task.id)}
                           />
                         </div>
@@ -377,8 +406,8 @@ function DataManager({ project }: { project: Project }) {
         {pendingAction && (
           <div className="stack">
             <p>
-              {pendingAction.dialog?.text ?? pendingAction.title} This applies to {selected.size} selected task
-              {selected.size === 1 ? "" : "s"}.
+              {pendingAction.dialog?.text ?? pendingAction.title} This applies to {selectedCount} selected task
+              {selectedCount === 1 ? "" : "s"}.
             </p>
             {act.error && (
               <p className="form-error" role="alert">
