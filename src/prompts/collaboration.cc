@@ -64,12 +64,12 @@ bj::object CreateBody(const std::string& name, const bj::object& data) {
 
 bool DraftCollaboration::Handles(std::string_view topic) const { return ParseDraftTopic(topic).has_value(); }
 
-int64_t DraftCollaboration::ParticipantNumber(const std::string& topic, const http::Subscriber* subscriber) {
+std::string DraftCollaboration::ParticipantId(const std::string& topic, const http::Subscriber* subscriber) {
   std::lock_guard lock(mutex_);
   auto by_topic = participants_.find(topic);
-  if (by_topic == participants_.end()) return 0;
+  if (by_topic == participants_.end()) return std::string();
   auto it = by_topic->second.find(subscriber);
-  return it == by_topic->second.end() ? 0 : it->second.number;
+  return it == by_topic->second.end() ? std::string() : it->second.id;
 }
 
 void DraftCollaboration::OnSubscribed(const http::Principal& principal, const std::string& topic,
@@ -77,11 +77,11 @@ void DraftCollaboration::OnSubscribed(const http::Principal& principal, const st
   const auto draft = ParseDraftTopic(topic);
   if (!draft) return;
 
-  int64_t number = 0;
+  std::string id;
   {
     std::lock_guard lock(mutex_);
-    number = next_participant_++;
-    participants_[topic][subscriber.get()] = Participant{number, principal.is_user() ? principal.user_id : 0};
+    id = fmt::format("{}-{}", process_id_, next_participant_++);
+    participants_[topic][subscriber.get()] = Participant{id, principal.is_user() ? principal.user_id : 0};
   }
 
   // The joiner catches up from the stored log; updates relayed meanwhile
@@ -96,7 +96,7 @@ void DraftCollaboration::OnSubscribed(const http::Principal& principal, const st
     for (const DraftUpdate& update : *updates) {
       rows.push_back(bj::object{{"seq", update.seq}, {"update", update.update}});
     }
-    hub_.SendTo(*subscriber, topic, bj::object{{"kind", "replay"}, {"participant", number}, {"updates", std::move(rows)}});
+    hub_.SendTo(*subscriber, topic, bj::object{{"kind", "replay"}, {"participant", id}, {"updates", std::move(rows)}});
   }
   PublishPresence(topic);
 }
@@ -119,7 +119,7 @@ void DraftCollaboration::PublishPresence(const std::string& topic) {
     auto it = participants_.find(topic);
     if (it != participants_.end()) {
       for (const auto& [subscriber, participant] : it->second) {
-        list.push_back(bj::object{{"participant", participant.number},
+        list.push_back(bj::object{{"participant", participant.id},
                                   {"userId", participant.user_id ? bj::value(participant.user_id) : bj::value(nullptr)},
                                   {"kind", participant.user_id ? "user" : "api_key"}});
       }
@@ -137,14 +137,14 @@ Result<void> DraftCollaboration::OnMessage(const http::Principal& principal, con
   if (!kind || !kind->is_string()) {
     return Error::InvalidField("data.kind", "Required: \"update\" or \"save\"");
   }
-  const int64_t from = ParticipantNumber(topic, sender);
+  const std::string from = ParticipantId(topic, sender);
   if (kind->as_string() == "update") return RelayUpdate(topic, draft->project_id, draft->name, *message, from);
   if (kind->as_string() == "save") return Save(principal, topic, draft->project_id, draft->name, *message, from);
   return Error::InvalidField("data.kind", "Unknown kind; use \"update\" or \"save\"");
 }
 
 Result<void> DraftCollaboration::RelayUpdate(const std::string& topic, int64_t project_id, const std::string& name,
-                                             const bj::object& data, int64_t from) {
+                                             const bj::object& data, const std::string& from) {
   TALLY_ASSIGN_OR_RETURN(update, Base64Field(data, "update"));
   const Micros now = NowMicros();
   TALLY_ASSIGN_OR_RETURN(seq, database_.Write([&](store::Connection& c) {
@@ -156,7 +156,7 @@ Result<void> DraftCollaboration::RelayUpdate(const std::string& topic, int64_t p
 }
 
 Result<void> DraftCollaboration::Save(const http::Principal& principal, const std::string& topic, int64_t project_id,
-                                      const std::string& name, const bj::object& data, int64_t from) {
+                                      const std::string& name, const bj::object& data, const std::string& from) {
   TALLY_ASSIGN_OR_RETURN(snapshot, Base64Field(data, "snapshot"));
   const bj::value* seen = data.if_contains("seen");
   if (!seen || !seen->is_int64() || seen->as_int64() < 0) {

@@ -9,7 +9,7 @@
 // Protocol, inside the hub's frames ({"type":"message","topic","data"} from
 // a client, {"type":"event","topic","data"} from the server):
 //   on subscribe, to the joiner only:
-//     {"kind":"replay","participant":n,"updates":[{"seq","update"}…]}
+//     {"kind":"replay","participant":"<id>","updates":[{"seq","update"}…]}
 //   to everyone when someone joins or leaves:
 //     {"kind":"presence","participants":[{"participant","userId","kind"}…]}
 //   client {"kind":"update","update":"<base64 Yjs update>"}
@@ -43,6 +43,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/crypto.h"
 #include "http/hub.h"
 #include "prompts/prompt_service.h"
 #include "store/database.h"
@@ -54,7 +55,7 @@ class DraftCollaboration final : public http::TopicHandler {
   // Borrows `hub` and `database`, which must outlive this; shares `service`
   // with the HTTP routes so saved versions drop the same read cache.
   DraftCollaboration(http::Hub& hub, store::Database& database, std::shared_ptr<PromptService> service)
-      : hub_(hub), database_(database), service_(std::move(service)) {}
+      : hub_(hub), database_(database), service_(std::move(service)), process_id_(RandomHex(4)) {}
 
   bool Handles(std::string_view topic) const override;
   void OnSubscribed(const http::Principal& principal, const std::string& topic,
@@ -65,20 +66,21 @@ class DraftCollaboration final : public http::TopicHandler {
 
  private:
   struct Participant {
-    int64_t number = 0;  // unique in this process, shown to the others
+    std::string id;  // "<process id>-<number>", shown to the others
     int64_t user_id = 0;  // 0 for a key pair
   };
 
   Result<void> RelayUpdate(const std::string& topic, int64_t project_id, const std::string& name,
-                           const boost::json::object& data, int64_t from);
+                           const boost::json::object& data, const std::string& from);
   Result<void> Save(const http::Principal& principal, const std::string& topic, int64_t project_id,
-                    const std::string& name, const boost::json::object& data, int64_t from);
+                    const std::string& name, const boost::json::object& data, const std::string& from);
   void PublishPresence(const std::string& topic);
-  int64_t ParticipantNumber(const std::string& topic, const http::Subscriber* subscriber);
+  std::string ParticipantId(const std::string& topic, const http::Subscriber* subscriber);
 
   http::Hub& hub_;
   store::Database& database_;
   std::shared_ptr<PromptService> service_;
+  const std::string process_id_;  // 32 random bits, so ids of two processes are unlikely to collide
 
   std::mutex mutex_;  // guards the members below
   int64_t next_participant_ = 1;
