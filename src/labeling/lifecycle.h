@@ -131,7 +131,8 @@ TaskEvent AnnotationWriteEvent(const TaskCounts& before, const TaskCounts& after
 
 // Sets the state of a task inserted with its annotations (import) from its
 // counts, recording an "imported" transition when that state is not
-// unlabeled. REQUIRES: inside the import's transaction.
+// unlabeled, and computes its disagreement when it has two annotations or
+// more. REQUIRES: inside the import's transaction.
 [[nodiscard]] Result<void> RecordImportedState(Connection& connection, int64_t project_id, int64_t task_id,
                                                const TaskCounts& counts, std::optional<int64_t> user_id);
 

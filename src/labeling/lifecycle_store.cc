@@ -22,6 +22,23 @@ Result<void> InsertTransition(Connection& c, int64_t project_id, int64_t task_id
   return Ok();
 }
 
+// Recomputes tasks.disagreement from the task's submitted results.
+Result<void> RefreshDisagreement(Connection& connection, int64_t task_id) {
+  TALLY_ASSIGN_OR_RETURN(result_rows, connection.Query(
+                                          "SELECT result FROM annotations WHERE task_id = ? AND was_cancelled = 0"
+                                          " AND result IS NOT NULL",
+                                          {task_id}));
+  std::vector<bj::value> results;
+  for (const store::Row& result_row : result_rows) {
+    boost::system::error_code ec;
+    bj::value parsed = bj::parse(result_row.Text(0), ec);
+    results.push_back(ec ? bj::value(nullptr) : std::move(parsed));
+  }
+  TALLY_TRY(connection.Execute("UPDATE tasks SET disagreement = ? WHERE id = ?",
+                               {ResultDisagreement(results), task_id}));
+  return Ok();
+}
+
 }  // namespace
 
 Result<Workflow> ProjectWorkflow(Connection& connection, const Project& project) {
@@ -66,19 +83,7 @@ Result<TaskCounts> AfterAnnotationWrite(Connection& connection, const Project& p
   TaskCounts before;
   before.is_labeled = before_row->Bool(0);
   TALLY_ASSIGN_OR_RETURN(after, RefreshTaskCounters(connection, project, task_id));
-
-  TALLY_ASSIGN_OR_RETURN(result_rows, connection.Query(
-                                          "SELECT result FROM annotations WHERE task_id = ? AND was_cancelled = 0"
-                                          " AND result IS NOT NULL",
-                                          {task_id}));
-  std::vector<bj::value> results;
-  for (const store::Row& result_row : result_rows) {
-    boost::system::error_code ec;
-    bj::value parsed = bj::parse(result_row.Text(0), ec);
-    results.push_back(ec ? bj::value(nullptr) : std::move(parsed));
-  }
-  TALLY_TRY(connection.Execute("UPDATE tasks SET disagreement = ? WHERE id = ?",
-                               {ResultDisagreement(results), task_id}));
+  TALLY_TRY(RefreshDisagreement(connection, task_id));
 
   TALLY_ASSIGN_OR_RETURN(workflow, ProjectWorkflow(connection, project));
   TransitionContext with_reason = context;
@@ -100,6 +105,7 @@ Result<void> RecordImportedState(Connection& connection, int64_t project_id, int
   } else if (counts.cancelled_annotations > 0) {
     state = "skipped";
   }
+  if (counts.total_annotations >= 2) TALLY_TRY(RefreshDisagreement(connection, task_id));
   if (state == "unlabeled") return Ok();
   TALLY_TRY(connection.Execute("UPDATE tasks SET state = ? WHERE id = ?", {state, task_id}));
   return InsertTransition(connection, project_id, task_id, "unlabeled", state, "imported",

@@ -293,6 +293,22 @@ TEST_P(LabelingNext, DisagreementFirst) {
   EXPECT_EQ(NextId(project, third, "?strategy=sequential"), task_ids_[0]);
 }
 
+TEST_P(LabelingNext, DisagreementOfImportedAnnotations) {
+  const int64_t project = CreateProject(kSentimentConfig);
+  ASSERT_EQ(Patch("/api/projects/" + std::to_string(project),
+                  R"({"maximum_annotations":3,"sampling":"Disagreement sampling"})")
+                .status,
+            200);
+  auto imported = Import(project, R"([{"data":{"text":"agreed"},"annotations":[{"result":[)" + Choice("Positive") +
+                                      R"(]},{"result":[)" + Choice("Positive") +
+                                      R"(]}]},{"data":{"text":"split"},"annotations":[{"result":[)" +
+                                      Choice("Positive") + R"(]},{"result":[)" + Choice("Negative") + R"(]}]}])");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  auto response = Next(project, annotator_token_);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.Json().at("data").at("text"), "split") << "imported disagreement counts too";
+}
+
 // Guards the race between concurrent pickers. Each client has its own
 // connection and all call at the same moment, so a task handed out twice
 // while its lock lives (overlap 1) shows up as a repeated id.
