@@ -376,6 +376,35 @@ TEST_P(LabelingExportTest, SnapshotsRunAsJobsAndDownloadInAnyFormat) {
   EXPECT_EQ(Get(one + "/download").status, 404);
 }
 
+TEST_P(LabelingExportTest, ArchivesCarryUploadedImages) {
+  const int64_t id = CreateProject(kImageConfig, "Media");
+  const std::string pixels = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(300, '\x07');
+  auto uploaded = Upload(id, {{"photo.png", pixels}}, "?return_task_ids=true");
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const bj::value created = uploaded.Json();
+  const int64_t task_id = created.at("task_ids").at(0).as_int64();
+  const bj::value task = Get("/api/tasks/" + std::to_string(task_id)).Json();
+  const std::string image = task.at("data").at("image").as_string().c_str();
+  const std::string name = image.substr(image.rfind('/') + 1);
+  auto annotated = Post("/api/tasks/" + std::to_string(task_id) + "/annotations",
+                        "{\"result\":[" +
+                            Region("m1", "box", "rectanglelabels",
+                                   R"({"x":10,"y":20,"width":30,"height":40,"rotation":0,"rectanglelabels":["Cat"]})") +
+                            "]}");
+  ASSERT_EQ(annotated.status, 201) << annotated.body;
+
+  for (const std::string format : {"YOLO", "VOC"}) {
+    auto with_media = Export(id, "?exportType=" + format);
+    ASSERT_EQ(with_media.status, 200) << with_media.body;
+    auto files = Unzip(with_media.body);
+    ASSERT_TRUE(files.count("images/" + name)) << format << " " << image;
+    EXPECT_EQ(files["images/" + name], pixels) << format;
+
+    auto without = Export(id, "?exportType=" + format + "&download_resources=false");
+    EXPECT_EQ(Unzip(without.body).count("images/" + name), 0u) << format;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingExportTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 
 #include "core/crypto.h"
 #include "labeling/config/parser.h"
+#include "labeling/import/import_run.h"
 
 namespace tally::labeling::exporting {
 
@@ -102,6 +105,22 @@ std::string ExportFileName(int64_t project_id, const FormatInfo& format, const E
   return fmt::format("project-{}-at-{:04}-{:02}-{:02}-{:02}-{:02}-{}.{}", project_id, local.tm_year + 1900,
                      local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, Sha256Hex(key).substr(0, 8),
                      format.extension);
+}
+
+std::function<std::optional<std::string>(const std::string&)> UploadedMediaReader(std::filesystem::path data_dir,
+                                                                                  int64_t project_id) {
+  return [data_dir = std::move(data_dir), project_id](const std::string& reference) -> std::optional<std::string> {
+    const std::string prefix = fmt::format("/data/upload/{}/", project_id);
+    if (reference.rfind(prefix, 0) != 0) return std::nullopt;
+    const std::string name = reference.substr(prefix.size());
+    // Only plain stored names: nothing that could leave the upload folder.
+    if (name.empty() || name != SafeFileName(name) || name == "." || name == "..") return std::nullopt;
+    std::ifstream in(data_dir / "upload" / std::to_string(project_id) / name, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+  };
 }
 
 WriterOptions WriterOptionsAt(std::time_t now) {

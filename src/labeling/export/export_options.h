@@ -5,6 +5,8 @@
 #pragma once
 
 #include <ctime>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -42,6 +44,14 @@ struct ExportRequest {
 // part names this request (project, format, selection, time).
 std::string ExportFileName(int64_t project_id, const FormatInfo& format, const ExportSelection& selection,
                            std::time_t now);
+
+// Reads files uploaded to the project (references "/data/upload/<project
+// id>/<file name>", stored under <data dir>/upload/<project id>/), for
+// WriterOptions::read_media. Other references, such as URLs of other hosts
+// or cloud storage, give nullopt.
+// NOTE: media outside this project's uploads is not fetched.
+std::function<std::optional<std::string>(const std::string&)> UploadedMediaReader(std::filesystem::path data_dir,
+                                                                                  int64_t project_id);
 
 // COCO's info dates: "YYYY-MM-DD HH:MM:SS.ffffff" and the year, local time.
 WriterOptions WriterOptionsAt(std::time_t now);

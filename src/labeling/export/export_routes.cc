@@ -55,6 +55,7 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context);
 
 void AddExportRoutes(http::Router& router, LabelingContext& context) {
   store::Database& db = context.database;
+  const std::filesystem::path data_dir = context.data_dir;
   AddSnapshotRoutes(router, context);
 
   router.Add({.method = "GET", .pattern = "/api/projects/{id:int}/export/formats", .auth = Auth::kUser,
@@ -93,7 +94,7 @@ void AddExportRoutes(http::Router& router, LabelingContext& context) {
                       .response_schema = R"({"type":"string","format":"binary"})",
                       .query = {"exportType", "export_type", "download_all_tasks", "download_resources", "ids[]",
                                 "usual", "ground_truth", "skipped"}},
-              .handler = [&db](Request& request) -> Result<Response> {
+              .handler = [&db, data_dir](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
                 TALLY_ASSIGN_OR_RETURN(parsed, exporting::ParseExportQuery(request, project_id));
                 TALLY_ASSIGN_OR_RETURN(project, db.Read([&](Connection& c) {
@@ -103,8 +104,10 @@ void AddExportRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_ASSIGN_OR_RETURN(format, exporting::CheckFormat(parsed.format, schema));
                 const std::time_t now = std::time(nullptr);
                 const std::string file_name = exporting::ExportFileName(project_id, *format, parsed.selection, now);
+                exporting::WriterOptions options = exporting::WriterOptionsAt(now);
+                if (parsed.download_resources) options.read_media = exporting::UploadedMediaReader(data_dir, project_id);
                 TALLY_ASSIGN_OR_RETURN(run, ExportRun::Create(db, parsed.selection, std::move(schema), format->name,
-                                                              exporting::WriterOptionsAt(now)));
+                                                              options));
                 const std::string content_type = format->multi_file           ? "application/zip"
                                                  : format->extension == "json"  ? "application/json"
                                                  : format->extension == "csv"   ? "text/csv"

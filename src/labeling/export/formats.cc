@@ -85,7 +85,7 @@ Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(std::string_view format, 
   if (format == "TSV") return MakeCsvWriter(schema, '\t');
   if (format == "CONLL2003") return MakeConllWriter(schema);
   if (format == "COCO") return MakeCocoWriter(schema, options);
-  if (format == "VOC") return MakeVocWriter(schema);
+  if (format == "VOC") return MakeVocWriter(schema, options);
   if (format == "YOLO") return MakeYoloWriter(schema, options, false);
   if (format == "YOLO_OBB") return MakeYoloWriter(schema, options, true);
   std::string known;

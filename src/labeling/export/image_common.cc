@@ -1,5 +1,7 @@
 #include "labeling/export/image_common.h"
 
+#include "labeling/export/writer.h"
+
 #include <algorithm>
 #include <charconv>
 #include <set>
@@ -99,6 +101,15 @@ const bj::array* FirstLabels(const bj::object& region, std::initializer_list<std
     if (labels && labels->is_array() && !labels->get_array().empty()) return &labels->get_array();
   }
   return nullptr;
+}
+
+Result<void> WriteTaskMedia(const WriterOptions& options, const std::string& reference, ExportSink& sink) {
+  if (!options.read_media || reference.empty()) return Ok();
+  const std::optional<std::string> content = options.read_media(reference);
+  if (!content) return Ok();
+  TALLY_TRY(sink.BeginFile("images/" + BaseName(reference)));
+  TALLY_TRY(sink.Write(*content));
+  return sink.EndFile();
 }
 
 }  // namespace tally::labeling::exporting

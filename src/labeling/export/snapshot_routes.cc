@@ -203,7 +203,7 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
               .auth = Auth::kUser,
               .doc = {.summary = "Download a completed snapshot in any format, streamed", .tag = "Export",
                       .response_schema = R"({"type":"string","format":"binary"})",
-                      .query = {"exportType"}},
+                      .query = {"exportType", "download_resources"}},
               .handler = [&db, data_dir](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(found, db.Read([&](Connection& c) -> Result<std::pair<Snapshot, Project>> {
                   TALLY_ASSIGN_OR_RETURN(snapshot, SnapshotOfProject(c, request, kReadRole));
@@ -214,14 +214,19 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
                 const auto& [snapshot, project] = found;
                 if (snapshot.status != "completed") return Error::NotFound("Export is not completed");
                 const std::string format_name = request.Query("exportType").value_or("JSON");
+                TALLY_ASSIGN_OR_RETURN(resources, exporting::QueryBool(request, "download_resources"));
                 TALLY_ASSIGN_OR_RETURN(schema, exporting::ProjectExportSchema(project));
                 TALLY_ASSIGN_OR_RETURN(format, exporting::CheckFormat(format_name, schema));
                 const std::time_t now = std::time(nullptr);
+                exporting::WriterOptions options = exporting::WriterOptionsAt(now);
+                if (resources.value_or(true)) {
+                  options.read_media = exporting::UploadedMediaReader(data_dir, snapshot.project_id);
+                }
                 TALLY_ASSIGN_OR_RETURN(
                     run, exporting::ExportRun::Create(
                              exporting::JsonFileTaskSource(
                                  exporting::SnapshotPath(data_dir, snapshot.project_id, snapshot.id)),
-                             std::move(schema), format->name, exporting::WriterOptionsAt(now)));
+                             std::move(schema), format->name, options));
                 const std::string file_name =
                     exporting::ExportFileName(project.id, *format, snapshot.selection, now);
                 Response response = Response::Stream(std::make_shared<RunStream>(std::move(run)),

@@ -49,7 +49,7 @@ std::string NumberText(const bj::value& value) {
 
 class VocWriter : public FormatWriter {
  public:
-  explicit VocWriter(const ExportSchema& schema) : schema_(schema) {
+  VocWriter(const ExportSchema& schema, const WriterOptions& options) : schema_(schema), options_(options) {
     const std::vector<std::string> keys = schema.DataKeys();
     data_key_ = keys.empty() ? "image" : keys.front();
   }
@@ -58,9 +58,11 @@ class VocWriter : public FormatWriter {
 
   Result<void> AddTask(int, const bj::object& task, ExportSink& sink) override {
     std::vector<std::pair<std::string, std::string>> files;
+    std::string media;
     for (const AnnotationRecord& record : RecordsOfTask(task, schema_)) {
       const std::string image = ImageReference(record, data_key_);
       if (image.empty()) continue;
+      media = image;
       const std::vector<const bj::object*> regions = RecordRegions(record);
       if (regions.empty()) continue;
       const bj::value* width = regions.front()->if_contains("original_width");
@@ -129,18 +131,21 @@ class VocWriter : public FormatWriter {
       TALLY_TRY(sink.Write(content));
       TALLY_TRY(sink.EndFile());
     }
-    return Ok();
+    return WriteTaskMedia(options_, media, sink);
   }
 
   Result<bool> Finish(ExportSink&) override { return true; }
 
  private:
   const ExportSchema& schema_;
+  const WriterOptions options_;
   std::string data_key_;
 };
 
 }  // namespace
 
-std::unique_ptr<FormatWriter> MakeVocWriter(const ExportSchema& schema) { return std::make_unique<VocWriter>(schema); }
+std::unique_ptr<FormatWriter> MakeVocWriter(const ExportSchema& schema, const WriterOptions& options) {
+  return std::make_unique<VocWriter>(schema, options);
+}
 
 }  // namespace tally::labeling::exporting

@@ -18,7 +18,9 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,7 +90,18 @@ struct WriterOptions {
   // YOLO: one label folder per annotator (labels/<completed_by>/…), the
   // converter's split_labelers option.
   bool split_labelers = false;
+  // VOC and YOLO: returns the bytes of the media file an image reference
+  // names, or nullopt when it is not available here. When set, each task's
+  // image goes into the archive as images/<file name> (Label Studio's
+  // download_resources). Empty: no media.
+  std::function<std::optional<std::string>(const std::string& reference)> read_media;
 };
+
+// Writes the task's image (the last record's reference under `data_key`)
+// as images/<base name> when `options.read_media` finds it. Internal to the
+// VOC and YOLO writers.
+[[nodiscard]] Result<void> WriteTaskMedia(const WriterOptions& options, const std::string& reference,
+                                          ExportSink& sink);
 
 // A writer of `format` for a project with `schema`. Fails with
 // invalid_argument naming exportType when the format is unknown.
@@ -102,7 +115,7 @@ std::unique_ptr<FormatWriter> MakeJsonMinWriter(const ExportSchema& schema);
 std::unique_ptr<FormatWriter> MakeCsvWriter(const ExportSchema& schema, char separator);
 std::unique_ptr<FormatWriter> MakeConllWriter(const ExportSchema& schema);
 std::unique_ptr<FormatWriter> MakeCocoWriter(const ExportSchema& schema, const WriterOptions& options);
-std::unique_ptr<FormatWriter> MakeVocWriter(const ExportSchema& schema);
+std::unique_ptr<FormatWriter> MakeVocWriter(const ExportSchema& schema, const WriterOptions& options);
 std::unique_ptr<FormatWriter> MakeYoloWriter(const ExportSchema& schema, const WriterOptions& options, bool oriented);
 
 }  // namespace tally::labeling::exporting

@@ -75,6 +75,7 @@ class YoloWriter : public FormatWriter {
   Result<void> AddTask(int, const bj::object& task, ExportSink& sink) override {
     // Path → final content after every record of this task wrote it.
     std::vector<std::pair<std::string, std::string>> files;
+    std::string media;
     const auto slot = [&files](const std::string& path) -> std::pair<std::string, std::string>* {
       for (auto& file : files) {
         if (file.first == path) return &file;
@@ -84,6 +85,7 @@ class YoloWriter : public FormatWriter {
     for (const AnnotationRecord& record : RecordsOfTask(task, schema_, RecordOptions{keypoints_})) {
       const std::string image = ImageReference(record, data_key_);
       if (image.empty()) continue;
+      media = image;
       std::string folder = "labels/";
       if (options_.split_labelers) {
         folder += record.completed_by.is_string() ? std::string(record.completed_by.get_string())
@@ -110,7 +112,7 @@ class YoloWriter : public FormatWriter {
       TALLY_TRY(sink.Write(content));
       TALLY_TRY(sink.EndFile());
     }
-    return Ok();
+    return WriteTaskMedia(options_, media, sink);
   }
 
   Result<bool> Finish(ExportSink& sink) override {
