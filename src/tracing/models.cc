@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <stdexcept>
+#include <string_view>
 
 #include "core/json.h"
 #include "core/log.h"
@@ -18,6 +20,19 @@ namespace bj = boost::json;
 extern const char* const kDefaultModelPricesJson;
 
 namespace {
+
+// Searches with Boost.Regex, whose matcher keeps its backtracking state on
+// the heap and gives up past a complexity bound. Patterns come from project
+// members, and SDK callers choose the subjects (model names, usage keys).
+// A search that gives up counts as no match, so a pattern that backtracks
+// on a long name costs bounded time instead of overflowing the stack.
+bool BoundedSearch(std::string_view subject, const boost::regex& regex) {
+  try {
+    return boost::regex_search(subject.begin(), subject.end(), regex);
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
 
 const std::vector<std::string_view> kUnits = {"TOKENS", "CHARACTERS", "MILLISECONDS",
                                                            "SECONDS", "REQUESTS",   "IMAGES"};
@@ -55,8 +70,8 @@ Result<void> ValidateCondition(const bj::value& condition, const std::string& fi
     const bj::value& pattern = object.at("usageDetailPattern");
     if (!pattern.is_string()) return Error::InvalidField(field + ".usageDetailPattern", "must be a string");
     try {
-      std::regex compiled(std::string(pattern.as_string()));
-    } catch (const std::regex_error&) {
+      boost::regex compiled(std::string(pattern.as_string()), boost::regex::ECMAScript);
+    } catch (const boost::regex_error&) {
       return Error::InvalidField(field + ".usageDetailPattern", "is not a valid regular expression");
     }
     const bj::value* op = object.if_contains("operator");
@@ -166,18 +181,18 @@ bool ConditionHolds(const bj::object& condition, const bj::object& usage, const 
                     const bj::object& metadata) {
   if (const bj::value* pattern = condition.if_contains("usageDetailPattern")) {
     const bj::value* case_sensitive = condition.if_contains("caseSensitive");
-    auto flags = std::regex::ECMAScript;
-    if (!case_sensitive || !case_sensitive->is_bool() || !case_sensitive->as_bool()) flags |= std::regex::icase;
-    std::regex regex;
+    boost::regex::flag_type flags = boost::regex::ECMAScript;
+    if (!case_sensitive || !case_sensitive->is_bool() || !case_sensitive->as_bool()) flags |= boost::regex::icase;
+    boost::regex regex;
     try {
-      regex = std::regex(std::string(pattern->as_string()), flags);
-    } catch (const std::regex_error&) {
+      regex = boost::regex(std::string(pattern->as_string()), flags);
+    } catch (const boost::regex_error&) {
       return false;
     }
     double sum = 0;
     for (const auto& entry : usage) {
-      const std::string key(entry.key());
-      if (std::regex_search(key, regex)) sum += NumberOf(entry.value()).value_or(0);
+      const std::string_view key(entry.key().data(), entry.key().size());
+      if (BoundedSearch(key, regex)) sum += NumberOf(entry.value()).value_or(0);
     }
     return Compare(sum, condition.at("operator").as_string(), NumberOf(condition.at("value")).value_or(0));
   }
@@ -220,16 +235,16 @@ const PricingTier* ModelDefinition::DefaultTier() const {
   return tiers.empty() ? nullptr : &tiers.front();
 }
 
-Result<std::shared_ptr<const std::regex>> CompilePattern(const std::string& pattern) {
+Result<std::shared_ptr<const boost::regex>> CompilePattern(const std::string& pattern) {
   std::string body = pattern;
-  auto flags = std::regex::ECMAScript;
+  boost::regex::flag_type flags = boost::regex::ECMAScript;
   if (body.starts_with("(?i)")) {
     body.erase(0, 4);
-    flags |= std::regex::icase;
+    flags |= boost::regex::icase;
   }
   try {
-    return std::make_shared<const std::regex>(body, flags);
-  } catch (const std::regex_error&) {
+    return std::make_shared<const boost::regex>(body, flags);
+  } catch (const boost::regex_error&) {
     return Error::InvalidField("matchPattern", "is not a valid regular expression");
   }
 }
@@ -339,12 +354,12 @@ ModelCatalog::ModelCatalog(std::vector<ModelDefinition> project_models) : projec
 const ModelDefinition* ModelCatalog::Match(const std::string& provided_model) const {
   if (provided_model.empty()) return nullptr;
   for (const ModelDefinition& model : project_models_) {
-    if (model.regex && std::regex_search(provided_model, *model.regex)) return &model;
+    if (model.regex && BoundedSearch(provided_model, *model.regex)) return &model;
   }
   if (auto known = managed_matches_.find(provided_model); known != managed_matches_.end()) return known->second;
   const ModelDefinition* found = nullptr;
   for (const ModelDefinition& model : ManagedModels()) {
-    if (model.regex && std::regex_search(provided_model, *model.regex)) {
+    if (model.regex && BoundedSearch(provided_model, *model.regex)) {
       found = &model;
       break;
     }

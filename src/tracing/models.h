@@ -16,7 +16,7 @@
 #include <memory>
 #include <map>
 #include <optional>
-#include <regex>
+#include <boost/regex.hpp>
 #include <string>
 #include <vector>
 
@@ -46,7 +46,7 @@ struct ModelDefinition {
   std::vector<PricingTier> tiers;
   Micros created_at = 0;
   Micros updated_at = 0;
-  std::shared_ptr<const std::regex> regex;  // compiled match_pattern
+  std::shared_ptr<const boost::regex> regex;  // compiled match_pattern
 
   const PricingTier* DefaultTier() const;
 };
@@ -59,9 +59,10 @@ struct ModelDefinition {
 // valid regular expression. Errors name the offending field.
 [[nodiscard]] Result<ModelDefinition> ParseModelDefinition(const boost::json::object& body);
 
-// Compiles a match pattern; a leading "(?i)" becomes the icase flag because
-// std::regex has no inline flags. Fails for an invalid expression.
-[[nodiscard]] Result<std::shared_ptr<const std::regex>> CompilePattern(const std::string& pattern);
+// Compiles a match pattern (Boost.Regex, ECMAScript syntax; a leading "(?i)"
+// becomes the icase flag). Fails for an invalid expression. Matching gives
+// up, as no match, on a search that backtracks past Boost's bound.
+[[nodiscard]] Result<std::shared_ptr<const boost::regex>> CompilePattern(const std::string& pattern);
 
 // The managed definitions compiled into the binary.
 const std::vector<ModelDefinition>& ManagedModels();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace tally::tracing {
 namespace {
 
@@ -95,6 +97,40 @@ TEST(ParseModelDefinition, ProjectModelWinsAndRules) {
        {"pricingTiers", {{{"name", "a"}, {"isDefault", false}, {"priority", 1}, {"prices", {{"input", 1}}}}}}}));
 }
 
+// Model "m" with a default Standard tier and a Large tier that applies when
+// the usage keys matching `usage_pattern` sum to more than `threshold`.
+Result<ModelDefinition> ModelWithLargeTier(const std::string& usage_pattern, int threshold) {
+  return ParseModelDefinition(
+      {{"modelName", "m"},
+       {"matchPattern", "^m$"},
+       {"pricingTiers",
+        {{{"name", "Standard"}, {"isDefault", true}, {"priority", 0}, {"conditions", bj::array()}, {"prices", {{"input", 1}}}},
+         {{"name", "Large"},
+          {"isDefault", false},
+          {"priority", 1},
+          {"conditions", {{{"usageDetailPattern", usage_pattern}, {"operator", "gt"}, {"value", threshold}}}},
+          {"prices", {{"input", 2}}}}}}});
+}
+
+// A project's pattern runs against model names and usage keys that SDK
+// callers choose; a pattern that backtracks on a long name must give up
+// instead of overflowing the stack or running for ever.
+TEST(ModelCatalog, BacktrackingPatternOnLongNameMatchesNothing) {
+  auto model = ParseModelDefinition({{"modelName", "evil"}, {"matchPattern", "(a|b)*c"}, {"inputPrice", 1.0}});
+  ASSERT_TRUE(model) << model.error().message;
+  model->id = "evil";
+  model->project_id = 1;
+  ModelCatalog catalog({*model});
+  EXPECT_EQ(catalog.Match(std::string(200'000, 'a')), nullptr);
+  EXPECT_EQ(catalog.Match("aabc")->id, "evil");
+
+  auto tiered = ModelWithLargeTier("(x|y)*z", 0);
+  ASSERT_TRUE(tiered) << tiered.error().message;
+  bj::object usage{{"input", 1}};
+  usage[std::string(200'000, 'x')] = 5;
+  EXPECT_EQ(ComputeCost(&*tiered, usage, {}, {}, {}).tier->name, "Standard");
+}
+
 TEST(ComputeCost, OverflowingPriceGivesNoCost) {
   auto model = ParseModelDefinition({{"modelName", "huge"}, {"matchPattern", "^huge$"}, {"inputPrice", 1e300}});
   ASSERT_TRUE(model) << model.error().message;
@@ -104,16 +140,7 @@ TEST(ComputeCost, OverflowingPriceGivesNoCost) {
 }
 
 TEST(ComputeCost, UsageConditionSumsMatchingKeys) {
-  auto model = ParseModelDefinition(
-      {{"modelName", "m"},
-       {"matchPattern", "^m$"},
-       {"pricingTiers",
-        {{{"name", "Standard"}, {"isDefault", true}, {"priority", 0}, {"conditions", bj::array()}, {"prices", {{"input", 1}}}},
-         {{"name", "Large"},
-          {"isDefault", false},
-          {"priority", 1},
-          {"conditions", {{{"usageDetailPattern", "(input|cached)"}, {"operator", "gt"}, {"value", 100}}}},
-          {"prices", {{"input", 2}}}}}}});
+  auto model = ModelWithLargeTier("(input|cached)", 100);
   ASSERT_TRUE(model) << model.error().message;
   EXPECT_EQ(ComputeCost(&*model, {{"input", 60}, {"input_cached_tokens", 50}}, {}, {}, {}).tier->name, "Large");
   EXPECT_EQ(ComputeCost(&*model, {{"input", 60}}, {}, {}, {}).tier->name, "Standard");
