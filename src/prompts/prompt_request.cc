@@ -17,6 +17,7 @@ namespace {
 constexpr size_t kMaxCommitMessage = 500;
 constexpr size_t kMaxLabelLength = 36;
 constexpr int64_t kMaxPageLimit = 100;
+constexpr int64_t kMaxPage = 1'000'000'000;
 
 bool IsLabelChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
@@ -217,6 +218,10 @@ Result<std::pair<int64_t, int64_t>> ParsePage(const http::Request& request, int6
   TALLY_ASSIGN_OR_RETURN(page, IntParam(request, "page"));
   TALLY_ASSIGN_OR_RETURN(limit, IntParam(request, "limit"));
   if (page && *page < 1) return Error::InvalidField("page", "Expected an integer of 1 or more");
+  // Bounded so that (page - 1) * limit, the SQL offset, fits in 64 bits.
+  if (page && *page > kMaxPage) {
+    return Error::InvalidField("page", fmt::format("Expected an integer of at most {}", kMaxPage));
+  }
   if (limit && (*limit < 1 || *limit > kMaxPageLimit)) {
     return Error::InvalidField("limit", "Expected an integer from 1 to 100");
   }

@@ -34,7 +34,8 @@ namespace tally::prompts {
 // The list filters and `page`/`limit` (default 10, max 100).
 [[nodiscard]] Result<PromptListFilter> ParseListFilter(const http::Request& request);
 
-// `page` (from 1, default 1) and `limit` (1..100, default `default_limit`).
+// `page` (1..1,000,000,000, default 1) and `limit` (1..100, default
+// `default_limit`).
 [[nodiscard]] Result<std::pair<int64_t, int64_t>> ParsePage(const http::Request& request, int64_t default_limit);
 
 // Checks a name against the create rules; the error message names the broken rule.

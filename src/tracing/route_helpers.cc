@@ -29,6 +29,10 @@ Result<Page> ParsePage(const http::Request& request, int64_t max_limit) {
   TALLY_ASSIGN_OR_RETURN(limit, IntParam(request, "limit"));
   if (number) {
     if (*number < 1) return Error::InvalidField("page", "Number must be greater than or equal to 1");
+    // Bounded so that (page - 1) * limit, the SQL offset, fits in 64 bits.
+    if (*number > kMaxPage) {
+      return Error::InvalidField("page", fmt::format("Number must be less than or equal to {}", kMaxPage));
+    }
     page.page = *number;
   }
   if (limit) {

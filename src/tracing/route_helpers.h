@@ -12,7 +12,11 @@
 
 namespace tally::tracing {
 
-// `page` (>= 1, default 1) and `limit` (1..max_limit, default 50).
+// The highest page number a list accepts; with any limit up to a million
+// the SQL offset stays far inside 64 bits.
+inline constexpr int64_t kMaxPage = 1'000'000'000;
+
+// `page` (1..kMaxPage, default 1) and `limit` (1..max_limit, default 50).
 [[nodiscard]] Result<Page> ParsePage(const http::Request& request, int64_t max_limit = 100);
 
 // An ISO 8601 datetime parameter with a zone, or nullopt when absent.

@@ -240,6 +240,15 @@ TEST_P(PromptsApiTest, ListFiltersAndPages) {
   auto too_big = Get("/api/public/v2/prompts?limit=101");
   EXPECT_EQ(too_big.status, 400);
   EXPECT_EQ(too_big.Json().at("error").at(0).at("path").at(0), "limit");
+
+  // A page whose offset would not fit in 64 bits is refused, not wrapped
+  // round to the first page.
+  auto far = Get("/api/public/v2/prompts?page=9223372036854775807&limit=100");
+  EXPECT_EQ(far.status, 400) << far.body;
+  EXPECT_EQ(far.Json().at("error").at(0).at("path").at(0), "page");
+  auto last_allowed = Get("/api/public/v2/prompts?page=1000000000&limit=100");
+  ASSERT_EQ(last_allowed.status, 200) << last_allowed.body;
+  EXPECT_TRUE(last_allowed.Json().at("data").as_array().empty());
 }
 
 TEST_P(PromptsApiTest, ValidationErrorsNameTheField) {

@@ -244,6 +244,14 @@ TEST_P(TracingApiTest, TraceListFiltersOrderAndDelete) {
   EXPECT_EQ(Get("/api/public/traces?fromTimestamp=2026-01-05T11:00:00Z").Json().at("data").as_array().size(), 2u);
   EXPECT_EQ(Get("/api/public/traces?orderBy=name.asc").Json().at("data").at(0).at("name"), "alpha");
   EXPECT_EQ(Get("/api/public/traces?limit=101").status, 400);
+  // A page whose offset would not fit in 64 bits is refused, not wrapped
+  // round to the first page.
+  auto far = Get("/api/public/traces?page=9223372036854775807&limit=100");
+  EXPECT_EQ(far.status, 400) << far.body;
+  EXPECT_NE(far.body.find("page"), std::string::npos) << far.body;
+  auto last_allowed = Get("/api/public/traces?page=1000000000&limit=100");
+  ASSERT_EQ(last_allowed.status, 200) << last_allowed.body;
+  EXPECT_TRUE(last_allowed.Json().at("data").as_array().empty());
   EXPECT_EQ(Get("/api/public/traces?orderBy=bogus.asc").status, 400);
   EXPECT_EQ(Get("/api/public/traces?fromTimestamp=2026-01-05").status, 400);
 
