@@ -6,6 +6,7 @@
 #include <charconv>
 #include <optional>
 
+#include "accounts/project_access.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "prompts/draft_store.h"
@@ -157,6 +158,16 @@ Result<void> DraftCollaboration::RelayUpdate(const std::string& topic, int64_t p
 
 Result<void> DraftCollaboration::Save(const http::Principal& principal, const std::string& topic, int64_t project_id,
                                       const std::string& name, const bj::object& data, const std::string& from) {
+  // Saving publishes a version, possibly under a label such as production
+  // that applications fetch. Over HTTP that takes the project's key pair,
+  // which only managers may create, so a user needs that role here too.
+  // Following and editing the draft needs only membership (the topic check).
+  if (principal.is_user()) {
+    TALLY_TRY(database_.Read([&](store::Connection& c) -> Result<void> {
+      TALLY_TRY(accounts::AuthorizeProject(c, principal, project_id, accounts::Role::kManager));
+      return Ok();
+    }));
+  }
   TALLY_ASSIGN_OR_RETURN(snapshot, Base64Field(data, "snapshot"));
   const bj::value* seen = data.if_contains("seen");
   if (!seen || !seen->is_int64() || seen->as_int64() < 0) {

@@ -19,7 +19,8 @@
 //     → a new prompt version through PromptService::Create (the same checks
 //       as POST /api/public/v2/prompts), then the log rows up to `seen` are
 //       replaced by the snapshot, then everyone gets
-//       {"kind":"saved","version","promptId","from"}.
+//       {"kind":"saved","version","promptId","from"}. Only a key pair or a
+//       user with at least the manager role may save; others get an error.
 // `seen` must be the highest seq up to which the client applied every update
 // (the replay's last seq, then each consecutive relayed seq), so compaction
 // never drops an update the snapshot lacks. Two saves at once create two

@@ -6,6 +6,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startTally, publicKey, secretKey, uniqueSuffix } from "./support/tally.js";
 import { openDraftEditor, until } from "./support/draft-editor.js";
+import WebSocket from "ws";
+
+// The owner's API token, provisioned at the first start.
+const ownerToken = "client-tests-owner-token-0000000000000001";
+process.env.TALLY_INIT_USER_TOKEN = ownerToken;
 
 let tally;
 let projectId;
@@ -116,4 +121,50 @@ test("two saves at once create two versions and lose no edit", async () => {
   alice.close();
   bob.close();
   late.close();
+});
+
+test("an annotator may follow a draft but not publish a version from it", async () => {
+  const name = `drafts/guarded-${uniqueSuffix()}`;
+  const asOwner = { Authorization: `Token ${ownerToken}`, "Content-Type": "application/json" };
+  const email = `annotator-${uniqueSuffix()}@example.com`;
+  const password = "an annotator password";
+  const user = await fetch(`${tally.baseUrl}/api/users`, {
+    method: "POST",
+    headers: asOwner,
+    body: JSON.stringify({ email, password, role: "annotator" }),
+  });
+  assert.equal(user.status, 201, await user.text());
+  const login = await fetch(`${tally.baseUrl}/api/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+
+  const socket = new WebSocket(tally.baseUrl.replace(/^http/, "ws") + "/api/ws", {
+    headers: { Cookie: cookie, Origin: tally.baseUrl },
+  });
+  const messages = [];
+  const arrived = (matches) =>
+    until(() => messages.some(matches), "a matching WebSocket message").then(() => messages.find(matches));
+  socket.on("message", (raw) => messages.push(JSON.parse(String(raw))));
+  await new Promise((resolve, reject) => {
+    socket.once("open", resolve);
+    socket.once("error", reject);
+  });
+  const topic = `project:${projectId}:prompt-draft:${name}`;
+  socket.send(JSON.stringify({ type: "subscribe", topic }));
+  await arrived((m) => m.type === "subscribed" && m.topic === topic);
+
+  socket.send(JSON.stringify({
+    type: "message",
+    topic,
+    data: { kind: "save", prompt: "published by an annotator", snapshot: "AA==", seen: 0, labels: ["production"] },
+  }));
+  const outcome = await arrived((m) => m.type === "error" || m.data?.kind === "saved");
+  assert.equal(outcome.type, "error", JSON.stringify(outcome));
+  const listed = await tally.get(`/api/public/v2/prompts?name=${encodeURIComponent(name)}`);
+  assert.equal(listed.data.length, 0);
+  socket.close();
 });
