@@ -58,7 +58,10 @@ bj::array IssuePath(std::string_view field) {
 }  // namespace
 
 Response ErrorResponse(const Error& error, std::string_view path, std::string_view request_id) {
-  const int status = StatusFor(error.code);
+  return ErrorResponse(error, path, request_id, StatusFor(error.code));
+}
+
+Response ErrorResponse(const Error& error, std::string_view path, std::string_view request_id, int status) {
   bj::object body;
 
   if (IsLangfusePath(path)) {

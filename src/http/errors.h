@@ -22,6 +22,9 @@ int StatusFor(Errc code);
 
 // Builds the error response for `error` on a request to `path`.
 Response ErrorResponse(const Error& error, std::string_view path, std::string_view request_id);
+// The same with `status` in place of StatusFor(error.code), for statuses no
+// error code maps to (431); the envelope's status_code repeats it.
+Response ErrorResponse(const Error& error, std::string_view path, std::string_view request_id, int status);
 
 // True when `path` belongs to the Langfuse-compatible API.
 inline bool IsLangfusePath(std::string_view path) { return path.starts_with("/api/public"); }

@@ -153,9 +153,7 @@ Response SimpleError(int status, std::string_view message, std::string_view path
               : status == 503 ? Errc::kUnavailable
               : status == 404 ? Errc::kNotFound
                               : Errc::kInvalidArgument;
-  Response response = ErrorResponse(Error{code, std::string(message), {}, {}}, path, request_id);
-  response.status = status;
-  return response;
+  return ErrorResponse(Error{code, std::string(message), {}, {}}, path, request_id, status);
 }
 
 }  // namespace
