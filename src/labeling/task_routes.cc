@@ -4,12 +4,14 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <memory>
 #include <set>
 
 #include "core/json.h"
 #include "core/log.h"
 #include "labeling/config_checks.h"
 #include "labeling/counters.h"
+#include "labeling/datamanager/count_cache.h"
 #include "labeling/datamanager/query_store.h"
 #include "labeling/datamanager/view_query.h"
 #include "labeling/lifecycle.h"
@@ -171,6 +173,9 @@ Result<bj::object> RenderFullTask(Connection& c, const Task& task, int64_t user_
 
 void AddTaskRoutes(http::Router& router, LabelingContext& context) {
   store::Database& db = context.database;
+  // One cache per database: a count's key holds the project and revision,
+  // which mean nothing in another database.
+  auto count_cache = std::make_shared<TaskCountCache>();
 
   router.Add({.method = "GET", .pattern = "/api/tasks", .auth = Auth::kUser,
               .doc = {.summary = "A page of a project's tasks in the data manager's shape, filtered and ordered "
@@ -180,7 +185,7 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                         "total":{"type":"integer"},"total_annotations":{"type":"integer"},
                         "total_predictions":{"type":"integer"}}})",
                       .query = {"project", "page", "page_size", "fields", "view", "query"}},
-              .handler = [&db](Request& request) -> Result<Response> {
+              .handler = [&db, count_cache](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
                 if (!project_id) return Error::InvalidField("project", "This field is required.");
                 TALLY_ASSIGN_OR_RETURN(page, PositiveQuery(request, "page", 1));
@@ -207,7 +212,7 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                                              project.counters.skipped_annotations_number,
                                          project.counters.total_predictions_number};
                   if (compiled.filtered) {
-                    TALLY_ASSIGN_OR_RETURN(counted, CountMatchingTasks(c, compiled));
+                    TALLY_ASSIGN_OR_RETURN(counted, CountMatchingTasksCached(c, compiled, project.id, *count_cache));
                     totals = counted;
                   }
                   // The Label Studio SDK pages until it gets a 404, so a page

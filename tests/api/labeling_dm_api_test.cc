@@ -388,6 +388,127 @@ TEST_P(LabelingDataManager, ActionsOnSelections) {
   EXPECT_EQ(Counter(project_, "task_number"), 2);
 }
 
+TEST_P(LabelingDataManager, TotalFollowsEveryWrite) {
+  auto total = [&](const std::string& item) {
+    const bj::object query{{"filters", bj::object{{"conjunction", "and"}, {"items", bj::parse("[" + item + "]")}}}};
+    const auto first = List(query);
+    const auto second = List(query);
+    EXPECT_EQ(first.status, 200) << first.body;
+    EXPECT_EQ(second.status, 200) << second.body;
+    if (first.status != 200 || second.status != 200) return int64_t{-1};
+    EXPECT_EQ(first.Json().at("total"), second.Json().at("total")) << "nothing changed between the two requests";
+    return second.Json().at("total").as_int64();
+  };
+
+  // A stored counter column, changed by an annotation.
+  const std::string unannotated = Item("total_annotations", "equal", "Number", "0");
+  EXPECT_EQ(total(unannotated), 3);
+  ASSERT_EQ(Post(TaskPath("delta") + "/annotations", "{\"result\":[" + Choice("Positive") + "]}").status, 201);
+  EXPECT_EQ(total(unannotated), 2);
+
+  // A data key, changed by a task update.
+  const std::string cats = Item("data.category", "contains", "String", "\"cat\"");
+  EXPECT_EQ(total(cats), 2);
+  ASSERT_EQ(Patch(TaskPath("eps"), R"({"data":{"text":"eps","category":"bobcat"}})").status, 200);
+  EXPECT_EQ(total(cats), 3);
+
+  // A computed column over predictions, changed by a new prediction.
+  const std::string confident = Item("predictions_score", "greater", "Number", "0.3");
+  EXPECT_EQ(total(confident), 2);
+  AddPrediction("eps", "v2", 0.8);
+  EXPECT_EQ(total(confident), 3);
+
+  // A multi-valued column over predictions.
+  const std::string v2 = Item("predictions_model_versions", "contains", "List", "\"v2\"");
+  EXPECT_EQ(total(v2), 2) << "beta and eps";
+  AddPrediction("delta", "v2", 0.1);
+  EXPECT_EQ(total(v2), 3);
+
+  // A multi-valued column over annotations.
+  const std::string by_annotator = Item("annotators", "contains", "List", std::to_string(annotator_id_));
+  EXPECT_EQ(total(by_annotator), 2);
+  ASSERT_EQ(Post(TaskPath("alpha") + "/annotations", "{\"result\":[" + Choice("Negative") + "]}", annotator_token_)
+                .status,
+            201);
+  EXPECT_EQ(total(by_annotator), 3);
+
+  // A per-user column over drafts.
+  // delta's draft went away when its annotation was submitted above.
+  const std::string drafted = Item("draft_exists", "equal", "Boolean", "true");
+  EXPECT_EQ(total(drafted), 0);
+  ASSERT_EQ(Post(TaskPath("eps") + "/drafts", R"({"result":[]})").status, 201);
+  EXPECT_EQ(total(drafted), 1);
+
+  // A computed column over annotations, changed by deleting one.
+  const std::string slow = Item("avg_lead_time", "greater", "Number", "2");
+  EXPECT_EQ(total(slow), 1);
+  const auto annotations = Get(TaskPath("alpha") + "/annotations");
+  ASSERT_EQ(annotations.status, 200) << annotations.body;
+  const bj::value annotation_list = annotations.Json();
+  ASSERT_TRUE(annotation_list.is_array()) << annotations.body;
+  for (const bj::value& annotation : annotation_list.as_array()) {
+    ASSERT_EQ(Delete("/api/annotations/" + std::to_string(annotation.at("id").as_int64())).status, 204);
+  }
+  EXPECT_EQ(total(slow), 0);
+
+  // A task deletion.
+  const std::string every_id = Item("id", "greater", "Number", "0");
+  EXPECT_EQ(total(every_id), 5);
+  ASSERT_EQ(Delete(TaskPath("gamma")).status, 204);
+  EXPECT_EQ(total(every_id), 4);
+
+  // A write that bypasses the API entirely still moves the revision.
+  const std::string dogs = Item("data.category", "equal", "String", "\"dog\"");
+  EXPECT_EQ(total(dogs), 0);
+  auto written = database_->db().Write([&](store::Connection& c) -> Result<int64_t> {
+    return c.Execute("UPDATE tasks SET data = ? WHERE id = ?",
+                     {std::string(R"({"text":"beta","category":"dog"})"), ids_["beta"]});
+  });
+  ASSERT_TRUE(written) << written.error().message;
+  ASSERT_EQ(*written, 1);
+  EXPECT_EQ(total(dogs), 1);
+}
+
+TEST_P(LabelingDataManager, TotalSeesOtherProcessWrites) {
+  testing::TallyProcess other(testing::ServeOptions{.database_url = database_->url()});
+  ASSERT_TRUE(other.started()) << other.failure_reason();
+  testing::HttpClient other_client(other.base_url());
+
+  const bj::object query{
+      {"filters", bj::object{{"conjunction", "and"},
+                             {"items", bj::parse("[" + Item("total_annotations", "equal", "Number", "0") + "]")}}}};
+  const std::string path = "/api/tasks?project=" + std::to_string(project_) + "&page_size=100&query=" +
+                           UrlEncode(bj::serialize(query));
+  auto total_here = [&] {
+    const auto response = Get(path);
+    EXPECT_EQ(response.status, 200) << response.body;
+    return response.status == 200 ? response.Json().at("total").as_int64() : -1;
+  };
+  auto total_there = [&] {
+    const auto response = other_client.Get(path, {Auth(kOwnerToken)});
+    EXPECT_EQ(response.status, 200) << response.body;
+    return response.status == 200 ? response.Json().at("total").as_int64() : -1;
+  };
+
+  // Both processes cache the count first.
+  EXPECT_EQ(total_here(), 3);
+  EXPECT_EQ(total_here(), 3);
+  EXPECT_EQ(total_there(), 3);
+  EXPECT_EQ(total_there(), 3);
+
+  // A write through the other process reaches this one's next answer.
+  const auto there = other_client.Post(TaskPath("delta") + "/annotations",
+                                       "{\"result\":[" + Choice("Positive") + "]}", {Auth(kOwnerToken)});
+  ASSERT_EQ(there.status, 201) << there.body;
+  EXPECT_EQ(total_here(), 2);
+  EXPECT_EQ(total_there(), 2);
+
+  // And the other way round.
+  ASSERT_EQ(Post(TaskPath("eps") + "/annotations", "{\"result\":[" + Choice("Negative") + "]}").status, 201);
+  EXPECT_EQ(total_there(), 1);
+  EXPECT_EQ(total_here(), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingDataManager, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace

@@ -309,14 +309,28 @@ Result<CompiledTaskQuery> CompileTaskQuery(Dialect dialect, int64_t project_id, 
                            std::move(order.params), filtered};
 }
 
-Result<TaskQueryTotals> CountMatchingTasks(Connection& connection, const CompiledTaskQuery& query) {
+Result<std::optional<int64_t>> ProjectDataRevision(Connection& connection, int64_t project_id) {
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne("SELECT revision FROM project_data_revisions WHERE project_id = ?",
+                                                  {project_id}));
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(row->Int(0));
+}
+
+Result<RevisedTaskQueryTotals> CountMatchingTasksWithRevision(Connection& connection, const CompiledTaskQuery& query,
+                                                             int64_t project_id) {
+  store::Params params{project_id};
+  params.insert(params.end(), query.where_params.begin(), query.where_params.end());
   TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(
                                   fmt::format("SELECT COUNT(*), COALESCE(SUM(t.total_annotations +"
-                                              " t.cancelled_annotations), 0), COALESCE(SUM(t.total_predictions), 0)"
+                                              " t.cancelled_annotations), 0), COALESCE(SUM(t.total_predictions), 0),"
+                                              " (SELECT r.revision FROM project_data_revisions r"
+                                              " WHERE r.project_id = ?)"
                                               " FROM tasks t WHERE {}",
                                               query.where),
-                                  query.where_params));
-  return TaskQueryTotals{row->Int(0), row->Int(1), row->Int(2)};
+                                  params));
+  RevisedTaskQueryTotals counted{{row->Int(0), row->Int(1), row->Int(2)}, std::nullopt};
+  if (!row->IsNull(3)) counted.revision = row->Int(3);
+  return counted;
 }
 
 Result<std::vector<int64_t>> MatchingTaskPage(Connection& connection, const CompiledTaskQuery& query,

@@ -20,13 +20,15 @@
 // read every task of the project (no index covers them), so on projects of
 // about a million tasks such a page takes seconds; filters on stored
 // columns (id, counters, is_labeled, state, dates) and ordering by id use
-// the indexes of migration 0007. Counting the matches of a filter always
-// reads them all (docs/next-task-plans.md).
+// the indexes of migration 0007. Counting the matches of a filter reads
+// them all; count_cache.h keeps such counts until the project's data
+// revision (migration 0009) moves.
 //
 // Thread-safety: free functions over a borrowed Connection.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,8 +60,23 @@ struct TaskQueryTotals {
   int64_t predictions = 0;
 };
 
-// Matching tasks and their annotation and prediction counts.
-[[nodiscard]] Result<TaskQueryTotals> CountMatchingTasks(Connection& connection, const CompiledTaskQuery& query);
+
+// The project's data revision, which triggers bump on every write to a table
+// a filter reads (migration 0009); nullopt when the project has no revision
+// row.
+[[nodiscard]] Result<std::optional<int64_t>> ProjectDataRevision(Connection& connection, int64_t project_id);
+
+struct RevisedTaskQueryTotals {
+  TaskQueryTotals totals;
+  std::optional<int64_t> revision;  // the project's data revision the totals were counted at
+};
+
+// Counts the matching tasks and their annotations and predictions, and reads
+// the project's data revision in the same statement, so both come from one
+// snapshot on either database.
+[[nodiscard]] Result<RevisedTaskQueryTotals> CountMatchingTasksWithRevision(Connection& connection,
+                                                                           const CompiledTaskQuery& query,
+                                                                           int64_t project_id);
 
 // Ids of one page of matching tasks, in the query's order.
 [[nodiscard]] Result<std::vector<int64_t>> MatchingTaskPage(Connection& connection, const CompiledTaskQuery& query,

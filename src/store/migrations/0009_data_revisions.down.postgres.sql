@@ -1,0 +1,10 @@
+DROP TRIGGER tasks_data_revision ON tasks;
+DROP TRIGGER annotations_data_revision ON annotations;
+DROP TRIGGER predictions_data_revision ON predictions;
+DROP TRIGGER drafts_data_revision ON drafts;
+DROP TRIGGER drafts_data_revision_update ON drafts;
+DROP TRIGGER file_uploads_data_revision ON file_uploads;
+DROP TRIGGER projects_data_revision_insert ON projects;
+DROP FUNCTION bump_project_data_revision();
+DROP FUNCTION add_project_data_revision();
+DROP TABLE project_data_revisions;

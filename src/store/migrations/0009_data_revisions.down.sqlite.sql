@@ -1,0 +1,17 @@
+DROP TRIGGER tasks_data_revision_insert;
+DROP TRIGGER tasks_data_revision_update;
+DROP TRIGGER tasks_data_revision_delete;
+DROP TRIGGER annotations_data_revision_insert;
+DROP TRIGGER annotations_data_revision_update;
+DROP TRIGGER annotations_data_revision_delete;
+DROP TRIGGER predictions_data_revision_insert;
+DROP TRIGGER predictions_data_revision_update;
+DROP TRIGGER predictions_data_revision_delete;
+DROP TRIGGER drafts_data_revision_insert;
+DROP TRIGGER drafts_data_revision_update;
+DROP TRIGGER drafts_data_revision_delete;
+DROP TRIGGER file_uploads_data_revision_insert;
+DROP TRIGGER file_uploads_data_revision_update;
+DROP TRIGGER file_uploads_data_revision_delete;
+DROP TRIGGER projects_data_revision_insert;
+DROP TABLE project_data_revisions;
