@@ -16,9 +16,13 @@ one keep-alive HTTP connection:
   uncertainty the same with ?strategy=uncertainty (lowest v1 score first)
   page        GET /api/tasks, 100 tasks filtered to total_annotations = 0
               and ordered by -id, with the total count (the data manager's
-              request), 50 calls
+              request), 50 calls after one untimed call, so the total comes
+              from the server's count cache (warm)
+  page_cold   the same request, 5 calls, each after an untimed write to the
+              project (a skipped annotation), so every total is counted
+              afresh: what the first page view after a write costs
   page_data   100 tasks filtered on a data key and ordered by prediction
-              score, 10 calls (no index covers either)
+              score, 10 calls (no index covers either; warm count)
 
 It prints medians and p99 in milliseconds and the ratios the goals use:
 next median at the largest size / at the smallest, next / reference in the
@@ -182,11 +186,20 @@ def measure(tally, size, work):
     data_query = {"filters": {"conjunction": "and", "items": [
         {"filter": "filter:tasks:data.category", "operator": "equal", "type": "String", "value": "category3"}]},
         "ordering": ["tasks:predictions_score"]}
-    for name, query, calls in (("page", page_query, 50), ("page_data", data_query, 10)):
+    labeled = [first_id + i for i in range(1, size, 2)]
+    for name, query, calls, write_first in (("page", page_query, 50, False), ("page_cold", page_query, 5, True),
+                                            ("page_data", data_query, 10, False)):
         path = (f"/api/tasks?project={project}&page_size=100&query=" +
                 urllib.parse.quote(json.dumps(query)))
+        if not write_first:
+            status, body = server.request("GET", path)
+            assert status == 200, body
         samples = []
         for _ in range(calls):
+            if write_first:
+                task = rng.choice(labeled)
+                status, body = server.request("POST", f"/api/tasks/{task}/annotations", {"was_cancelled": True})
+                assert status == 201, body
             elapsed, status, body = server.timed("GET", path)
             assert status == 200, body
             assert len(json.loads(body)["tasks"]) == 100
@@ -207,13 +220,13 @@ def main():
             results[size] = measure(tally, size, work)
             f = results[size]
             print(f"tasks={size} fill_seconds={f['fill_seconds']:.1f}")
-            for name in ("reference", "next", "uncertainty", "page", "page_data"):
+            for name in ("reference", "next", "uncertainty", "page", "page_cold", "page_data"):
                 median, p99 = f[name]
                 print(f"  {name:12s} median_ms={median:.2f} p99_ms={p99:.2f}")
             print(f"  ratio_next_to_reference={f['next'][0] / f['reference'][0]:.2f}")
         if len(sizes) > 1:
             small, large = results[sizes[0]], results[sizes[-1]]
-            for name in ("next", "uncertainty", "page", "page_data"):
+            for name in ("next", "uncertainty", "page", "page_cold", "page_data"):
                 print(f"ratio_{name}_{sizes[-1]}_to_{sizes[0]}={large[name][0] / small[name][0]:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
