@@ -173,6 +173,27 @@ TEST_P(DatabaseTest, NulAndBadUtf8AreClientErrors) {
   }
 }
 
+// The data manager's regex filter: SQLite's REGEXP (our function) and
+// PostgreSQL's ~ both search, and a pattern that backtracks on a long text
+// gives no match instead of crashing the process.
+TEST_P(DatabaseTest, RegexSearchIsBoundedOnLongText) {
+  TALLY_OPEN_TEST_DATABASE(test, GetParam());
+  const std::string op = test->db().dialect() == Dialect::kPostgres ? " ~ " : " REGEXP ";
+  auto matches = [&](const std::string& subject, const std::string& pattern) {
+    return test->db().Read([&](Connection& c) {
+      return c.QueryOne("SELECT CASE WHEN CAST(? AS TEXT)" + op + "CAST(? AS TEXT) THEN 1 ELSE 0 END",
+                        {subject, pattern});
+    });
+  };
+  auto found = matches("label: cat", "ca+t$");
+  ASSERT_TRUE(found) << found.error().detail;
+  EXPECT_EQ((*found)->Int(0), 1);
+
+  auto long_text = matches(std::string(200'000, 'a'), "(a|b)*c");
+  ASSERT_TRUE(long_text) << long_text.error().detail;
+  EXPECT_EQ((*long_text)->Int(0), 0);
+}
+
 TEST_P(DatabaseTest, PingSucceeds) {
   TALLY_OPEN_TEST_DATABASE(test, GetParam());
   EXPECT_TRUE(test->db().Ping());

@@ -4,9 +4,10 @@
 
 #include <condition_variable>
 #include <filesystem>
-#include <regex>
+#include <boost/regex.hpp>
 #include <fmt/format.h>
 #include <mutex>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "core/log.h"
@@ -255,26 +256,38 @@ class SqliteDatabase final : public Database {
 };
 
 // `subject REGEXP pattern` (SQLite calls regexp(pattern, subject)), which
-// SQLite leaves undefined: a search with std::regex's ECMAScript grammar, as
+// SQLite leaves undefined: a search with Boost.Regex's ECMAScript grammar, as
 // PostgreSQL's `~` searches. An invalid pattern or a NULL operand matches
-// nothing. The compiled pattern is cached per statement with auxdata.
+// nothing. Boost's matcher keeps its backtracking state on the heap and gives
+// up past a complexity bound, so a pattern that backtracks on a long text
+// matches nothing instead of overflowing the stack (std::regex recursed once
+// per character). The compiled pattern is cached per statement with auxdata.
 void RegexpFunction(sqlite3_context* context, int /*argc*/, sqlite3_value** argv) {
-  const auto* cached = static_cast<const std::regex*>(sqlite3_get_auxdata(context, 0));
-  std::unique_ptr<std::regex> compiled;
+  const auto* cached = static_cast<const boost::regex*>(sqlite3_get_auxdata(context, 0));
+  std::unique_ptr<boost::regex> compiled;
   if (!cached) {
     const unsigned char* pattern = sqlite3_value_text(argv[0]);
     if (!pattern) return sqlite3_result_int(context, 0);
     try {
-      compiled = std::make_unique<std::regex>(reinterpret_cast<const char*>(pattern), std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
+      compiled = std::make_unique<boost::regex>(reinterpret_cast<const char*>(pattern), boost::regex::ECMAScript);
+    } catch (const boost::regex_error&) {
       return sqlite3_result_int(context, 0);
     }
   }
   const unsigned char* subject = sqlite3_value_text(argv[1]);
-  const bool match = subject && std::regex_search(reinterpret_cast<const char*>(subject), cached ? *cached : *compiled);
+  bool match = false;
+  if (subject) {
+    const char* begin = reinterpret_cast<const char*>(subject);
+    const char* end = begin + sqlite3_value_bytes(argv[1]);
+    try {
+      match = boost::regex_search(begin, end, cached ? *cached : *compiled);
+    } catch (const std::runtime_error&) {
+      match = false;  // gave up: too complex, or out of its memory bound
+    }
+  }
   sqlite3_result_int(context, match ? 1 : 0);
   if (compiled) {
-    sqlite3_set_auxdata(context, 0, compiled.release(), [](void* p) { delete static_cast<std::regex*>(p); });
+    sqlite3_set_auxdata(context, 0, compiled.release(), [](void* p) { delete static_cast<boost::regex*>(p); });
   }
 }
 
