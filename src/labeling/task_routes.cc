@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -46,6 +47,13 @@ Result<int64_t> PositiveQuery(const Request& request, std::string_view name, int
   if (!value) return fallback;
   if (*value < 1) return Error::InvalidField(std::string(name), "Must be a positive integer.");
   return *value;
+}
+
+// The SQL offset of a 1-based page, saturated at INT64_MAX so that a huge
+// page number lands past the end instead of wrapping to a negative offset.
+int64_t PageOffset(int64_t page, int64_t page_size) {
+  if (page - 1 > std::numeric_limits<int64_t>::max() / page_size) return std::numeric_limits<int64_t>::max();
+  return (page - 1) * page_size;
 }
 
 // Adds the data manager's computed columns to each task body, and the full
@@ -217,8 +225,9 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                   }
                   // The Label Studio SDK pages until it gets a 404, so a page
                   // past the end is an error, except the first of an empty project.
-                  if (page > 1 && (page - 1) * page_size >= totals.tasks) return Error::NotFound("Invalid page.");
-                  TALLY_ASSIGN_OR_RETURN(ids, MatchingTaskPage(c, compiled, (page - 1) * page_size, page_size));
+                  const int64_t offset = PageOffset(page, page_size);
+                  if (page > 1 && offset >= totals.tasks) return Error::NotFound("Invalid page.");
+                  TALLY_ASSIGN_OR_RETURN(ids, MatchingTaskPage(c, compiled, offset, page_size));
                   TALLY_ASSIGN_OR_RETURN(tasks, ListTasksByIds(c, ids));
                   bj::array bodies;
                   for (const Task& task : tasks) bodies.push_back(TaskJson(task));
@@ -323,7 +332,7 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                 page_size = std::min(page_size, kMaxTaskPageSize);
                 return db.Read([&](Connection& c) -> Result<Response> {
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kReadRole));
-                  TALLY_ASSIGN_OR_RETURN(tasks, ListTasks(c, project.id, (page - 1) * page_size, page_size));
+                  TALLY_ASSIGN_OR_RETURN(tasks, ListTasks(c, project.id, PageOffset(page, page_size), page_size));
                   bj::array bodies;
                   for (const Task& task : tasks) bodies.push_back(TaskJson(task));
                   return Response::Json(bodies);

@@ -24,6 +24,9 @@ using store::Connection;
 // Default lock lifetime when the project sets no custom_task_lock_ttl:
 // one day, as Label Studio's TASK_LOCK_TTL.
 inline constexpr int64_t kDefaultTaskLockTtlSeconds = 86400;
+// Maximum lock lifetime applied: a larger custom_task_lock_ttl is cut to
+// one year, so the expiry in microseconds since the epoch cannot overflow.
+inline constexpr int64_t kMaxTaskLockTtlSeconds = 365LL * 86400;
 
 // Locks the task for the user until `expire_at`, or moves the expiry of the
 // user's existing lock.

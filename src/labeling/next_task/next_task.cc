@@ -1,5 +1,7 @@
 #include "labeling/next_task/next_task.h"
 
+#include <algorithm>
+
 #include "labeling/lifecycle.h"
 #include "labeling/next_task/lock_store.h"
 #include "labeling/task_store.h"
@@ -72,7 +74,9 @@ Result<std::optional<int64_t>> PickAndLock(Connection& c, const Project& project
 Micros TaskLockTtl(const Project& project) {
   const boost::json::value* custom = project.settings.if_contains("custom_task_lock_ttl");
   int64_t seconds = kDefaultTaskLockTtlSeconds;
-  if (custom && custom->is_int64() && custom->as_int64() > 0) seconds = custom->as_int64();
+  if (custom && custom->is_int64() && custom->as_int64() > 0) {
+    seconds = std::min(custom->as_int64(), kMaxTaskLockTtlSeconds);
+  }
   return seconds * 1'000'000;
 }
 
