@@ -388,6 +388,19 @@ TEST_P(LabelingDataManager, ActionsOnSelections) {
   EXPECT_EQ(Counter(project_, "task_number"), 2);
 }
 
+// A selection may name more ids than either database accepts as bound
+// parameters (32,766 for SQLite, 65,535 for PostgreSQL).
+TEST_P(LabelingDataManager, SelectionsLargerThanTheParameterLimit) {
+  std::string included = std::to_string(ids_["alpha"]) + "," + std::to_string(ids_["beta"]);
+  for (int64_t id = 10'000'000; id < 10'070'000; ++id) included += "," + std::to_string(id);
+  auto picked = Post("/api/dm/actions?project=" + std::to_string(project_) + "&id=delete_tasks_predictions",
+                     R"({"selectedItems":{"all":false,"included":[)" + included + "]}}");
+  ASSERT_EQ(picked.status, 200) << picked.body;
+  EXPECT_EQ(picked.Json().at("processed_items"), 2) << "only the two ids of this project exist";
+  EXPECT_EQ(Get(TaskPath("alpha")).Json().at("total_predictions"), 0);
+  EXPECT_EQ(Get(TaskPath("gamma")).Json().at("total_predictions"), 1);
+}
+
 TEST_P(LabelingDataManager, TotalFollowsEveryWrite) {
   auto total = [&](const std::string& item) {
     const bj::object query{{"filters", bj::object{{"conjunction", "and"}, {"items", bj::parse("[" + item + "]")}}}};
