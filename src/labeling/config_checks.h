@@ -21,7 +21,8 @@ namespace tally::labeling {
 
 // Appends one error per problem in `data` to `errors`. A problem is a key the
 // config needs that is missing, or a value whose JSON type the reading object
-// tag cannot show. Allowed types follow Label Studio's table: an Image needs
+// tag cannot show, or a key or string anywhere in the data that contains the
+// NUL character (PostgreSQL cannot query it). Allowed types follow Label Studio's table: an Image needs
 // a string or a list, Paragraphs a list or a string, and so on. Fields are
 // `<field_prefix>.<key>`; messages start with `message_prefix` ("Error at
 // item 3: ") so a list of them reads on its own.

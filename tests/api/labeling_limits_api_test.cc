@@ -46,6 +46,32 @@ TEST_P(LabelingLimits, HugeLockLifetimeStillLocks) {
   EXPECT_EQ(Get(next).status, 404) << "the annotator's lock keeps the only task from the owner";
 }
 
+// A NUL anywhere in task data is refused with its path, on import and on an
+// edit, so no stored task can break the project's data filters later.
+TEST_P(LabelingLimits, NulInTaskDataIsRefusedWithItsPath) {
+  const int64_t project = MakeProject(1);
+  auto imported = Import(project, R"([{"text":"fine"},{"text":"ok","extra":{"notes":["a","b\u0000c"]}}])");
+  ASSERT_EQ(imported.status, 400) << imported.body;
+  EXPECT_TRUE(imported.Json().at("validation_errors").as_object().contains("tasks.1.data.extra.notes.1"))
+      << imported.body;
+  EXPECT_EQ(Get("/api/projects/" + std::to_string(project)).Json().at("task_number"), 1) << "nothing imported";
+
+  auto key = Import(project, R"([{"text":"fine","bad\u0000key":1}])");
+  EXPECT_EQ(key.status, 400) << key.body;
+
+  const int64_t task = TaskList(project).at(0).at("id").as_int64();
+  auto edited = Patch("/api/tasks/" + std::to_string(task), R"({"data":{"text":"x\u0000y"}})");
+  ASSERT_EQ(edited.status, 400) << edited.body;
+  EXPECT_TRUE(edited.Json().at("validation_errors").as_object().contains("data.text")) << edited.body;
+
+  auto filtered = Get("/api/tasks?project=" + std::to_string(project) +
+                      "&query=%7B%22filters%22%3A%7B%22conjunction%22%3A%22and%22%2C%22items%22%3A%5B%7B%22filter%22"
+                      "%3A%22filter%3Atasks%3Adata.text%22%2C%22operator%22%3A%22contains%22%2C%22type%22%3A%22String"
+                      "%22%2C%22value%22%3A%22task%22%7D%5D%7D%7D");
+  ASSERT_EQ(filtered.status, 200) << filtered.body;
+  EXPECT_EQ(filtered.Json().at("total"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingLimits, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace
