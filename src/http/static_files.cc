@@ -36,6 +36,10 @@ Response FileResponse(std::string body, std::string_view name, const char* cache
   Response response = Response::Text(std::move(body), StaticContentType(name));
   response.WithHeader("Cache-Control", cache_control);
   response.WithHeader("X-Content-Type-Options", "nosniff");
+  // The UI acts with the user's session cookie, so no other site may frame
+  // it and trick a click (clickjacking).
+  response.WithHeader("X-Frame-Options", "DENY");
+  response.WithHeader("Content-Security-Policy", "frame-ancestors 'none'");
   return response;
 }
 

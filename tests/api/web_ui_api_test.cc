@@ -52,6 +52,8 @@ TEST_F(WebUiApiTest, ClientRoutesLoadTheApp) {
     EXPECT_EQ(page.status, 200) << path;
     EXPECT_EQ(page.Header("content-type"), "text/html; charset=utf-8") << path;
     EXPECT_EQ(page.Header("cache-control"), "no-cache") << path;
+    EXPECT_EQ(page.Header("x-frame-options"), "DENY") << path;
+    EXPECT_EQ(page.Header("content-security-policy"), "frame-ancestors 'none'") << path;
     EXPECT_NE(page.body.find("id=root"), std::string::npos) << path;
   }
   auto head = client_->Send("HEAD", "/projects/3/settings");
