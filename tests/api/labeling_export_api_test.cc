@@ -302,6 +302,15 @@ TEST_P(LabelingExportTest, CommandLineExportAndImport) {
   ASSERT_EQ(exported.exit_code, 0) << exported.error;
   // Not a terminal: plain progress lines, ending with every task done.
   EXPECT_NE(exported.error.find("export: 4/4 tasks"), std::string::npos) << exported.error;
+
+  // CSV reads the tasks twice, and its progress still counts each task once.
+  const std::string csv_out = ::testing::TempDir() + "/cli-export-" + GetParam() + ".csv";
+  const auto csv = testing::RunTally({"export", "--database-url", database_->url(), "--project",
+                                      std::to_string(project.id), "--format", "CSV", "--out", csv_out});
+  ASSERT_EQ(csv.exit_code, 0) << csv.error;
+  EXPECT_NE(csv.error.find("export: 4/4 tasks"), std::string::npos) << csv.error;
+  EXPECT_EQ(csv.error.find("/8 tasks"), std::string::npos) << csv.error;
+  std::remove(csv_out.c_str());
   std::ifstream in(out, std::ios::binary);
   std::stringstream archive;
   archive << in.rdbuf();
