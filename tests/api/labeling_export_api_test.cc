@@ -337,6 +337,16 @@ TEST_P(LabelingExportTest, CommandLineExportAndImport) {
 TEST_P(LabelingExportTest, SnapshotsRunAsJobsAndDownloadInAnyFormat) {
   const ImageProject project = Seed();
   const std::string base = "/api/projects/" + std::to_string(project.id) + "/exports";
+  auto long_title = Post(base, bj::serialize(bj::object{{"title", std::string(2049, 'x')}}));
+  EXPECT_EQ(long_title.status, 400) << long_title.body;
+  EXPECT_NE(long_title.body.find("title"), std::string::npos) << long_title.body;
+  auto emoji_title = Post(base, bj::serialize(bj::object{{"title", std::string(2048 / 2, 'x') + [] {
+                                                            std::string emoji;
+                                                            for (int i = 0; i < 1024; ++i) emoji += "\xF0\x9F\x98\x80";
+                                                            return emoji;
+                                                          }()}}));
+  EXPECT_EQ(emoji_title.status, 201) << "2,048 characters fit however many bytes they take";
+  ASSERT_EQ(Delete(base + "/" + std::to_string(emoji_title.Json().at("id").as_int64())).status, 204);
   auto created = Post(base, R"({"title":"before review","task_filter_options":{"only_with_annotations":true},
                                 "annotation_filter_options":{"skipped":false}})");
   ASSERT_EQ(created.status, 201) << created.body;

@@ -4,6 +4,7 @@
 //   GET /api/projects/{id}/exports/{pk}/download    the file in any format (?exportType=)
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "core/json.h"
@@ -136,6 +137,14 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
                 snapshot.created_at = NowMicros();
                 if (const bj::value* title = body.if_contains("title"); title && !title->is_null()) {
                   if (!title->is_string()) return Error::InvalidField("title", "must be a string");
+                  // Label Studio stores snapshot titles in a column of 2,048 characters.
+                  const bj::string& text = title->get_string();
+                  const auto characters = std::count_if(text.begin(), text.end(), [](char byte) {
+                    return (static_cast<unsigned char>(byte) & 0xC0) != 0x80;  // not a UTF-8 continuation byte
+                  });
+                  if (characters > 2048) {
+                    return Error::InvalidField("title", "must be at most 2,048 characters; shorten it");
+                  }
                   snapshot.title = std::string(title->get_string());
                 }
                 exporting::ExportSelection& selection = snapshot.selection;
