@@ -1,6 +1,7 @@
 #include "http/hub.h"
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include "core/json.h"
 
@@ -21,7 +22,19 @@ Result<void> Hub::Subscribe(const Principal& principal, const std::string& topic
 
   {
     std::lock_guard lock(mutex_);
-    topics_[topic][subscriber.get()] = subscriber;
+    auto& members = topics_[topic];
+    if (!members.contains(subscriber.get())) {
+      // One connection's topics are counted by a scan: subscribing is rare
+      // next to publishing, and the cap keeps a client from growing the map.
+      size_t joined = 0;
+      for (const auto& [name, others] : topics_) joined += others.contains(subscriber.get()) ? 1 : 0;
+      if (joined >= kMaxTopicsPerSubscriber) {
+        if (members.empty()) topics_.erase(topic);
+        return Error::Invalid(fmt::format(
+            "A connection may follow at most {} topics; unsubscribe from one first", kMaxTopicsPerSubscriber));
+      }
+    }
+    members[subscriber.get()] = subscriber;
   }
   if (TopicHandler* handler = HandlerFor(topic)) handler->OnSubscribed(principal, topic, subscriber);
   return Ok();

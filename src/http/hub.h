@@ -69,8 +69,13 @@ class Hub {
   // check a subscriber must pass. Register before the server starts.
   void AddTopicFamily(std::string prefix, TopicCheck check);
 
+  // Most topics one subscriber (one WebSocket connection) may follow.
+  static constexpr size_t kMaxTopicsPerSubscriber = 256;
+
   // Subscribes after checking the principal may read `topic`. kNotFound for
-  // a topic of no registered family; the family's error otherwise.
+  // a topic of no registered family; the family's error otherwise;
+  // kInvalidArgument when the subscriber already follows
+  // kMaxTopicsPerSubscriber other topics.
   [[nodiscard]] Result<void> Subscribe(const Principal& principal, const std::string& topic,
                                        const std::shared_ptr<Subscriber>& subscriber);
   void Unsubscribe(const std::string& topic, const Subscriber* subscriber);

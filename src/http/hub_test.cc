@@ -44,6 +44,24 @@ TEST_F(HubTest, ChecksRejectOtherProjectsAndUnknownFamilies) {
   EXPECT_EQ(hub.subscription_count(), 0u);
 }
 
+TEST_F(HubTest, SubscriptionsPerConnectionAreCapped) {
+  hub.AddTopicFamily("load:", [](const Principal&, std::string_view) -> Result<void> { return Ok(); });
+  auto subscriber = std::make_shared<RecordingSubscriber>();
+  for (size_t i = 0; i < Hub::kMaxTopicsPerSubscriber; ++i) {
+    ASSERT_TRUE(hub.Subscribe(project_seven, "load:" + std::to_string(i), subscriber)) << i;
+  }
+  auto over = hub.Subscribe(project_seven, "load:over", subscriber);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, Errc::kInvalidArgument);
+  EXPECT_EQ(hub.subscription_count(), Hub::kMaxTopicsPerSubscriber) << "the refused topic left no entry";
+  EXPECT_TRUE(hub.Subscribe(project_seven, "load:0", subscriber)) << "a topic it already follows";
+
+  auto other = std::make_shared<RecordingSubscriber>();
+  EXPECT_TRUE(hub.Subscribe(project_seven, "load:over", other)) << "the cap is per connection";
+  hub.Unsubscribe("load:1", subscriber.get());
+  EXPECT_TRUE(hub.Subscribe(project_seven, "load:over", subscriber));
+}
+
 TEST_F(HubTest, GoneSubscribersAreSkippedAndRemoved) {
   auto subscriber = std::make_shared<RecordingSubscriber>();
   ASSERT_TRUE(hub.Subscribe(project_seven, "project:7:traces", subscriber));
