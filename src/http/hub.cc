@@ -24,8 +24,8 @@ Result<void> Hub::Subscribe(const Principal& principal, const std::string& topic
     std::lock_guard lock(mutex_);
     auto& members = topics_[topic];
     if (!members.contains(subscriber.get())) {
-      // One connection's topics are counted by a scan: subscribing is rare
-      // next to publishing, and the cap keeps a client from growing the map.
+      // Counts this connection's topics with a scan, because subscribing is
+      // rare next to publishing. The cap keeps one client from growing the map.
       size_t joined = 0;
       for (const auto& [name, others] : topics_) joined += others.contains(subscriber.get()) ? 1 : 0;
       if (joined >= kMaxTopicsPerSubscriber) {

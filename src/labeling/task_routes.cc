@@ -181,8 +181,8 @@ Result<bj::object> RenderFullTask(Connection& c, const Task& task, int64_t user_
 
 void AddTaskRoutes(http::Router& router, LabelingContext& context) {
   store::Database& db = context.database;
-  // One cache per database: a count's key holds the project and revision,
-  // which mean nothing in another database.
+  // One cache per database, because a count's key contains the project and
+  // revision, which mean nothing in another database.
   auto count_cache = std::make_shared<TaskCountCache>();
 
   router.Add({.method = "GET", .pattern = "/api/tasks", .auth = Auth::kUser,

@@ -32,9 +32,9 @@
 // Several processes sharing PostgreSQL: updates, saves and presence lists
 // are published on the hub, which relays them (app/hub_relay.h), but each
 // process publishes the participants connected to it only.
-// NOTE: so an editor sees only the other editors on its own process in
-// presence, and an update over the relay's 8000-byte limit reaches other
-// processes' editors only when they rejoin (the replay).
+// NOTE: presence therefore lists only the editors on the same process. An
+// update over the relay's 8000-byte limit reaches editors on other
+// processes only when they rejoin and get the replay.
 //
 // Thread-safety: every method is safe from any thread.
 #pragma once

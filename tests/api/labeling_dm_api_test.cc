@@ -509,7 +509,7 @@ TEST_P(LabelingDataManager, TotalSeesOtherProcessWrites) {
   EXPECT_EQ(total_there(), 3);
   EXPECT_EQ(total_there(), 3);
 
-  // A write through the other process reaches this one's next answer.
+  // A write through the other process changes this process's next total.
   const auto there = other_client.Post(TaskPath("delta") + "/annotations",
                                        "{\"result\":[" + Choice("Positive") + "]}", {Auth(kOwnerToken)});
   ASSERT_EQ(there.status, 201) << there.body;

@@ -46,9 +46,9 @@ TEST_P(LabelingLimits, HugeLockLifetimeStillLocks) {
   EXPECT_EQ(Get(next).status, 404) << "the annotator's lock keeps the only task from the owner";
 }
 
-// A NUL anywhere in task data is refused with its path, on import and on an
+// A NUL anywhere in task data is rejected with its path, on import and on an
 // edit, so no stored task can break the project's data filters later.
-TEST_P(LabelingLimits, NulInTaskDataIsRefusedWithItsPath) {
+TEST_P(LabelingLimits, NulInTaskDataRejected) {
   const int64_t project = MakeProject(1);
   auto imported = Import(project, R"([{"text":"fine"},{"text":"ok","extra":{"notes":["a","b\u0000c"]}}])");
   ASSERT_EQ(imported.status, 400) << imported.body;

@@ -51,8 +51,8 @@ function assertCompiles(client, testCase, what, departures = {}) {
 }
 
 // Creates version 1 (labelled production) with `prompt` and a version 2 with
-// `newer`, through the v3 SDK, so label and version reads have a wrong
-// answer to avoid.
+// `newer`, through the v3 SDK, so a read by label or by version that picks
+// the wrong version fails.
 async function createTwoVersions(name, type, prompt, newer) {
   const first = await v3.createPrompt({ name, type, prompt, labels: ["production"], config: { model: "gpt-4o" } });
   assert.equal(first.version, 1);

@@ -255,10 +255,10 @@ Result<Sql> ItemCondition(Dialect dialect, const FilterItem& item, int64_t user_
   return Sql().Add("(").Add(e).Add(" IS NULL OR NOT (").Add(condition).Add("))");
 }
 
-// The ids are written into the SQL as literals rather than bound: a
-// selection may hold more ids than either database accepts parameters
-// (32,766 for SQLite, 65,535 for PostgreSQL), and they are integers parsed
-// from JSON, so nothing but digits and a sign reaches the text.
+// Writes the ids into the SQL as literals instead of binding them, because a
+// selection may contain more ids than SQLite (32,766) or PostgreSQL (65,535)
+// accepts as parameters. The ids are integers parsed from JSON, so only
+// digits and a sign reach the SQL text.
 Sql IdList(const char* keyword, const std::vector<int64_t>& ids) {
   Sql sql;
   sql.Add(" AND t.id ").Add(keyword).Add(" (");

@@ -91,7 +91,15 @@ unsigned DecodeUtf8(std::string_view text, size_t& i) {
     ++i;
     return 0xFFFD;
   }
-  unsigned code = length == 1 ? first : length == 2 ? first & 0x1F : length == 3 ? first & 0x0F : first & 0x07;
+  // The lead byte's payload bits: all of an ASCII byte, then 5, 4 or 3 bits.
+  unsigned code = first & 0x07;
+  if (length == 1) {
+    code = first;
+  } else if (length == 2) {
+    code = first & 0x1F;
+  } else if (length == 3) {
+    code = first & 0x0F;
+  }
   for (int k = 1; k < length; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) {
       ++i;

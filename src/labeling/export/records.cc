@@ -124,7 +124,12 @@ bj::value PrettifyValues(const bj::array& values) {
     const bj::value* tag = value.if_contains("type");
     type = tag && tag->is_string() ? std::string(tag->get_string()) : std::string();
     value.erase("type");
-    const char* list_key = type == "Choices" ? "choices" : type == "TextArea" ? "text" : nullptr;
+    const char* list_key = nullptr;
+    if (type == "Choices") {
+      list_key = "choices";
+    } else if (type == "TextArea") {
+      list_key = "text";
+    }
     const bj::value* list = list_key ? value.if_contains(list_key) : nullptr;
     if (list && list->is_array() && list->get_array().size() == 1) {
       out.push_back(list->get_array().front());

@@ -9,7 +9,7 @@
 // while it was down are lost, because PostgreSQL does not keep them.
 //
 // Delivery is at most once and best effort: a full send queue or a payload
-// over kMaxPayloadBytes is dropped, and Notify() says so.
+// over kMaxPayloadBytes is dropped, and Notify() returns false.
 //
 // Thread-safety: Notify() may be called from any thread. The handler runs
 // on the channel's thread and must not block for long.
