@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <fmt/format.h>
 
 #include "accounts/authenticator.h"
@@ -33,6 +34,7 @@ namespace tally::app {
 struct App::Parts {
   Settings settings;
   std::unique_ptr<store::Database> database;
+  std::optional<core::SecretBox> secret_box;
 
   // Built by Wire(), in dependency order; destroyed in reverse.
   bool wired = false;
@@ -49,6 +51,7 @@ App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
 store::Database& App::database() { return *parts_->database; }
+const core::SecretBox& App::secret_box() const { return *parts_->secret_box; }
 const http::Router& App::router() const { return parts_->router; }
 http::Hub& App::hub() { return parts_->hub; }
 
@@ -77,9 +80,17 @@ Result<std::unique_ptr<App>> App::Open(const Settings& settings) {
     }
   }
 
+  // Only a SQLite deployment generates its own key: every process sharing
+  // PostgreSQL must be given the same TALLY_SECRET_KEY.
+  const std::filesystem::path key_dir =
+      database->dialect() == store::Dialect::kSqlite ? std::filesystem::path(settings.data_dir) : std::filesystem::path();
+  TALLY_ASSIGN_OR_RETURN(secret_box, core::LoadSecretBox(settings.secret_key, key_dir));
+  if (!secret_box.has_key()) TALLY_LOG_WARN("event=secret_key_missing effect=\"storing credentials is rejected\"");
+
   auto parts = std::make_unique<Parts>();
   parts->settings = settings;
   parts->database = std::move(database);
+  parts->secret_box = std::move(secret_box);
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 

@@ -7,6 +7,7 @@
 
 #include "app/settings.h"
 #include "core/result.h"
+#include "core/secret_box.h"
 #include "http/hub.h"
 #include "http/router.h"
 #include "store/database.h"
@@ -26,6 +27,8 @@ class App {
   [[nodiscard]] static Result<std::unique_ptr<store::Database>> OpenDatabase(const Settings& settings);
 
   store::Database& database();
+  // Seals and opens stored credentials; loaded by Open from the settings.
+  const core::SecretBox& secret_box() const;
 
   // Builds every subsystem and registers its routes; Serve calls it, and
   // tests call it to inspect the full route table. Idempotent.

@@ -32,6 +32,10 @@ void AddStorageOptions(CLI::App& command, Settings& settings) {
       ->envname("TALLY_DB_POOL_SIZE")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  command.add_option("--secret-key", settings.secret_key,
+                     "Key material (32+ characters) that encrypts stored credentials; prefer the environment "
+                     "variable so the key stays out of the process list (default on SQLite: <data-dir>/secret.key)")
+      ->envname("TALLY_SECRET_KEY");
   command.add_option("--log-level", settings.log_level, "Lowest level logged: debug, info, warn or error")
       ->envname("TALLY_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -92,10 +96,10 @@ void AddWorkerOptions(CLI::App& command, Settings& settings) {
 std::string DescribeSettings(const Settings& settings) {
   return fmt::format(
       "database={} db_pool_size={} host={} port={} io_threads={} worker_threads={} max_queued={} job_workers={} "
-      "migrate={} data_dir={}",
+      "migrate={} data_dir={} secret_key={}",
       RedactUrl(settings.EffectiveDatabaseUrl()), settings.db_pool_size, settings.host, settings.port,
       settings.io_threads, settings.worker_threads, settings.max_queued, settings.job_workers, settings.migrate,
-      settings.data_dir);
+      settings.data_dir, settings.secret_key.empty() ? "unset" : "***");
 }
 
 }  // namespace tally::app

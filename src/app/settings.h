@@ -35,6 +35,13 @@ struct Settings {
   // Jobs
   int job_workers = 2;                // --job-workers, TALLY_JOB_WORKERS (0: this process runs no jobs)
 
+  // Credentials at rest
+  // --secret-key, TALLY_SECRET_KEY: key material for sealing stored credentials
+  // (webhook secrets, ML backend passwords, LLM API keys), at least 32
+  // characters and the same in every process. Unset on SQLite: generated once
+  // into <data-dir>/secret.key. Unset on PostgreSQL: storing credentials fails.
+  std::string secret_key;
+
   // Logging
   std::string log_level = "info";     // --log-level, TALLY_LOG_LEVEL
   std::string log_format = "text";    // --log-format, TALLY_LOG_FORMAT
@@ -51,7 +58,8 @@ void AddServeOptions(CLI::App& command, Settings& settings);
 void AddWorkerOptions(CLI::App& command, Settings& settings);
 
 // "database=sqlite:///data/tally.db host=127.0.0.1 port=8080 …" with any
-// password in the database URL replaced by ***.
+// password in the database URL replaced by *** and the secret key shown only
+// as set or unset.
 std::string DescribeSettings(const Settings& settings);
 
 }  // namespace tally::app
