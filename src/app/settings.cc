@@ -36,6 +36,16 @@ void AddStorageOptions(CLI::App& command, Settings& settings) {
                      "Key material (32+ characters) that encrypts stored credentials; prefer the environment "
                      "variable so the key stays out of the process list (default on SQLite: <data-dir>/secret.key)")
       ->envname("TALLY_SECRET_KEY");
+  command.add_option("--ssrf-protection", settings.ssrf_protection,
+                     "Outbound address guard: default rejects link-local and cloud metadata addresses, strict also "
+                     "rejects loopback and private ranges")
+      ->envname("TALLY_SSRF_PROTECTION")
+      ->check(CLI::IsMember({"default", "strict"}))
+      ->capture_default_str();
+  command.add_option("--ssrf-allowlist", settings.ssrf_allowlist,
+                     "Comma-separated host names and CIDRs that outbound requests may reach despite the guard "
+                     "(cloud metadata addresses stay blocked)")
+      ->envname("TALLY_SSRF_ALLOWLIST");
   command.add_option("--log-level", settings.log_level, "Lowest level logged: debug, info, warn or error")
       ->envname("TALLY_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -96,10 +106,11 @@ void AddWorkerOptions(CLI::App& command, Settings& settings) {
 std::string DescribeSettings(const Settings& settings) {
   return fmt::format(
       "database={} db_pool_size={} host={} port={} io_threads={} worker_threads={} max_queued={} job_workers={} "
-      "migrate={} data_dir={} secret_key={}",
+      "migrate={} data_dir={} secret_key={} ssrf_protection={}",
       RedactUrl(settings.EffectiveDatabaseUrl()), settings.db_pool_size, settings.host, settings.port,
       settings.io_threads, settings.worker_threads, settings.max_queued, settings.job_workers, settings.migrate,
-      settings.data_dir, settings.secret_key.empty() ? "unset" : "***");
+      settings.data_dir, settings.secret_key.empty() ? "unset" : "***",
+      settings.ssrf_protection);
 }
 
 }  // namespace tally::app

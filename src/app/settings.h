@@ -42,6 +42,10 @@ struct Settings {
   // into <data-dir>/secret.key. Unset on PostgreSQL: storing credentials fails.
   std::string secret_key;
 
+  // Outbound requests (webhooks, ML backends, LLM connections)
+  std::string ssrf_protection = "default";  // --ssrf-protection, TALLY_SSRF_PROTECTION: default or strict
+  std::string ssrf_allowlist;               // --ssrf-allowlist, TALLY_SSRF_ALLOWLIST: hosts and CIDRs, comma-separated
+
   // Logging
   std::string log_level = "info";     // --log-level, TALLY_LOG_LEVEL
   std::string log_format = "text";    // --log-format, TALLY_LOG_FORMAT
