@@ -15,6 +15,7 @@
 #include "app/hub_relay.h"
 #include "app/system_routes.h"
 #include "core/log.h"
+#include "evals/metrics_routes.h"
 #include "http/dispatcher.h"
 #include "http/hub.h"
 #include "http/openapi.h"
@@ -139,6 +140,7 @@ Result<void> App::Wire() {
   labeling::AddLabelingRoutes(parts.router, db, settings.data_dir);
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);
+  evals::AddMetricsRoutes(parts.router, db);
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
   http::AddWebSocketRoute(parts.router);
