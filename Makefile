@@ -2,7 +2,8 @@
 # (Debian packages, npm packages), build, and then serve or test.
 #
 #   make build   build build/tally, the test binaries and the web UI (web/dist)
-#   make run     serve on http://127.0.0.1:8080 with SQLite under ./data
+#   make run     serve on http://127.0.0.1:8080 with SQLite under ./data; a new
+#                database gets the demo account and projects (see docs/demo.md)
 #   make test    every suite: unit, SQLite and PostgreSQL, API over HTTP, fuzzers
 #   make bench   benchmarks (FULL=1 for full size); results go to docs/benchmarks.md
 #   make clean   remove build directories
@@ -13,7 +14,7 @@ BUILD_TYPE ?= RelWithDebInfo
 # build machines have two cores.
 JOBS ?= 2
 
-.PHONY: all deps web build run test bench clean
+.PHONY: all deps web demo build run test bench clean
 
 all: build
 
@@ -33,16 +34,23 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && npm run --silent build
 	@touch $@
 
+# The npm packages the demo seeder reads its real data from.
+demo: deps demo/node_modules/.package-lock.json
+
+demo/node_modules/.package-lock.json: demo/package.json demo/package-lock.json
+	cd demo && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 $(BUILD_DIR)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
 build: deps web $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
-	./$(BUILD_DIR)/tally serve --data-dir ./data
+run: build demo
+	./$(BUILD_DIR)/tally serve --data-dir ./data --demo
 
-test: build
+test: build demo
 	BUILD_DIR=$(BUILD_DIR) bash scripts/run-tests.sh
 
 bench: build

@@ -17,6 +17,8 @@ packages=(
   postgresql-15 sqlite3 curl wrk nginx-light
   # the web UI's browser tests (playwright-core drives it; no browser download)
   chromium
+  # real photographs with human annotations for the demo and end-to-end suites
+  labelme-examples
   # fuzzing: clang with libFuzzer's runtime
   clang libclang-rt-14-dev
 )

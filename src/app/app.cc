@@ -12,6 +12,7 @@
 #include "accounts/bootstrap.h"
 #include "accounts/project_access.h"
 #include "accounts/routes.h"
+#include "app/demo.h"
 #include "app/hub_relay.h"
 #include "app/system_routes.h"
 #include "core/log.h"
@@ -98,6 +99,7 @@ Result<std::unique_ptr<App>> App::Open(const Settings& settings) {
 namespace {
 
 std::string DefaultWebDir() { return std::string(TALLY_SOURCE_DIR) + "/web"; }
+std::string DemoDir() { return std::string(TALLY_SOURCE_DIR) + "/demo"; }
 
 // Blocks SIGINT and SIGTERM until the returned waiter is called; returns the
 // signal that arrived.
@@ -161,6 +163,15 @@ int App::Serve() {
     TALLY_LOG_ERROR("event=init_failed error=\"{}\" detail=\"{}\"", init.error().message, init.error().detail);
     return 1;
   }
+  std::optional<DemoAccount> demo_account;
+  if (settings.demo) {
+    auto provisioned = ProvisionDemoAccount(db);
+    if (!provisioned) {
+      TALLY_LOG_ERROR("event=startup_failed step=demo error=\"{}\"", provisioned.error().message);
+      return 1;
+    }
+    demo_account = std::move(*provisioned);
+  }
   if (auto wired = Wire(); !wired) {
     TALLY_LOG_ERROR("event=startup_failed step=wire error=\"{}\" detail=\"{}\"", wired.error().message,
                     wired.error().detail);
@@ -212,6 +223,20 @@ int App::Serve() {
   }
   // The line scripts and people look for to know the server is up.
   fmt::print("Tally is listening on http://{}:{}\n", settings.host, server.port());
+  std::unique_ptr<DemoSeeder> demo_seeder;
+  if (demo_account) {
+    const std::string host = settings.host == "0.0.0.0" || settings.host == "::" ? "127.0.0.1" : settings.host;
+    const std::string url = fmt::format("http://{}:{}", host, server.port());
+    fmt::print("{}", DemoBanner(*demo_account, url));
+    auto seeder = DemoSeeder::Start(*demo_account, url, DemoDir());
+    if (seeder) {
+      demo_seeder = std::move(*seeder);
+    } else {
+      TALLY_LOG_WARN("event=demo_seed_skipped reason=\"{}\"", seeder.error().message);
+    }
+  } else if (settings.demo) {
+    fmt::print("Demo: this database already has users, so no demo account was created; sign in with yours.\n");
+  }
   std::fflush(stdout);
 
   server.Run();

@@ -90,6 +90,10 @@ void AddServeOptions(CLI::App& command, Settings& settings) {
   command.add_option("--web-dir", settings.web_dir,
                      "Directory of the web UI build and its npm packages (default: web/ of the source tree)")
       ->envname("TALLY_WEB_DIR");
+  command.add_flag("--demo", settings.demo,
+                   "On a database without users, create a demo account and fill three projects from real "
+                   "data (needs Node.js and the npm packages of demo/)")
+      ->envname("TALLY_DEMO");
   command.add_flag("!--no-migrate", settings.migrate,
                    "Do not apply pending migrations at start (refuse to start if any are pending)");
   AddWorkerOptions(command, settings);
