@@ -4,6 +4,7 @@
 
 #include "core/json.h"
 #include "labeling/lifecycle.h"
+#include "labeling/trace_tasks.h"
 
 namespace tally::labeling {
 
@@ -92,6 +93,7 @@ Result<TaskCounts> AfterAnnotationWrite(Connection& connection, const Project& p
     with_reason.reason = "last annotation deleted";
   }
   TALLY_TRY(ApplyTaskEvent(connection, workflow, task_id, event, with_reason));
+  TALLY_TRY(SyncTraceScores(connection, project, task_id));
   return after;
 }
 

@@ -46,6 +46,7 @@ void AddNextTaskRoutes(http::Router& router, LabelingContext& context);
 void AddDataManagerViewRoutes(http::Router& router, LabelingContext& context);
 void AddDataManagerActionRoutes(http::Router& router, LabelingContext& context);
 void AddExportRoutes(http::Router& router, LabelingContext& context);
+void AddTraceTaskRoutes(http::Router& router, LabelingContext& context);
 
 // Registers every labeling route. Handlers keep references to `database`
 // only, so the context need not outlive this call.
@@ -62,6 +63,7 @@ inline void AddLabelingRoutes(http::Router& router, store::Database& database, s
   AddDataManagerViewRoutes(router, context);
   AddDataManagerActionRoutes(router, context);
   AddExportRoutes(router, context);
+  AddTraceTaskRoutes(router, context);
 }
 
 // Registers the labeling job handlers (imports started with ?async=true,

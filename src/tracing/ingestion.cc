@@ -259,6 +259,12 @@ EventOutcome ErrorOutcome(std::string id, const Error& error) {
   return outcome;
 }
 
+Result<std::vector<LiveChange>> StoreEventsIn(Connection& c, int64_t project_id, const std::vector<Event>& events) {
+  TALLY_TRY(LockEntities(c, project_id, TouchedEntities(events)));
+  TALLY_TRY(UpsertEvents(c, project_id, events));
+  return MaterializeEntities(c, project_id, events, NowMicros());
+}
+
 }  // namespace
 
 Result<IngestionResult> IngestBatch(store::Database& database, int64_t project_id, const bj::array& batch,
@@ -320,12 +326,21 @@ Result<IngestionResult> IngestBatch(store::Database& database, int64_t project_i
 }
 
 Result<std::vector<LiveChange>> StoreEvents(store::Database& database, int64_t project_id, std::vector<Event> events) {
-  const Micros now = NowMicros();
-  return database.Write([&](Connection& c) -> Result<std::vector<LiveChange>> {
-    TALLY_TRY(LockEntities(c, project_id, TouchedEntities(events)));
-    TALLY_TRY(UpsertEvents(c, project_id, events));
-    return MaterializeEntities(c, project_id, events, now);
-  });
+  return database.Write([&](Connection& c) { return StoreEventsIn(c, project_id, events); });
+}
+
+Result<std::vector<LiveChange>> StoreScoresIn(Connection& c, int64_t project_id, const bj::array& envelopes) {
+  ScoreChecker checker(c, project_id);
+  std::vector<Event> events;
+  for (const bj::value& raw : envelopes) {
+    TALLY_ASSIGN_OR_RETURN(validated, ValidateEvent(raw, /*scores_only=*/true));
+    if (validated.outcome != ValidatedEvent::Outcome::kStore) {
+      return Error::InvalidField("body.id", "Scores stored by Tally itself need an id.");
+    }
+    TALLY_TRY(checker.Check(validated.event.body));
+    events.push_back(std::move(validated.event));
+  }
+  return StoreEventsIn(c, project_id, events);
 }
 
 }  // namespace tally::tracing

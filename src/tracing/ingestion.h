@@ -47,4 +47,12 @@ struct IngestionResult {
 // Returns one change per entity written.
 [[nodiscard]] Result<std::vector<LiveChange>> StoreEvents(store::Database& database, int64_t project_id, std::vector<Event> events);
 
+// Validates score-create events (ingestion envelopes) like IngestBatch and
+// stores them inside the caller's write transaction, for subsystems whose
+// own writes produce scores (annotations on tasks made from traces): both
+// commit or roll back together. Any invalid event fails the whole call with
+// its error, and the caller rolls back.
+[[nodiscard]] Result<std::vector<LiveChange>> StoreScoresIn(store::Connection& connection, int64_t project_id,
+                                                            const boost::json::array& envelopes);
+
 }  // namespace tally::tracing
