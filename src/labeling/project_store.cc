@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/json.h"
+#include "labeling/trace_tasks.h"
 
 namespace tally::labeling {
 
@@ -301,6 +302,8 @@ Result<std::pair<std::vector<Project>, int64_t>> ListProjects(Connection& connec
 }
 
 Result<bool> DeleteProject(Connection& connection, int64_t project_id) {
+  // Scores its tasks gave traces of other projects would outlive the links.
+  TALLY_TRY(ForgetTraceScores(connection, project_id, {}));
   TALLY_ASSIGN_OR_RETURN(changed, connection.Execute("DELETE FROM projects WHERE id = ?", {project_id}));
   return changed > 0;
 }

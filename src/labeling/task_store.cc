@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/json.h"
+#include "labeling/trace_tasks.h"
 
 namespace tally::labeling {
 
@@ -111,6 +112,7 @@ Result<bool> UpdateTask(Connection& connection, int64_t task_id, const TaskPatch
 Result<bool> DeleteTask(Connection& connection, const Project& project, int64_t task_id) {
   TALLY_ASSIGN_OR_RETURN(task, FindTask(connection, task_id));
   if (!task || task->project_id != project.id) return false;
+  TALLY_TRY(ForgetTraceScores(connection, project.id, {task_id}));
   TALLY_TRY(connection.Execute("DELETE FROM tasks WHERE id = ?", {task_id}));
   TALLY_TRY(AddTaskToProjectCounters(connection, project.id, task->counts, -1));
   return true;
@@ -118,6 +120,7 @@ Result<bool> DeleteTask(Connection& connection, const Project& project, int64_t 
 
 Result<int64_t> DeleteTasks(Connection& connection, const Project& project, const std::vector<int64_t>& ids) {
   int64_t deleted = 0;
+  TALLY_TRY(ForgetTraceScores(connection, project.id, ids));
   if (ids.empty()) {
     TALLY_ASSIGN_OR_RETURN(changed, connection.Execute("DELETE FROM tasks WHERE project_id = ?", {project.id}));
     deleted = changed;

@@ -201,6 +201,35 @@ Result<std::vector<int64_t>> CreateTasksFromTraces(Connection& c, const Project&
   return summary.task_ids;
 }
 
+namespace {
+
+Result<void> DeleteTaskScores(Connection& c, int64_t task_id, int64_t trace_project_id, const std::string& trace_id) {
+  TALLY_ASSIGN_OR_RETURN(stale, c.Query("SELECT id FROM scores WHERE project_id = ? AND trace_id = ? AND id LIKE ?",
+                                        {trace_project_id, trace_id, TaskScorePrefix(task_id) + "%"}));
+  for (const store::Row& row : stale) TALLY_TRY(tracing::DeleteScore(c, trace_project_id, row.Text(0)));
+  return Ok();
+}
+
+}  // namespace
+
+Result<void> ForgetTraceScores(Connection& c, int64_t project_id, const std::vector<int64_t>& task_ids) {
+  const std::string select =
+      "SELECT l.task_id, l.trace_project_id, l.trace_id FROM task_trace_links l "
+      "JOIN tasks t ON t.id = l.task_id WHERE t.project_id = ?";
+  std::vector<store::Row> links;
+  if (task_ids.empty()) {
+    TALLY_ASSIGN_OR_RETURN(rows, c.Query(select, {project_id}));
+    links = std::move(rows);
+  } else {
+    for (int64_t task_id : task_ids) {
+      TALLY_ASSIGN_OR_RETURN(rows, c.Query(select + " AND l.task_id = ?", {project_id, task_id}));
+      for (store::Row& row : rows) links.push_back(std::move(row));
+    }
+  }
+  for (const store::Row& link : links) TALLY_TRY(DeleteTaskScores(c, link.Int(0), link.Int(1), link.Text(2)));
+  return Ok();
+}
+
 Result<void> SyncTraceScores(Connection& c, const Project& project, int64_t task_id) {
   TALLY_ASSIGN_OR_RETURN(link, c.QueryOne("SELECT trace_project_id, trace_id, observation_id FROM task_trace_links "
                                           "WHERE task_id = ?",
@@ -214,9 +243,7 @@ Result<void> SyncTraceScores(Connection& c, const Project& project, int64_t task
   // task has a handful of annotations, and this keeps updates, deletions
   // and cancelled annotations right without tracking each change.
   const std::string prefix = TaskScorePrefix(task_id);
-  TALLY_ASSIGN_OR_RETURN(stale, c.Query("SELECT id FROM scores WHERE project_id = ? AND trace_id = ? AND id LIKE ?",
-                                        {trace_project_id, trace_id, prefix + "%"}));
-  for (const store::Row& row : stale) TALLY_TRY(tracing::DeleteScore(c, trace_project_id, row.Text(0)));
+  TALLY_TRY(DeleteTaskScores(c, task_id, trace_project_id, trace_id));
 
   TALLY_ASSIGN_OR_RETURN(config, ProjectLabelConfig(project));
   TALLY_ASSIGN_OR_RETURN(annotations, c.Query("SELECT id, result, completed_by, updated_at FROM annotations "

@@ -54,4 +54,10 @@ inline constexpr size_t kMaxTracesPerRequest = 1000;
 // for a task without a trace link (one indexed lookup).
 [[nodiscard]] Result<void> SyncTraceScores(Connection& connection, const Project& project, int64_t task_id);
 
+// Deletes the scores that tasks of `project_id` gave their traces; call it
+// before deleting the tasks (all of the project's when `task_ids` is empty),
+// because the links go with them.
+[[nodiscard]] Result<void> ForgetTraceScores(Connection& connection, int64_t project_id,
+                                             const std::vector<int64_t>& task_ids);
+
 }  // namespace tally::labeling

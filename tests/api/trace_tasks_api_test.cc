@@ -182,6 +182,25 @@ TEST_P(TraceTasks, AnnotationsBecomeScoresAndFollowChanges) {
   EXPECT_EQ(scores.begin()->second.at("metadata").at("annotation_id"), second);
 }
 
+TEST_P(TraceTasks, DeletedTasksTakeTheirScores) {
+  const int64_t project = CreateProject(kReviewConfig, "Review");
+  const testing::HttpResponse sent =
+      Send(project, {{"trace_project", trace_project_}, {"trace_ids", bj::array{"chat-1", "chat-1", "agent-1"}}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const bj::value answer = sent.Json();
+  const bj::array& ids = answer.at("task_ids").as_array();
+  for (const bj::value& id : ids) Annotate(id.as_int64(), {Stars(3)});
+  ASSERT_EQ(Scores("chat-1").size(), 2u);
+  ASSERT_EQ(Scores("agent-1").size(), 1u);
+
+  ASSERT_EQ(Delete("/api/tasks/" + std::to_string(ids[0].as_int64())).status, 204);
+  EXPECT_EQ(Scores("chat-1").size(), 1u);
+
+  ASSERT_EQ(Delete("/api/projects/" + std::to_string(project)).status, 204);
+  EXPECT_EQ(Scores("chat-1").size(), 0u);
+  EXPECT_EQ(Scores("agent-1").size(), 0u);
+}
+
 TEST_P(TraceTasks, ObservationScoresNameTheObservation) {
   const int64_t project = CreateProject(kReviewConfig, "Review");
   const testing::HttpResponse sent = Send(
