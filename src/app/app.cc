@@ -16,6 +16,9 @@
 #include "app/hub_relay.h"
 #include "app/system_routes.h"
 #include "core/log.h"
+#include "evals/agreement_routes.h"
+#include "evals/dashboards_live.h"
+#include "evals/dashboards_routes.h"
 #include "evals/metrics_routes.h"
 #include "http/dispatcher.h"
 #include "http/hub.h"
@@ -143,6 +146,9 @@ Result<void> App::Wire() {
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);
   evals::AddMetricsRoutes(parts.router, db);
+  evals::AddAgreementRoutes(parts.router, db);
+  evals::AddDashboardRoutes(parts.router, db);
+  evals::DashboardLive::Install(parts.hub, db);
   const std::string web_dir = settings.web_dir.empty() ? DefaultWebDir() : settings.web_dir;
   http::AddDocsRoutes(parts.router, web_dir + "/node_modules/swagger-ui-dist");
   http::AddWebSocketRoute(parts.router);

@@ -296,7 +296,9 @@ Result<MetricsQuery> ParseMetricsQuery(const bj::value& value, MetricsApiVersion
 
   TALLY_ASSIGN_OR_RETURN(view_name, RequireText(object, "view", Field("view")));
   auto view_kind = ParseViewName(view_name);
-  if (!view_kind || (version == MetricsApiVersion::kV2 && *view_kind == MetricsView::kTraces)) {
+  const bool rejected = view_kind && ((version == MetricsApiVersion::kV2 && *view_kind == MetricsView::kTraces) ||
+                                      (version != MetricsApiVersion::kDashboard && *view_kind == MetricsView::kAnnotations));
+  if (!view_kind || rejected) {
     return Error::InvalidField(Field("view"),
                                version == MetricsApiVersion::kV2
                                    ? "must be one of observations, scores-numeric, scores-boolean, scores-categorical"

@@ -23,9 +23,11 @@
 
 namespace tally::evals {
 
-enum class MetricsApiVersion { kV1, kV2 };
+// kDashboard is Tally's own dashboards: v1 rules plus the annotations view
+// of labeling projects, which the Langfuse API does not have.
+enum class MetricsApiVersion { kV1, kV2, kDashboard };
 
-enum class MetricsView { kTraces, kObservations, kScoresNumeric, kScoresBoolean, kScoresCategorical };
+enum class MetricsView { kTraces, kObservations, kScoresNumeric, kScoresBoolean, kScoresCategorical, kAnnotations };
 
 enum class Aggregation { kSum, kAvg, kCount, kMax, kMin, kP50, kP75, kP90, kP95, kP99, kHistogram, kUniq };
 

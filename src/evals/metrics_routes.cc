@@ -37,7 +37,7 @@ Result<http::Response> MetricsRoute(store::Database& database, http::Request& re
   const int64_t project_id = request.principal.project_id;
   const auto started = std::chrono::steady_clock::now();
   TALLY_ASSIGN_OR_RETURN(data, database.Read([&](store::Connection& c) { return RunMetricsQuery(c, project_id, query); }));
-  const auto elapsed =
+  [[maybe_unused]] const auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   TALLY_LOG_DEBUG("event=metrics_query request_id={} project_id={} view={} rows={} duration_ms={}", request.request_id,
                   project_id, ViewOf(query.view).name, data.size(), elapsed);

@@ -218,6 +218,31 @@ ViewDef MakeScoresView(MetricsView kind) {
   return view;
 }
 
+// Tally's own view of a labeling project's annotations (cancelled ones
+// excluded), for throughput dashboards.
+ViewDef MakeAnnotationsView() {
+  ViewDef view;
+  view.view = MetricsView::kAnnotations;
+  view.name = "annotations";
+  view.from = "annotations a";
+  view.alias = "a";
+  view.time_column = "a.created_at";
+  view.time_name = "createdAt";
+  view.metadata = "'{}'";
+  view.scope = "a.was_cancelled = 0";
+  view.dimensions = {
+      Same("completedBy", "a.completed_by", kJoinNone, ColumnKind::kNumber),
+      Same("groundTruth", "a.ground_truth", kJoinNone, ColumnKind::kBoolean),
+      DatePart("createdAtMonth", "a.created_at", false),
+  };
+  view.measures = {
+      SameMeasure("count", "1"),
+      SameMeasure("leadTime", "a.lead_time"),
+      SameMeasure("tasks", "a.task_id"),
+  };
+  return view;
+}
+
 }  // namespace
 
 const DimensionDef* ViewDef::FindDimension(std::string_view name, MetricsApiVersion version) const {
@@ -246,12 +271,14 @@ const ViewDef& ViewOf(MetricsView view) {
   static const ViewDef numeric = MakeScoresView(MetricsView::kScoresNumeric);
   static const ViewDef boolean = MakeScoresView(MetricsView::kScoresBoolean);
   static const ViewDef categorical = MakeScoresView(MetricsView::kScoresCategorical);
+  static const ViewDef annotations = MakeAnnotationsView();
   switch (view) {
     case MetricsView::kTraces: return traces;
     case MetricsView::kObservations: return observations;
     case MetricsView::kScoresNumeric: return numeric;
     case MetricsView::kScoresBoolean: return boolean;
     case MetricsView::kScoresCategorical: return categorical;
+    case MetricsView::kAnnotations: return annotations;
   }
   return observations;
 }
@@ -262,6 +289,7 @@ std::optional<MetricsView> ParseViewName(std::string_view name) {
   if (name == "scores-numeric") return MetricsView::kScoresNumeric;
   if (name == "scores-boolean") return MetricsView::kScoresBoolean;
   if (name == "scores-categorical") return MetricsView::kScoresCategorical;
+  if (name == "annotations") return MetricsView::kAnnotations;
   return std::nullopt;
 }
 
