@@ -1,6 +1,8 @@
 // A real `tally serve` for one browser suite: a free loopback port, a fresh
 // SQLite data directory, one user provisioned through TALLY_INIT_*, and the
 // UI served from this checkout's web/dist (build it first: npm run build).
+// With `{ keyPair: true }` it also provisions a project with a Langfuse key
+// pair, returned as `keys: { projectId, publicKey, secretKey }`.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -37,7 +39,7 @@ async function waitForHealth(baseUrl, child, logPath) {
   throw new Error(`tally serve did not become healthy within 20 s; see ${logPath}`);
 }
 
-export async function startTally() {
+export async function startTally({ keyPair = false } = {}) {
   const binary = process.env.TALLY_BINARY ?? resolve(webDir, "../build/tally");
   if (!existsSync(binary)) throw new Error(`no tally binary at ${binary}; build it or set TALLY_BINARY`);
   if (!existsSync(join(webDir, "dist/index.html"))) throw new Error("web/dist is missing; run npm run build in web/");
@@ -47,6 +49,14 @@ export async function startTally() {
   const log = openSync(logPath, "a");
   const user = { email: "annotator@example.com", password: "e2e-" + randomBytes(9).toString("hex") };
   const token = randomBytes(20).toString("hex");
+  const keys = keyPair
+    ? { projectId: 1, publicKey: "pk-lf-e2e-" + randomBytes(8).toString("hex"),
+        secretKey: "sk-lf-e2e-" + randomBytes(16).toString("hex") }
+    : null;
+  const keyEnvironment = keys
+    ? { TALLY_INIT_PROJECT_NAME: "e2e traces", TALLY_INIT_PROJECT_PUBLIC_KEY: keys.publicKey,
+        TALLY_INIT_PROJECT_SECRET_KEY: keys.secretKey }
+    : {};
   const child = spawn(
     binary,
     ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir, "--web-dir", webDir],
@@ -57,6 +67,7 @@ export async function startTally() {
         TALLY_INIT_USER_EMAIL: user.email,
         TALLY_INIT_USER_PASSWORD: user.password,
         TALLY_INIT_USER_TOKEN: token,
+        ...keyEnvironment,
       },
     },
   );
@@ -66,6 +77,8 @@ export async function startTally() {
   return {
     baseUrl,
     user,
+    token,
+    keys,
     logPath,
     // Calls the API with the user's token; returns the parsed body or throws.
     async api(path, options = {}) {
