@@ -8,6 +8,7 @@ import path from 'node:path';
 export const DEMO_TITLES = {
   images: 'Demo: objects in photographs',
   texts: 'Demo: review sentiment and entities',
+  traces: 'Demo: question answering traces',
 };
 
 // labelme's examples: three PASCAL VOC photographs with human polygon and

@@ -146,6 +146,17 @@ async function seedTraces() {
     for (const score of call.scores) langfuse.score({ traceId: call.trace.id, ...score });
   }
   await langfuse.shutdownAsync();
+
+  // The key pair's project: describe it where people first look.
+  const projects = await api('GET', '/api/projects?page_size=100');
+  const tracing = projects.results.find((project) => project.title === DEMO_TITLES.traces);
+  if (tracing) {
+    await api('PATCH', `/api/projects/${tracing.id}`, {
+      description: `${plan.calls.length} answers to JavaScript interview questions, recorded with the langfuse SDK: ` +
+        'traces, generations with usage and cost, the prompt "javascript-tutor" and scores. Read them through ' +
+        'the Langfuse API (/api/public/traces) with the keys printed at start.',
+    });
+  }
   say(`tracing project: ${plan.calls.length} traces with prompt "${plan.promptName}" ` +
       `(versions ${plan.promptVersions.length}), generations and scores`);
 }

@@ -2,9 +2,11 @@
 // SQLite data directory, one user provisioned through TALLY_INIT_*, and the
 // UI served from this checkout's web/dist (build it first: npm run build).
 // With `{ keyPair: true }` it also provisions a project with a Langfuse key
-// pair, returned as `keys: { projectId, publicKey, secretKey }`.
+// pair, returned as `keys: { projectId, publicKey, secretKey }`. With
+// `{ demo: true }` it starts `tally serve --demo` instead, waits until the
+// demo projects are filled, and returns the demo account from the banner.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -39,7 +41,29 @@ async function waitForHealth(baseUrl, child, logPath) {
   throw new Error(`tally serve did not become healthy within 20 s; see ${logPath}`);
 }
 
-export async function startTally({ keyPair = false } = {}) {
+// Waits for the demo seeder to finish and reads the account from the banner.
+async function waitForDemo(logPath) {
+  const deadline = Date.now() + 120000;
+  while (Date.now() < deadline) {
+    const log = readFileSync(logPath, "utf8");
+    if (log.includes("event=demo_seed_failed")) throw new Error(`the demo seeder failed; see ${logPath}`);
+    if (log.includes("event=demo_seed_finished")) {
+      const signIn = /Sign in:\s+(\S+) \/ (\S+)/.exec(log);
+      const token = /API token:\s+([0-9a-f]+)/.exec(log);
+      const keys = /LANGFUSE_PUBLIC_KEY=(\S+) LANGFUSE_SECRET_KEY=(\S+)/.exec(log);
+      if (!signIn || !token || !keys) throw new Error(`no demo banner in ${logPath}`);
+      return {
+        user: { email: signIn[1], password: signIn[2] },
+        token: token[1],
+        keys: { projectId: 1, publicKey: keys[1], secretKey: keys[2] },
+      };
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`the demo seeder did not finish within 120 s; see ${logPath}`);
+}
+
+export async function startTally({ keyPair = false, demo = false } = {}) {
   const binary = process.env.TALLY_BINARY ?? resolve(webDir, "../build/tally");
   if (!existsSync(binary)) throw new Error(`no tally binary at ${binary}; build it or set TALLY_BINARY`);
   if (!existsSync(join(webDir, "dist/index.html"))) throw new Error("web/dist is missing; run npm run build in web/");
@@ -47,9 +71,9 @@ export async function startTally({ keyPair = false } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "tally-e2e-"));
   const logPath = join(dataDir, "serve.log");
   const log = openSync(logPath, "a");
-  const user = { email: "annotator@example.com", password: "e2e-" + randomBytes(9).toString("hex") };
-  const token = randomBytes(20).toString("hex");
-  const keys = keyPair
+  let user = { email: "annotator@example.com", password: "e2e-" + randomBytes(9).toString("hex") };
+  let token = randomBytes(20).toString("hex");
+  let keys = keyPair
     ? { projectId: 1, publicKey: "pk-lf-e2e-" + randomBytes(8).toString("hex"),
         secretKey: "sk-lf-e2e-" + randomBytes(16).toString("hex") }
     : null;
@@ -59,20 +83,24 @@ export async function startTally({ keyPair = false } = {}) {
     : {};
   const child = spawn(
     binary,
-    ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir, "--web-dir", webDir],
+    ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir, "--web-dir", webDir,
+     ...(demo ? ["--demo"] : [])],
     {
       stdio: ["ignore", log, log],
-      env: {
-        ...process.env,
-        TALLY_INIT_USER_EMAIL: user.email,
-        TALLY_INIT_USER_PASSWORD: user.password,
-        TALLY_INIT_USER_TOKEN: token,
-        ...keyEnvironment,
-      },
+      env: demo
+        ? process.env
+        : {
+            ...process.env,
+            TALLY_INIT_USER_EMAIL: user.email,
+            TALLY_INIT_USER_PASSWORD: user.password,
+            TALLY_INIT_USER_TOKEN: token,
+            ...keyEnvironment,
+          },
     },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(baseUrl, child, logPath);
+  if (demo) ({ user, token, keys } = await waitForDemo(logPath));
 
   return {
     baseUrl,
