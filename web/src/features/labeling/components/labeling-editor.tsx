@@ -6,8 +6,10 @@ import { useEffect, useMemo, type ReactNode } from "react";
 import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption, TaxonomyNode } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
+import { nudgeRegion } from "../lib/image-regions";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
+import { ImageObject } from "./image-object";
 import { TextObject } from "./text-object";
 
 type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
@@ -31,6 +33,13 @@ function dateTimeInput(only: DateTimePart[]): "datetime-local" | "date" | "time"
   return "number";
 }
 
+// Label options by stored value, for the colour of a region.
+function labelColors(controls: LabelsControl[]): Map<string, LabelOption> {
+  const colors = new Map<string, LabelOption>();
+  for (const control of controls) for (const label of control.labels) colors.set(label.alias ?? label.value, label);
+  return colors;
+}
+
 function HotkeyHint({ hotkey }: { hotkey?: string }) {
   return hotkey ? <kbd className="hotkey">{hotkey}</kbd> : null;
 }
@@ -50,8 +59,7 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
     case "header":
       return <h3 className="config-header">{node.text}</h3>;
     case "text": {
-      const colors = new Map<string, LabelOption>();
-      for (const control of labelsControls) for (const label of control.labels) colors.set(label.alias ?? label.value, label);
+      const colors = labelColors(labelsControls);
       return (
         <TextObject
           name={node.name}
@@ -61,6 +69,20 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
           selectedRegionId={model.selectedRegionId}
           onSpanSelected={(span) => !readOnly && model.selectSpan(span, labelsControls)}
           onRegionClick={(id) => model.selectRegion(id)}
+        />
+      );
+    }
+    case "image": {
+      const colors = labelColors(labelsControls);
+      const targetsImage = (control: LabelsControl) => control.shape !== null && control.toName.split(",").map((n) => n.trim()).includes(node.name);
+      return (
+        <ImageObject
+          name={node.name}
+          src={textValue(data, node.valueKey, node.literal)}
+          controls={labelsControls.filter(targetsImage)}
+          colors={colors}
+          model={model}
+          readOnly={readOnly}
         />
       );
     }
@@ -97,6 +119,7 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
       );
     }
     case "labels":
+      if (node.labels.length === 0) return null; // a bare shape tool: the image toolbar offers it
       return (
         <div className="control labels" role="toolbar" aria-label={`Labels ${node.name}`}>
           {node.labels.map((label) => {
@@ -359,9 +382,21 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
   }
 }
 
-function RegionList({ model, readOnly }: { model: EditorModel; readOnly: boolean }) {
-  const regions = model.state.values.regions;
-  if (regions.length === 0) return null;
+function RegionList({ config, model, readOnly }: { config: EditorConfig; model: EditorModel; readOnly: boolean }) {
+  const { regions, imageRegions } = model.state.values;
+  if (regions.length === 0 && imageRegions.length === 0) return null;
+  const colors = labelColors(config.controls.filter((c): c is LabelsControl => c.kind === "labels"));
+  const deleteButton = (id: string, name: string) =>
+    !readOnly && (
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Delete region ${name}`}
+        onClick={() => model.dispatch({ type: "region-removed", id })}
+      >
+        ×
+      </button>
+    );
   return (
     <section className="region-list" aria-label="Regions">
       <h3>Regions</h3>
@@ -373,24 +408,50 @@ function RegionList({ model, readOnly }: { model: EditorModel; readOnly: boolean
               <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
                 {region.labels.join(", ") || "(no label)"}: “{region.text}” [{region.start}–{region.end}]
               </button>
-              {!readOnly && (
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={`Delete region ${region.text}`}
-                  onClick={() => model.dispatch({ type: "region-removed", id: region.id })}
-                >
-                  ×
-                </button>
-              )}
+              {deleteButton(region.id, region.text)}
             </li>
           ))}
+        {imageRegions.map((region, index) => {
+          const name = `${index + 1} ${region.labels.join(", ") || "(no label)"}`;
+          const hidden = model.hiddenIds.has(region.id);
+          const locked = model.lockedIds.has(region.id);
+          return (
+            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
+              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
+                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
+                {name} <span className="muted">{region.geometry.shape}</span>
+              </button>
+              <span className="region-actions">
+                <button type="button" className="icon-button" aria-pressed={hidden} aria-label={`Hide region ${name}`} onClick={() => model.toggleHidden(region.id)}>
+                  {hidden ? "show" : "hide"}
+                </button>
+                {!readOnly && (
+                  <button type="button" className="icon-button" aria-pressed={locked} aria-label={`Lock region ${name}`} onClick={() => model.toggleLocked(region.id)}>
+                    {locked ? "unlock" : "lock"}
+                  </button>
+                )}
+                {!locked && deleteButton(region.id, name)}
+              </span>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );
 }
 
-// Config hotkeys, undo/redo and region deletion while the editor is shown.
+const arrowSteps: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
+
+function selectedImageRegion(model: EditorModel) {
+  return model.state.values.imageRegions.find((region) => region.id === model.selectedRegionId);
+}
+
+// Config hotkeys, undo/redo, region deletion and nudging while the editor is shown.
 function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boolean) {
   useEffect(() => {
     if (!enabled) return;
@@ -401,8 +462,16 @@ function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boo
       } else if (matchesHotkey(event, standardKeys.undo)) {
         model.dispatch({ type: "undo" });
       } else if ((event.key === "Delete" || event.key === "Backspace") && model.selectedRegionId) {
+        if (model.lockedIds.has(model.selectedRegionId)) return;
         model.dispatch({ type: "region-removed", id: model.selectedRegionId });
         model.selectRegion(null);
+      } else if (arrowSteps[event.key] && selectedImageRegion(model)) {
+        // Arrows nudge the selected image region by one natural pixel, ten with Shift.
+        const region = selectedImageRegion(model)!;
+        if (model.lockedIds.has(region.id)) return;
+        const [dx, dy] = arrowSteps[event.key];
+        const step = event.shiftKey ? 10 : 1;
+        model.dispatch({ type: "image-region-changed", region: nudgeRegion(region, dx * step, dy * step) });
       } else if (event.key === "Escape") {
         model.clearSelection();
         return;
@@ -458,7 +527,7 @@ export function LabelingEditor({
         </p>
       )}
       <Node node={config.root} config={config} data={data} model={active} readOnly={readOnly} />
-      <RegionList model={active} readOnly={readOnly} />
+      <RegionList config={config} model={active} readOnly={readOnly} />
     </div>
   );
 }

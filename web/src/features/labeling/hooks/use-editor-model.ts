@@ -18,6 +18,18 @@ export interface EditorModel {
   selectRegion: (id: string | null) => void;
   applyLabel: (control: LabelsControl, label: LabelOption) => void;
   clearSelection: () => void;
+  // Display state of image regions, not stored in the annotation.
+  hiddenIds: ReadonlySet<string>;
+  lockedIds: ReadonlySet<string>;
+  toggleHidden: (id: string) => void;
+  toggleLocked: (id: string) => void;
+}
+
+function toggled(set: ReadonlySet<string>, id: string): Set<string> {
+  const next = new Set(set);
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  return next;
 }
 
 function targets(control: LabelsControl, toName: string): boolean {
@@ -29,6 +41,10 @@ export function useEditorModel(): EditorModel {
   const [pending, setPending] = useState<PendingSpan | null>(null);
   const [selectedRegionId, setSelectedRegionId] = useState<string | null>(null);
   const [activeLabel, setActiveLabel] = useState<{ control: string; value: string } | null>(null);
+  const [hiddenIds, setHiddenIds] = useState<ReadonlySet<string>>(new Set());
+  const [lockedIds, setLockedIds] = useState<ReadonlySet<string>>(new Set());
+  const toggleHidden = useCallback((id: string) => setHiddenIds((set) => toggled(set, id)), []);
+  const toggleLocked = useCallback((id: string) => setLockedIds((set) => toggled(set, id)), []);
 
   const addRegion = useCallback((control: LabelsControl, span: PendingSpan, label: LabelOption) => {
     const id = newRegionId();
@@ -56,7 +72,9 @@ export function useEditorModel(): EditorModel {
   const applyLabel = useCallback(
     (control: LabelsControl, label: LabelOption) => {
       const value = label.alias ?? label.value;
-      const region = state.values.regions.find((r) => r.id === selectedRegionId && r.fromName === control.name);
+      const region =
+        state.values.regions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
+        state.values.imageRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name);
       if (region) {
         const labels = control.multiple
           ? region.labels.includes(value)
@@ -74,7 +92,7 @@ export function useEditorModel(): EditorModel {
         current?.control === control.name && current.value === label.value ? null : { control: control.name, value: label.value },
       );
     },
-    [state.values.regions, selectedRegionId, pending, addRegion],
+    [state.values.regions, state.values.imageRegions, selectedRegionId, pending, addRegion],
   );
 
   const clearSelection = useCallback(() => {
@@ -94,5 +112,9 @@ export function useEditorModel(): EditorModel {
     selectRegion: setSelectedRegionId,
     applyLabel,
     clearSelection,
+    hiddenIds,
+    lockedIds,
+    toggleHidden,
+    toggleLocked,
   };
 }

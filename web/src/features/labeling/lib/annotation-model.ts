@@ -2,6 +2,7 @@
 // an action whose `type` names the reason, so the history (undo/redo) and
 // any listener see why state changed, not just that it did.
 import type { ChoiceOption, ControlNode } from "./config";
+import type { ImageRegion } from "./image-regions";
 import { emptyValues, type EditorValues, type TextRegion } from "./results";
 
 export type EditorAction =
@@ -9,6 +10,8 @@ export type EditorAction =
   | { type: "choice-toggled"; control: Extract<ControlNode, { kind: "choices" }>; option: ChoiceOption }
   | { type: "region-added"; region: TextRegion }
   | { type: "region-removed"; id: string }
+  | { type: "image-region-added"; region: ImageRegion }
+  | { type: "image-region-changed"; region: ImageRegion }
   | { type: "region-labels-set"; id: string; labels: string[] }
   | { type: "textarea-changed"; control: string; texts: string[] }
   | { type: "rating-set"; control: string; rating: number }
@@ -58,12 +61,25 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
     case "region-added":
       return { ...values, regions: [...values.regions, action.region] };
     case "region-removed":
-      return { ...values, regions: values.regions.filter((r) => r.id !== action.id) };
+      return {
+        ...values,
+        regions: values.regions.filter((r) => r.id !== action.id),
+        imageRegions: values.imageRegions.filter((r) => r.id !== action.id),
+      };
     case "region-labels-set":
       return {
         ...values,
         regions: values.regions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+        imageRegions: values.imageRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         origins: edited(values, action.id),
+      };
+    case "image-region-added":
+      return { ...values, imageRegions: [...values.imageRegions, action.region] };
+    case "image-region-changed":
+      return {
+        ...values,
+        imageRegions: values.imageRegions.map((r) => (r.id === action.region.id ? action.region : r)),
+        origins: edited(values, action.region.id),
       };
     case "textarea-changed":
       return {

@@ -12,6 +12,8 @@
 // node that the editor shows as a notice, so a config is never silently
 // half-shown.
 
+import { shapeTypes, type ImageShape } from "./image-regions";
+
 export interface ChoiceOption {
   value: string;
   alias?: string; // stored instead of value when set
@@ -31,7 +33,10 @@ export type ConfigNode =
   | { kind: "header"; text: string }
   | { kind: "text"; name: string; valueKey: string | null; literal: string }
   | { kind: "choices"; name: string; toName: string; multiple: boolean; inline: boolean; required: boolean; options: ChoiceOption[] }
-  | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[] }
+  // Labels on Text, or a shape control on an Image (`shape` set): the
+  // *Labels tags with their labels, the bare tools (Rectangle, ...) with none.
+  | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[]; shape: ImageShape | null; resultType: string }
+  | { kind: "image"; name: string; valueKey: string | null; literal: string }
   | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean }
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
   | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean }
@@ -98,6 +103,17 @@ export interface EditorConfig {
 export type ParsedConfig = { ok: true; config: EditorConfig } | { ok: false; message: string };
 
 const palette = ["#e8743b", "#2f6fd6", "#19a979", "#945ecf", "#ed4a7b", "#13a4b4", "#bf399e", "#6c8893"];
+
+const shapeTags: Record<string, ImageShape> = {
+  RectangleLabels: "rectangle",
+  Rectangle: "rectangle",
+  PolygonLabels: "polygon",
+  Polygon: "polygon",
+  KeyPointLabels: "keypoint",
+  KeyPoint: "keypoint",
+  EllipseLabels: "ellipse",
+  Ellipse: "ellipse",
+};
 
 function bool(element: Element, name: string, fallback = false): boolean {
   const value = element.getAttribute(name);
@@ -209,11 +225,22 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         controls.push(node);
         return node;
       }
-      case "Labels": {
+      case "Labels":
+      case "RectangleLabels":
+      case "PolygonLabels":
+      case "KeyPointLabels":
+      case "EllipseLabels":
+      case "Rectangle":
+      case "Polygon":
+      case "KeyPoint":
+      case "Ellipse": {
+        const shape = shapeTags[element.tagName] ?? null;
         const node: ControlNode = {
           kind: "labels",
           name,
           toName,
+          shape,
+          resultType: shape ? shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1] : "labels",
           multiple: element.getAttribute("choice") === "multiple",
           labels: Array.from(element.getElementsByTagName("Label")).map((label) => ({
             value: label.getAttribute("value") ?? "",
@@ -292,6 +319,12 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         const node: ControlNode = { kind: "pairwise", name, toName, required: bool(element, "required") };
         controls.push(node);
         return node;
+      }
+      case "Image": {
+        const value = element.getAttribute("value");
+        const key = dataKeyOf(value);
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        return { kind: "image", name, valueKey: key, literal: key ? "" : (value ?? "") };
       }
       case "Paragraphs": {
         const key = dataKeyOf(element.getAttribute("value"));

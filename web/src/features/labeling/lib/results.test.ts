@@ -56,7 +56,7 @@ describe("parseLabelConfig", () => {
   });
 
   it("lists tags it cannot render", () => {
-    expect(config('<View><Image name="i" value="$img"/></View>').unsupportedTags).toEqual(["Image"]);
+    expect(config('<View><Audio name="a" value="$audio"/></View>').unsupportedTags).toEqual(["Audio"]);
   });
 });
 

@@ -4,6 +4,7 @@
 // stored result back into editor state, keeping items it does not
 // understand so an update never drops another tool's work.
 import type { ControlNode, EditorConfig } from "./config";
+import { imageRegionResult, readImageRegion, type ImageRegion } from "./image-regions";
 
 export interface TextRegion {
   id: string;
@@ -29,6 +30,7 @@ export interface EditorValues {
   pairwise: Record<string, "left" | "right">; // control name -> the preferred side
   rankers: Record<string, Record<string, string[]>>; // control name -> bucket (or ranking key) -> ordered item ids
   regions: TextRegion[];
+  imageRegions: ImageRegion[]; // drawing order: later regions are drawn on top
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
 }
@@ -43,6 +45,7 @@ export const emptyValues: EditorValues = {
   pairwise: {},
   rankers: {},
   regions: [],
+  imageRegions: [],
   foreign: [],
   origins: {},
 };
@@ -136,7 +139,7 @@ export function rankerResult(
 }
 
 // The annotation's result list: per-control items in config order, then
-// regions in text order, then items the editor kept but does not render.
+// regions in text order, then image regions in drawing order, then items the editor kept but does not render.
 // Controls named in `hidden` (see visibility.ts) are left out.
 export function buildResult(
   config: EditorConfig,
@@ -200,6 +203,10 @@ export function buildResult(
     .filter((region) => !hidden.has(region.fromName))
     .sort((a, b) => a.start - b.start || a.end - b.end);
   for (const region of regions) items.push(spanResult(region, values.origins[region.id] ?? "manual"));
+  for (const region of values.imageRegions) {
+    if (hidden.has(region.fromName)) continue;
+    items.push(imageRegionResult(region, values.origins[region.id] ?? "manual") as ResultItem);
+  }
   return [...items, ...values.foreign];
 }
 
@@ -223,6 +230,7 @@ export function readResult(
     pairwise: {},
     rankers: {},
     regions: [],
+    imageRegions: [],
     foreign: [],
     origins: {},
   };
@@ -281,6 +289,12 @@ export function readResult(
       }
       ids[control.name] = item.id;
       keepOrigin(control.name, item);
+    } else if (control?.kind === "labels" && control.shape) {
+      const region = readImageRegion(item as unknown as Record<string, unknown>);
+      if (region) {
+        values.imageRegions.push(region);
+        keepOrigin(item.id, item);
+      } else values.foreign.push(item);
     } else if (
       control?.kind === "labels" &&
       typeof value.start === "number" &&

@@ -1,0 +1,284 @@
+// The image editor as an annotator uses it, in Debian's Chromium against a
+// real `tally serve`. The suite uploads a photograph into a project and
+// draws boxes, polygons, keypoints and ellipses with the mouse at known
+// screen positions, edits them with the keyboard and submits. It checks the
+// stored percent coordinates against values computed here from the mouse
+// positions, the stage's fit-to-screen layout and the image size, then
+// exports the boxes and polygons as YOLO and compares them line by line.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { launchBrowser } from "./support/browser.mjs";
+import { startTally } from "./support/tally.mjs";
+
+// A 500 x 338 JPEG from Debian's labelme-examples package.
+const photoPath = "/usr/share/doc/labelme-examples/examples/bbox_detection/data_dataset_voc/JPEGImages/2011_000003.jpg";
+const photo = { width: 500, height: 338 };
+const stageHeight = 540; // the editor's fixed viewport height
+const digits = 4; // stored percent coordinates must match to this many decimals
+
+const photoMissing = !existsSync(photoPath);
+if (photoMissing && process.env.CI === "true") {
+  throw new Error(`${photoPath} is missing; install labelme-examples (scripts/install-deps.sh)`);
+}
+const skip = photoMissing ? `${photoPath} is missing; install labelme-examples to run this suite` : false;
+
+const detectionConfig = `<View>
+  <Image name="image" value="$image"/>
+  <RectangleLabels name="box" toName="image">
+    <Label value="Person" background="#e8743b"/>
+    <Label value="Car" background="#2f6fd6"/>
+  </RectangleLabels>
+  <PolygonLabels name="outline" toName="image">
+    <Label value="Road" background="#19a979"/>
+  </PolygonLabels>
+</View>`;
+
+const pointConfig = `<View>
+  <Image name="image" value="$image"/>
+  <KeyPointLabels name="point" toName="image">
+    <Label value="Eye" background="#945ecf"/>
+  </KeyPointLabels>
+  <EllipseLabels name="blob" toName="image">
+    <Label value="Face" background="#ed4a7b"/>
+  </EllipseLabels>
+</View>`;
+
+let tally;
+let browser;
+let page;
+
+before(async () => {
+  if (skip) return;
+  tally = await startTally();
+  browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(tally.baseUrl + "/login");
+  await page.getByLabel("Email").fill(tally.user.email);
+  await page.getByLabel("Password").fill(tally.user.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL("**/projects");
+});
+
+after(async () => {
+  await browser?.close();
+  await tally?.stop();
+});
+
+// Creates a project and uploads the photograph as its one task.
+async function projectWithPhoto(title, labelConfig) {
+  const project = await tally.api("/api/projects", { method: "POST", body: JSON.stringify({ title, label_config: labelConfig }) });
+  const form = new FormData();
+  form.append("file", new Blob([readFileSync(photoPath)], { type: "image/jpeg" }), basename(photoPath));
+  const request = new Request("http://127.0.0.1/", { method: "POST", body: form });
+  const body = Buffer.from(await request.arrayBuffer());
+  await tally.api(`/api/projects/${project.id}/import`, {
+    method: "POST",
+    body,
+    headers: { "Content-Type": request.headers.get("content-type") },
+  });
+  const { tasks } = await tally.api(`/api/tasks?project=${project.id}`);
+  assert.equal(tasks.length, 1);
+  assert.match(tasks[0].data.image, new RegExp(`^/data/upload/${project.id}/.+\\.jpg$`));
+  return { projectId: project.id, taskId: tasks[0].id };
+}
+
+async function openImage(projectId, taskId) {
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/label?task=${taskId}`);
+  const stage = page.locator(".image-stage");
+  await stage.locator("canvas").first().waitFor();
+  assert.equal(await stage.getAttribute("data-natural-width"), String(photo.width));
+  assert.equal(await stage.getAttribute("data-natural-height"), String(photo.height));
+  return measureStage();
+}
+
+// Converters between natural image pixels and the page's screen pixels,
+// computed from the fit-to-screen rule (the whole image, scaled uniformly,
+// centred in the stage) and where the stage is now. Measure again after
+// anything that may scroll the page.
+async function measureStage() {
+  const stage = page.locator(".image-stage");
+  const box = await stage.locator("canvas").first().boundingBox();
+  assert.equal(Math.round(box.height), stageHeight);
+  const scale = Math.min(box.width / photo.width, stageHeight / photo.height);
+  const offsetX = (box.width - photo.width * scale) / 2;
+  const offsetY = (stageHeight - photo.height * scale) / 2;
+  assert.ok(Math.abs(Number(await stage.getAttribute("data-scale")) - scale) < 1e-9, "the stage opens fitted to screen");
+  return {
+    toScreen: ([x, y]) => [box.x + offsetX + x * scale, box.y + offsetY + y * scale],
+    toImage: ([sx, sy]) => [(sx - box.x - offsetX) / scale, (sy - box.y - offsetY) / scale],
+  };
+}
+
+async function drag(from, to) {
+  await page.mouse.move(...from);
+  await page.mouse.down();
+  await page.mouse.move(...to, { steps: 6 });
+  await page.mouse.up();
+}
+
+// Presses a label button, which may scroll the page, and returns the
+// stage's layout after it.
+async function chooseLabel(name) {
+  await page.locator(".label-button", { hasText: name }).click();
+  return measureStage();
+}
+
+function assertPercent(actual, expected, what) {
+  const tolerance = 0.5 * 10 ** -digits;
+  assert.ok(
+    Math.abs(actual - expected) <= tolerance,
+    `${what}: stored ${actual}, expected ${expected.toFixed(digits + 2)} (to ${digits} decimals)`,
+  );
+}
+
+async function submitAndRead(taskId) {
+  await page.keyboard.press("Control+Enter");
+  await page.waitForFunction(
+    async (url) => (await (await fetch(url)).json()).length > 0,
+    `/api/tasks/${taskId}/annotations`,
+  );
+  const [annotation] = await tally.api(`/api/tasks/${taskId}/annotations`);
+  return annotation.result;
+}
+
+const pct = {
+  x: (px) => (px / photo.width) * 100,
+  y: (px) => (px / photo.height) * 100,
+};
+
+test("boxes and polygons drawn with the mouse, stored and exported as YOLO", { skip, timeout: 120_000 }, async () => {
+  const { projectId, taskId } = await projectWithPhoto("Image boxes e2e", detectionConfig);
+  await openImage(projectId, taskId);
+
+  // A box from screen points picked over the image.
+  let view = await chooseLabel("Car");
+  const boxFrom = view.toScreen([60, 40]).map(Math.round);
+  const boxTo = view.toScreen([210, 150]).map(Math.round);
+  await drag(boxFrom, boxTo);
+  await page.locator(".region-list li", { hasText: "Car" }).waitFor();
+  const boxView = view;
+
+  // A second box, deleted with the Delete key while selected.
+  await drag(view.toScreen([300, 200]).map(Math.round), view.toScreen([340, 240]).map(Math.round));
+  assert.equal(await page.locator(".region-list li").count(), 2);
+  await page.keyboard.press("Delete");
+  assert.equal(await page.locator(".region-list li").count(), 1);
+
+  // Select the first box again from the list and nudge it: 3 px right, 10 px down.
+  await page.locator(".region-list li", { hasText: "Car" }).getByRole("button").first().click();
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowDown");
+
+  // A polygon: three clicks, then a click on the first point closes it.
+  view = await chooseLabel("Road");
+  const corners = [view.toScreen([260, 250]), view.toScreen([460, 260]), view.toScreen([380, 320])].map((p) => p.map(Math.round));
+  for (const corner of corners) await page.mouse.click(...corner);
+  await page.mouse.click(...corners[0]);
+  await page.locator(".region-list li", { hasText: "Road" }).waitFor();
+
+  const result = await submitAndRead(taskId);
+  assert.equal(result.length, 2);
+  const box = result.find((item) => item.type === "rectanglelabels");
+  const [x1, y1] = boxView.toImage(boxFrom);
+  const [x2, y2] = boxView.toImage(boxTo);
+  assert.deepEqual([box.from_name, box.to_name, box.original_width, box.original_height, box.image_rotation], ["box", "image", 500, 338, 0]);
+  assert.deepEqual(box.value.rectanglelabels, ["Car"]);
+  assertPercent(box.value.x, pct.x(x1 + 3), "box x");
+  assertPercent(box.value.y, pct.y(y1 + 10), "box y");
+  assertPercent(box.value.width, pct.x(x2 - x1), "box width");
+  assertPercent(box.value.height, pct.y(y2 - y1), "box height");
+  assert.equal(box.value.rotation, 0);
+  assert.match(box.id, /^[A-Za-z0-9_-]{10}$/);
+
+  const polygon = result.find((item) => item.type === "polygonlabels");
+  assert.deepEqual(polygon.value.polygonlabels, ["Road"]);
+  assert.equal(polygon.value.closed, true);
+  assert.equal(polygon.value.points.length, 3);
+  polygon.value.points.forEach(([px, py], i) => {
+    const [ix, iy] = view.toImage(corners[i]);
+    assertPercent(px, pct.x(ix), `polygon point ${i} x`);
+    assertPercent(py, pct.y(iy), `polygon point ${i} y`);
+  });
+
+  // YOLO: one line per region, "class cx cy w h" for the box and the
+  // polygon's points as fractions, with class ids from classes.txt.
+  const response = await fetch(`${tally.baseUrl}/api/projects/${projectId}/export?exportType=YOLO`, {
+    headers: { Cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ") },
+  });
+  assert.equal(response.status, 200);
+  const dir = mkdtempSync(join(tmpdir(), "tally-yolo-"));
+  writeFileSync(join(dir, "export.zip"), Buffer.from(await response.arrayBuffer()));
+  const unzip = (name) => execFileSync("unzip", ["-p", join(dir, "export.zip"), name], { encoding: "utf8" });
+  const classes = unzip("classes.txt").trim().split("\n");
+  const labelFile = execFileSync("unzip", ["-Z1", join(dir, "export.zip")], { encoding: "utf8" })
+    .split("\n")
+    .find((name) => name.startsWith("labels/") && name.endsWith(".txt"));
+  assert.ok(labelFile, "the export has a label file for the image");
+  const lines = unzip(labelFile).trim().split("\n").map((line) => line.split(" ").map(Number));
+  const expectedBox = [
+    classes.indexOf("Car"),
+    (box.value.x + box.value.width / 2) / 100,
+    (box.value.y + box.value.height / 2) / 100,
+    box.value.width / 100,
+    box.value.height / 100,
+  ];
+  const expectedPolygon = [classes.indexOf("Road"), ...polygon.value.points.flat().map((v) => v / 100)];
+  assert.ok(expectedBox[0] >= 0, `classes.txt lists Car: ${classes}`);
+  assert.ok(expectedPolygon[0] >= 0, `classes.txt lists Road: ${classes}`);
+  assert.equal(lines.length, 2);
+  const boxLine = lines.find((line) => line.length === 5);
+  const polygonLine = lines.find((line) => line.length === 7);
+  expectedBox.forEach((value, i) => assert.ok(Math.abs(boxLine[i] - value) < 1e-9, `YOLO box field ${i}: ${boxLine[i]} vs ${value}`));
+  expectedPolygon.forEach((value, i) =>
+    assert.ok(Math.abs(polygonLine[i] - value) < 1e-9, `YOLO polygon field ${i}: ${polygonLine[i]} vs ${value}`),
+  );
+});
+
+test("keypoints and ellipses drawn with the mouse", { skip, timeout: 120_000 }, async () => {
+  const { projectId, taskId } = await projectWithPhoto("Image points e2e", pointConfig);
+  await openImage(projectId, taskId);
+
+  const eyeView = await chooseLabel("Eye");
+  const eye = eyeView.toScreen([240, 110]).map(Math.round);
+  await page.mouse.click(...eye);
+  await page.locator(".region-list li", { hasText: "Eye" }).waitFor();
+
+  // An ellipse is drawn from its centre outwards.
+  const view = await chooseLabel("Face");
+  const centre = view.toScreen([250, 150]).map(Math.round);
+  const rim = view.toScreen([320, 250]).map(Math.round);
+  await drag(centre, rim);
+  await page.locator(".region-list li", { hasText: "Face" }).waitFor();
+
+  // Hide, then show the ellipse from the region list; both stay in the result.
+  const faceRow = page.locator(".region-list li", { hasText: "Face" });
+  await faceRow.getByRole("button", { name: /Hide region/ }).click();
+  assert.equal(await faceRow.getByRole("button", { name: /Hide region/ }).getAttribute("aria-pressed"), "true");
+  await faceRow.getByRole("button", { name: /Hide region/ }).click();
+
+  const result = await submitAndRead(taskId);
+  assert.equal(result.length, 2);
+  const point = result.find((item) => item.type === "keypointlabels");
+  const [ex, ey] = eyeView.toImage(eye);
+  assert.deepEqual(point.value.keypointlabels, ["Eye"]);
+  assertPercent(point.value.x, pct.x(ex), "keypoint x");
+  assertPercent(point.value.y, pct.y(ey), "keypoint y");
+  assertPercent(point.value.width, pct.x(3), "keypoint width");
+  assert.deepEqual([point.original_width, point.original_height], [500, 338]);
+
+  const ellipse = result.find((item) => item.type === "ellipselabels");
+  const [cx, cy] = view.toImage(centre);
+  const [rx, ry] = view.toImage(rim);
+  assert.deepEqual(ellipse.value.ellipselabels, ["Face"]);
+  assertPercent(ellipse.value.x, pct.x(cx), "ellipse x");
+  assertPercent(ellipse.value.y, pct.y(cy), "ellipse y");
+  assertPercent(ellipse.value.radiusX, pct.x(rx - cx), "ellipse radiusX");
+  assertPercent(ellipse.value.radiusY, pct.y(ry - cy), "ellipse radiusY");
+  assert.equal(ellipse.value.rotation, 0);
+});

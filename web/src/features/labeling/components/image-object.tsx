@@ -1,0 +1,507 @@
+// An Image object drawn with Konva: the task's image, its regions, and the
+// mouse tools that draw and edit them. The stage is scaled and moved as a
+// whole, so shapes are laid out in natural image pixels and converted to
+// the stored percent only when an edit ends.
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type Konva from "konva";
+import { Circle, Ellipse, Group, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } from "react-konva";
+import type { ControlNode, LabelOption } from "../lib/config";
+import {
+  clampPoint,
+  ellipseToPercent,
+  ellipseToPixels,
+  fitTransform,
+  nearestEdgeInsertIndex,
+  pointsToPercent,
+  pointsToPixels,
+  rectFromDrag,
+  rectToPercent,
+  rectToPixels,
+  xToPercent,
+  xToPixels,
+  yToPercent,
+  yToPixels,
+  zoomAround,
+  type ImageSize,
+  type Point,
+} from "../lib/geometry";
+import { newRegionId } from "../lib/results";
+import type { ImageGeometry, ImageRegion, ImageShape } from "../lib/image-regions";
+import type { EditorModel } from "../hooks/use-editor-model";
+import "./image-object.css";
+
+type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
+type Transform = { scale: number; x: number; y: number };
+type Tool = "pan" | ImageShape;
+
+const viewportHeight = 540;
+const zoomStep = 1.2;
+const closeDistance = 8; // screen pixels from the first point that close a polygon
+const keypointRadius = 3; // natural pixels of a new keypoint
+const fallbackColor = "#2f6fd6";
+
+const toolNames: Record<Tool, string> = {
+  pan: "Pan",
+  rectangle: "Rectangle",
+  polygon: "Polygon",
+  keypoint: "Keypoint",
+  ellipse: "Ellipse",
+};
+
+function useLoadedImage(src: string): { image: HTMLImageElement | null; failed: boolean } {
+  const [state, setState] = useState<{ image: HTMLImageElement | null; failed: boolean }>({ image: null, failed: false });
+  useEffect(() => {
+    setState({ image: null, failed: false });
+    if (!src) return;
+    const image = new window.Image();
+    image.onload = () => setState({ image, failed: false });
+    image.onerror = () => setState({ image: null, failed: true });
+    image.src = src;
+    return () => {
+      image.onload = null;
+      image.onerror = null;
+    };
+  }, [src]);
+  return state;
+}
+
+function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+interface ShapeProps {
+  region: ImageRegion;
+  size: ImageSize;
+  color: string;
+  selected: boolean;
+  editable: boolean;
+  scale: number;
+  onSelect: (id: string) => void;
+  onChange: (region: ImageRegion) => void;
+}
+
+// One region; memoized so panning and zooming a stage of many regions does
+// not re-render the unchanged ones.
+const RegionShape = memo(function RegionShape({ region, size, color, selected, editable, scale, onSelect, onChange }: ShapeProps) {
+  const geometry = region.geometry;
+  const stroke = (selected ? 3 : 1.5) / scale;
+  const common = {
+    id: region.id,
+    name: "region",
+    stroke: color,
+    strokeWidth: stroke,
+    strokeScaleEnabled: false,
+    perfectDrawEnabled: false,
+    draggable: selected && editable,
+    onMouseDown: (event: Konva.KonvaEventObject<MouseEvent>) => {
+      event.cancelBubble = true;
+      onSelect(region.id);
+    },
+  };
+  const update = (next: ImageGeometry) => onChange({ ...region, geometry: next });
+
+  switch (geometry.shape) {
+    case "rectangle": {
+      const rect = rectToPixels(geometry, size);
+      return (
+        <Rect
+          {...common}
+          x={rect.x}
+          y={rect.y}
+          width={rect.width}
+          height={rect.height}
+          rotation={rect.rotation}
+          fill={`${color}33`}
+          onDragEnd={(event) => update({ shape: "rectangle", ...rectToPercent({ ...rect, x: event.target.x(), y: event.target.y() }, size) })}
+          onTransformEnd={(event) => {
+            const node = event.target;
+            const next = { x: node.x(), y: node.y(), width: node.width() * node.scaleX(), height: node.height() * node.scaleY(), rotation: node.rotation() };
+            node.scaleX(1);
+            node.scaleY(1);
+            update({ shape: "rectangle", ...rectToPercent(next, size) });
+          }}
+        />
+      );
+    }
+    case "ellipse": {
+      const ellipse = ellipseToPixels(geometry, size);
+      return (
+        <Ellipse
+          {...common}
+          x={ellipse.x}
+          y={ellipse.y}
+          radiusX={ellipse.radiusX}
+          radiusY={ellipse.radiusY}
+          rotation={ellipse.rotation}
+          fill={`${color}33`}
+          onDragEnd={(event) => update({ shape: "ellipse", ...ellipseToPercent({ ...ellipse, x: event.target.x(), y: event.target.y() }, size) })}
+          onTransformEnd={(event) => {
+            const node = event.target as Konva.Ellipse;
+            const next = {
+              x: node.x(),
+              y: node.y(),
+              radiusX: node.radiusX() * node.scaleX(),
+              radiusY: node.radiusY() * node.scaleY(),
+              rotation: node.rotation(),
+            };
+            node.scaleX(1);
+            node.scaleY(1);
+            update({ shape: "ellipse", ...ellipseToPercent(next, size) });
+          }}
+        />
+      );
+    }
+    case "keypoint": {
+      const radius = Math.max(xToPixels(geometry.width, size), 4 / scale);
+      return (
+        <Circle
+          {...common}
+          x={xToPixels(geometry.x, size)}
+          y={yToPixels(geometry.y, size)}
+          radius={radius}
+          fill={color}
+          onDragEnd={(event) =>
+            update({ shape: "keypoint", width: geometry.width, x: xToPercent(event.target.x(), size), y: yToPercent(event.target.y(), size) })
+          }
+        />
+      );
+    }
+    case "polygon":
+      return <PolygonShape {...{ region, size, color, selected, editable, scale, onSelect, onChange }} common={common} />;
+  }
+});
+
+function PolygonShape({
+  region,
+  size,
+  color,
+  selected,
+  editable,
+  scale,
+  onChange,
+  common,
+}: ShapeProps & { common: Record<string, unknown> }) {
+  const geometry = region.geometry as Extract<ImageGeometry, { shape: "polygon" }>;
+  const stored = useMemo(() => pointsToPixels(geometry.points, size), [geometry.points, size]);
+  const [live, setLive] = useState<Point[] | null>(null);
+  const points = live ?? stored;
+  const commit = (next: Point[]) => {
+    setLive(null);
+    onChange({ ...region, geometry: { ...geometry, points: pointsToPercent(next, size) } });
+  };
+  return (
+    <Group>
+      <Line
+        {...common}
+        points={points.flat()}
+        closed={geometry.closed}
+        fill={`${color}33`}
+        onDragEnd={(event) => {
+          const dx = event.target.x();
+          const dy = event.target.y();
+          event.target.position({ x: 0, y: 0 });
+          commit(points.map(([x, y]) => [x + dx, y + dy]));
+        }}
+        onDblClick={(event) => {
+          if (!selected || !editable) return;
+          const pointer = event.target.getStage()?.getRelativePointerPosition();
+          if (!pointer) return;
+          const at = nearestEdgeInsertIndex(points, [pointer.x, pointer.y]);
+          commit([...points.slice(0, at), [pointer.x, pointer.y], ...points.slice(at)]);
+        }}
+      />
+      {selected &&
+        editable &&
+        points.map(([x, y], index) => (
+          <Circle
+            key={index}
+            name="vertex"
+            x={x}
+            y={y}
+            radius={5 / scale}
+            fill="#ffffff"
+            stroke={color}
+            strokeWidth={1.5 / scale}
+            draggable
+            onMouseDown={(event) => {
+              event.cancelBubble = true;
+            }}
+            onClick={(event) => {
+              // Alt+click removes a point; a polygon keeps at least three.
+              if (!event.evt.altKey || points.length <= 3) return;
+              commit(points.filter((_, i) => i !== index));
+            }}
+            onDragMove={(event) => {
+              const next = [...points];
+              next[index] = [event.target.x(), event.target.y()];
+              setLive(next);
+            }}
+            onDragEnd={(event) => {
+              const next = [...points];
+              next[index] = clampPoint([event.target.x(), event.target.y()], size);
+              commit(next);
+            }}
+          />
+        ))}
+    </Group>
+  );
+}
+
+type Draft = { shape: "rectangle" | "ellipse"; start: Point; end: Point } | { shape: "polygon"; points: Point[]; cursor: Point | null };
+
+export function ImageObject({
+  name,
+  src,
+  controls,
+  colors,
+  model,
+  readOnly,
+}: {
+  name: string;
+  src: string;
+  controls: LabelsControl[]; // shape controls whose toName is this image
+  colors: Map<string, LabelOption>;
+  model: EditorModel;
+  readOnly: boolean;
+}) {
+  const { image, failed } = useLoadedImage(src);
+  const [containerRef, width] = useWidth();
+  const [transform, setTransform] = useState<Transform>({ scale: 1, x: 0, y: 0 });
+  const [chosenTool, setChosenTool] = useState<Tool>("pan");
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const stageRef = useRef<Konva.Stage>(null);
+  const transformerRef = useRef<Konva.Transformer>(null);
+  const size = useMemo<ImageSize | null>(() => (image ? { width: image.naturalWidth, height: image.naturalHeight } : null), [image]);
+  const regions = model.state.values.imageRegions.filter((region) => region.toName === name);
+  const { dispatch, selectRegion, activeLabel, selectedRegionId, hiddenIds, lockedIds } = model;
+
+  const shapes = useMemo(() => [...new Set(controls.map((control) => control.shape).filter((shape) => shape !== null))], [controls]);
+  const activeControl = controls.find((control) => control.name === activeLabel?.control);
+  const tool: Tool = readOnly ? "pan" : (activeControl?.shape ?? chosenTool);
+
+  const fit = useCallback(() => {
+    if (size && width > 0) setTransform(fitTransform(size, { width, height: viewportHeight }));
+  }, [size, width]);
+  useEffect(fit, [fit]);
+
+  useEffect(() => setDraft(null), [tool]);
+
+  // Attach the transformer to the selected rectangle or ellipse.
+  useEffect(() => {
+    const transformer = transformerRef.current;
+    if (!transformer) return;
+    const selected = regions.find((region) => region.id === selectedRegionId);
+    const editable = selected && !readOnly && !lockedIds.has(selected.id) && !hiddenIds.has(selected.id);
+    const node =
+      editable && (selected.geometry.shape === "rectangle" || selected.geometry.shape === "ellipse")
+        ? stageRef.current?.findOne((candidate: Konva.Node) => candidate.id() === selected.id)
+        : undefined;
+    transformer.nodes(node ? [node] : []);
+    transformer.getLayer()?.batchDraw();
+  });
+
+  const addRegion = (shape: ImageShape, geometry: ImageGeometry) => {
+    if (!size) return;
+    const control = activeControl?.shape === shape ? activeControl : controls.find((candidate) => candidate.shape === shape);
+    if (!control) return;
+    const label = activeControl === control ? control.labels.find((option) => option.value === activeLabel?.value) : undefined;
+    const region: ImageRegion = {
+      id: newRegionId(),
+      fromName: control.name,
+      toName: name,
+      type: control.resultType,
+      labels: label ? [label.alias ?? label.value] : [],
+      originalWidth: size.width,
+      originalHeight: size.height,
+      imageRotation: 0,
+      geometry,
+    };
+    dispatch({ type: "image-region-added", region });
+    selectRegion(region.id);
+  };
+
+  const pointer = (): Point | null => {
+    const position = stageRef.current?.getRelativePointerPosition();
+    return position && size ? clampPoint([position.x, position.y], size) : null;
+  };
+
+  const onMouseDown = (event: Konva.KonvaEventObject<MouseEvent>) => {
+    if (event.evt.button !== 0 || tool === "pan" || !size) return;
+    // Presses on transformer handles and vertices edit; only the image and
+    // the empty stage start a drawing.
+    if (event.target !== stageRef.current && event.target.name() !== "image") return;
+    const point = pointer();
+    if (!point) return;
+    if (tool === "rectangle" || tool === "ellipse") {
+      setDraft({ shape: tool, start: point, end: point });
+    } else if (tool === "keypoint") {
+      addRegion("keypoint", { shape: "keypoint", x: xToPercent(point[0], size), y: yToPercent(point[1], size), width: xToPercent(keypointRadius, size) });
+    } else {
+      const points = draft?.shape === "polygon" ? draft.points : [];
+      const first = points[0];
+      const nearFirst = first && Math.hypot(first[0] - point[0], first[1] - point[1]) * transform.scale <= closeDistance;
+      if (nearFirst && points.length >= 3) {
+        addRegion("polygon", { shape: "polygon", points: pointsToPercent(points, size), closed: true });
+        setDraft(null);
+      } else {
+        setDraft({ shape: "polygon", points: [...points, point], cursor: null });
+      }
+    }
+  };
+
+  const onMouseMove = () => {
+    if (!draft) return;
+    const point = pointer();
+    if (!point) return;
+    if (draft.shape === "polygon") setDraft({ ...draft, cursor: point });
+    else setDraft({ ...draft, end: point });
+  };
+
+  const onMouseUp = () => {
+    if (!draft || draft.shape === "polygon" || !size) return;
+    setDraft(null);
+    const [dx, dy] = [draft.end[0] - draft.start[0], draft.end[1] - draft.start[1]];
+    // A click without a drag draws nothing.
+    if (Math.abs(dx) * transform.scale < 3 || Math.abs(dy) * transform.scale < 3) return;
+    if (draft.shape === "rectangle") {
+      addRegion("rectangle", { shape: "rectangle", ...rectToPercent(rectFromDrag(draft.start, draft.end), size) });
+    } else {
+      const ellipse = { x: draft.start[0], y: draft.start[1], radiusX: Math.abs(dx), radiusY: Math.abs(dy), rotation: 0 };
+      addRegion("ellipse", { shape: "ellipse", ...ellipseToPercent(ellipse, size) });
+    }
+  };
+
+  const onWheel = (event: Konva.KonvaEventObject<WheelEvent>) => {
+    event.evt.preventDefault();
+    const anchor = stageRef.current?.getPointerPosition();
+    if (!anchor) return;
+    setTransform((current) => zoomAround(current, event.evt.deltaY < 0 ? zoomStep : 1 / zoomStep, [anchor.x, anchor.y]));
+  };
+
+  const zoomCentre = (factor: number) => setTransform((current) => zoomAround(current, factor, [width / 2, viewportHeight / 2]));
+
+  const onChange = useCallback((region: ImageRegion) => dispatch({ type: "image-region-changed", region }), [dispatch]);
+
+  const colorOf = (region: ImageRegion) => colors.get(region.labels[0] ?? "")?.background ?? fallbackColor;
+
+  return (
+    <div className="image-object" aria-label={`Image ${name}`}>
+      <div className="image-toolbar" role="toolbar" aria-label={`Tools for ${name}`}>
+        {!readOnly &&
+          (["pan", ...shapes] as Tool[]).map((option) => (
+            <button key={option} type="button" aria-pressed={tool === option} onClick={() => setChosenTool(option)} disabled={Boolean(activeControl)}>
+              {toolNames[option]}
+            </button>
+          ))}
+        <button type="button" aria-label="Zoom in" onClick={() => zoomCentre(zoomStep)}>
+          +
+        </button>
+        <button type="button" aria-label="Zoom out" onClick={() => zoomCentre(1 / zoomStep)}>
+          −
+        </button>
+        <button type="button" onClick={fit}>
+          Fit
+        </button>
+        <span className="image-zoom" aria-live="polite">
+          {Math.round(transform.scale * 100)}%
+        </span>
+      </div>
+      <div
+        ref={containerRef}
+        className="image-stage"
+        data-scale={transform.scale}
+        data-offset-x={transform.x}
+        data-offset-y={transform.y}
+        data-natural-width={size?.width}
+        data-natural-height={size?.height}
+        style={{ height: viewportHeight, cursor: tool === "pan" ? "grab" : "crosshair" }}
+      >
+        {failed && <p className="notice">The image at {src} could not be loaded.</p>}
+        {image && size && width > 0 && (
+          <Stage
+            ref={stageRef}
+            width={width}
+            height={viewportHeight}
+            scaleX={transform.scale}
+            scaleY={transform.scale}
+            x={transform.x}
+            y={transform.y}
+            draggable={tool === "pan"}
+            onDragEnd={(event) => {
+              if (event.target === stageRef.current) setTransform((current) => ({ ...current, x: event.target.x(), y: event.target.y() }));
+            }}
+            onWheel={onWheel}
+            onMouseDown={onMouseDown}
+            onMouseMove={onMouseMove}
+            onMouseUp={onMouseUp}
+            onClick={(event) => {
+              if (tool === "pan" && event.target.name() !== "region" && event.target.name() !== "vertex") selectRegion(null);
+            }}
+            onDblClick={() => {
+              if (draft?.shape === "polygon" && draft.points.length >= 3) {
+                addRegion("polygon", { shape: "polygon", points: pointsToPercent(draft.points, size), closed: true });
+                setDraft(null);
+              }
+            }}
+          >
+            <Layer>
+              <KonvaImage image={image} width={size.width} height={size.height} name="image" />
+              {regions.map((region) =>
+                hiddenIds.has(region.id) ? null : (
+                  <RegionShape
+                    key={region.id}
+                    region={region}
+                    size={size}
+                    color={colorOf(region)}
+                    selected={region.id === selectedRegionId}
+                    editable={!readOnly && !lockedIds.has(region.id)}
+                    scale={transform.scale}
+                    onSelect={selectRegion}
+                    onChange={onChange}
+                  />
+                ),
+              )}
+              {draft?.shape === "rectangle" && (
+                <Rect {...rectFromDrag(draft.start, draft.end)} stroke={fallbackColor} strokeWidth={1} strokeScaleEnabled={false} dash={[4, 4]} listening={false} />
+              )}
+              {draft?.shape === "ellipse" && (
+                <Ellipse
+                  x={draft.start[0]}
+                  y={draft.start[1]}
+                  radiusX={Math.abs(draft.end[0] - draft.start[0])}
+                  radiusY={Math.abs(draft.end[1] - draft.start[1])}
+                  stroke={fallbackColor}
+                  strokeWidth={1}
+                  strokeScaleEnabled={false}
+                  dash={[4, 4]}
+                  listening={false}
+                />
+              )}
+              {draft?.shape === "polygon" && (
+                <Line
+                  points={[...draft.points, ...(draft.cursor ? [draft.cursor] : [])].flat()}
+                  stroke={fallbackColor}
+                  strokeWidth={1}
+                  strokeScaleEnabled={false}
+                  dash={[4, 4]}
+                  listening={false}
+                />
+              )}
+              <Transformer ref={transformerRef} rotateEnabled ignoreStroke keepRatio={false} flipEnabled={false} />
+            </Layer>
+          </Stage>
+        )}
+      </div>
+    </div>
+  );
+}

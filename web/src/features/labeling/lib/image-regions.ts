@@ -1,0 +1,159 @@
+// Regions on an Image object and their result items in Label Studio's
+// format. Geometry is kept in percent of the natural image size, as stored,
+// so loading and saving an untouched region returns the same numbers.
+import { normalizeDegrees, type Point } from "./geometry";
+
+export type ImageShape = "rectangle" | "polygon" | "keypoint" | "ellipse";
+
+export type ImageGeometry =
+  | { shape: "rectangle"; x: number; y: number; width: number; height: number; rotation: number }
+  | { shape: "polygon"; points: Point[]; closed: boolean }
+  | { shape: "keypoint"; x: number; y: number; width: number }
+  | { shape: "ellipse"; x: number; y: number; radiusX: number; radiusY: number; rotation: number };
+
+export interface ImageRegion {
+  id: string;
+  fromName: string; // the shape control (RectangleLabels, Polygon, ...)
+  toName: string; // the Image object
+  type: string; // result type: "rectanglelabels", "rectangle", ...
+  labels: string[];
+  originalWidth: number;
+  originalHeight: number;
+  imageRotation: number;
+  geometry: ImageGeometry;
+}
+
+// The result types of each shape: labelled first, then the bare tool.
+export const shapeTypes: Record<ImageShape, [string, string]> = {
+  rectangle: ["rectanglelabels", "rectangle"],
+  polygon: ["polygonlabels", "polygon"],
+  keypoint: ["keypointlabels", "keypoint"],
+  ellipse: ["ellipselabels", "ellipse"],
+};
+
+export function shapeOfType(type: string): ImageShape | null {
+  for (const [shape, types] of Object.entries(shapeTypes) as [ImageShape, [string, string]][]) {
+    if (types.includes(type)) return shape;
+  }
+  return null;
+}
+
+export function imageRegionResult(region: ImageRegion, origin: string): Record<string, unknown> {
+  const geometry = region.geometry;
+  const value: Record<string, unknown> = {};
+  switch (geometry.shape) {
+    case "rectangle":
+      Object.assign(value, { x: geometry.x, y: geometry.y, width: geometry.width, height: geometry.height, rotation: geometry.rotation });
+      break;
+    case "polygon":
+      Object.assign(value, { points: geometry.points, closed: geometry.closed });
+      break;
+    case "keypoint":
+      Object.assign(value, { x: geometry.x, y: geometry.y, width: geometry.width });
+      break;
+    case "ellipse":
+      Object.assign(value, { x: geometry.x, y: geometry.y, radiusX: geometry.radiusX, radiusY: geometry.radiusY, rotation: geometry.rotation });
+      break;
+  }
+  // A bare tool (Rectangle, Polygon, ...) stores no label list.
+  if (region.type.endsWith("labels")) value[region.type] = region.labels;
+  return {
+    id: region.id,
+    from_name: region.fromName,
+    to_name: region.toName,
+    type: region.type,
+    origin,
+    original_width: region.originalWidth,
+    original_height: region.originalHeight,
+    image_rotation: region.imageRotation,
+    value,
+  };
+}
+
+function finite(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+function readPoints(raw: unknown): Point[] | null {
+  if (!Array.isArray(raw)) return null;
+  const points: Point[] = [];
+  for (const point of raw) {
+    if (!Array.isArray(point) || !finite(point[0]) || !finite(point[1])) return null;
+    points.push([point[0], point[1]]);
+  }
+  return points;
+}
+
+function readGeometry(shape: ImageShape, value: Record<string, unknown>): ImageGeometry | null {
+  switch (shape) {
+    case "rectangle":
+      if (!finite(value.x) || !finite(value.y) || !finite(value.width) || !finite(value.height)) return null;
+      return {
+        shape,
+        x: value.x,
+        y: value.y,
+        width: value.width,
+        height: value.height,
+        rotation: finite(value.rotation) ? value.rotation : 0,
+      };
+    case "polygon": {
+      const points = readPoints(value.points);
+      if (!points) return null;
+      return { shape, points, closed: value.closed !== false };
+    }
+    case "keypoint":
+      if (!finite(value.x) || !finite(value.y)) return null;
+      return { shape, x: value.x, y: value.y, width: finite(value.width) ? value.width : 0.6 };
+    case "ellipse":
+      if (!finite(value.x) || !finite(value.y) || !finite(value.radiusX) || !finite(value.radiusY)) return null;
+      return {
+        shape,
+        x: value.x,
+        y: value.y,
+        radiusX: value.radiusX,
+        radiusY: value.radiusY,
+        rotation: finite(value.rotation) ? value.rotation : 0,
+      };
+  }
+}
+
+// An image region from a stored result item, or null when the item is not
+// a well-formed shape (the caller then keeps it unchanged).
+export function readImageRegion(item: Record<string, unknown>): ImageRegion | null {
+  const type = typeof item.type === "string" ? item.type : "";
+  const shape = shapeOfType(type);
+  const value = item.value;
+  if (!shape || typeof value !== "object" || value === null) return null;
+  const geometry = readGeometry(shape, value as Record<string, unknown>);
+  if (!geometry) return null;
+  const rawLabels = (value as Record<string, unknown>)[type];
+  return {
+    id: String(item.id),
+    fromName: String(item.from_name),
+    toName: String(item.to_name),
+    type,
+    labels: Array.isArray(rawLabels) ? rawLabels.filter((label): label is string => typeof label === "string") : [],
+    originalWidth: finite(item.original_width) ? item.original_width : 0,
+    originalHeight: finite(item.original_height) ? item.original_height : 0,
+    imageRotation: finite(item.image_rotation) ? item.image_rotation : 0,
+    geometry,
+  };
+}
+
+// The region moved by (dx, dy) natural image pixels, as arrow-key nudges
+// move it. A region without a known image size does not move.
+export function nudgeRegion(region: ImageRegion, dx: number, dy: number): ImageRegion {
+  if (region.originalWidth <= 0 || region.originalHeight <= 0) return region;
+  const px = (dx / region.originalWidth) * 100;
+  const py = (dy / region.originalHeight) * 100;
+  const geometry = region.geometry;
+  if (geometry.shape === "polygon") {
+    return { ...region, geometry: { ...geometry, points: geometry.points.map(([x, y]) => [x + px, y + py]) } };
+  }
+  return { ...region, geometry: { ...geometry, x: geometry.x + px, y: geometry.y + py } };
+}
+
+export function withRotation(geometry: ImageGeometry, rotation: number): ImageGeometry {
+  if (geometry.shape === "rectangle" || geometry.shape === "ellipse") return { ...geometry, rotation: normalizeDegrees(rotation) };
+  return geometry;
+}
