@@ -31,3 +31,15 @@ if [ "${FULL:-}" = 1 ]; then
 else
   SIZES="10000 100000" python3 bench/next_task_bench.py "$build_dir/tally"
 fi
+
+echo "== Metrics query: p95 latency by model per hour (bench/metrics_bench.py)"
+if [ "${FULL:-}" = 1 ]; then
+  OBSERVATIONS=10000000 python3 bench/metrics_bench.py "$build_dir/tally"
+else
+  OBSERVATIONS=1000000 python3 bench/metrics_bench.py "$build_dir/tally"
+fi
+
+if [ -d web/node_modules/ws ]; then
+  echo "== Live dashboard delay after ingestion (bench/dashboard_live_bench.mjs)"
+  node bench/dashboard_live_bench.mjs "$build_dir/tally"
+fi
