@@ -25,6 +25,8 @@
 #include "http/openapi.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "integrations/routes.h"
+#include "integrations/webhooks/delivery.h"
 #include "jobs/job_metrics.h"
 #include "jobs/job_queue.h"
 #include "jobs/job_routes.h"
@@ -40,6 +42,8 @@ struct App::Parts {
   Settings settings;
   std::unique_ptr<store::Database> database;
   std::optional<core::SecretBox> secret_box;
+  std::optional<integrations::OutboundClient> outbound_client;
+  std::optional<integrations::webhooks::WebhookSender> webhook_sender;
 
   // Built by Wire(), in dependency order; destroyed in reverse.
   bool wired = false;
@@ -96,6 +100,12 @@ Result<std::unique_ptr<App>> App::Open(const Settings& settings) {
   parts->settings = settings;
   parts->database = std::move(database);
   parts->secret_box = std::move(secret_box);
+  TALLY_ASSIGN_OR_RETURN(outbound_client,
+                         integrations::OutboundClient::FromSettings(settings.ssrf_protection, settings.ssrf_allowlist));
+  parts->outbound_client.emplace(std::move(outbound_client));
+  integrations::webhooks::DeliveryOptions delivery_options;
+  delivery_options.timeout = std::chrono::milliseconds(settings.webhook_timeout_ms);
+  parts->webhook_sender.emplace(*parts->database, *parts->secret_box, *parts->outbound_client, delivery_options);
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -145,6 +155,10 @@ Result<void> App::Wire() {
   labeling::AddLabelingRoutes(parts.router, db, settings.data_dir);
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);
+  integrations::AddWebhookRoutes(parts.router, {.database = db,
+                                                .secret_box = *parts.secret_box,
+                                                .client = *parts.outbound_client,
+                                                .webhook_sender = *parts.webhook_sender});
   evals::AddMetricsRoutes(parts.router, db);
   evals::AddAgreementRoutes(parts.router, db);
   evals::AddDashboardRoutes(parts.router, db);
@@ -189,6 +203,7 @@ int App::Serve() {
   pool_options.threads = std::max(1, settings.job_workers);
   jobs::WorkerPool workers(job_queue, pool_options);
   labeling::RegisterLabelingJobs(workers, db, settings.data_dir);
+  integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
   if (settings.job_workers > 0) workers.Start();
 
   // Each connection holds a descriptor: raise the soft limit to the hard one
@@ -262,6 +277,7 @@ int App::RunWorkers() {
   pool_options.threads = settings.job_workers;
   jobs::WorkerPool workers(job_queue, pool_options);
   labeling::RegisterLabelingJobs(workers, *parts_->database, settings.data_dir);
+  integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
   workers.Start();
   TALLY_LOG_INFO("event=worker_started threads={}", settings.job_workers);
 

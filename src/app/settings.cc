@@ -46,6 +46,11 @@ void AddStorageOptions(CLI::App& command, Settings& settings) {
                      "Comma-separated host names and CIDRs that outbound requests may reach despite the guard "
                      "(cloud metadata addresses stay blocked)")
       ->envname("TALLY_SSRF_ALLOWLIST");
+  command.add_option("--webhook-timeout-ms", settings.webhook_timeout_ms,
+                     "Milliseconds one webhook delivery attempt may take, connection to last byte")
+      ->envname("TALLY_WEBHOOK_TIMEOUT_MS")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
   command.add_option("--log-level", settings.log_level, "Lowest level logged: debug, info, warn or error")
       ->envname("TALLY_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

@@ -46,6 +46,7 @@ struct Settings {
   // Outbound requests (webhooks, ML backends, LLM connections)
   std::string ssrf_protection = "default";  // --ssrf-protection, TALLY_SSRF_PROTECTION: default or strict
   std::string ssrf_allowlist;               // --ssrf-allowlist, TALLY_SSRF_ALLOWLIST: hosts and CIDRs, comma-separated
+  int webhook_timeout_ms = 10000;           // --webhook-timeout-ms, TALLY_WEBHOOK_TIMEOUT_MS: one delivery attempt
 
   // Logging
   std::string log_level = "info";     // --log-level, TALLY_LOG_LEVEL

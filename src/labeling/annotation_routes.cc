@@ -14,6 +14,7 @@
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/serialize.h"
+#include "labeling/webhook_events.h"
 
 namespace tally::labeling {
 
@@ -159,6 +160,7 @@ Result<Annotation> CreateAnnotation(Connection& c, const Request& request, const
   TALLY_ASSIGN_OR_RETURN(stored, InsertAnnotation(c, std::move(a), user_id));
   TALLY_TRY(ReleaseTaskLock(c, task.id, user_id));
   TALLY_TRY(AfterAnnotationWrite(c, project, task.id, {.user_id = user_id, .annotation_id = stored.id}));
+  TALLY_TRY(EmitAnnotationEvent(c, project, "ANNOTATION_CREATED", stored));
   return stored;
 }
 
@@ -191,6 +193,7 @@ Result<Annotation> ChangeAnnotation(Connection& c, const http::Principal& princi
   TALLY_ASSIGN_OR_RETURN(stored, UpdateAnnotation(c, std::move(a), principal.user_id));
   TALLY_TRY(AfterAnnotationWrite(c, project, stored.task_id,
                                  {.user_id = principal.user_id, .annotation_id = stored.id}));
+  TALLY_TRY(EmitAnnotationEvent(c, project, "ANNOTATION_UPDATED", stored));
   return stored;
 }
 
@@ -283,6 +286,7 @@ void AddAnnotationRoutes(http::Router& router, LabelingContext& context) {
                   TALLY_TRY(AfterAnnotationWrite(c, found.project, found.annotation.task_id,
                                                  {.user_id = request.principal.user_id,
                                                   .annotation_id = annotation_id}));
+                  TALLY_TRY(EmitAnnotationsDeleted(c, found.project, {annotation_id}));
                   return Ok();
                 }));
                 TALLY_LOG_INFO("event=annotation_deleted annotation_id={} by_user_id={}", annotation_id,

@@ -15,6 +15,7 @@
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/serialize.h"
+#include "labeling/webhook_events.h"
 
 namespace tally::labeling {
 
@@ -141,6 +142,7 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
                                                                             patch.title.value_or(""),
                                                                             request.principal.user_id));
                   TALLY_ASSIGN_OR_RETURN(project, InitializeProject(c, ref.id, patch));
+                  TALLY_TRY(EmitProjectEvent(c, project, "PROJECT_CREATED"));
                   return RenderProject(c, project, request.principal);
                 }));
                 TALLY_LOG_INFO("event=project_created project_id={} organization_id={} by_user_id={}",
@@ -181,6 +183,7 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
                     TALLY_TRY(ReconcileTaskStates(c, project_id, request.principal.user_id));
                   }
                   TALLY_ASSIGN_OR_RETURN(recounted, FindProject(c, project_id));
+                  TALLY_TRY(EmitProjectEvent(c, *recounted, "PROJECT_UPDATED"));
                   return RenderProject(c, *recounted, request.principal);
                 }));
                 TALLY_LOG_INFO("event=project_updated project_id={} by_user_id={} label_config_changed={}", project_id,
@@ -194,7 +197,8 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
               .handler = [&db](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
                 TALLY_TRY(db.Write([&](Connection& c) -> Result<void> {
-                  TALLY_TRY(AuthorizedProject(c, request.principal, project_id, kManageRole));
+                  TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kManageRole));
+                  TALLY_TRY(EmitProjectDeleted(c, project));
                   TALLY_ASSIGN_OR_RETURN(deleted, DeleteProject(c, project_id));
                   if (!deleted) return Error::NotFound("Not found.");
                   return Ok();

@@ -20,6 +20,7 @@
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/serialize.h"
+#include "labeling/webhook_events.h"
 
 namespace tally::labeling {
 
@@ -267,6 +268,7 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                     TALLY_TRY(ReconcileTaskStates(c, project.id, request.principal.user_id));
                   }
                   TALLY_ASSIGN_OR_RETURN(stored, FindTask(c, task_id));
+                  TALLY_TRY(EmitTasksCreated(c, project, {task_id}));
                   return RenderFullTask(c, *stored, request.principal.user_id);
                 }));
                 TALLY_LOG_INFO("event=task_created project_id={} task_id={} by_user_id={}", *project_id,
@@ -315,6 +317,7 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                   TALLY_ASSIGN_OR_RETURN(found, AuthorizedTask(c, request.principal, task_id, kManageRole));
                   TALLY_ASSIGN_OR_RETURN(deleted, DeleteTask(c, found.project, task_id));
                   if (!deleted) return Error::NotFound("Not found.");
+                  TALLY_TRY(EmitTasksDeleted(c, found.project, {task_id}));
                   return Ok();
                 }));
                 TALLY_LOG_INFO("event=task_deleted task_id={} by_user_id={}", task_id, request.principal.user_id);
@@ -345,7 +348,16 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
                 TALLY_ASSIGN_OR_RETURN(deleted, db.Write([&](Connection& c) -> Result<int64_t> {
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kManageRole));
-                  return DeleteTasks(c, project, {});
+                  // Task ids are collected only when a webhook receives them.
+                  std::vector<int64_t> task_ids;
+                  TALLY_ASSIGN_OR_RETURN(notify, HasWebhookReceivers(c, project, "TASKS_DELETED"));
+                  if (notify) {
+                    TALLY_ASSIGN_OR_RETURN(tasks, ListTasks(c, project.id, 0, project.counters.task_number + 1));
+                    for (const Task& task : tasks) task_ids.push_back(task.id);
+                  }
+                  TALLY_ASSIGN_OR_RETURN(deleted, DeleteTasks(c, project, {}));
+                  TALLY_TRY(EmitTasksDeleted(c, project, task_ids));
+                  return deleted;
                 }));
                 TALLY_LOG_INFO("event=tasks_deleted project_id={} count={} by_user_id={}", project_id, deleted,
                                request.principal.user_id);

@@ -12,6 +12,7 @@
 #include "labeling/datamanager/view_store.h"
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
+#include "labeling/webhook_events.h"
 
 namespace tally::labeling {
 
@@ -74,12 +75,23 @@ Result<ActionOutcome> RunAction(Connection& c, const Project& project, int64_t u
   ActionOutcome outcome;
   if (action == "delete_tasks") {
     TALLY_ASSIGN_OR_RETURN(deleted, ids.empty() ? Result<int64_t>(int64_t{0}) : DeleteTasks(c, project, ids));
+    TALLY_TRY(EmitTasksDeleted(c, project, ids));
     outcome = {deleted, fmt::format("Deleted {} tasks", deleted), true};
     return outcome;
   }
   if (action == "delete_tasks_annotations") {
     TALLY_ASSIGN_OR_RETURN(annotator, json::OptionalInt(body, "annotator"));
+    // Annotation ids are collected only when a webhook receives them.
+    std::vector<int64_t> annotation_ids;
+    TALLY_ASSIGN_OR_RETURN(notify, HasWebhookReceivers(c, project, "ANNOTATIONS_DELETED"));
+    for (size_t i = 0; notify && i < ids.size(); ++i) {
+      TALLY_ASSIGN_OR_RETURN(annotations, ListTaskAnnotations(c, ids[i], /*include_skipped=*/true));
+      for (const Annotation& annotation : annotations) {
+        if (!annotator || annotation.completed_by == annotator) annotation_ids.push_back(annotation.id);
+      }
+    }
     TALLY_ASSIGN_OR_RETURN(deleted, DeleteAnnotationsOfTasks(c, project, ids, annotator, user_id));
+    TALLY_TRY(EmitAnnotationsDeleted(c, project, annotation_ids));
     outcome = {deleted, fmt::format("Deleted {} annotations", deleted)};
     return outcome;
   }

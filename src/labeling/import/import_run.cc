@@ -10,6 +10,7 @@
 #include "labeling/import/json_items.h"
 #include "labeling/import/multipart.h"
 #include "labeling/route_support.h"
+#include "labeling/webhook_events.h"
 
 namespace tally::labeling {
 
@@ -242,7 +243,8 @@ Result<ImportOutcome> RunImport(store::Database& db, const fs::path& data_dir, c
     }
     TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, request.project_id, kManageRole));
     TALLY_ASSIGN_OR_RETURN(config, ProjectLabelConfig(project));
-    TaskImporter importer(c, project, config, request.principal.user_id, request.return_task_ids || request.job_id);
+    // Task ids are always kept: TASKS_CREATED webhooks name every new task.
+    TaskImporter importer(c, project, config, request.principal.user_id, /*keep_task_ids=*/true);
     importer.SetPreannotatedFields(request.preannotated_fields);
 
     if (boundary.empty()) {
@@ -267,6 +269,7 @@ Result<ImportOutcome> RunImport(store::Database& db, const fs::path& data_dir, c
     }
     TALLY_ASSIGN_OR_RETURN(summary, importer.Finish());
     outcome.summary = std::move(summary);
+    TALLY_TRY(EmitTasksCreated(c, project, outcome.summary.task_ids));
     if (request.job_id) TALLY_TRY(RecordRun(c, *request.job_id, project.id, outcome));
     return Ok();
   }));

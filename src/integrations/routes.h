@@ -1,0 +1,28 @@
+// HTTP routes of the integrations subsystem:
+//   /api/webhooks…, /api/webhooks/info, …/{id}/test, …/{id}/deliveries  (webhooks/routes.cc)
+//   /api/ml…                                                             (ml_backends/routes.cc)
+//
+// Roles: managers and up of the active organization create, read and change
+// webhooks and ML backends; annotators may read ML backends of their projects.
+#pragma once
+
+#include "core/secret_box.h"
+#include "http/router.h"
+#include "integrations/outbound/client.h"
+#include "integrations/webhooks/delivery.h"
+#include "store/database.h"
+
+namespace tally::integrations {
+
+// Everything the integration routes share. Handlers keep a copy of this
+// struct, so the referenced objects, not the struct, must outlive the router.
+struct IntegrationsContext {
+  store::Database& database;
+  const core::SecretBox& secret_box;
+  const OutboundClient& client;
+  const webhooks::WebhookSender& webhook_sender;
+};
+
+void AddWebhookRoutes(http::Router& router, const IntegrationsContext& context);
+
+}  // namespace tally::integrations
