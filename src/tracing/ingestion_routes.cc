@@ -87,6 +87,29 @@ Result<http::Response> HandleIngestion(store::Database& database, http::Hub* hub
       207);
 }
 
+// Stores one event built from a single-entity request and answers as the
+// single-entity endpoints do: {"id": entity id} on success, otherwise the
+// first per-event error's status with {"message": what was wrong}.
+Result<http::Response> IngestOneEvent(store::Database& database, http::Hub* hub, http::Request& request,
+                                      std::string_view type, bj::object body) {
+  const std::string entity_id = body.at("id").is_string() ? std::string(body.at("id").as_string()) : std::string();
+  bj::array batch;
+  batch.push_back(bj::object{{"id", NewUuidV4()},
+                             {"type", type},
+                             {"timestamp", FormatIsoMillis(NowMicros())},
+                             {"body", std::move(body)}});
+  const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
+  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch, scores_only));
+  PublishChanges(hub, request.principal.project_id, result.changes);
+  if (!result.errors.empty()) {
+    const EventOutcome& error = result.errors.front();
+    TALLY_LOG_WARN("event=single_entity_write_rejected request_id={} project_id={} type={} status={}",
+                   request.request_id, request.principal.project_id, type, error.status);
+    return http::Response::Json(bj::object{{"message", error.error}}, error.status);
+  }
+  return http::Response::Json(bj::object{{"id", entity_id}});
+}
+
 // POST /scores wraps one score-create event and returns its result synchronously.
 Result<http::Response> HandleCreateScore(store::Database& database, http::Hub* hub, http::Request& request) {
   TALLY_ASSIGN_OR_RETURN(parsed, ParseDeepJson(request.body));
@@ -96,21 +119,81 @@ Result<http::Response> HandleCreateScore(store::Database& database, http::Hub* h
     return Error::InvalidField("source", "Invalid enum value. Expected API or ANNOTATION");
   }
   if (!body.contains("id") || body.at("id").is_null()) body["id"] = NewUuidV4();
-  const std::string score_id = body.at("id").is_string() ? std::string(body.at("id").as_string()) : std::string();
+  return IngestOneEvent(database, hub, request, "score-create", std::move(body));
+}
 
-  bj::array batch;
-  batch.push_back(bj::object{{"id", NewUuidV4()},
-                             {"type", "score-create"},
-                             {"timestamp", FormatIsoMillis(NowMicros())},
-                             {"body", std::move(body)}});
-  const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
-  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch, scores_only));
-  PublishChanges(hub, request.principal.project_id, result.changes);
-  if (!result.errors.empty()) {
-    const EventOutcome& error = result.errors.front();
-    return http::Response::Json(bj::object{{"message", error.error}}, error.status);
+// The single-entity write endpoints that predate batch ingestion. Each one
+// wraps one ingestion event, so it validates, merges and costs exactly as
+// POST /ingestion does.
+struct LegacyWrite {
+  const char* method;
+  const char* pattern;
+  const char* event_type;
+  const char* id_alias;  // the body's other name for the entity id: "spanId", "generationId", or null
+  bool is_update;        // an update names an existing entity, so the id is required
+  bool is_generation;    // `prompt` and `completion` stand for `input` and `output`
+  const char* summary;
+};
+
+constexpr LegacyWrite kLegacyWrites[] = {
+    {"POST", "/api/public/traces", "trace-create", nullptr, false, false, "Create or update one trace (legacy)"},
+    {"POST", "/api/public/spans", "span-create", "spanId", false, false, "Create one span (legacy)"},
+    {"PATCH", "/api/public/spans", "span-update", "spanId", true, false, "Update one span (legacy)"},
+    {"POST", "/api/public/generations", "generation-create", "generationId", false, true,
+     "Create one generation (legacy)"},
+    {"PATCH", "/api/public/generations", "generation-update", "generationId", true, true,
+     "Update one generation (legacy)"},
+    {"POST", "/api/public/events", "event-create", nullptr, false, false, "Create one event observation (legacy)"},
+};
+
+constexpr const char* kLegacyWriteRequestSchema = R"({
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"}, "spanId": {"type": "string"}, "generationId": {"type": "string"},
+    "traceId": {"type": "string"}, "name": {"type": "string"}, "startTime": {"type": "string", "format": "date-time"},
+    "endTime": {"type": "string", "format": "date-time"}, "input": {}, "output": {}, "prompt": {}, "completion": {},
+    "metadata": {}, "level": {"type": "string", "enum": ["DEBUG", "DEFAULT", "WARNING", "ERROR"]}
   }
-  return http::Response::Json(bj::object{{"id", score_id}});
+})";
+
+// Moves the value of `from` to `to`. Giving both with different values is
+// ambiguous, so it is rejected.
+Result<void> RenameField(bj::object& body, std::string_view from, std::string_view to) {
+  bj::value* source = body.if_contains(from);
+  if (!source) return Ok();
+  const bj::value* target = body.if_contains(to);
+  if (target && !target->is_null() && *target != *source) {
+    return Error::InvalidField(std::string(from), fmt::format("differs from \"{}\", so send only one of the two", to));
+  }
+  bj::value moved = std::move(*source);
+  body.erase(from);
+  body[to] = std::move(moved);
+  return Ok();
+}
+
+Result<http::Response> HandleLegacyWrite(store::Database& database, http::Hub* hub, http::Request& request,
+                                         const LegacyWrite& write) {
+  TALLY_ASSIGN_OR_RETURN(parsed, ParseDeepJson(request.body));
+  if (!parsed.is_object()) return Error::Invalid("Request body must be a JSON object");
+  bj::object body = std::move(parsed.as_object());
+
+  if (write.id_alias) TALLY_TRY(RenameField(body, write.id_alias, "id"));
+  if (write.is_generation) {
+    TALLY_TRY(RenameField(body, "prompt", "input"));
+    TALLY_TRY(RenameField(body, "completion", "output"));
+  }
+  // Old SDKs could say whether traceId was Langfuse's or an external id;
+  // only Langfuse ids exist here, so the hint carries no information.
+  body.erase("traceIdType");
+
+  const bj::value* id = body.if_contains("id");
+  if (!id || id->is_null()) {
+    if (write.is_update) {
+      return Error::InvalidField(write.id_alias, "Required: the id of the observation to update");
+    }
+    body["id"] = NewUuidV4();
+  }
+  return IngestOneEvent(database, hub, request, write.event_type, std::move(body));
 }
 
 }  // namespace
@@ -134,6 +217,18 @@ void AddIngestionRoutes(http::Router& router, store::Database& database, http::H
                       .request_schema = kScoreCreateSchema,
                       .response_schema = R"({"type": "object", "properties": {"id": {"type": "string"}}})"},
               .handler = [&database, hub](http::Request& request) { return HandleCreateScore(database, hub, request); }});
+  for (const LegacyWrite& write : kLegacyWrites) {
+    router.Add({.method = write.method,
+                .pattern = write.pattern,
+                .auth = http::Auth::kProjectKey,
+                .doc = {.summary = write.summary,
+                        .tag = "Tracing",
+                        .request_schema = kLegacyWriteRequestSchema,
+                        .response_schema = R"({"type": "object", "properties": {"id": {"type": "string"}}})"},
+                .handler = [&database, hub, &write](http::Request& request) {
+                  return HandleLegacyWrite(database, hub, request, write);
+                }});
+  }
 }
 
 void AddTracingRoutes(http::Router& router, store::Database& database, http::Hub* hub) {

@@ -1,5 +1,7 @@
 // HTTP routes of the Langfuse-compatible tracing API under /api/public:
 //   POST   /ingestion                      batch of events, 207 with per-event results
+//   POST   /traces, /events; POST/PATCH /spans, /generations
+//                                          one event each (legacy), {"id"} or its error
 //   POST   /otel/v1/traces                 OTLP/HTTP spans (protobuf or JSON, gzip)
 //   GET    /traces, /traces/{traceId}      DELETE /traces, /traces/{traceId}
 //   GET    /observations, /observations/{id}, /v2/observations

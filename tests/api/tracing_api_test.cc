@@ -477,6 +477,161 @@ TEST_P(TracingApiTest, OtlpCapturesInEveryEncoding) {
             200);
 }
 
+TEST_P(TracingApiTest, TraceListTotalsAndDrivenOrder) {
+  auto response = Ingest({
+      Event("1", "trace-create", {{"id", "t-1"}, {"name", "c"}, {"userId", "u"}, {"tags", {"x"}},
+                                  {"environment", "production"}, {"timestamp", "2026-01-05T10:00:01Z"}}),
+      Event("2", "trace-create", {{"id", "t-2"}, {"name", "a"}, {"userId", "u"}, {"tags", {"x", "y"}},
+                                  {"environment", "production"}, {"timestamp", "2026-01-05T10:00:02Z"}}),
+      Event("3", "trace-create", {{"id", "t-3"}, {"name", "b"}, {"userId", "u"}, {"tags", {"y"}},
+                                  {"environment", "staging"}, {"timestamp", "2026-01-05T10:00:03Z"}}),
+      // A repeated create of t-1 updates it and must not count it twice.
+      Event("4", "trace-create", {{"id", "t-1"}, {"release", "r1"}}, "2026-01-05T10:00:05.000Z"),
+  });
+  ASSERT_EQ(response.status, 207) << response.body;
+  ASSERT_TRUE(response.Json().at("errors").as_array().empty()) << response.body;
+
+  auto ids = [&](const std::string& query) {
+    auto list = Get("/api/public/traces?" + query);
+    EXPECT_EQ(list.status, 200) << list.body;
+    std::vector<std::string> out;
+    const bj::value body = list.Json();
+    for (const auto& trace : body.at("data").as_array()) out.emplace_back(trace.at("id").as_string());
+    return out;
+  };
+  auto total = [&](const std::string& query) -> int64_t {
+    auto list = Get("/api/public/traces?" + query);
+    EXPECT_EQ(list.status, 200) << list.body;
+    const bj::value body = list.Json();
+    return body.at("meta").at("totalItems").to_number<int64_t>();
+  };
+
+  EXPECT_EQ(total(""), 3);
+  EXPECT_EQ(total("environment=production"), 2);
+  EXPECT_EQ(total("environment=production&environment=staging"), 3);
+  EXPECT_EQ(total("environment=nowhere"), 0);
+  EXPECT_EQ(total("tags=x"), 2);
+  EXPECT_EQ(total("tags=y&tags=x"), 1);
+  EXPECT_EQ(total("tags=absent"), 0);
+
+  EXPECT_EQ(ids("tags=x"), (std::vector<std::string>{"t-2", "t-1"}));
+  EXPECT_EQ(ids("tags=x&orderBy=timestamp.asc"), (std::vector<std::string>{"t-1", "t-2"}));
+  EXPECT_EQ(ids("tags=y&orderBy=name.asc"), (std::vector<std::string>{"t-2", "t-3"}));
+  EXPECT_EQ(ids("userId=u&orderBy=name.asc"), (std::vector<std::string>{"t-2", "t-3", "t-1"}));
+  EXPECT_EQ(ids("userId=u&orderBy=name.desc&limit=2"), (std::vector<std::string>{"t-1", "t-3"}));
+  EXPECT_EQ(ids("userId=u&page=2&limit=2"), (std::vector<std::string>{"t-1"}));
+
+  ASSERT_EQ(Send("DELETE", "/api/public/traces/t-3", "").status, 200);
+  EXPECT_EQ(total(""), 2);
+  EXPECT_EQ(total("environment=staging"), 0);
+}
+
+TEST_P(TracingApiTest, LegacyWriteEndpointsUseIngestion) {
+  auto trace = Post("/api/public/traces", bj::object{{"name", "legacy"}, {"userId", "u-1"}, {"tags", {"b", "a"}}});
+  ASSERT_EQ(trace.status, 200) << trace.body;
+  const std::string generated_id(trace.Json().at("id").as_string());
+  EXPECT_FALSE(generated_id.empty());
+  auto generated = Get("/api/public/traces/" + generated_id);
+  ASSERT_EQ(generated.status, 200) << generated.body;
+  EXPECT_EQ(generated.Json().at("name"), "legacy");
+  EXPECT_EQ(generated.Json().at("tags"), (bj::array{"a", "b"}));
+
+  auto named = Post("/api/public/traces", bj::object{{"id", "lt-1"}, {"name", "named"}});
+  ASSERT_EQ(named.status, 200) << named.body;
+  EXPECT_EQ(named.Json().at("id"), "lt-1");
+
+  // Spans: created with spanId, then updated by spanId; the update keeps
+  // what it does not repeat.
+  auto span = Post("/api/public/spans", bj::object{{"spanId", "sp-1"}, {"traceId", "lt-1"}, {"name", "step"},
+                                                   {"startTime", "2026-01-05T10:00:00.000Z"}, {"input", {{"q", 1}}}});
+  ASSERT_EQ(span.status, 200) << span.body;
+  EXPECT_EQ(span.Json().at("id"), "sp-1");
+  auto span_update = Send("PATCH", "/api/public/spans",
+                          R"({"spanId":"sp-1","endTime":"2026-01-05T10:00:02.000Z","output":"done"})");
+  ASSERT_EQ(span_update.status, 200) << span_update.body;
+  EXPECT_EQ(span_update.Json().at("id"), "sp-1");
+  auto stored_span = Get("/api/public/observations/sp-1");
+  ASSERT_EQ(stored_span.status, 200) << stored_span.body;
+  EXPECT_EQ(stored_span.Json().at("type"), "SPAN");
+  EXPECT_EQ(stored_span.Json().at("name"), "step");
+  EXPECT_EQ(stored_span.Json().at("traceId"), "lt-1");
+  EXPECT_EQ(stored_span.Json().at("input"), (bj::object{{"q", 1}}));
+  EXPECT_EQ(stored_span.Json().at("output"), "done");
+  EXPECT_EQ(stored_span.Json().at("endTime"), "2026-01-05T10:00:02.000Z");
+
+  // Generations: prompt and completion are input and output; usage is costed
+  // as on the batch path.
+  auto generation = Post("/api/public/generations",
+                         bj::object{{"id", "gen-1"}, {"traceId", "lt-1"}, {"parentObservationId", "sp-1"},
+                                    {"model", "gpt-4o"}, {"traceIdType", "LANGFUSE"},
+                                    {"startTime", "2026-01-05T10:00:00.500Z"},
+                                    {"prompt", bj::array{bj::object{{"role", "user"}, {"content", "hi"}}}},
+                                    {"usage", {{"input", 1000}, {"output", 100}}}});
+  ASSERT_EQ(generation.status, 200) << generation.body;
+  EXPECT_EQ(generation.Json().at("id"), "gen-1");
+  auto generation_update = Send("PATCH", "/api/public/generations",
+                                R"({"generationId":"gen-1","completion":{"role":"assistant","content":"hello"},
+                                    "endTime":"2026-01-05T10:00:01.000Z"})");
+  ASSERT_EQ(generation_update.status, 200) << generation_update.body;
+  auto stored_generation = Get("/api/public/observations/gen-1");
+  ASSERT_EQ(stored_generation.status, 200) << stored_generation.body;
+  const bj::value generation_json = stored_generation.Json();
+  const bj::object& observed = generation_json.as_object();
+  EXPECT_EQ(observed.at("type"), "GENERATION");
+  EXPECT_EQ(observed.at("parentObservationId"), "sp-1");
+  EXPECT_EQ(observed.at("input"), (bj::array{bj::object{{"role", "user"}, {"content", "hi"}}}));
+  EXPECT_EQ(observed.at("output"), (bj::object{{"role", "assistant"}, {"content", "hello"}}));
+  EXPECT_EQ(observed.at("usageDetails").at("input"), 1000);
+  EXPECT_EQ(observed.at("usageDetails").at("output"), 100);
+  EXPECT_GT(observed.at("calculatedTotalCost").to_number<double>(), 0.0);
+
+  auto event = Post("/api/public/events", bj::object{{"traceId", "lt-1"}, {"name", "click"}});
+  ASSERT_EQ(event.status, 200) << event.body;
+  auto stored_event = Get("/api/public/observations/" + std::string(event.Json().at("id").as_string()));
+  ASSERT_EQ(stored_event.status, 200) << stored_event.body;
+  EXPECT_EQ(stored_event.Json().at("type"), "EVENT");
+  EXPECT_EQ(Get("/api/public/traces/lt-1").Json().at("observations").as_array().size(), 3u);
+
+  // A generation without a traceId gets one wrapper trace for create and update.
+  ASSERT_EQ(Post("/api/public/generations", bj::object{{"id", "orphan"}, {"name", "alone"}}).status, 200);
+  ASSERT_EQ(Send("PATCH", "/api/public/generations", R"({"generationId":"orphan","completion":"x"})").status, 200);
+  auto orphan = Get("/api/public/observations/orphan");
+  ASSERT_EQ(orphan.status, 200) << orphan.body;
+  EXPECT_EQ(orphan.Json().at("output"), "x");
+  const std::string wrapper_id(orphan.Json().at("traceId").as_string());
+  EXPECT_EQ(Get("/api/public/traces/" + wrapper_id).status, 200);
+}
+
+TEST_P(TracingApiTest, LegacyWriteEndpointsRejectBadInput) {
+  auto no_id = Send("PATCH", "/api/public/spans", R"({"output":"x"})");
+  EXPECT_EQ(no_id.status, 400) << no_id.body;
+  EXPECT_NE(no_id.body.find("spanId"), std::string::npos) << no_id.body;
+  auto generation_no_id = Send("PATCH", "/api/public/generations", R"({"completion":"x"})");
+  EXPECT_EQ(generation_no_id.status, 400) << generation_no_id.body;
+  EXPECT_NE(generation_no_id.body.find("generationId"), std::string::npos) << generation_no_id.body;
+
+  auto two_ids = Send("PATCH", "/api/public/generations", R"({"generationId":"g-1","id":"g-2"})");
+  EXPECT_EQ(two_ids.status, 400) << two_ids.body;
+  auto two_inputs = Send("POST", "/api/public/generations", R"({"prompt":"a","input":"b"})");
+  EXPECT_EQ(two_inputs.status, 400) << two_inputs.body;
+  EXPECT_NE(two_inputs.body.find("prompt"), std::string::npos) << two_inputs.body;
+
+  auto bad_level = Send("POST", "/api/public/spans", R"({"traceId":"t","level":"loud"})");
+  EXPECT_EQ(bad_level.status, 400) << bad_level.body;
+  EXPECT_NE(bad_level.body.find("level"), std::string::npos) << bad_level.body;
+  auto bad_time = Send("POST", "/api/public/events", R"({"traceId":"t","startTime":"2026-01-05 10:00:00"})");
+  EXPECT_EQ(bad_time.status, 400) << bad_time.body;
+  EXPECT_EQ(Send("POST", "/api/public/traces", "[]").status, 400);
+  EXPECT_EQ(Send("POST", "/api/public/traces", "not json").status, 400);
+
+  // Nothing of a rejected request was stored.
+  EXPECT_EQ(Get("/api/public/observations").Json().at("data").as_array().size(), 0u);
+
+  const std::string bearer = std::string("Authorization: Bearer ") + kPublicKey;
+  EXPECT_EQ(client_->Post("/api/public/traces", R"({"name":"x"})", {bearer}).status, 403);
+  EXPECT_EQ(client_->Post("/api/public/spans", R"({"name":"x"})").status, 401);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TracingApiTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace
