@@ -13,6 +13,8 @@ import { randomUUID } from "node:crypto";
 
 export const publicKey = "pk-lf-client-tests";
 export const secretKey = "sk-lf-client-tests-secret-0001";
+// The legacy API token of the provisioned user, for Tally's own /api routes.
+export const userToken = "c11e7700c11e7700c11e7700c11e7700c11e7700";
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -55,6 +57,7 @@ export async function startTally() {
     env: {
       ...process.env,
       TALLY_INIT_USER_EMAIL: "client-tests@example.com",
+      TALLY_INIT_USER_TOKEN: userToken,
       TALLY_INIT_PROJECT_NAME: "Client tests",
       TALLY_INIT_PROJECT_PUBLIC_KEY: publicKey,
       TALLY_INIT_PROJECT_SECRET_KEY: secretKey,
