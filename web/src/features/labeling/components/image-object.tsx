@@ -94,7 +94,8 @@ interface ShapeProps {
 // not re-render the unchanged ones.
 const RegionShape = memo(function RegionShape({ region, size, color, selected, editable, scale, onSelect, onChange }: ShapeProps) {
   const geometry = region.geometry;
-  const stroke = (selected ? 3 : 1.5) / scale;
+  // Screen pixels: strokeScaleEnabled is off, so zooming keeps outlines thin.
+  const stroke = selected ? 3 : 1.5;
   const common = {
     id: region.id,
     name: "region",
@@ -465,7 +466,9 @@ export function ImageObject({
                     color={colorOf(region)}
                     selected={region.id === selectedRegionId}
                     editable={!readOnly && !lockedIds.has(region.id)}
-                    scale={transform.scale}
+                    // Only keypoints and polygon handles size themselves by the zoom, so
+                    // other shapes skip re-rendering while zooming.
+                    scale={region.geometry.shape === "keypoint" || region.geometry.shape === "polygon" ? transform.scale : 1}
                     onSelect={selectRegion}
                     onChange={onChange}
                   />
