@@ -296,6 +296,13 @@ export function ImageObject({
   useEffect(fit, [fit]);
 
   useEffect(() => setDraft(null), [tool]);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === "Escape") setDraft(null);
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
 
   // Attach the transformer to the selected rectangle or ellipse.
   useEffect(() => {
