@@ -152,7 +152,7 @@ Result<void> App::Wire() {
   AddSystemRoutes(parts.router, *parts.health, parts.metrics, db);
   accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
-  labeling::AddLabelingRoutes(parts.router, db, settings.data_dir);
+  labeling::AddLabelingRoutes(parts.router, db, settings.data_dir, &*parts.outbound_client);
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);
   integrations::AddWebhookRoutes(parts.router, {.database = db,

@@ -15,6 +15,7 @@
 #include "labeling/import/import_job.h"
 #include "labeling/import/import_run.h"
 #include "labeling/route_support.h"
+#include "labeling/import/url_import.h"
 #include "labeling/routes.h"
 
 namespace tally::labeling {
@@ -80,20 +81,27 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
   const fs::path data_dir = context.data_dir;
   const size_t body_limit = ImportBodyLimit();
 
-  auto import_handler = [&db, data_dir](Request& request) -> Result<Response> {
+  const integrations::OutboundClient* outbound = context.outbound;
+  auto import_handler = [&db, data_dir, outbound, body_limit](Request& request) -> Result<Response> {
     const auto started = std::chrono::steady_clock::now();
     TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
     if (!QueryFlag(request, "commit_to_project", true)) {
       return Error::InvalidField("commit_to_project", "Uploading files without creating tasks is not supported.");
     }
-    const std::string content_type(request.Header("content-type"));
+    std::string content_type(request.Header("content-type"));
+    std::string_view body = request.body;
+    std::string downloaded;  // a URL import's file, alive as long as `import`
     if (content_type.starts_with("application/x-www-form-urlencoded")) {
-      return Error::InvalidField("url", "Importing tasks from a URL is not supported; upload the file instead.");
+      if (outbound == nullptr) return Error::Unavailable("Importing from a URL is not available in this process.");
+      TALLY_ASSIGN_OR_RETURN(resolved, ResolveUrlImport(request.body, *outbound, body_limit));
+      downloaded = std::move(resolved.body);
+      body = downloaded;
+      content_type = std::move(resolved.content_type);
     }
 
     ImportRequest import{.project_id = project_id,
                          .principal = request.principal,
-                         .body = request.body,
+                         .body = body,
                          .content_type = content_type,
                          .return_task_ids = QueryFlag(request, "return_task_ids")};
     for (const std::string& value : request.QueryAll("preannotated_from_fields")) {

@@ -22,6 +22,7 @@
 #include <filesystem>
 
 #include "http/router.h"
+#include "integrations/outbound/client.h"
 #include "jobs/worker_pool.h"
 #include "labeling/export/snapshot_job.h"
 #include "labeling/import/import_job.h"
@@ -33,6 +34,8 @@ struct LabelingContext {
   store::Database& database;
   // Root of uploaded media: files go to <data_dir>/upload/<project id>/.
   std::filesystem::path data_dir;
+  // Downloads for imports by URL; without it those answer 503.
+  const integrations::OutboundClient* outbound = nullptr;
 };
 
 void AddProjectRoutes(http::Router& router, LabelingContext& context);
@@ -50,8 +53,9 @@ void AddTraceTaskRoutes(http::Router& router, LabelingContext& context);
 
 // Registers every labeling route. Handlers keep references to `database`
 // only, so the context need not outlive this call.
-inline void AddLabelingRoutes(http::Router& router, store::Database& database, std::filesystem::path data_dir) {
-  LabelingContext context{database, std::move(data_dir)};
+inline void AddLabelingRoutes(http::Router& router, store::Database& database, std::filesystem::path data_dir,
+                              const integrations::OutboundClient* outbound = nullptr) {
+  LabelingContext context{database, std::move(data_dir), outbound};
   AddProjectRoutes(router, context);
   AddTaskRoutes(router, context);
   AddAnnotationRoutes(router, context);

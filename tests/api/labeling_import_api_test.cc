@@ -3,6 +3,14 @@
 // configs, and the all-or-nothing rejection of bad items.
 #include "api/labeling_fixture.h"
 
+#include <fmt/format.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include "core/crypto.h"
+#include "support/peer_process.h"
+
 namespace tally {
 namespace {
 
@@ -236,6 +244,78 @@ TEST_P(LabelingImport, MediaFilesAreStoredAndServed) {
   auto rejected = Upload(two_keys, {{"cat.png", png}});
   ASSERT_EQ(rejected.status, 400) << rejected.body;
   EXPECT_NE(rejected.body.find("more than one data key"), std::string::npos);
+}
+
+// Label Studio's import by URL: a form body with url=<address>.
+testing::HttpResponse ImportUrl(testing::HttpClient& client, int64_t project_id, const std::string& url) {
+  std::string encoded;
+  for (unsigned char c : url) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += fmt::format("%{:02X}", c);
+    }
+  }
+  return client.Send("POST", "/api/projects/" + std::to_string(project_id) + "/import", "url=" + encoded,
+                     {"Authorization: Token " + std::string(kOwnerToken),
+                      "Content-Type: application/x-www-form-urlencoded"});
+}
+
+TEST_P(LabelingImport, ImportsTaskFilesAndMediaByUrl) {
+  const std::filesystem::path files = std::filesystem::temp_directory_path() / ("tally-url-import-" + RandomHex(6));
+  std::filesystem::create_directories(files);
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake image bytes", 29);
+  std::ofstream(files / "tasks.json") << R"([{"text": "from a JSON file"}, {"text": "second"}])";
+  std::ofstream(files / "tasks.csv") << "text\n\"quoted, with a comma\"\n";
+  std::ofstream(files / "bare") << R"([{"text": "served without an extension"}])";
+  std::ofstream(files / "photo.png", std::ios::binary) << png;
+  testing::PeerProcess server("file_server.py", {files.string()});
+  ASSERT_TRUE(server.started()) << server.failure_reason();
+  const std::string base = server.base_url() + "/";
+
+  const int64_t id = CreateProject(kSentimentConfig);
+  auto imported = ImportUrl(*client_, id, base + "tasks.json");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  EXPECT_EQ(imported.Json().at("task_count"), 2);
+  imported = ImportUrl(*client_, id, base + "tasks.csv");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  imported = ImportUrl(*client_, id, base + "bare");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  // JSON in the url field is inline tasks, single quotes and all.
+  imported = ImportUrl(*client_, id, "[{'text': 'inline task'}]");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+
+  std::vector<std::string> texts;
+  for (const bj::value& task : TaskList(id)) texts.emplace_back(task.at("data").at("text").as_string());
+  EXPECT_EQ(texts, (std::vector<std::string>{"from a JSON file", "second", "quoted, with a comma",
+                                             "served without an extension", "inline task"}));
+
+  // Media by URL is stored and served like an upload.
+  TALLY_REQUIRE_TEMPLATE(config, "computer-vision__image-classification");
+  const int64_t images = CreateProject(config, "Images");
+  imported = ImportUrl(*client_, images, base + "photo.png");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const std::string url(TaskList(images).at(0).at("data").at("image").as_string());
+  EXPECT_TRUE(url.ends_with("-photo.png")) << url;
+  EXPECT_EQ(Get(url).body, png);
+
+  // Failures name the field and leave the project as it was.
+  auto failed = ImportUrl(*client_, id, base + "missing.json");
+  EXPECT_EQ(failed.status, 400);
+  EXPECT_NE(failed.body.find("404"), std::string::npos) << failed.body;
+  EXPECT_NE(failed.body.find("\"url\""), std::string::npos) << failed.body;
+  failed = ImportUrl(*client_, id, "ftp://127.0.0.1/tasks.json");
+  EXPECT_EQ(failed.status, 400) << failed.body;
+  failed = client_->Send("POST", "/api/projects/" + std::to_string(id) + "/import", "other=1",
+                         {Auth(kOwnerToken), "Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(failed.status, 400) << failed.body;
+  EXPECT_NE(failed.body.find("url"), std::string::npos) << failed.body;
+  server.Stop();
+  failed = ImportUrl(*client_, id, base + "tasks.json");
+  EXPECT_EQ(failed.status, 400) << failed.body;
+  EXPECT_EQ(Counter(id, "task_number"), 5);
+
+  std::filesystem::remove_all(files);
 }
 
 TEST_P(LabelingImport, AsyncImportRunsAsJob) {
