@@ -14,7 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql-15 sqlite3 curl wrk nginx-light
+  postgresql-15 sqlite3 curl unzip wrk nginx-light
   # the web UI's browser tests (playwright-core drives it; no browser download)
   chromium
   # real photographs with human annotations for the demo and end-to-end suites
