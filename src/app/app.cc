@@ -16,6 +16,11 @@
 #include "app/hub_relay.h"
 #include "app/system_routes.h"
 #include "core/log.h"
+#include "evals/datasets_routes.h"
+#include "evals/evaluators_jobs.h"
+#include "evals/evaluators_routes.h"
+#include "evals/experiments_routes.h"
+#include "evals/llm_connections.h"
 #include "evals/agreement_routes.h"
 #include "evals/dashboards_live.h"
 #include "evals/dashboards_routes.h"
@@ -159,6 +164,10 @@ Result<void> App::Wire() {
                                                 .secret_box = *parts.secret_box,
                                                 .client = *parts.outbound_client,
                                                 .webhook_sender = *parts.webhook_sender});
+  evals::AddDatasetRoutes(parts.router, db);
+  evals::AddExperimentRoutes(parts.router, db);
+  evals::AddLlmConnectionRoutes(parts.router, db, *parts.secret_box, *parts.outbound_client);
+  evals::AddEvaluatorRoutes(parts.router, db);
   evals::AddMetricsRoutes(parts.router, db);
   evals::AddAgreementRoutes(parts.router, db);
   evals::AddDashboardRoutes(parts.router, db);
@@ -204,7 +213,14 @@ int App::Serve() {
   jobs::WorkerPool workers(job_queue, pool_options);
   labeling::RegisterLabelingJobs(workers, db, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
-  if (settings.job_workers > 0) workers.Start();
+  evals::RegisterEvaluatorJobs(workers, db, *parts_->secret_box, *parts_->outbound_client);
+  // Evaluator rules are scanned where jobs run; a serve without workers
+  // leaves both to `tally worker` processes.
+  evals::EvaluatorScheduler evaluator_scheduler(db);
+  if (settings.job_workers > 0) {
+    workers.Start();
+    evaluator_scheduler.Start();
+  }
 
   // Each connection holds a descriptor: raise the soft limit to the hard one
   // and keep the connection cap below it, so accept() never starves.
@@ -261,6 +277,7 @@ int App::Serve() {
   std::fflush(stdout);
 
   server.Run();
+  evaluator_scheduler.Stop();
   if (settings.job_workers > 0) workers.Stop(std::chrono::seconds(settings.drain_seconds));
   return 0;
 }
@@ -278,11 +295,15 @@ int App::RunWorkers() {
   jobs::WorkerPool workers(job_queue, pool_options);
   labeling::RegisterLabelingJobs(workers, *parts_->database, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
+  evals::RegisterEvaluatorJobs(workers, *parts_->database, *parts_->secret_box, *parts_->outbound_client);
+  evals::EvaluatorScheduler evaluator_scheduler(*parts_->database);
   workers.Start();
+  evaluator_scheduler.Start();
   TALLY_LOG_INFO("event=worker_started threads={}", settings.job_workers);
 
   const int signal_number = WaitForTerminationSignal();
   TALLY_LOG_INFO("event=signal_received signal={}", signal_number);
+  evaluator_scheduler.Stop();
   const bool clean = workers.Stop(std::chrono::seconds(30));
   TALLY_LOG_INFO("event=worker_stopped clean={}", clean);
   return 0;
