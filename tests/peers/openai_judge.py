@@ -10,7 +10,7 @@ LLM connections (base URL http://127.0.0.1:<port>/<mode>):
                               contains "Paris", else 0 (or "incorrect")
   /garbage/chat/completions   200 with message content that is not JSON
   /error500/chat/completions  500 with an OpenAI-style error body
-  /slow/chat/completions      waits 3 seconds, then answers as /ok
+  /slow/chat/completions      waits 3 seconds, then responds as /ok
 Control (not recorded):
   GET /__requests             every recorded request as a JSON list of
                               {path, authorization, body}
