@@ -2,7 +2,7 @@
 //
 // A run is unique by name within its dataset and is created by its first
 // run item. A run item links one dataset item to the trace (and optionally
-// the observation) that processed it; the trace may not exist yet, because
+// the observation) that processed it. The trace may not exist yet, because
 // SDKs link the item while the traced task still runs.
 //
 // Thread-safety: free functions over the connection they are given.

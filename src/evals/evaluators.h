@@ -70,12 +70,12 @@ struct EvaluatorExecution {
   Micros updated_at = 0;
 };
 
-// Parses a POST body into a rule of `project_id` (ids and times unset).
-// kInvalidArgument naming the field: a missing name, connection, prompt or
-// score name; a template variable without a mapping or a mapping without a
-// variable; an unknown source; a sampling rate outside (0, 1]; a negative
-// delay; an unknown data type; categories missing for CATEGORICAL; a filter
-// that GET /api/public/traces would reject.
+// Parses a POST body into a rule (project, ids and times unset). Fails with
+// kInvalidArgument naming the field for a missing name, connection, prompt
+// or score name, and for a template variable without a mapping or a mapping
+// without a variable. The same holds for an unknown source, a sampling rate
+// outside (0, 1], a negative delay, an unknown data type, CATEGORICAL
+// without categories, and a filter that GET /api/public/traces rejects.
 [[nodiscard]] Result<EvaluatorRule> ParseEvaluatorRule(const std::string& body);
 
 [[nodiscard]] Result<void> InsertRule(store::Connection& connection, const EvaluatorRule& rule);

@@ -16,8 +16,8 @@ namespace bj = boost::json;
 
 namespace {
 
-// Longest text the Levenshtein evaluator compares, in code points; its cost
-// grows with the product of both lengths.
+// Maximum text length the Levenshtein evaluator compares, in code points,
+// because its cost grows with the product of both lengths.
 constexpr size_t kMaxLevenshteinLength = 20000;
 
 std::string Text(const bj::value& value) {

@@ -1,5 +1,5 @@
 // Running evaluator rules: the scheduler that finds new matching traces and
-// the job that asks the judge and writes the score.
+// the job that calls the judge and writes the score.
 //
 // Data flow:
 //   EvaluatorScheduler (a thread in every serve/worker process, each tick):

@@ -7,7 +7,7 @@
 // JSON; a value the trace lacks renders as an empty string.
 //
 // The request is OpenAI's POST {baseUrl}/chat/completions body with a system
-// message that asks for one JSON object {"reasoning": string, "score": ...}
+// message that requests one JSON object {"reasoning": string, "score": ...}
 // and the rendered prompt as the user message, at temperature 0.
 //
 // Thread-safety: pure functions.
@@ -46,7 +46,7 @@ std::vector<std::string> TemplateVariables(const std::string& prompt);
 // Replaces each {{variable}} with its value; unknown variables become "".
 std::string RenderTemplate(const std::string& prompt, const std::map<std::string, std::string>& values);
 
-// The text of a JSON value as a template sees it.
+// Returns the text a template inserts for a JSON value.
 std::string TemplateText(const boost::json::value& value);
 
 // Selects part of `value` by a path such as "$.answer.items[0]"; nullptr when
