@@ -8,7 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
@@ -84,7 +84,10 @@ async function projectWithPhoto(title, labelConfig) {
   });
   const { tasks } = await tally.api(`/api/tasks?project=${project.id}`);
   assert.equal(tasks.length, 1);
-  assert.match(tasks[0].data.image, new RegExp(`^/data/upload/${project.id}/.+\\.jpg$`));
+  // The upload lands under the config's one data key, "image" or another.
+  const urls = Object.values(tasks[0].data);
+  assert.equal(urls.length, 1);
+  assert.match(urls[0], new RegExp(`^/data/upload/${project.id}/.+\\.jpg$`));
   return { projectId: project.id, taskId: tasks[0].id };
 }
 
@@ -144,14 +147,18 @@ function assertPercent(actual, expected, what) {
   );
 }
 
+// Submits with Ctrl+Enter and returns the stored result, polling the API
+// for up to 10 s.
 async function submitAndRead(taskId) {
   await page.keyboard.press("Control+Enter");
-  await page.waitForFunction(
-    async (url) => (await (await fetch(url)).json()).length > 0,
-    `/api/tasks/${taskId}/annotations`,
-  );
-  const [annotation] = await tally.api(`/api/tasks/${taskId}/annotations`);
-  return annotation.result;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const [annotation] = await tally.api(`/api/tasks/${taskId}/annotations`);
+    if (annotation) return annotation.result;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  const alert = await page.getByRole("alert").allTextContents();
+  throw new Error(`no annotation stored for task ${taskId} within 10 s; the page shows: ${alert.join(" ")}`);
 }
 
 const pct = {
@@ -171,9 +178,12 @@ test("boxes and polygons drawn with the mouse, stored and exported as YOLO", { s
   await page.locator(".region-list li", { hasText: "Car" }).waitFor();
   const boxView = view;
 
-  // A second box, deleted with the Delete key while selected.
+  // A second box, selected by a click and deleted with the Delete key.
   await drag(view.toScreen([300, 200]).map(Math.round), view.toScreen([340, 240]).map(Math.round));
   assert.equal(await page.locator(".region-list li").count(), 2);
+  await settle();
+  await page.mouse.click(...view.toScreen([320, 220]).map(Math.round));
+  await page.locator(".region-list li.selected").waitFor();
   await page.keyboard.press("Delete");
   assert.equal(await page.locator(".region-list li").count(), 1);
 
@@ -429,4 +439,109 @@ test("predicted regions edited with the mouse", { skip, timeout: 120_000 }, asyn
     assertPercent(px, pct.x(points[i][0]), `edited polygon point ${i} x`);
     assertPercent(py, pct.y(points[i][1]), `edited polygon point ${i} y`);
   });
+});
+
+// Gallery templates on one Image whose tags the editor supports, by the
+// coverage table in docs/. Read from ../shared at run time.
+const galleryDir = new URL("../../../shared/reference/label-studio-templates/", import.meta.url);
+function imageTemplates() {
+  if (!existsSync(galleryDir)) return [];
+  const coverage = new Map(
+    readFileSync(new URL("../../docs/label-config-coverage.md", import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && !line.startsWith("| Tag"))
+      .map((line) => line.split("|").map((cell) => cell.trim()))
+      .map((cells) => [cells[1], cells[3]]),
+  );
+  return readdirSync(galleryDir)
+    .filter((file) => file.endsWith(".xml"))
+    .map((file) => ({ file, xml: readFileSync(new URL(file, galleryDir), "utf8") }))
+    .filter(({ xml }) => {
+      const tags = new Set([...xml.matchAll(/<([A-Z][A-Za-z]*)/g)].map((match) => match[1]));
+      const dataKeys = new Set([...xml.matchAll(/value="\$([A-Za-z_][\w]*)"/g)].map((match) => match[1]));
+      return tags.has("Image") && dataKeys.size === 1 && [...tags].every((tag) => ["yes", "partial"].includes(coverage.get(tag)));
+    });
+}
+
+test("gallery image templates render and submit", { skip: skip || (!existsSync(galleryDir) && `${galleryDir.pathname} is missing`), timeout: 300_000 }, async () => {
+  const templates = imageTemplates();
+  assert.ok(templates.length >= 8, `found ${templates.length} image templates`);
+  for (const { file, xml } of templates) {
+    const { projectId, taskId } = await projectWithPhoto(file.replace(/\.xml$/, "").slice(0, 50), xml);
+    await openImage(projectId, taskId);
+    assert.equal(await page.locator(".notice").count(), 0, `${file}: no tag is reported as unsupported`);
+
+    // Draw one region with the first label, or the first shape tool the
+    // template offers; templates without shapes get a choice or a text.
+    const tools = page.getByRole("toolbar", { name: /Tools for/ }).first();
+    const shapeButtons = tools.getByRole("button", { name: /^(Rectangle|Polygon|Keypoint|Ellipse)$/ });
+    const labelButtons = page.locator(".label-button");
+    if ((await labelButtons.count()) > 0) await labelButtons.first().click();
+    if ((await shapeButtons.count()) > 0 && (await shapeButtons.first().isEnabled())) await shapeButtons.first().click();
+    const tool = await tools.locator('button[aria-pressed="true"]').textContent();
+    const view = await measureStage();
+    const at = (point) => view.toScreen(point).map(Math.round);
+    if (tool === "Polygon") {
+      for (const point of [[100, 100], [200, 100], [150, 200], [100, 100]]) await page.mouse.click(...at(point));
+    } else if (tool === "Keypoint") {
+      await page.mouse.click(...at([100, 100]));
+    } else if (tool !== "Pan") {
+      await drag(at([100, 100]), at([200, 200]));
+    }
+    const drawn = tool !== "Pan";
+    if (drawn) {
+      // Select the region, so per-region text fields show.
+      await page.locator(".region-list li[data-region-id]").first().getByRole("button").first().click();
+    }
+    for (const choices of await page.locator("fieldset.choices").all()) await choices.locator("input").first().check();
+    for (const area of await page.locator("textarea").all()) await area.fill("e2e");
+
+    const result = await submitAndRead(taskId);
+    assert.ok(result.length > 0, `${file}: the result is not empty`);
+    if (drawn) {
+      assert.ok(
+        result.some((item) => item.original_width === 500 && item.type !== "textarea"),
+        `${file}: the drawn region is stored (${JSON.stringify(result).slice(0, 200)})`,
+      );
+    }
+  }
+});
+
+test("relation between two boxes drawn and stored", { skip, timeout: 120_000 }, async () => {
+  const relationConfig = detectionConfig.replace(
+    "</View>",
+    `  <Relations><Relation value="left_of"/><Relation value="holds"/></Relations>\n</View>`,
+  );
+  const { projectId, taskId } = await projectWithPhoto("Image relations e2e", relationConfig);
+  await openImage(projectId, taskId);
+  const view = await chooseLabel("Person");
+  await drag(view.toScreen([40, 40]).map(Math.round), view.toScreen([120, 200]).map(Math.round));
+  await chooseLabel("Car");
+  const carView = await measureStage();
+  await drag(carView.toScreen([250, 150]).map(Math.round), carView.toScreen([450, 300]).map(Math.round));
+  const rows = page.locator(".region-list li[data-region-id]");
+  await rows.nth(1).waitFor();
+  const [personId, carId] = await rows.evaluateAll((items) => items.map((item) => item.dataset.regionId));
+
+  // Relate the person to the car: its "relate" button, then the car's row.
+  await rows.nth(0).getByRole("button", { name: /Relate region/ }).click();
+  await rows.nth(1).getByRole("button").first().click();
+  const relationRow = page.locator(".relation-list li");
+  await relationRow.waitFor();
+  assert.match(await relationRow.textContent(), /1 Person → 2 Car/);
+  await settle();
+  assert.equal(await page.evaluate(() => window.Konva.stages[0].find(".relation").length), 1, "one arrow on the canvas");
+
+  await relationRow.getByRole("button", { name: "holds" }).click();
+  await relationRow.getByRole("button", { name: /Change direction/ }).click();
+  assert.match(await relationRow.textContent(), /1 Person ← 2 Car/);
+
+  const result = await submitAndRead(taskId);
+  const relations = result.filter((item) => item.type === "relation");
+  assert.equal(relations.length, 1);
+  assert.equal(relations[0].from_id, personId);
+  assert.equal(relations[0].to_id, carId);
+  assert.equal(relations[0].direction, "left");
+  assert.deepEqual(relations[0].labels, ["holds"]);
+  assert.equal(result.filter((item) => item.type === "rectanglelabels").length, 2);
 });

@@ -4,7 +4,7 @@
 // the stored percent only when an edit ends.
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type Konva from "konva";
-import { Circle, Ellipse, Group, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } from "react-konva";
+import { Arrow, Circle, Ellipse, Group, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } from "react-konva";
 import type { ControlNode, LabelOption } from "../lib/config";
 import {
   clampPoint,
@@ -26,7 +26,7 @@ import {
   type Point,
 } from "../lib/geometry";
 import { newRegionId } from "../lib/results";
-import type { ImageGeometry, ImageRegion, ImageShape } from "../lib/image-regions";
+import { regionCentre, type ImageGeometry, type ImageRegion, type ImageShape } from "../lib/image-regions";
 import type { EditorModel } from "../hooks/use-editor-model";
 import "./image-object.css";
 
@@ -334,8 +334,9 @@ export function ImageObject({
       imageRotation: 0,
       geometry,
     };
+    // The new region is not selected, so the next label click picks a label
+    // for the next region instead of relabelling this one.
     dispatch({ type: "image-region-added", region });
-    selectRegion(region.id);
   };
 
   const pointer = (): Point | null => {
@@ -397,6 +398,17 @@ export function ImageObject({
   };
 
   const zoomCentre = (factor: number) => setTransform((current) => zoomAround(current, factor, [width / 2, viewportHeight / 2]));
+
+  // Arrows between two visible regions of this image, centre to centre.
+  const relations = model.state.values.relations.flatMap((relation) => {
+    const from = regions.find((region) => region.id === relation.fromId);
+    const to = regions.find((region) => region.id === relation.toId);
+    if (!from || !to || !size || hiddenIds.has(from.id) || hiddenIds.has(to.id)) return [];
+    const [fromX, fromY] = regionCentre(from.geometry);
+    const [toX, toY] = regionCentre(to.geometry);
+    const points = [xToPixels(fromX, size), yToPixels(fromY, size), xToPixels(toX, size), yToPixels(toY, size)];
+    return [{ id: relation.id, direction: relation.direction, points }];
+  });
 
   const onChange = useCallback((region: ImageRegion) => dispatch({ type: "image-region-changed", region }), [dispatch]);
 
@@ -481,6 +493,22 @@ export function ImageObject({
                   />
                 ),
               )}
+              {relations.map((relation) => (
+                <Arrow
+                  key={relation.id}
+                  name="relation"
+                  points={relation.points}
+                  stroke="#222222"
+                  fill="#222222"
+                  strokeWidth={2}
+                  strokeScaleEnabled={false}
+                  pointerLength={10 / transform.scale}
+                  pointerWidth={8 / transform.scale}
+                  pointerAtBeginning={relation.direction !== "right"}
+                  pointerAtEnding={relation.direction !== "left"}
+                  listening={false}
+                />
+              ))}
               {draft?.shape === "rectangle" && (
                 <Rect {...rectFromDrag(draft.start, draft.end)} stroke={fallbackColor} strokeWidth={1} strokeScaleEnabled={false} dash={[4, 4]} listening={false} />
               )}

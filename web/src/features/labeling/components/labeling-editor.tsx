@@ -143,6 +143,28 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         </div>
       );
     case "textarea": {
+      if (node.perRegion) {
+        // Shown for the selected region of the object it targets.
+        const id = model.selectedRegionId;
+        const targets = node.toName.split(",").map((name) => name.trim());
+        const region = values.regions.find((r) => r.id === id) ?? values.imageRegions.find((r) => r.id === id);
+        if (!region || !targets.includes(region.toName)) return null;
+        const texts = values.regionTexts[region.id]?.[node.name] ?? [];
+        return (
+          <label className="control textarea">
+            <span>{node.name} (selected region)</span>
+            <textarea
+              rows={Math.max(2, node.rows)}
+              placeholder={node.placeholder}
+              readOnly={readOnly}
+              value={texts[0] ?? ""}
+              onChange={(event) =>
+                model.dispatch({ type: "region-text-changed", regionId: region.id, control: node.name, texts: [event.target.value, ...texts.slice(1)] })
+              }
+            />
+          </label>
+        );
+      }
       const texts = values.textareas[node.name] ?? [];
       return (
         <label className="control textarea">
@@ -287,6 +309,9 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
     case "list":
       // The Ranker that targets the List shows its items.
       return null;
+    case "relations":
+      // Relations are listed under the regions.
+      return null;
     case "paragraphs": {
       // Display only: ParagraphLabels is not supported yet.
       const raw = node.valueKey ? data[node.valueKey] : undefined;
@@ -384,7 +409,7 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
 
 function RegionList({ config, model, readOnly }: { config: EditorConfig; model: EditorModel; readOnly: boolean }) {
   const { regions, imageRegions } = model.state.values;
-  if (regions.length === 0 && imageRegions.length === 0) return null;
+  if (regions.length === 0 && imageRegions.length === 0 && model.state.values.relations.length === 0) return null;
   const colors = labelColors(config.controls.filter((c): c is LabelsControl => c.kind === "labels"));
   const deleteButton = (id: string, name: string) =>
     !readOnly && (
@@ -397,9 +422,22 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
         ×
       </button>
     );
+  const relateButton = (id: string, name: string) =>
+    !readOnly && (
+      <button
+        type="button"
+        className="icon-button"
+        aria-pressed={model.relationFrom === id}
+        aria-label={`Relate region ${name}`}
+        onClick={() => model.startRelation(model.relationFrom === id ? null : id)}
+      >
+        relate
+      </button>
+    );
   return (
     <section className="region-list" aria-label="Regions">
       <h3>Regions</h3>
+      {model.relationFrom && <p className="notice">Select the region the relation points to, or press Escape.</p>}
       <ul>
         {[...regions]
           .sort((a, b) => a.start - b.start)
@@ -408,7 +446,10 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
               <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
                 {region.labels.join(", ") || "(no label)"}: “{region.text}” [{region.start}–{region.end}]
               </button>
-              {deleteButton(region.id, region.text)}
+              <span className="region-actions">
+                {relateButton(region.id, region.text)}
+                {deleteButton(region.id, region.text)}
+              </span>
             </li>
           ))}
         {imageRegions.map((region, index) => {
@@ -430,7 +471,85 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
                     {locked ? "unlock" : "lock"}
                   </button>
                 )}
+                {relateButton(region.id, name)}
                 {!locked && deleteButton(region.id, name)}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <RelationList config={config} model={model} readOnly={readOnly} />
+    </section>
+  );
+}
+
+// A short name of a region for lists: its position in the image region
+// list and its labels, or the text of a span.
+function regionName(values: EditorModel["state"]["values"], id: string): string {
+  const span = values.regions.find((region) => region.id === id);
+  if (span) return `“${span.text}”`;
+  const index = values.imageRegions.findIndex((region) => region.id === id);
+  if (index < 0) return id;
+  return `${index + 1} ${values.imageRegions[index].labels.join(", ") || "(no label)"}`;
+}
+
+const directionArrows = { right: "→", left: "←", bi: "↔" } as const;
+const nextDirection = { right: "left", left: "bi", bi: "right" } as const;
+
+function RelationList({ config, model, readOnly }: { config: EditorConfig; model: EditorModel; readOnly: boolean }) {
+  const values = model.state.values;
+  if (values.relations.length === 0) return null;
+  const labels = config.relations?.labels ?? [];
+  return (
+    <section className="relation-list" aria-label="Relations">
+      <h3>Relations</h3>
+      <ul>
+        {values.relations.map((relation) => {
+          const name = `${regionName(values, relation.fromId)} ${directionArrows[relation.direction]} ${regionName(values, relation.toId)}`;
+          const set = (changes: Partial<typeof relation>) => model.dispatch({ type: "relation-changed", relation: { ...relation, ...changes } });
+          return (
+            <li key={relation.id} data-relation-id={relation.id}>
+              <span>{name}</span>
+              <span className="region-actions">
+                <button
+                  type="button"
+                  className="icon-button"
+                  disabled={readOnly}
+                  aria-label={`Change direction of ${name}`}
+                  onClick={() => set({ direction: nextDirection[relation.direction] })}
+                >
+                  {directionArrows[relation.direction]}
+                </button>
+                {labels.map((label) => {
+                  const value = label.alias ?? label.value;
+                  const chosen = relation.labels.includes(value);
+                  return (
+                    <button
+                      key={value}
+                      type="button"
+                      className="label-button"
+                      disabled={readOnly}
+                      aria-pressed={chosen}
+                      style={{ borderColor: label.background }}
+                      onClick={() => {
+                        const others = config.relations?.multiple ? relation.labels.filter((l) => l !== value) : [];
+                        set({ labels: chosen ? relation.labels.filter((l) => l !== value) : [...others, value] });
+                      }}
+                    >
+                      {label.value}
+                    </button>
+                  );
+                })}
+                {!readOnly && (
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Delete relation ${name}`}
+                    onClick={() => model.dispatch({ type: "relation-removed", id: relation.id })}
+                  >
+                    ×
+                  </button>
+                )}
               </span>
             </li>
           );

@@ -23,6 +23,9 @@ export interface EditorModel {
   lockedIds: ReadonlySet<string>;
   toggleHidden: (id: string) => void;
   toggleLocked: (id: string) => void;
+  // The region a relation starts from: the next region selected ends it.
+  relationFrom: string | null;
+  startRelation: (id: string | null) => void;
 }
 
 function toggled(set: ReadonlySet<string>, id: string): Set<string> {
@@ -45,6 +48,18 @@ export function useEditorModel(): EditorModel {
   const [lockedIds, setLockedIds] = useState<ReadonlySet<string>>(new Set());
   const toggleHidden = useCallback((id: string) => setHiddenIds((set) => toggled(set, id)), []);
   const toggleLocked = useCallback((id: string) => setLockedIds((set) => toggled(set, id)), []);
+  const [relationFrom, setRelationFrom] = useState<string | null>(null);
+
+  const selectRegion = useCallback(
+    (id: string | null) => {
+      if (relationFrom && id && id !== relationFrom) {
+        dispatch({ type: "relation-added", relation: { id: newRegionId(), fromId: relationFrom, toId: id, direction: "right", labels: [] } });
+        setRelationFrom(null);
+      }
+      setSelectedRegionId(id);
+    },
+    [relationFrom],
+  );
 
   const addRegion = useCallback((control: LabelsControl, span: PendingSpan, label: LabelOption) => {
     const id = newRegionId();
@@ -96,6 +111,7 @@ export function useEditorModel(): EditorModel {
   );
 
   const clearSelection = useCallback(() => {
+    setRelationFrom(null);
     setPending(null);
     setSelectedRegionId(null);
     setActiveLabel(null);
@@ -109,12 +125,14 @@ export function useEditorModel(): EditorModel {
     selectedRegionId,
     activeLabel,
     selectSpan,
-    selectRegion: setSelectedRegionId,
+    selectRegion,
     applyLabel,
     clearSelection,
     hiddenIds,
     lockedIds,
     toggleHidden,
     toggleLocked,
+    relationFrom,
+    startRelation: setRelationFrom,
   };
 }

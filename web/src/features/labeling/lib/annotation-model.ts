@@ -3,7 +3,7 @@
 // any listener see why state changed, not just that it did.
 import type { ChoiceOption, ControlNode } from "./config";
 import type { ImageRegion } from "./image-regions";
-import { emptyValues, type EditorValues, type TextRegion } from "./results";
+import { emptyValues, type EditorValues, type Relation, type TextRegion } from "./results";
 
 export type EditorAction =
   | { type: "loaded"; values: EditorValues }
@@ -12,6 +12,10 @@ export type EditorAction =
   | { type: "region-removed"; id: string }
   | { type: "image-region-added"; region: ImageRegion }
   | { type: "image-region-changed"; region: ImageRegion }
+  | { type: "region-text-changed"; regionId: string; control: string; texts: string[] }
+  | { type: "relation-added"; relation: Relation }
+  | { type: "relation-changed"; relation: Relation }
+  | { type: "relation-removed"; id: string }
   | { type: "region-labels-set"; id: string; labels: string[] }
   | { type: "textarea-changed"; control: string; texts: string[] }
   | { type: "rating-set"; control: string; rating: number }
@@ -65,6 +69,17 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         ...values,
         regions: values.regions.filter((r) => r.id !== action.id),
         imageRegions: values.imageRegions.filter((r) => r.id !== action.id),
+        // An arrow or a region's text cannot outlive its region.
+        relations: values.relations.filter((r) => r.fromId !== action.id && r.toId !== action.id),
+        regionTexts: Object.fromEntries(Object.entries(values.regionTexts).filter(([id]) => id !== action.id)),
+      };
+    case "region-text-changed":
+      return {
+        ...values,
+        regionTexts: {
+          ...values.regionTexts,
+          [action.regionId]: { ...values.regionTexts[action.regionId], [action.control]: action.texts },
+        },
       };
     case "region-labels-set":
       return {
@@ -73,6 +88,16 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         imageRegions: values.imageRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         origins: edited(values, action.id),
       };
+    case "relation-added": {
+      const { fromId, toId } = action.relation;
+      const duplicate = values.relations.some((r) => r.fromId === fromId && r.toId === toId);
+      if (fromId === toId || duplicate) return values;
+      return { ...values, relations: [...values.relations, action.relation] };
+    }
+    case "relation-changed":
+      return { ...values, relations: values.relations.map((r) => (r.id === action.relation.id ? action.relation : r)) };
+    case "relation-removed":
+      return { ...values, relations: values.relations.filter((r) => r.id !== action.id) };
     case "image-region-added":
       return { ...values, imageRegions: [...values.imageRegions, action.region] };
     case "image-region-changed":
@@ -140,7 +165,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const values = change(state.values, action);
       if (values === state.values) return state;
       // Consecutive typing is one undo step, not one step per key.
-      const typing = ["textarea-changed", "number-set", "datetime-set"];
+      const typing = ["textarea-changed", "region-text-changed", "number-set", "datetime-set"];
       const merge = typing.includes(action.type) && state.lastReason === action.type;
       const past = merge ? state.past : [...state.past, state.values].slice(-historyLimit);
       return { values, past, future: [], lastReason: action.type };

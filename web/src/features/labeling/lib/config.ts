@@ -37,7 +37,9 @@ export type ConfigNode =
   // *Labels tags with their labels, the bare tools (Rectangle, ...) with none.
   | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[]; shape: ImageShape | null; resultType: string }
   | { kind: "image"; name: string; valueKey: string | null; literal: string }
-  | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean }
+  | { kind: "relations" }
+  // perRegion: one text per selected region, stored under the region's id.
+  | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean; perRegion: boolean }
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
   | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean }
   | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean }
@@ -92,8 +94,15 @@ function taxonomyTree(element: Element): TaxonomyNode[] {
     }));
 }
 
+// The Relations tag: the labels an arrow between two regions may carry.
+export interface RelationsConfig {
+  multiple: boolean;
+  labels: LabelOption[];
+}
+
 export interface EditorConfig {
   root: ConfigNode;
+  relations: RelationsConfig | null; // null without a Relations tag: arrows carry no labels
   controls: ControlNode[];
   dataKeys: string[]; // $keys the object tags read, in document order
   lists: Record<string, string | null>; // List name -> the data key of its items
@@ -159,6 +168,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   const dataKeys: string[] = [];
   const unsupported = new Set<string>();
   const lists: Record<string, string | null> = {};
+  let relations: RelationsConfig | null = null;
   let colorIndex = 0;
 
   const walk = (element: Element): ConfigNode => {
@@ -235,12 +245,14 @@ export function parseLabelConfig(xml: string): ParsedConfig {
       case "KeyPoint":
       case "Ellipse": {
         const shape = shapeTags[element.tagName] ?? null;
+        let resultType = "labels";
+        if (shape) resultType = shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1];
         const node: ControlNode = {
           kind: "labels",
           name,
           toName,
           shape,
-          resultType: shape ? shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1] : "labels",
+          resultType,
           multiple: element.getAttribute("choice") === "multiple",
           labels: Array.from(element.getElementsByTagName("Label")).map((label) => ({
             value: label.getAttribute("value") ?? "",
@@ -261,6 +273,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
           rows: int(element, "rows", 1),
           maxSubmissions: int(element, "maxSubmissions", 0),
           required: bool(element, "required"),
+          perRegion: bool(element, "perRegion"),
         };
         controls.push(node);
         return node;
@@ -359,6 +372,16 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         controls.push(node);
         return node;
       }
+      case "Relations":
+        relations = {
+          multiple: element.getAttribute("choice") === "multiple",
+          labels: Array.from(element.getElementsByTagName("Relation")).map((relation) => ({
+            value: relation.getAttribute("value") ?? "",
+            alias: optional(relation, "alias"),
+            background: relation.getAttribute("background") ?? palette[colorIndex++ % palette.length],
+          })),
+        };
+        return { kind: "relations" };
       case "Style":
         return { kind: "view", inline: false, children: [] };
       default:
@@ -368,5 +391,5 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   };
 
   const root = walk(rootElement);
-  return { ok: true, config: { root, controls, dataKeys, lists, unsupportedTags: [...unsupported] } };
+  return { ok: true, config: { root, controls, dataKeys, lists, relations, unsupportedTags: [...unsupported] } };
 }

@@ -94,7 +94,8 @@ export function pointsToPixels(points: Point[], size: ImageSize): Point[] {
 // Degrees in [0, 360), as Label Studio stores a rotation.
 export function normalizeDegrees(degrees: number): number {
   const wrapped = degrees % 360;
-  return wrapped < 0 ? wrapped + 360 : wrapped === 0 ? 0 : wrapped;
+  if (wrapped < 0) return wrapped + 360;
+  return wrapped + 0; // turns -0 into 0
 }
 
 // The four corners of a rectangle in pixels, clockwise from the top-left

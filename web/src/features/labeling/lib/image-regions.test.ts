@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { editorReducer, initialEditorState } from "./annotation-model";
 import { parseLabelConfig, type EditorConfig } from "./config";
-import { nudgeRegion, readImageRegion } from "./image-regions";
-import { buildResult, readResult } from "./results";
+import { nudgeRegion, readImageRegion, regionCentre } from "./image-regions";
+import { buildResult, missingRequired, readResult } from "./results";
 
 function config(xml: string): EditorConfig {
   const parsed = parseLabelConfig(xml);
@@ -135,9 +135,10 @@ describe("image region results", () => {
 describe("nudgeRegion", () => {
   it("moves by natural pixels in percent", () => {
     const box = readImageRegion(stored[0])!;
-    const moved = nudgeRegion(box, 10, -1);
-    expect(moved.geometry.shape === "rectangle" && moved.geometry.x).toBeCloseTo(12, 9);
-    expect(moved.geometry.shape === "rectangle" && moved.geometry.y).toBeCloseTo(20.5 - 100 / 338, 9);
+    const moved = nudgeRegion(box, 10, -1).geometry;
+    if (moved.shape !== "rectangle") throw new Error(`expected a rectangle, got ${moved.shape}`);
+    expect(moved.x).toBeCloseTo(12, 9);
+    expect(moved.y).toBeCloseTo(20.5 - 100 / 338, 9);
   });
 
   it("moves every polygon point", () => {
@@ -149,5 +150,114 @@ describe("nudgeRegion", () => {
   it("leaves a region without image size in place", () => {
     const box = readImageRegion({ ...stored[0], original_width: undefined })!;
     expect(nudgeRegion(box, 1, 1)).toBe(box);
+  });
+});
+
+describe("relations", () => {
+  const related = config(`<View>
+    <Image name="image" value="$image"/>
+    <RectangleLabels name="box" toName="image"><Label value="Car"/></RectangleLabels>
+    <Relations choice="multiple"><Relation value="left_of"/><Relation value="near" background="#00ff00"/></Relations>
+  </View>`);
+  const relation = { id: "rel1", type: "relation", from_id: "r1", to_id: "r2", direction: "bi", labels: ["near"] };
+  const boxes = [stored[0], { ...stored[0], id: "r2" }];
+
+  it("parses the Relations tag and its labels", () => {
+    expect(related.unsupportedTags).toEqual([]);
+    expect(related.relations?.multiple).toBe(true);
+    expect(related.relations?.labels.map((label) => [label.value, label.background])).toEqual([
+      ["left_of", "#2f6fd6"],
+      ["near", "#00ff00"],
+    ]);
+  });
+
+  it("round-trips a relation item", () => {
+    const values = readResult(related, [...boxes, relation]);
+    expect(values.relations).toEqual([{ id: "rel1", fromId: "r1", toId: "r2", direction: "bi", labels: ["near"] }]);
+    expect(values.foreign).toEqual([]);
+    expect(buildResult(related, values)).toEqual([...boxes, relation]);
+  });
+
+  it("reads a relation without id, direction or labels", () => {
+    const values = readResult(related, [{ type: "relation", from_id: "r1", to_id: "r2" }]);
+    expect(values.relations[0].direction).toBe("right");
+    expect(values.relations[0].labels).toEqual([]);
+    expect(values.relations[0].id).toMatch(/^[A-Za-z0-9_-]{10}$/);
+  });
+
+  it("rejects self and duplicate relations", () => {
+    const loaded = editorReducer(initialEditorState, { type: "loaded", values: readResult(related, [...boxes, relation]) });
+    const self = editorReducer(loaded, { type: "relation-added", relation: { id: "x", fromId: "r1", toId: "r1", direction: "right", labels: [] } });
+    expect(self).toBe(loaded);
+    const twice = editorReducer(loaded, { type: "relation-added", relation: { id: "y", fromId: "r1", toId: "r2", direction: "right", labels: [] } });
+    expect(twice).toBe(loaded);
+    const back = editorReducer(loaded, { type: "relation-added", relation: { id: "z", fromId: "r2", toId: "r1", direction: "right", labels: [] } });
+    expect(back.values.relations).toHaveLength(2);
+  });
+
+  it("drops relations of a removed region", () => {
+    const loaded = editorReducer(initialEditorState, { type: "loaded", values: readResult(related, [...boxes, relation]) });
+    const removed = editorReducer(loaded, { type: "region-removed", id: "r2" });
+    expect(removed.values.relations).toEqual([]);
+  });
+});
+
+describe("regionCentre", () => {
+  it("finds the middle of a rotated box", () => {
+    const [x, y] = regionCentre({ shape: "rectangle", x: 10, y: 10, width: 20, height: 10, rotation: 90 });
+    expect(x).toBeCloseTo(5, 9);
+    expect(y).toBeCloseTo(20, 9);
+  });
+
+  it("averages polygon points", () => {
+    const square: [number, number][] = [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+    ];
+    expect(regionCentre({ shape: "polygon", points: square, closed: true })).toEqual([5, 5]);
+  });
+
+  it("uses a keypoint or ellipse position", () => {
+    expect(regionCentre({ shape: "keypoint", x: 3, y: 4, width: 1 })).toEqual([3, 4]);
+    expect(regionCentre({ shape: "ellipse", x: 7, y: 8, radiusX: 1, radiusY: 2, rotation: 30 })).toEqual([7, 8]);
+  });
+});
+
+describe("per-region TextArea", () => {
+  const ocr = config(`<View>
+    <Image name="image" value="$image"/>
+    <RectangleLabels name="box" toName="image"><Label value="Text"/></RectangleLabels>
+    <TextArea name="transcription" toName="image" perRegion="true" required="true"/>
+  </View>`);
+  const box = { ...stored[0], from_name: "box", value: { ...stored[0].value, rectanglelabels: ["Text"] } };
+  const text = {
+    id: "r1",
+    from_name: "transcription",
+    to_name: "image",
+    type: "textarea",
+    origin: "manual",
+    original_width: 500,
+    original_height: 338,
+    image_rotation: 0,
+    value: { x: 10, y: 20.5, width: 30, height: 15.25, rotation: 45, text: ["Exit"] },
+  };
+
+  it("round-trips the text under the region's id", () => {
+    const values = readResult(ocr, [box, text]);
+    expect(values.regionTexts).toEqual({ r1: { transcription: ["Exit"] } });
+    expect(values.textareas).toEqual({});
+    expect(buildResult(ocr, values)).toEqual([box, text]);
+  });
+
+  it("drops the text with its region", () => {
+    const loaded = editorReducer(initialEditorState, { type: "loaded", values: readResult(ocr, [box, text]) });
+    const removed = editorReducer(loaded, { type: "region-removed", id: "r1" });
+    expect(buildResult(ocr, removed.values)).toEqual([]);
+  });
+
+  it("is not a required global field", () => {
+    expect(missingRequired(ocr, readResult(ocr, []))).toEqual([]);
   });
 });

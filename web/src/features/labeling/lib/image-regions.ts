@@ -1,7 +1,7 @@
 // Regions on an Image object and their result items in Label Studio's
 // format. Geometry is kept in percent of the natural image size, as stored,
 // so loading and saving an untouched region returns the same numbers.
-import { normalizeDegrees, type Point } from "./geometry";
+import { rectCorners, type Point } from "./geometry";
 
 export type ImageShape = "rectangle" | "polygon" | "keypoint" | "ellipse";
 
@@ -153,7 +153,22 @@ export function nudgeRegion(region: ImageRegion, dx: number, dy: number): ImageR
   return { ...region, geometry: { ...geometry, x: geometry.x + px, y: geometry.y + py } };
 }
 
-export function withRotation(geometry: ImageGeometry, rotation: number): ImageGeometry {
-  if (geometry.shape === "rectangle" || geometry.shape === "ellipse") return { ...geometry, rotation: normalizeDegrees(rotation) };
-  return geometry;
+// The point a relation arrow starts or ends at, in percent: the middle of
+// a rotated box, the mean of a polygon's points, a keypoint or an ellipse's
+// centre.
+export function regionCentre(geometry: ImageGeometry): Point {
+  switch (geometry.shape) {
+    case "rectangle": {
+      const corners = rectCorners(geometry);
+      return [(corners[0][0] + corners[2][0]) / 2, (corners[0][1] + corners[2][1]) / 2];
+    }
+    case "polygon": {
+      const count = Math.max(geometry.points.length, 1);
+      const sum = geometry.points.reduce<Point>((total, [x, y]) => [total[0] + x, total[1] + y], [0, 0]);
+      return [sum[0] / count, sum[1] / count];
+    }
+    case "keypoint":
+    case "ellipse":
+      return [geometry.x, geometry.y];
+  }
 }

@@ -16,6 +16,16 @@ export interface TextRegion {
   labels: string[];
 }
 
+// An arrow between two regions, stored as a "relation" item. `right`
+// points from the first region to the second, `left` back, `bi` both ways.
+export interface Relation {
+  id: string;
+  fromId: string;
+  toId: string;
+  direction: "right" | "left" | "bi";
+  labels: string[];
+}
+
 // Origin of a result item, as Label Studio records it: drawn by the
 // annotator, taken from a prediction unchanged, or a prediction edited.
 export type Origin = "manual" | "prediction" | "prediction-changed";
@@ -31,6 +41,8 @@ export interface EditorValues {
   rankers: Record<string, Record<string, string[]>>; // control name -> bucket (or ranking key) -> ordered item ids
   regions: TextRegion[];
   imageRegions: ImageRegion[]; // drawing order: later regions are drawn on top
+  relations: Relation[];
+  regionTexts: Record<string, Record<string, string[]>>; // region id -> per-region TextArea name -> texts
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
 }
@@ -46,6 +58,8 @@ export const emptyValues: EditorValues = {
   rankers: {},
   regions: [],
   imageRegions: [],
+  relations: [],
+  regionTexts: {},
   foreign: [],
   origins: {},
 };
@@ -139,7 +153,8 @@ export function rankerResult(
 }
 
 // The annotation's result list: per-control items in config order, then
-// regions in text order, then image regions in drawing order, then items the editor kept but does not render.
+// regions in text order, then image regions in drawing order, then
+// relations, then items the editor kept but does not render.
 // Controls named in `hidden` (see visibility.ts) are left out.
 export function buildResult(
   config: EditorConfig,
@@ -159,6 +174,7 @@ export function buildResult(
         break;
       }
       case "textarea": {
+        if (control.perRegion) break; // written with its regions below
         const texts = (values.textareas[control.name] ?? []).filter((text) => text.length > 0);
         if (texts.length > 0) items.push(textareaResult(control.name, control.toName, texts, id, origin));
         break;
@@ -207,7 +223,16 @@ export function buildResult(
     if (hidden.has(region.fromName)) continue;
     items.push(imageRegionResult(region, values.origins[region.id] ?? "manual") as ResultItem);
   }
-  return [...items, ...values.foreign];
+  items.push(...regionTextResults(config, values));
+  const relations = values.relations.map((relation) => ({
+    id: relation.id,
+    type: "relation",
+    from_id: relation.fromId,
+    to_id: relation.toId,
+    direction: relation.direction,
+    labels: relation.labels,
+  }));
+  return [...items, ...(relations as unknown as ResultItem[]), ...values.foreign];
 }
 
 // Editor state from a stored result. `ids` receives the id of each
@@ -231,6 +256,8 @@ export function readResult(
     rankers: {},
     regions: [],
     imageRegions: [],
+    relations: [],
+    regionTexts: {},
     foreign: [],
     origins: {},
   };
@@ -248,12 +275,20 @@ export function readResult(
   for (const raw of result) {
     if (typeof raw !== "object" || raw === null) continue;
     const item = raw as ResultItem;
+    const relation = readRelation(raw as Record<string, unknown>);
+    if (relation) {
+      values.relations.push(relation);
+      continue;
+    }
     const control = byName.get(item.from_name);
     const value = (item.value ?? {}) as Record<string, unknown>;
     if (control?.kind === "choices" && Array.isArray(value.choices)) {
       values.choices[control.name] = value.choices.filter((c): c is string => typeof c === "string");
       ids[control.name] = item.id;
       keepOrigin(control.name, item);
+    } else if (control?.kind === "textarea" && control.perRegion && Array.isArray(value.text)) {
+      const texts = value.text.filter((t): t is string => typeof t === "string");
+      values.regionTexts[item.id] = { ...values.regionTexts[item.id], [control.name]: texts };
     } else if (control?.kind === "textarea" && Array.isArray(value.text)) {
       values.textareas[control.name] = value.text.filter((t): t is string => typeof t === "string");
       ids[control.name] = item.id;
@@ -318,6 +353,51 @@ export function readResult(
   return values;
 }
 
+// Items of per-region TextAreas: one per region and control, with the
+// region's id. For an image region the value also carries its geometry, as
+// Label Studio writes it, so exporters can place the text.
+function regionTextResults(config: EditorConfig, values: EditorValues): ResultItem[] {
+  const items: ResultItem[] = [];
+  const controls = config.controls.filter((control) => control.kind === "textarea" && control.perRegion);
+  for (const [regionId, byControl] of Object.entries(values.regionTexts)) {
+    const image = values.imageRegions.find((region) => region.id === regionId);
+    const span = values.regions.find((region) => region.id === regionId);
+    if (!image && !span) continue;
+    for (const control of controls) {
+      const texts = (byControl[control.name] ?? []).filter((text) => text.length > 0);
+      if (texts.length === 0) continue;
+      const item: ResultItem = {
+        id: regionId,
+        from_name: control.name,
+        to_name: image?.toName ?? span!.toName,
+        type: "textarea",
+        origin: values.origins[regionId] ?? "manual",
+        value: { text: texts },
+      };
+      if (image) {
+        const shaped = imageRegionResult(image, item.origin ?? "manual") as ResultItem & Record<string, unknown>;
+        const geometry = { ...shaped.value };
+        delete geometry[image.type];
+        Object.assign(item, { original_width: shaped.original_width, original_height: shaped.original_height, image_rotation: shaped.image_rotation });
+        item.value = { ...geometry, text: texts };
+      } else if (span) {
+        item.value = { start: span.start, end: span.end, text: texts };
+      }
+      items.push(item);
+    }
+  }
+  return items;
+}
+
+function readRelation(item: Record<string, unknown>): Relation | null {
+  if (item.type !== "relation" || typeof item.from_id !== "string" || typeof item.to_id !== "string") return null;
+  const direction = item.direction === "left" || item.direction === "bi" ? item.direction : "right";
+  const labels = Array.isArray(item.labels) ? item.labels.filter((label): label is string => typeof label === "string") : [];
+  // Label Studio makes the id optional, so one is made up when it is absent.
+  const id = typeof item.id === "string" ? item.id : newRegionId();
+  return { id, fromId: item.from_id, toId: item.to_id, direction, labels };
+}
+
 // Names of required controls that have no value, for the check before submit.
 export function missingRequired(
   config: EditorConfig,
@@ -330,7 +410,7 @@ export function missingRequired(
     if (control.kind === "choices" && control.required && (values.choices[control.name] ?? []).length === 0) {
       missing.push(control.name);
     }
-    if (control.kind === "textarea" && control.required && (values.textareas[control.name] ?? []).every((t) => !t)) {
+    if (control.kind === "textarea" && control.required && !control.perRegion && (values.textareas[control.name] ?? []).every((t) => !t)) {
       missing.push(control.name);
     }
     if (control.kind === "rating" && control.required && !values.ratings[control.name]) missing.push(control.name);
