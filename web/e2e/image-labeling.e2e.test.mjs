@@ -8,7 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
@@ -24,6 +24,8 @@ const photoMissing = !existsSync(photoPath);
 if (photoMissing && process.env.CI === "true") {
   throw new Error(`${photoPath} is missing; install labelme-examples (scripts/install-deps.sh)`);
 }
+const screenshotDir = process.env.TALLY_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "tally-screens-"));
+mkdirSync(screenshotDir, { recursive: true });
 const skip = photoMissing ? `${photoPath} is missing; install labelme-examples to run this suite` : false;
 
 const detectionConfig = `<View>
@@ -535,6 +537,8 @@ test("relation between two boxes drawn and stored", { skip, timeout: 120_000 }, 
   await relationRow.getByRole("button", { name: "holds" }).click();
   await relationRow.getByRole("button", { name: /Change direction/ }).click();
   assert.match(await relationRow.textContent(), /1 Person ← 2 Car/);
+  await page.locator(".image-stage").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshotDir, "image-labeling.jpg"), type: "jpeg", quality: 70 });
 
   const result = await submitAndRead(taskId);
   const relations = result.filter((item) => item.type === "relation");
@@ -544,4 +548,71 @@ test("relation between two boxes drawn and stored", { skip, timeout: 120_000 }, 
   assert.equal(relations[0].direction, "left");
   assert.deepEqual(relations[0].labels, ["holds"]);
   assert.equal(result.filter((item) => item.type === "rectanglelabels").length, 2);
+});
+
+test("zoom, pan and fit, then draw on the zoomed image", { skip, timeout: 120_000 }, async () => {
+  const { projectId, taskId } = await projectWithPhoto("Image zoom e2e", detectionConfig);
+  const fitted = await openImage(projectId, taskId);
+  const stage = page.locator(".image-stage");
+  const transform = async () => ({
+    scale: Number(await stage.getAttribute("data-scale")),
+    x: Number(await stage.getAttribute("data-offset-x")),
+    y: Number(await stage.getAttribute("data-offset-y")),
+  });
+  const canvas = await stage.locator("canvas").first().boundingBox();
+
+  // The + button zooms by 1.2 around the middle of the stage.
+  await page.getByRole("button", { name: "Zoom in" }).click();
+  const zoomed = await transform();
+  assert.ok(Math.abs(zoomed.scale - fitted.scale * 1.2) < 1e-9, `scale ${zoomed.scale} after one zoom step`);
+
+  // The wheel zooms around the pointer: the image point under it stays put.
+  const pointer = fitted.toScreen([150, 100]).map(Math.round);
+  const imagePoint = (t) => [(pointer[0] - canvas.x - t.x) / t.scale, (pointer[1] - canvas.y - t.y) / t.scale];
+  const before = imagePoint(zoomed);
+  await page.mouse.move(...pointer);
+  await page.mouse.wheel(0, -100);
+  await page.waitForFunction((scale) => Number(document.querySelector(".image-stage").dataset.scale) > scale + 1e-9, zoomed.scale);
+  const wheeled = await transform();
+  const after = imagePoint(wheeled);
+  assert.ok(Math.abs(after[0] - before[0]) < 1e-6, `x under the pointer moved from ${before[0]} to ${after[0]}`);
+  assert.ok(Math.abs(after[1] - before[1]) < 1e-6, `y under the pointer moved from ${before[1]} to ${after[1]}`);
+
+  // The Pan tool drags the image by the mouse's movement.
+  await drag(pointer, [pointer[0] - 80, pointer[1] - 30]);
+  await page.waitForFunction((x) => Number(document.querySelector(".image-stage").dataset.offsetX) !== x, wheeled.x);
+  const panned = await transform();
+  assert.ok(Math.abs(panned.x - (wheeled.x - 80)) < 1e-6, `offset x ${panned.x} after panning 80 px left`);
+  assert.ok(Math.abs(panned.y - (wheeled.y - 30)) < 1e-6, `offset y ${panned.y} after panning 30 px up`);
+
+  // A box drawn now converts through the zoomed and panned view.
+  await page.locator(".label-button", { hasText: "Car" }).click();
+  const box = await stage.locator("canvas").first().boundingBox();
+  const from = [Math.round(box.x + 200), Math.round(box.y + 150)];
+  const to = [Math.round(box.x + 360), Math.round(box.y + 260)];
+  await drag(from, to);
+  const toImage = ([sx, sy]) => [(sx - box.x - panned.x) / panned.scale, (sy - box.y - panned.y) / panned.scale];
+
+  // Lock the box: Delete and the arrow keys leave it alone.
+  const row = page.locator(".region-list li[data-region-id]").first();
+  await row.getByRole("button").first().click();
+  await row.getByRole("button", { name: /Lock region/ }).click();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Delete");
+  assert.equal(await page.locator(".region-list li[data-region-id]").count(), 1, "a locked region is not deleted");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator(".region-list li.selected").count(), 0, "Escape deselects");
+
+  // Fit shows the whole image again.
+  await page.getByRole("button", { name: "Fit" }).click();
+  assert.ok(Math.abs((await transform()).scale - fitted.scale) < 1e-9);
+
+  const result = await submitAndRead(taskId);
+  const [x1, y1] = toImage(from);
+  const [x2, y2] = toImage(to);
+  const stored = result.find((item) => item.type === "rectanglelabels").value;
+  assertPercent(stored.x, pct.x(x1), "zoomed box x");
+  assertPercent(stored.y, pct.y(y1), "zoomed box y");
+  assertPercent(stored.width, pct.x(x2 - x1), "zoomed box width");
+  assertPercent(stored.height, pct.y(y2 - y1), "zoomed box height");
 });
