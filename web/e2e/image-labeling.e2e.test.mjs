@@ -600,6 +600,10 @@ test("zoom, pan and fit, then draw on the zoomed image", { skip, timeout: 120_00
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("Delete");
   assert.equal(await page.locator(".region-list li[data-region-id]").count(), 1, "a locked region is not deleted");
+  // Copy and paste: the copy lands 10 image pixels right and down, unlocked.
+  await page.keyboard.press("Control+C");
+  await page.keyboard.press("Control+V");
+  assert.equal(await page.locator(".region-list li[data-region-id]").count(), 2, "Ctrl+V pastes a copy");
   await page.keyboard.press("Escape");
   assert.equal(await page.locator(".region-list li.selected").count(), 0, "Escape deselects");
 
@@ -610,9 +614,12 @@ test("zoom, pan and fit, then draw on the zoomed image", { skip, timeout: 120_00
   const result = await submitAndRead(taskId);
   const [x1, y1] = toImage(from);
   const [x2, y2] = toImage(to);
-  const stored = result.find((item) => item.type === "rectanglelabels").value;
+  const [stored, pasted] = result.filter((item) => item.type === "rectanglelabels").map((item) => item.value);
   assertPercent(stored.x, pct.x(x1), "zoomed box x");
   assertPercent(stored.y, pct.y(y1), "zoomed box y");
   assertPercent(stored.width, pct.x(x2 - x1), "zoomed box width");
   assertPercent(stored.height, pct.y(y2 - y1), "zoomed box height");
+  assertPercent(pasted.x, pct.x(x1 + 10), "pasted box x");
+  assertPercent(pasted.y, pct.y(y1 + 10), "pasted box y");
+  assert.deepEqual(pasted.rectanglelabels, ["Car"]);
 });

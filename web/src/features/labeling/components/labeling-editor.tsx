@@ -6,7 +6,8 @@ import { useEffect, useMemo, type ReactNode } from "react";
 import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption, TaxonomyNode } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
-import { nudgeRegion } from "../lib/image-regions";
+import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-regions";
+import { newRegionId } from "../lib/results";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { ImageObject } from "./image-object";
@@ -566,11 +567,15 @@ const arrowSteps: Record<string, [number, number]> = {
   ArrowDown: [0, 1],
 };
 
+// The image region Ctrl+C copied. It outlives the task, so a region can be
+// pasted onto the next image too.
+let copiedRegion: ImageRegion | null = null;
+
 function selectedImageRegion(model: EditorModel) {
   return model.state.values.imageRegions.find((region) => region.id === model.selectedRegionId);
 }
 
-// Config hotkeys, undo/redo, region deletion and nudging while the editor is shown.
+// Config hotkeys, undo/redo, region deletion, nudging and copy/paste while the editor is shown.
 function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boolean) {
   useEffect(() => {
     if (!enabled) return;
@@ -580,6 +585,13 @@ function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boo
         model.dispatch({ type: "redo" });
       } else if (matchesHotkey(event, standardKeys.undo)) {
         model.dispatch({ type: "undo" });
+      } else if (matchesHotkey(event, standardKeys.copyRegion) && selectedImageRegion(model) && !window.getSelection()?.toString()) {
+        copiedRegion = selectedImageRegion(model)!;
+      } else if (matchesHotkey(event, standardKeys.pasteRegion) && copiedRegion && config.controls.some((c) => c.name === copiedRegion?.fromName)) {
+        const pasted = pastedRegion(copiedRegion, newRegionId());
+        model.dispatch({ type: "image-region-added", region: pasted });
+        model.selectRegion(pasted.id);
+        copiedRegion = pasted; // pasting again steps further, not onto this copy
       } else if ((event.key === "Delete" || event.key === "Backspace") && model.selectedRegionId) {
         if (model.lockedIds.has(model.selectedRegionId)) return;
         model.dispatch({ type: "region-removed", id: model.selectedRegionId });

@@ -33,6 +33,8 @@ export const standardKeys = {
   undo: "mod+z",
   redo: "mod+shift+z",
   deleteRegion: "delete",
+  copyRegion: "mod+c",
+  pasteRegion: "mod+v",
 } as const;
 
 // True when a key press belongs to a text field and must not trigger hotkeys.

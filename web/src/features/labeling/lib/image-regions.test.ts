@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { editorReducer, initialEditorState } from "./annotation-model";
 import { parseLabelConfig, type EditorConfig } from "./config";
-import { nudgeRegion, readImageRegion, regionCentre } from "./image-regions";
+import { nudgeRegion, pastedRegion, readImageRegion, regionCentre } from "./image-regions";
 import { buildResult, missingRequired, readResult } from "./results";
 
 function config(xml: string): EditorConfig {
@@ -199,6 +199,20 @@ describe("relations", () => {
     const loaded = editorReducer(initialEditorState, { type: "loaded", values: readResult(related, [...boxes, relation]) });
     const removed = editorReducer(loaded, { type: "region-removed", id: "r2" });
     expect(removed.values.relations).toEqual([]);
+  });
+});
+
+describe("pastedRegion", () => {
+  it("copies under a new id, 10 px down and right", () => {
+    const box = readImageRegion(stored[0])!;
+    const copy = pastedRegion(box, "copy1");
+    expect(copy.id).toBe("copy1");
+    expect(copy.labels).toEqual(["Car"]);
+    if (copy.geometry.shape !== "rectangle") throw new Error(`expected a rectangle, got ${copy.geometry.shape}`);
+    expect(copy.geometry.x).toBeCloseTo(10 + 2, 9);
+    expect(copy.geometry.y).toBeCloseTo(20.5 + 1000 / 338, 9);
+    expect(copy.geometry.rotation).toBe(45);
+    expect(box.id).toBe("r1");
   });
 });
 
