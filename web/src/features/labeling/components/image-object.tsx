@@ -3,7 +3,7 @@
 // whole, so shapes are laid out in natural image pixels and converted to
 // the stored percent only when an edit ends.
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type Konva from "konva";
+import Konva from "konva";
 import { Arrow, Circle, Ellipse, Group, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } from "react-konva";
 import type { ControlNode, LabelOption } from "../lib/config";
 import {
@@ -280,6 +280,9 @@ export function ImageObject({
   const [transform, setTransform] = useState<Transform>({ scale: 1, x: 0, y: 0 });
   const [chosenTool, setChosenTool] = useState<Tool>("pan");
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [brightness, setBrightness] = useState(0); // -100 to 100
+  const [contrast, setContrast] = useState(0); // -100 to 100
+  const imageRef = useRef<Konva.Image>(null);
   const stageRef = useRef<Konva.Stage>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
   const size = useMemo<ImageSize | null>(() => (image ? { width: image.naturalWidth, height: image.naturalHeight } : null), [image]);
@@ -296,6 +299,16 @@ export function ImageObject({
   useEffect(fit, [fit]);
 
   useEffect(() => setDraft(null), [tool]);
+
+  // Konva filters work on a cached bitmap of the node, so it is cached only
+  // while a filter applies and dropped again at 0, 0.
+  useEffect(() => {
+    const node = imageRef.current;
+    if (!node) return;
+    if (brightness === 0 && contrast === 0) node.clearCache();
+    else node.cache();
+    node.getLayer()?.batchDraw();
+  }, [image, width, brightness, contrast]);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key === "Escape") setDraft(null);
@@ -435,6 +448,14 @@ export function ImageObject({
         <span className="image-zoom" aria-live="polite">
           {Math.round(transform.scale * 100)}%
         </span>
+        <label className="image-filter">
+          Brightness
+          <input type="range" min={-100} max={100} value={brightness} onChange={(event) => setBrightness(Number(event.target.value))} />
+        </label>
+        <label className="image-filter">
+          Contrast
+          <input type="range" min={-100} max={100} value={contrast} onChange={(event) => setContrast(Number(event.target.value))} />
+        </label>
       </div>
       <div
         ref={containerRef}
@@ -475,7 +496,16 @@ export function ImageObject({
             }}
           >
             <Layer>
-              <KonvaImage image={image} width={size.width} height={size.height} name="image" />
+              <KonvaImage
+                ref={imageRef}
+                image={image}
+                width={size.width}
+                height={size.height}
+                name="image"
+                filters={brightness === 0 && contrast === 0 ? [] : [Konva.Filters.Brighten, Konva.Filters.Contrast]}
+                brightness={brightness / 100}
+                contrast={contrast}
+              />
               {regions.map((region) =>
                 hiddenIds.has(region.id) ? null : (
                   <RegionShape
