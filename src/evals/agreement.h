@@ -3,8 +3,9 @@
 // the matching scores for spans on text and rectangles on images.
 //
 // Conventions: a category is any string. Every coefficient returns nullopt
-// when it is undefined for the data (no pairable values, or chance
-// agreement of 1 so the denominator is 0); callers print that as null.
+// when it is undefined for the data, which callers print as null. That is
+// the case without pairable values and when chance agreement is 1, because
+// the denominator is then 0.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -23,7 +24,7 @@ namespace tally::evals {
 // REQUIRES: first.size() == second.size().
 std::optional<double> CohenKappa(const std::vector<std::string>& first, const std::vector<std::string>& second);
 
-// Fleiss' kappa from a subjects × categories table of counts: row i holds
+// Fleiss' kappa from a subjects × categories table of counts: row i gives
 // how many raters put subject i in each category. Subjects may have
 // different numbers of raters (each needs at least 2; others are skipped):
 // P_i uses its own n_i and category shares pool every rating, which reduces
@@ -66,8 +67,7 @@ struct BoxMatch {
 };
 
 // Matches boxes of the same label greedily, highest IoU first, each box at
-// most once, keeping pairs with IoU >= `threshold` (0.5 by default, the
-// PASCAL VOC criterion).
+// most once, keeping pairs with IoU >= `threshold` (default 0.5).
 BoxMatch MatchBoxes(const std::vector<Box>& a, const std::vector<Box>& b, double threshold = 0.5);
 
 }  // namespace tally::evals

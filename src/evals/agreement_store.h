@@ -13,7 +13,7 @@
 // F1, or the box-match F1. A task's agreement is the mean pair score over
 // all pairs of its annotations.
 //
-// Thread-safety: stateless functions on a borrowed Connection. Memory holds
+// Thread-safety: stateless functions on a borrowed Connection. Memory use is
 // one task's annotations at a time plus per-task counts for the project-wide
 // coefficients.
 #pragma once
@@ -24,11 +24,12 @@
 
 namespace tally::evals {
 
-// Project agreement: per control the coefficients (choices: Fleiss' kappa,
-// Krippendorff's alpha, Cohen's kappa for two annotators or Light's kappa,
-// the mean of pairwise Cohen's kappas, for more; labels: mean span F1;
-// rectangles: mean box F1 and IoU), the mean task agreement, and the page
-// `page` (1-based, `page_size` tasks) of per-task figures.
+// Loads the project's agreement: the coefficients of each control, the mean
+// task agreement, and page `page` (1-based, `page_size` tasks) of per-task
+// figures. Choices get Fleiss' kappa, Krippendorff's alpha and Cohen's
+// kappa, which is the mean over annotator pairs (Light's kappa) when more
+// than two annotators took part. Labels get the mean span F1, and
+// rectangles the mean box F1 and IoU.
 [[nodiscard]] Result<boost::json::object> LoadProjectAgreement(store::Connection& connection, int64_t project_id,
                                                                int64_t page, int64_t page_size);
 

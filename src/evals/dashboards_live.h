@@ -4,10 +4,10 @@
 // dashboard's project, or the project's key pair). While a dashboard has
 // subscribers, this class follows its project's ingestion topics
 // ("project:<id>:traces|observations|scores", see tracing/live.h) through
-// one internal subscriber per project. Ingestion events are only queued;
-// a background thread batches them, at most one flush per project every
-// kBatchWindow, and for each affected widget runs its query again over
-// the smallest range that covers the new data:
+// one internal subscriber per project. Ingestion events are only queued.
+// A background thread flushes each project at most once per kBatchWindow
+// and runs each affected widget's query again over the smallest range that
+// covers the new data:
 //   - widgets with a time dimension: only the buckets the new events fall
 //     in, sent as {"mode": "merge"}: the client replaces those buckets;
 //   - other widgets: the subscriber's range, sent as {"mode": "replace"}.

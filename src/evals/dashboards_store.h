@@ -12,8 +12,8 @@
 //
 // Default dashboards are created on the first list of a project: cost by
 // model, tokens, latency percentiles, trace volume, error rate and score
-// trends; labeling projects (a label config other than the empty
-// "<View></View>") also get throughput and agreement.
+// trends. Labeling projects also get throughput and agreement; a project
+// counts as labeling when its label config is not the empty "<View></View>".
 //
 // Thread-safety: stateless functions on a borrowed Connection.
 #pragma once

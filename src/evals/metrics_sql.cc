@@ -174,11 +174,11 @@ Result<Fragment> MetadataCondition(const ViewDef& view, const MetricsFilter& fil
   // PostgreSQL's ->> returns 'true'/'false'.
   if (!filter.value.is_bool()) return Error::InvalidField(Field(index, "value"), "must be true or false");
   if (filter.op != "=" && filter.op != "<>") return Error::InvalidField(Field(index, "operator"), "must be = or <>");
-  const bool wanted = filter.value.as_bool() == (filter.op == "=");
+  const bool expected = filter.value.as_bool() == (filter.op == "=");
   if (dialect == Dialect::kSqlite) {
-    return Fragment{fmt::format("{} = ?", MetadataSql(view, dialect, false)), {key, int64_t{wanted ? 1 : 0}}};
+    return Fragment{fmt::format("{} = ?", MetadataSql(view, dialect, false)), {key, int64_t{expected ? 1 : 0}}};
   }
-  return Fragment{fmt::format("{} = ?", MetadataSql(view, dialect, false)), {key, std::string(wanted ? "true" : "false")}};
+  return Fragment{fmt::format("{} = ?", MetadataSql(view, dialect, false)), {key, std::string(expected ? "true" : "false")}};
 }
 
 Result<Fragment> FilterCondition(const MetricsQuery& query, const ViewDef& view, const MetricsFilter& filter,
@@ -258,8 +258,8 @@ Result<Fragment> FilterCondition(const MetricsQuery& query, const ViewDef& view,
     }
     if (!filter.value.is_bool()) return Error::InvalidField(Field(index, "value"), "must be true or false");
     if (filter.op != "=" && filter.op != "<>") return Error::InvalidField(Field(index, "operator"), "must be = or <>");
-    const bool wanted = filter.value.as_bool() == (filter.op == "=");
-    return Fragment{fmt::format("{} = ?", expression), {int64_t{wanted ? 1 : 0}}, dimension->joins};
+    const bool expected = filter.value.as_bool() == (filter.op == "=");
+    return Fragment{fmt::format("{} = ?", expression), {int64_t{expected ? 1 : 0}}, dimension->joins};
   }
 
   if (dimension->kind != ColumnKind::kText) {
@@ -428,10 +428,10 @@ Result<CompiledMetricsQuery> CompileMetricsQuery(const MetricsQuery& query, int6
     const std::string value = fmt::format("m{}", i);
 
     if (auto fraction = PercentileFraction(metric.aggregation)) {
-      // rn is 0-based over the non-NULL values (NULLs sort last); the
+      // rn is 0-based over the non-NULL values because NULLs sort last. The
       // percentile lies between ranks floor(f*(n-1)) and the next, so only
-      // those two rows of each group survive the WHERE. NULL rows stay in,
-      // so a group whose values are all NULL still yields its row.
+      // those two rows of each group pass the WHERE. NULL rows stay in, so
+      // a group whose values are all NULL still yields its row.
       const std::string rank = fmt::format("CAST({} * (n - 1) AS INTEGER)", *fraction);
       sql += fmt::format(
           ", pr{0} AS (SELECT {1}{2} AS v, ROW_NUMBER() OVER ({3}ORDER BY {2} NULLS LAST) - 1 AS rn, "
@@ -499,8 +499,9 @@ Result<CompiledMetricsQuery> CompileMetricsQuery(const MetricsQuery& query, int6
     sql += " LIMIT ?";
     compiled.params.push_back(*query.row_limit);
   } else {
-    // v1 without row_limit: the reference system returns every group; a
-    // ceiling keeps a query grouped by an id from building a huge response.
+    // NOTE: Langfuse's v1 returns every group when row_limit is absent.
+    // This server stops at 10,000 rows, so a query grouped by an id cannot
+    // build an unbounded response.
     sql += " LIMIT 10000";
   }
   return compiled;
