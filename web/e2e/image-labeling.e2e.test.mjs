@@ -171,6 +171,7 @@ const pct = {
 test("boxes and polygons drawn with the mouse, stored and exported as YOLO", { skip, timeout: 120_000 }, async () => {
   const { projectId, taskId } = await projectWithPhoto("Image boxes e2e", detectionConfig);
   await openImage(projectId, taskId);
+  await page.getByText("Click a label, then draw on the image.").waitFor();
 
   // A box from screen points picked over the image.
   let view = await chooseLabel("Car");

@@ -171,10 +171,17 @@ function TaskEditor({
             Redo
           </button>
         </div>
-        <p className="hint">
-          Select text, then press a label's key or click it. Shift+arrows select from the keyboard once the text has
-          focus. Delete removes the selected region; Ctrl+Z undoes.
-        </p>
+        {config.controls.some((control) => control.kind === "labels" && control.shape) ? (
+          <p className="hint">
+            Click a label, then draw on the image. Click a region to select it: Delete removes it, the arrow keys move it
+            (Shift: ten pixels), Ctrl+C and Ctrl+V copy it. The wheel zooms; Pan drags the image. Ctrl+Z undoes.
+          </p>
+        ) : (
+          <p className="hint">
+            Select text, then press a label's key or click it. Shift+arrows select from the keyboard once the text has
+            focus. Delete removes the selected region; Ctrl+Z undoes.
+          </p>
+        )}
       </aside>
     </div>
   );
