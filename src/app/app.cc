@@ -30,6 +30,7 @@
 #include "http/openapi.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "integrations/ml_backends/ml_service.h"
 #include "integrations/routes.h"
 #include "integrations/webhooks/delivery.h"
 #include "jobs/job_metrics.h"
@@ -49,6 +50,8 @@ struct App::Parts {
   std::optional<core::SecretBox> secret_box;
   std::optional<integrations::OutboundClient> outbound_client;
   std::optional<integrations::webhooks::WebhookSender> webhook_sender;
+  std::optional<integrations::ml::MlBackendClient> ml_client;
+  std::optional<integrations::ml::MlService> ml_service;
 
   // Built by Wire(), in dependency order; destroyed in reverse.
   bool wired = false;
@@ -111,6 +114,8 @@ Result<std::unique_ptr<App>> App::Open(const Settings& settings) {
   integrations::webhooks::DeliveryOptions delivery_options;
   delivery_options.timeout = std::chrono::milliseconds(settings.webhook_timeout_ms);
   parts->webhook_sender.emplace(*parts->database, *parts->secret_box, *parts->outbound_client, delivery_options);
+  parts->ml_client.emplace(*parts->outbound_client, *parts->secret_box);
+  parts->ml_service.emplace(*parts->database, *parts->ml_client);
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -163,7 +168,14 @@ Result<void> App::Wire() {
   integrations::AddWebhookRoutes(parts.router, {.database = db,
                                                 .secret_box = *parts.secret_box,
                                                 .client = *parts.outbound_client,
-                                                .webhook_sender = *parts.webhook_sender});
+                                                .webhook_sender = *parts.webhook_sender,
+                                                .ml_service = *parts.ml_service});
+  integrations::AddMlBackendRoutes(parts.router, {.database = db,
+                                                  .secret_box = *parts.secret_box,
+                                                  .client = *parts.outbound_client,
+                                                  .webhook_sender = *parts.webhook_sender,
+                                                  .ml_service = *parts.ml_service});
+  integrations::InstallMlHooks(*parts.ml_service);
   evals::AddDatasetRoutes(parts.router, db);
   evals::AddExperimentRoutes(parts.router, db);
   evals::AddLlmConnectionRoutes(parts.router, db, *parts.secret_box, *parts.outbound_client);
@@ -213,6 +225,7 @@ int App::Serve() {
   jobs::WorkerPool workers(job_queue, pool_options);
   labeling::RegisterLabelingJobs(workers, db, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
+  integrations::ml::RegisterPredictJob(workers, *parts_->ml_service);
   evals::RegisterEvaluatorJobs(workers, db, *parts_->secret_box, *parts_->outbound_client);
   // Evaluator rules are scanned where jobs run; a serve without workers
   // leaves both to `tally worker` processes.
@@ -295,6 +308,7 @@ int App::RunWorkers() {
   jobs::WorkerPool workers(job_queue, pool_options);
   labeling::RegisterLabelingJobs(workers, *parts_->database, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
+  integrations::ml::RegisterPredictJob(workers, *parts_->ml_service);
   evals::RegisterEvaluatorJobs(workers, *parts_->database, *parts_->secret_box, *parts_->outbound_client);
   evals::EvaluatorScheduler evaluator_scheduler(*parts_->database);
   workers.Start();

@@ -8,6 +8,7 @@
 
 #include "core/secret_box.h"
 #include "http/router.h"
+#include "integrations/ml_backends/ml_service.h"
 #include "integrations/outbound/client.h"
 #include "integrations/webhooks/delivery.h"
 #include "store/database.h"
@@ -21,8 +22,14 @@ struct IntegrationsContext {
   const core::SecretBox& secret_box;
   const OutboundClient& client;
   const webhooks::WebhookSender& webhook_sender;
+  ml::MlService& ml_service;
 };
 
 void AddWebhookRoutes(http::Router& router, const IntegrationsContext& context);
+void AddMlBackendRoutes(http::Router& router, const IntegrationsContext& context);
+
+// Connects labeling's ML hooks (pre-annotation on /next, the data manager's
+// retrieve_tasks_predictions) to `service`, which must outlive every request.
+void InstallMlHooks(ml::MlService& service);
 
 }  // namespace tally::integrations

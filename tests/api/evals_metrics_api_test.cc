@@ -189,9 +189,12 @@ TEST_P(EvalsMetricsApiTest, AgreementOfTwoAnnotators) {
   };
   const std::vector<std::string> owner = {"Positive", "Negative", "Positive", "Neutral"};
   const std::vector<std::string> annotator = {"Positive", "Negative", "Negative", "Neutral"};
+  std::vector<int64_t> owner_annotations;
   for (size_t i = 0; i < tasks.size(); ++i) {
     const std::string path = "/api/tasks/" + std::to_string(tasks[i].at("id").as_int64()) + "/annotations";
-    ASSERT_EQ(Post(path, choice(owner[i])).status, 201);
+    auto created = Post(path, choice(owner[i]));
+    ASSERT_EQ(created.status, 201) << created.body;
+    owner_annotations.push_back(created.Json().at("id").as_int64());
     ASSERT_EQ(Post(path, choice(annotator[i]), annotator_token_).status, 201);
   }
 
@@ -215,6 +218,20 @@ TEST_P(EvalsMetricsApiTest, AgreementOfTwoAnnotators) {
     EXPECT_NEAR(row.at("mean_lead_time").to_number<double>(), 4.0, 1e-9);
     EXPECT_NEAR(row.at("agreement_with_others").to_number<double>(), 0.75, 1e-9);
     EXPECT_TRUE(row.at("agreement_with_ground_truth").is_null());
+  }
+
+  // With the owner's first two annotations as ground truth, the annotator
+  // matches both; the owner has no ground truth by anyone else.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Patch("/api/annotations/" + std::to_string(owner_annotations[i]), R"({"ground_truth": true})").status, 200);
+  }
+  const bj::value with_truth = Get("/api/projects/" + std::to_string(project_id) + "/annotators/stats").Json();
+  for (const auto& row : with_truth.as_array()) {
+    if (row.at("email") == "owner@example.com") {
+      EXPECT_TRUE(row.at("agreement_with_ground_truth").is_null()) << bj::serialize(row);
+    } else {
+      EXPECT_NEAR(row.at("agreement_with_ground_truth").to_number<double>(), 1.0, 1e-9) << bj::serialize(row);
+    }
   }
   EXPECT_EQ(Get("/api/projects/" + std::to_string(project_id) + "/annotators/stats", annotator_token_).status, 403);
   EXPECT_EQ(Get("/api/projects/" + std::to_string(project_id) + "/agreement", outsider_token_).status, 404);

@@ -12,6 +12,7 @@
 #include "labeling/datamanager/view_store.h"
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
+#include "labeling/ml_hooks.h"
 #include "labeling/webhook_events.h"
 
 namespace tally::labeling {
@@ -100,9 +101,12 @@ Result<ActionOutcome> RunAction(Connection& c, const Project& project, int64_t u
     outcome = {deleted, fmt::format("Deleted {} predictions", deleted)};
     return outcome;
   }
-  // NOTE: ML backends are not connected to projects yet, so retrieving
-  // predictions sends nothing. The action still returns 200 with the
-  // selection's size, so clients that call it keep working.
+  const MlHooks& hooks = GetMlHooks();
+  if (hooks.retrieve_predictions) {
+    TALLY_ASSIGN_OR_RETURN(detail, hooks.retrieve_predictions(c, project, ids, user_id));
+    outcome = {static_cast<int64_t>(ids.size()), std::move(detail)};
+    return outcome;
+  }
   outcome = {0, fmt::format("No ML backend is connected; {} selected tasks were not sent", ids.size())};
   return outcome;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/log.h"
+#include "labeling/ml_hooks.h"
 #include "labeling/next_task/next_task.h"
 #include "labeling/prediction_store.h"
 #include "labeling/route_support.h"
@@ -81,6 +82,27 @@ void AddNextTaskRoutes(http::Router& router, LabelingContext& context) {
                   body["queue"] = choice.queue;
                   return body;
                 }));
+                // Pre-annotation waits for the backend, so it runs after the
+                // lock commits; a failure leaves the task without a prediction
+                // and is recorded on the backend, not returned to the annotator.
+                const int64_t task_id = rendered.at("id").as_int64();
+                if (const MlHooks& hooks = GetMlHooks(); hooks.preannotate) {
+                  auto stored = hooks.preannotate(project_id, task_id);
+                  if (!stored) {
+                    TALLY_LOG_WARN("event=preannotation_failed project_id={} task_id={} error=\"{}\"", project_id,
+                                   task_id, stored.error().message);
+                  } else if (*stored) {
+                    TALLY_ASSIGN_OR_RETURN(refreshed, db.Read([&](Connection& c) -> Result<bj::object> {
+                      TALLY_ASSIGN_OR_RETURN(project, FindProject(c, project_id));
+                      TALLY_ASSIGN_OR_RETURN(task, FindTask(c, task_id));
+                      if (!project || !task) return Error::NotFound("Not found.");
+                      const std::string version =
+                          next.options.model_version.empty() ? project->model_version() : next.options.model_version;
+                      return RenderNextTask(c, *project, *task, request.principal.user_id, version);
+                    }));
+                    rendered["predictions"] = refreshed.at("predictions");
+                  }
+                }
                 TALLY_LOG_DEBUG("event=next_task project_id={} task_id={} user_id={} queue=\"{}\"", project_id,
                                 rendered.at("id").as_int64(), request.principal.user_id,
                                 rendered.at("queue").as_string().c_str());
