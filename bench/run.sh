@@ -32,6 +32,17 @@ else
   SIZES="10000 100000" python3 bench/next_task_bench.py "$build_dir/tally"
 fi
 
+echo "== Trace ingestion through /ingestion and OTLP (bench/tracing_ingestion_bench.py, bench/tracing_otlp_bench.py)"
+python3 bench/tracing_ingestion_bench.py "$build_dir/tally"
+python3 bench/tracing_otlp_bench.py "$build_dir/tally"
+
+echo "== Trace list at two project sizes (bench/trace_list_bench.py)"
+if [ "${FULL:-}" = 1 ]; then
+  SIZES="100000 10000000" python3 bench/trace_list_bench.py "$build_dir/tally"
+else
+  SIZES="100000 1000000" python3 bench/trace_list_bench.py "$build_dir/tally"
+fi
+
 echo "== Metrics query: p95 latency by model per hour (bench/metrics_bench.py)"
 if [ "${FULL:-}" = 1 ]; then
   OBSERVATIONS=10000000 python3 bench/metrics_bench.py "$build_dir/tally"

@@ -84,7 +84,11 @@ def wait_healthy(port, deadline):
     raise SystemExit("tally serve did not pass /api/public/health in time")
 
 
-def measure_tally(binary, duration, clients):
+def post_for(binary, duration, clients, bodies, path, content_type, stored_by):
+    """Starts `tally serve` on SQLite and has `clients` threads post `bodies`
+    round robin to `path` over keep-alive connections for `duration` seconds.
+    `stored_by(status, answer)` returns the events one response stored, or
+    None when it failed. Returns stored events per second."""
     data_dir = tempfile.mkdtemp(prefix="tally-bench-")
     port = free_port()
     env = dict(os.environ, TALLY_INIT_USER_EMAIL="bench@example.com", TALLY_INIT_PROJECT_NAME="Bench",
@@ -94,7 +98,6 @@ def measure_tally(binary, duration, clients):
     try:
         wait_healthy(port, time.time() + 20)
         auth = "Basic " + base64.b64encode(f"{PUBLIC_KEY}:{SECRET_KEY}".encode()).decode()
-        bodies = [json.dumps({"batch": make_batch(time.time())}).encode() for _ in range(clients * 40)]
         stored = [0] * clients
         failures = []
         stop_at = time.time() + duration
@@ -105,14 +108,14 @@ def measure_tally(binary, duration, clients):
             while time.time() < stop_at:
                 body = bodies[(index + sent * clients) % len(bodies)]
                 sent += 1
-                connection.request("POST", "/api/public/ingestion", body,
-                                   {"Authorization": auth, "Content-Type": "application/json"})
+                connection.request("POST", path, body, {"Authorization": auth, "Content-Type": content_type})
                 response = connection.getresponse()
-                answer = json.loads(response.read())
-                if response.status != 207 or answer["errors"]:
-                    failures.append(response.status)
+                answer = response.read()
+                count = stored_by(response.status, answer)
+                if count is None:
+                    failures.append((response.status, answer[:300]))
                     return
-                stored[index] += len(answer["successes"])
+                stored[index] += count
 
         started = time.time()
         threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
@@ -122,12 +125,22 @@ def measure_tally(binary, duration, clients):
             thread.join()
         elapsed = time.time() - started
         if failures:
-            raise SystemExit(f"ingestion failed with status {failures[0]}")
+            raise SystemExit(f"POST {path} failed: {failures[0]}")
         return sum(stored) / elapsed
     finally:
         server.terminate()
         server.wait()
         subprocess.run(["rm", "-rf", data_dir], check=False)
+
+
+def measure_tally(binary, duration, clients):
+    bodies = [json.dumps({"batch": make_batch(time.time())}).encode() for _ in range(clients * 40)]
+
+    def stored_by(status, answer):
+        result = json.loads(answer)
+        return len(result["successes"]) if status == 207 and not result["errors"] else None
+
+    return post_for(binary, duration, clients, bodies, "/api/public/ingestion", "application/json", stored_by)
 
 
 def measure_reference(duration):
@@ -181,9 +194,12 @@ def measure_reference(duration):
     return inserted / timed
 
 
-def main():
+def compare(measure_tally, measure_reference, labels):
+    """Runs RUNS rounds of `measure_tally(binary, duration, clients)` then
+    `measure_reference(duration)` and prints medians and ratios; `labels` names
+    the two lines."""
     if len(sys.argv) != 2:
-        raise SystemExit(__doc__)
+        raise SystemExit(sys.modules["__main__"].__doc__)
     binary = os.path.abspath(sys.argv[1])
     duration = float(os.environ.get("DURATION", "5"))
     clients = int(os.environ.get("CLIENTS", "4"))
@@ -193,9 +209,13 @@ def main():
         tally.append(measure_tally(binary, duration, clients))
         reference.append(measure_reference(duration))
     ratios = [t / r for t, r in zip(tally, reference)]
-    print(f"tally ingestion   events/s median {statistics.median(tally):,.0f}  runs {[round(x) for x in tally]}")
-    print(f"raw sqlite insert events/s median {statistics.median(reference):,.0f}  runs {[round(x) for x in reference]}")
+    print(f"{labels[0]} median {statistics.median(tally):,.0f}  runs {[round(x) for x in tally]}")
+    print(f"{labels[1]} median {statistics.median(reference):,.0f}  runs {[round(x) for x in reference]}")
     print(f"ratio median {statistics.median(ratios):.2f}  runs {[round(x, 2) for x in ratios]}")
+
+
+def main():
+    compare(measure_tally, measure_reference, ("tally ingestion   events/s", "raw sqlite insert events/s"))
 
 
 if __name__ == "__main__":
