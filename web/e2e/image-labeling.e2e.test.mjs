@@ -73,10 +73,15 @@ after(async () => {
 });
 
 // Creates a project and uploads the photograph as its one task.
-async function projectWithPhoto(title, labelConfig) {
+function projectWithPhoto(title, labelConfig) {
+  return projectWithFile(title, labelConfig, basename(photoPath), readFileSync(photoPath), "image/jpeg");
+}
+
+// Creates a project and uploads one media file as its one task.
+async function projectWithFile(title, labelConfig, name, bytes, type) {
   const project = await tally.api("/api/projects", { method: "POST", body: JSON.stringify({ title, label_config: labelConfig }) });
   const form = new FormData();
-  form.append("file", new Blob([readFileSync(photoPath)], { type: "image/jpeg" }), basename(photoPath));
+  form.append("file", new Blob([bytes], { type }), name);
   const request = new Request("http://127.0.0.1/", { method: "POST", body: form });
   const body = Buffer.from(await request.arrayBuffer());
   await tally.api(`/api/projects/${project.id}/import`, {
@@ -89,7 +94,8 @@ async function projectWithPhoto(title, labelConfig) {
   // The upload lands under the config's one data key, "image" or another.
   const urls = Object.values(tasks[0].data);
   assert.equal(urls.length, 1);
-  assert.match(urls[0], new RegExp(`^/data/upload/${project.id}/.+\\.jpg$`));
+  const extension = name.slice(name.lastIndexOf("."));
+  assert.ok(urls[0].startsWith(`/data/upload/${project.id}/`) && urls[0].endsWith(extension), `uploaded to ${urls[0]}`);
   return { projectId: project.id, taskId: tasks[0].id };
 }
 
@@ -643,4 +649,70 @@ test("zoom, pan and fit, then draw on the zoomed image", { skip, timeout: 120_00
   assertPercent(pasted.x, pct.x(x1 + 10), "pasted box x");
   assertPercent(pasted.y, pct.y(y1 + 10), "pasted box y");
   assert.deepEqual(pasted.rectanglelabels, ["Car"]);
+});
+
+// A 16-bit mono PCM WAV file: `seconds` of a 440 Hz tone at 8 kHz.
+function toneWav(seconds) {
+  const rate = 8000;
+  const samples = rate * seconds;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write("RIFF", 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write("WAVEfmt ", 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write("data", 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return wav;
+}
+
+test("audio segment labelled and transcribed", { timeout: 120_000 }, async () => {
+  const audioConfig = `<View>
+  <Audio name="audio" value="$audio"/>
+  <Labels name="speaker" toName="audio">
+    <Label value="Speaker 1" background="#e8743b"/>
+    <Label value="Speaker 2" background="#2f6fd6"/>
+  </Labels>
+  <TextArea name="transcript" toName="audio" perRegion="true"/>
+</View>`;
+  const { projectId, taskId } = await projectWithFile("Audio e2e", audioConfig, "tone.wav", toneWav(4), "audio/wav");
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/label?task=${taskId}`);
+  const wave = page.locator(".audio-wave");
+  await page.locator('.audio-wave[data-ready="true"]').waitFor();
+  const duration = Number(await wave.getAttribute("data-duration"));
+  assert.ok(Math.abs(duration - 4) < 0.01, `duration ${duration} s`);
+
+  // Drag across the waveform from 25 % to 60 % of its width.
+  await page.locator(".label-button", { hasText: "Speaker 2" }).click();
+  const box = await wave.boundingBox();
+  const from = [Math.round(box.x + box.width * 0.25), Math.round(box.y + box.height / 2)];
+  const to = [Math.round(box.x + box.width * 0.6), Math.round(box.y + box.height / 2)];
+  await drag(from, to);
+  const row = page.locator(".region-list li[data-region-id]");
+  await row.first().waitFor();
+  assert.match(await row.first().textContent(), /Speaker 2/);
+
+  // The new segment is selected, so its transcript field shows.
+  await page.getByLabel("transcript (selected region)").fill("hello there");
+  await page.locator(".audio-object").getByLabel("Speed").selectOption("1.5");
+
+  const result = await submitAndRead(taskId);
+  const segment = result.find((item) => item.type === "labels");
+  const text = result.find((item) => item.type === "textarea");
+  const secondsAt = (x) => ((x - box.x) / box.width) * duration;
+  assert.deepEqual(segment.value.labels, ["Speaker 2"]);
+  assert.ok(Math.abs(segment.value.start - secondsAt(from[0])) < 0.005, `start ${segment.value.start} s`);
+  // NOTE: wavesurfer.js 7.12 ends a drag selection about 5 px past the
+  // pointer (0.021 s here, whatever the number of mouse steps), so the end
+  // is checked to 0.03 s.
+  assert.ok(Math.abs(segment.value.end - secondsAt(to[0])) < 0.03, `end ${segment.value.end} s`);
+  assert.equal(text.id, segment.id);
+  assert.deepEqual(text.value.text, ["hello there"]);
+  assert.equal(text.value.start, segment.value.start);
 });

@@ -10,6 +10,7 @@ import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-region
 import { newRegionId } from "../lib/results";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
+import { AudioObject } from "./audio-object";
 import { ImageObject } from "./image-object";
 import { TextObject } from "./text-object";
 
@@ -87,6 +88,19 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         />
       );
     }
+    case "audio": {
+      const targetsAudio = (control: LabelsControl) => control.shape === null && control.toName.split(",").map((n) => n.trim()).includes(node.name);
+      return (
+        <AudioObject
+          name={node.name}
+          src={textValue(data, node.valueKey, node.literal)}
+          controls={labelsControls.filter(targetsAudio)}
+          colors={labelColors(labelsControls)}
+          model={model}
+          readOnly={readOnly}
+        />
+      );
+    }
     case "choices": {
       const chosen = values.choices[node.name] ?? [];
       return (
@@ -148,7 +162,10 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         // Shown for the selected region of the object it targets.
         const id = model.selectedRegionId;
         const targets = node.toName.split(",").map((name) => name.trim());
-        const region = values.regions.find((r) => r.id === id) ?? values.imageRegions.find((r) => r.id === id);
+        const region =
+          values.regions.find((r) => r.id === id) ??
+          values.imageRegions.find((r) => r.id === id) ??
+          values.audioRegions.find((r) => r.id === id);
         if (!region || !targets.includes(region.toName)) return null;
         const texts = values.regionTexts[region.id]?.[node.name] ?? [];
         return (
@@ -409,8 +426,8 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
 }
 
 function RegionList({ config, model, readOnly }: { config: EditorConfig; model: EditorModel; readOnly: boolean }) {
-  const { regions, imageRegions } = model.state.values;
-  if (regions.length === 0 && imageRegions.length === 0 && model.state.values.relations.length === 0) return null;
+  const { regions, imageRegions, audioRegions } = model.state.values;
+  if (regions.length === 0 && imageRegions.length === 0 && audioRegions.length === 0 && model.state.values.relations.length === 0) return null;
   const colors = labelColors(config.controls.filter((c): c is LabelsControl => c.kind === "labels"));
   const deleteButton = (id: string, name: string) =>
     !readOnly && (
@@ -453,6 +470,23 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
               </span>
             </li>
           ))}
+        {[...audioRegions]
+          .sort((a, b) => a.start - b.start)
+          .map((region) => {
+            const name = `${region.labels.join(", ") || "(no label)"} ${region.start.toFixed(2)}–${region.end.toFixed(2)} s`;
+            return (
+              <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
+                <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
+                  <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
+                  {name}
+                </button>
+                <span className="region-actions">
+                  {relateButton(region.id, name)}
+                  {deleteButton(region.id, name)}
+                </span>
+              </li>
+            );
+          })}
         {imageRegions.map((region, index) => {
           const name = `${index + 1} ${region.labels.join(", ") || "(no label)"}`;
           const hidden = model.hiddenIds.has(region.id);

@@ -89,7 +89,8 @@ export function useEditorModel(): EditorModel {
       const value = label.alias ?? label.value;
       const region =
         state.values.regions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
-        state.values.imageRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name);
+        state.values.imageRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
+        state.values.audioRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name);
       if (region) {
         const labels = control.multiple
           ? region.labels.includes(value)
@@ -107,7 +108,7 @@ export function useEditorModel(): EditorModel {
         current?.control === control.name && current.value === label.value ? null : { control: control.name, value: label.value },
       );
     },
-    [state.values.regions, state.values.imageRegions, selectedRegionId, pending, addRegion],
+    [state.values.regions, state.values.imageRegions, state.values.audioRegions, selectedRegionId, pending, addRegion],
   );
 
   const clearSelection = useCallback(() => {

@@ -3,7 +3,7 @@
 // any listener see why state changed, not just that it did.
 import type { ChoiceOption, ControlNode } from "./config";
 import type { ImageRegion } from "./image-regions";
-import { emptyValues, type EditorValues, type Relation, type TextRegion } from "./results";
+import { emptyValues, type AudioRegion, type EditorValues, type Relation, type TextRegion } from "./results";
 
 export type EditorAction =
   | { type: "loaded"; values: EditorValues }
@@ -12,6 +12,8 @@ export type EditorAction =
   | { type: "region-removed"; id: string }
   | { type: "image-region-added"; region: ImageRegion }
   | { type: "image-region-changed"; region: ImageRegion }
+  | { type: "audio-region-added"; region: AudioRegion }
+  | { type: "audio-region-changed"; region: AudioRegion }
   | { type: "region-text-changed"; regionId: string; control: string; texts: string[] }
   | { type: "relation-added"; relation: Relation }
   | { type: "relation-changed"; relation: Relation }
@@ -69,9 +71,18 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         ...values,
         regions: values.regions.filter((r) => r.id !== action.id),
         imageRegions: values.imageRegions.filter((r) => r.id !== action.id),
+        audioRegions: values.audioRegions.filter((r) => r.id !== action.id),
         // An arrow or a region's text cannot outlive its region.
         relations: values.relations.filter((r) => r.fromId !== action.id && r.toId !== action.id),
         regionTexts: Object.fromEntries(Object.entries(values.regionTexts).filter(([id]) => id !== action.id)),
+      };
+    case "audio-region-added":
+      return { ...values, audioRegions: [...values.audioRegions, action.region] };
+    case "audio-region-changed":
+      return {
+        ...values,
+        audioRegions: values.audioRegions.map((r) => (r.id === action.region.id ? action.region : r)),
+        origins: edited(values, action.region.id),
       };
     case "region-text-changed":
       return {
@@ -86,6 +97,7 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         ...values,
         regions: values.regions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         imageRegions: values.imageRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+        audioRegions: values.audioRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         origins: edited(values, action.id),
       };
     case "relation-added": {

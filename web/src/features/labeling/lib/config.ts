@@ -38,6 +38,7 @@ export type ConfigNode =
   | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[]; shape: ImageShape | null; resultType: string }
   | { kind: "image"; name: string; valueKey: string | null; literal: string }
   | { kind: "relations" }
+  | { kind: "audio"; name: string; valueKey: string | null; literal: string }
   // perRegion: one text per selected region, stored under the region's id.
   | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean; perRegion: boolean }
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
@@ -102,6 +103,7 @@ export interface RelationsConfig {
 
 export interface EditorConfig {
   root: ConfigNode;
+  audioNames: string[]; // names of Audio objects: Labels on them make time segments
   relations: RelationsConfig | null; // null without a Relations tag: arrows carry no labels
   controls: ControlNode[];
   dataKeys: string[]; // $keys the object tags read, in document order
@@ -169,6 +171,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   const unsupported = new Set<string>();
   const lists: Record<string, string | null> = {};
   let relations: RelationsConfig | null = null;
+  const audioNames: string[] = [];
   let colorIndex = 0;
 
   const walk = (element: Element): ConfigNode => {
@@ -333,6 +336,14 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         controls.push(node);
         return node;
       }
+      case "Audio":
+      case "AudioPlus": {
+        const value = element.getAttribute("value");
+        const key = dataKeyOf(value);
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        audioNames.push(name);
+        return { kind: "audio", name, valueKey: key, literal: key ? "" : (value ?? "") };
+      }
       case "Image": {
         const value = element.getAttribute("value");
         const key = dataKeyOf(value);
@@ -391,5 +402,5 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   };
 
   const root = walk(rootElement);
-  return { ok: true, config: { root, controls, dataKeys, lists, relations, unsupportedTags: [...unsupported] } };
+  return { ok: true, config: { root, controls, dataKeys, lists, relations, audioNames, unsupportedTags: [...unsupported] } };
 }

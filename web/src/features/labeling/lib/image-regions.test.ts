@@ -275,3 +275,34 @@ describe("per-region TextArea", () => {
     expect(missingRequired(ocr, readResult(ocr, []))).toEqual([]);
   });
 });
+
+describe("audio segments", () => {
+  const speech = config(`<View>
+    <Audio name="audio" value="$audio"/>
+    <Labels name="speaker" toName="audio"><Label value="A"/><Label value="B"/></Labels>
+    <TextArea name="transcript" toName="audio" perRegion="true"/>
+  </View>`);
+  const segment = { id: "s1", from_name: "speaker", to_name: "audio", type: "labels", origin: "manual", value: { start: 1.25, end: 3.5, channel: 0, labels: ["B"] } };
+  const transcript = { id: "s1", from_name: "transcript", to_name: "audio", type: "textarea", origin: "manual", value: { start: 1.25, end: 3.5, text: ["hi"] } };
+
+  it("parses Audio as an object", () => {
+    expect(speech.unsupportedTags).toEqual([]);
+    expect(speech.audioNames).toEqual(["audio"]);
+    expect(speech.dataKeys).toEqual(["audio"]);
+  });
+
+  it("round-trips a segment with its channel and transcript", () => {
+    const values = readResult(speech, [segment, transcript]);
+    expect(values.audioRegions).toEqual([{ id: "s1", fromName: "speaker", toName: "audio", start: 1.25, end: 3.5, channel: 0, labels: ["B"] }]);
+    expect(values.regions).toEqual([]);
+    expect(buildResult(speech, values)).toEqual([segment, transcript]);
+  });
+
+  it("moves a segment and drops it with its transcript", () => {
+    const loaded = editorReducer(initialEditorState, { type: "loaded", values: readResult(speech, [segment, transcript]) });
+    const moved = editorReducer(loaded, { type: "audio-region-changed", region: { ...loaded.values.audioRegions[0], start: 2, end: 4 } });
+    expect(buildResult(speech, moved.values)[1].value).toEqual({ start: 2, end: 4, text: ["hi"] });
+    const removed = editorReducer(moved, { type: "region-removed", id: "s1" });
+    expect(buildResult(speech, removed.values)).toEqual([]);
+  });
+});

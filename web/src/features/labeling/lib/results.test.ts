@@ -56,7 +56,7 @@ describe("parseLabelConfig", () => {
   });
 
   it("lists tags it cannot render", () => {
-    expect(config('<View><Audio name="a" value="$audio"/></View>').unsupportedTags).toEqual(["Audio"]);
+    expect(config('<View><Video name="v" value="$video"/></View>').unsupportedTags).toEqual(["Video"]);
   });
 });
 

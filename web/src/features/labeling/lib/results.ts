@@ -16,6 +16,17 @@ export interface TextRegion {
   labels: string[];
 }
 
+// A time segment of an Audio object, in seconds.
+export interface AudioRegion {
+  id: string;
+  fromName: string; // the Labels control
+  toName: string; // the Audio object
+  start: number;
+  end: number;
+  labels: string[];
+  channel?: number; // kept when the stored item has one
+}
+
 // An arrow between two regions, stored as a "relation" item. `right`
 // points from the first region to the second, `left` back, `bi` both ways.
 export interface Relation {
@@ -42,6 +53,7 @@ export interface EditorValues {
   regions: TextRegion[];
   imageRegions: ImageRegion[]; // drawing order: later regions are drawn on top
   relations: Relation[];
+  audioRegions: AudioRegion[];
   regionTexts: Record<string, Record<string, string[]>>; // region id -> per-region TextArea name -> texts
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
@@ -59,6 +71,7 @@ export const emptyValues: EditorValues = {
   regions: [],
   imageRegions: [],
   relations: [],
+  audioRegions: [],
   regionTexts: {},
   foreign: [],
   origins: {},
@@ -223,6 +236,14 @@ export function buildResult(
     if (hidden.has(region.fromName)) continue;
     items.push(imageRegionResult(region, values.origins[region.id] ?? "manual") as ResultItem);
   }
+  for (const region of values.audioRegions) {
+    if (hidden.has(region.fromName)) continue;
+    const value: Record<string, unknown> = { start: region.start, end: region.end };
+    if (region.channel !== undefined) value.channel = region.channel;
+    value.labels = region.labels;
+    const origin = values.origins[region.id] ?? "manual";
+    items.push({ id: region.id, from_name: region.fromName, to_name: region.toName, type: "labels", origin, value });
+  }
   items.push(...regionTextResults(config, values));
   const relations = values.relations.map((relation) => ({
     id: relation.id,
@@ -257,6 +278,7 @@ export function readResult(
     regions: [],
     imageRegions: [],
     relations: [],
+    audioRegions: [],
     regionTexts: {},
     foreign: [],
     origins: {},
@@ -332,6 +354,23 @@ export function readResult(
       } else values.foreign.push(item);
     } else if (
       control?.kind === "labels" &&
+      config.audioNames.includes(item.to_name) &&
+      typeof value.start === "number" &&
+      typeof value.end === "number" &&
+      Array.isArray(value.labels)
+    ) {
+      values.audioRegions.push({
+        id: item.id,
+        fromName: control.name,
+        toName: item.to_name,
+        start: value.start,
+        end: value.end,
+        labels: value.labels.filter((l): l is string => typeof l === "string"),
+        ...(typeof value.channel === "number" ? { channel: value.channel } : {}),
+      });
+      keepOrigin(item.id, item);
+    } else if (
+      control?.kind === "labels" &&
       typeof value.start === "number" &&
       typeof value.end === "number" &&
       Array.isArray(value.labels)
@@ -362,14 +401,15 @@ function regionTextResults(config: EditorConfig, values: EditorValues): ResultIt
   for (const [regionId, byControl] of Object.entries(values.regionTexts)) {
     const image = values.imageRegions.find((region) => region.id === regionId);
     const span = values.regions.find((region) => region.id === regionId);
-    if (!image && !span) continue;
+    const segment = values.audioRegions.find((region) => region.id === regionId);
+    if (!image && !span && !segment) continue;
     for (const control of controls) {
       const texts = (byControl[control.name] ?? []).filter((text) => text.length > 0);
       if (texts.length === 0) continue;
       const item: ResultItem = {
         id: regionId,
         from_name: control.name,
-        to_name: image?.toName ?? span!.toName,
+        to_name: image?.toName ?? span?.toName ?? segment!.toName,
         type: "textarea",
         origin: values.origins[regionId] ?? "manual",
         value: { text: texts },
@@ -382,6 +422,8 @@ function regionTextResults(config: EditorConfig, values: EditorValues): ResultIt
         item.value = { ...geometry, text: texts };
       } else if (span) {
         item.value = { start: span.start, end: span.end, text: texts };
+      } else if (segment) {
+        item.value = { start: segment.start, end: segment.end, text: texts };
       }
       items.push(item);
     }
