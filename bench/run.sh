@@ -54,3 +54,10 @@ if [ -d web/node_modules/ws ]; then
   echo "== Live dashboard delay after ingestion (bench/dashboard_live_bench.mjs)"
   node bench/dashboard_live_bench.mjs "$build_dir/tally"
 fi
+
+echo "== ML backend prediction round trip (bench/ml_predict_bench.py)"
+if [ "${FULL:-}" = 1 ]; then
+  TASKS=3200 CALLS=2000 python3 bench/ml_predict_bench.py "$build_dir/tally"
+else
+  python3 bench/ml_predict_bench.py "$build_dir/tally"
+fi

@@ -55,6 +55,9 @@ def predict_one(task, context):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without TCP_NODELAY the second
+    # waits for the client's delayed ACK (about 40 ms on Linux).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
