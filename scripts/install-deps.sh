@@ -15,6 +15,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 sqlite3 curl unzip wrk nginx-light
+  # peers the integration tests run (ML backend, webhook receiver) and the benchmarks
+  python3
   # the web UI's browser tests (playwright-core drives it; no browser download)
   chromium
   # real photographs with human annotations for the demo and end-to-end suites
