@@ -1,7 +1,7 @@
 // Load time of the audio editor in Debian's Chromium against a real
-// `tally serve`: a WAV of AUDIO_MINUTES minutes (default 10; 8 kHz, 16-bit
-// mono) is uploaded, and the figure is the time from opening its labeling
-// screen until the waveform is drawn and ready. Reference, same run and
+// `tally serve`. The benchmark uploads a WAV of AUDIO_MINUTES minutes
+// (default 10; 8 kHz, 16-bit mono). The figure is the time from opening its
+// labeling screen until the waveform is drawn and ready. Reference, same run and
 // page: fetching the same file from the server with no decoding.
 //
 // Usage (after make build): node bench/web_audio_bench.mjs [path/to/tally]
