@@ -515,6 +515,12 @@ test("gallery image templates render and submit", { skip: skip || (!existsSync(g
         `${file}: the drawn region is stored (${JSON.stringify(result).slice(0, 200)})`,
       );
     }
+    if (/<Labels\b/.test(xml) && /<(Rectangle|Polygon)\b/.test(xml)) {
+      // A bare tool with a Labels label: a shape item and a labels item share the id.
+      const shape = result.find((item) => item.type === "rectangle" || item.type === "polygon");
+      const labels = result.find((item) => item.type === "labels" && item.id === shape?.id);
+      assert.ok(labels?.value.labels.length === 1, `${file}: the labels item of the drawn shape (${JSON.stringify(result).slice(0, 300)})`);
+    }
   }
 });
 

@@ -264,6 +264,7 @@ export function ImageObject({
   name,
   src,
   controls,
+  labelControls,
   colors,
   model,
   readOnly,
@@ -271,6 +272,7 @@ export function ImageObject({
   name: string;
   src: string;
   controls: LabelsControl[]; // shape controls whose toName is this image
+  labelControls: LabelsControl[]; // Labels controls whose toName is this image, for bare tools
   colors: Map<string, LabelOption>;
   model: EditorModel;
   readOnly: boolean;
@@ -335,13 +337,17 @@ export function ImageObject({
     if (!size) return;
     const control = activeControl?.shape === shape ? activeControl : controls.find((candidate) => candidate.shape === shape);
     if (!control) return;
-    const label = activeControl === control ? control.labels.find((option) => option.value === activeLabel?.value) : undefined;
+    let label = activeControl === control ? control.labels.find((option) => option.value === activeLabel?.value) : undefined;
+    // A bare tool takes the active label of a Labels control on this image.
+    const labelsControl = control.resultType.endsWith("labels") ? undefined : labelControls.find((c) => c.name === activeLabel?.control);
+    if (labelsControl) label = labelsControl.labels.find((option) => option.value === activeLabel?.value);
     const region: ImageRegion = {
       id: newRegionId(),
       fromName: control.name,
       toName: name,
       type: control.resultType,
       labels: label ? [label.alias ?? label.value] : [],
+      ...(labelsControl && label ? { labelsFrom: labelsControl.name } : {}),
       originalWidth: size.width,
       originalHeight: size.height,
       imageRotation: 0,

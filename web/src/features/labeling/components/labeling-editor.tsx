@@ -35,6 +35,11 @@ function dateTimeInput(only: DateTimePart[]): "datetime-local" | "date" | "time"
   return "number";
 }
 
+// True when the control's toName, a comma list, names the object.
+function targetsObject(control: LabelsControl, objectName: string): boolean {
+  return control.toName.split(",").map((name) => name.trim()).includes(objectName);
+}
+
 // Label options by stored value, for the colour of a region.
 function labelColors(controls: LabelsControl[]): Map<string, LabelOption> {
   const colors = new Map<string, LabelOption>();
@@ -76,12 +81,13 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
     }
     case "image": {
       const colors = labelColors(labelsControls);
-      const targetsImage = (control: LabelsControl) => control.shape !== null && control.toName.split(",").map((n) => n.trim()).includes(node.name);
+      const targetsImage = (control: LabelsControl) => control.shape !== null && targetsObject(control, node.name);
       return (
         <ImageObject
           name={node.name}
           src={textValue(data, node.valueKey, node.literal)}
           controls={labelsControls.filter(targetsImage)}
+          labelControls={labelsControls.filter((control) => control.shape === null && targetsObject(control, node.name))}
           colors={colors}
           model={model}
           readOnly={readOnly}
@@ -89,7 +95,7 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
       );
     }
     case "audio": {
-      const targetsAudio = (control: LabelsControl) => control.shape === null && control.toName.split(",").map((n) => n.trim()).includes(node.name);
+      const targetsAudio = (control: LabelsControl) => control.shape === null && targetsObject(control, node.name);
       return (
         <AudioObject
           name={node.name}

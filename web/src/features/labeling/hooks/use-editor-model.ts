@@ -87,17 +87,22 @@ export function useEditorModel(): EditorModel {
   const applyLabel = useCallback(
     (control: LabelsControl, label: LabelOption) => {
       const value = label.alias ?? label.value;
+      // A Labels control also labels a bare tool's region on the image it targets.
+      const bareImageRegion = state.values.imageRegions.find(
+        (r) => r.id === selectedRegionId && control.shape === null && !r.type.endsWith("labels") && targets(control, r.toName),
+      );
       const region =
         state.values.regions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
         state.values.imageRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
-        state.values.audioRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name);
+        state.values.audioRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
+        bareImageRegion;
       if (region) {
         const labels = control.multiple
           ? region.labels.includes(value)
             ? region.labels.filter((l) => l !== value)
             : [...region.labels, value]
           : [value];
-        dispatch({ type: "region-labels-set", id: region.id, labels });
+        dispatch({ type: "region-labels-set", id: region.id, labels, labelsFrom: region === bareImageRegion ? control.name : undefined });
         return;
       }
       if (pending && targets(control, pending.toName)) {

@@ -18,7 +18,7 @@ export type EditorAction =
   | { type: "relation-added"; relation: Relation }
   | { type: "relation-changed"; relation: Relation }
   | { type: "relation-removed"; id: string }
-  | { type: "region-labels-set"; id: string; labels: string[] }
+  | { type: "region-labels-set"; id: string; labels: string[]; labelsFrom?: string }
   | { type: "textarea-changed"; control: string; texts: string[] }
   | { type: "rating-set"; control: string; rating: number }
   | { type: "number-set"; control: string; number: number | null }
@@ -96,7 +96,9 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
       return {
         ...values,
         regions: values.regions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
-        imageRegions: values.imageRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+        imageRegions: values.imageRegions.map((r) =>
+          r.id === action.id ? { ...r, labels: action.labels, ...(action.labelsFrom ? { labelsFrom: action.labelsFrom } : {}) } : r,
+        ),
         audioRegions: values.audioRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         origins: edited(values, action.id),
       };

@@ -306,3 +306,33 @@ describe("audio segments", () => {
     expect(buildResult(speech, removed.values)).toEqual([]);
   });
 });
+
+describe("bare tools labelled by Labels", () => {
+  const ocr = config(`<View>
+    <Image name="image" value="$ocr"/>
+    <Labels name="label" toName="image"><Label value="Text"/><Label value="Handwriting"/></Labels>
+    <Rectangle name="bbox" toName="image"/>
+    <Polygon name="poly" toName="image"/>
+  </View>`);
+  const shape = { ...stored[4], from_name: "bbox", id: "u1" };
+  const labels = { ...shape, from_name: "label", type: "labels", value: { ...shape.value, labels: ["Handwriting"] } };
+
+  it("pairs the labels item with its shape", () => {
+    const values = readResult(ocr, [labels, shape]);
+    expect(values.foreign).toEqual([]);
+    expect(values.imageRegions[0].labels).toEqual(["Handwriting"]);
+    expect(values.imageRegions[0].labelsFrom).toBe("label");
+    expect(buildResult(ocr, values)).toEqual([shape, labels]);
+  });
+
+  it("writes the shape alone without labels", () => {
+    const values = readResult(ocr, [shape]);
+    expect(buildResult(ocr, values)).toEqual([shape]);
+  });
+
+  it("labels a selected bare region from the Labels control", () => {
+    const loaded = editorReducer(initialEditorState, { type: "loaded", values: readResult(ocr, [shape]) });
+    const labelled = editorReducer(loaded, { type: "region-labels-set", id: "u1", labels: ["Text"], labelsFrom: "label" });
+    expect(buildResult(ocr, labelled.values)).toEqual([shape, { ...labels, value: { ...shape.value, labels: ["Text"] } }]);
+  });
+});

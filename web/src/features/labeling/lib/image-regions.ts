@@ -17,6 +17,9 @@ export interface ImageRegion {
   toName: string; // the Image object
   type: string; // result type: "rectanglelabels", "rectangle", ...
   labels: string[];
+  // A bare tool's region labelled by a separate Labels control: stored as a
+  // second "labels" item with the same id, as Label Studio stores it.
+  labelsFrom?: string;
   originalWidth: number;
   originalHeight: number;
   imageRotation: number;
@@ -36,6 +39,15 @@ export function shapeOfType(type: string): ImageShape | null {
     if (types.includes(type)) return shape;
   }
   return null;
+}
+
+// The region's result items: the shape item, then the "labels" item of a
+// separate Labels control when one labelled it.
+export function imageRegionResults(region: ImageRegion, origin: string): Record<string, unknown>[] {
+  const shape = imageRegionResult(region, origin);
+  if (!region.labelsFrom || region.labels.length === 0) return [shape];
+  const labels = { ...shape, from_name: region.labelsFrom, type: "labels", value: { ...(shape.value as object), labels: region.labels } };
+  return [shape, labels];
 }
 
 export function imageRegionResult(region: ImageRegion, origin: string): Record<string, unknown> {

@@ -4,7 +4,7 @@
 // stored result back into editor state, keeping items it does not
 // understand so an update never drops another tool's work.
 import type { ControlNode, EditorConfig } from "./config";
-import { imageRegionResult, readImageRegion, type ImageRegion } from "./image-regions";
+import { imageRegionResult, imageRegionResults, readImageRegion, type ImageRegion } from "./image-regions";
 
 export interface TextRegion {
   id: string;
@@ -234,7 +234,7 @@ export function buildResult(
   for (const region of regions) items.push(spanResult(region, values.origins[region.id] ?? "manual"));
   for (const region of values.imageRegions) {
     if (hidden.has(region.fromName)) continue;
-    items.push(imageRegionResult(region, values.origins[region.id] ?? "manual") as ResultItem);
+    items.push(...(imageRegionResults(region, values.origins[region.id] ?? "manual") as ResultItem[]));
   }
   for (const region of values.audioRegions) {
     if (hidden.has(region.fromName)) continue;
@@ -389,7 +389,21 @@ export function readResult(
       values.foreign.push(item);
     }
   }
+  attachImageLabels(values);
   return values;
+}
+
+// Moves each "labels" item that shares its id with a bare tool's image
+// region (Rectangle, Polygon, ...) onto that region.
+function attachImageLabels(values: EditorValues) {
+  values.foreign = values.foreign.filter((item) => {
+    const region = values.imageRegions.find((candidate) => candidate.id === item.id && !candidate.type.endsWith("labels"));
+    const labels = item.value?.labels;
+    if (item.type !== "labels" || !region || !Array.isArray(labels)) return true;
+    region.labels = labels.filter((label): label is string => typeof label === "string");
+    region.labelsFrom = item.from_name;
+    return false;
+  });
 }
 
 // Items of per-region TextAreas: one per region and control, with the
