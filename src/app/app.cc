@@ -254,6 +254,12 @@ int App::Serve() {
   options.max_queued = settings.max_queued;
   options.drain_timeout = std::chrono::seconds(settings.drain_seconds);
   options.access_log = settings.access_log;
+  // Large uploads are spooled beside the database, not in /tmp, which may be
+  // a small tmpfs.
+  options.spool_dir = (std::filesystem::path(settings.data_dir) / "tmp").string();
+  std::error_code spool_error;
+  std::filesystem::create_directories(options.spool_dir, spool_error);
+  if (spool_error) options.spool_dir.clear();
   options.max_connections = std::clamp<int64_t>(descriptor_budget, 64, 10000);
   // Processes sharing PostgreSQL pass live events to each other; declared
   // before the server so it outlives every request that publishes.

@@ -53,6 +53,10 @@ struct Request {
   std::multimap<std::string, std::string> query;   // decoded, in order; repeated keys kept
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
+  // Set instead of `body` when the route spools large bodies to disk
+  // (Route::spool_body): the file holding the body, removed after the
+  // response. Read it with MappedFile.
+  std::string body_file;
   std::map<std::string, std::string> path_params;  // from the route pattern, e.g. {"id": "42"}
   std::string request_id;
   std::string remote_address;

@@ -56,6 +56,10 @@ struct Route {
   Auth auth = Auth::kUser;
   Dispatch dispatch = Dispatch::kPool;
   size_t body_limit = 1 << 20;  // bytes; larger bodies get 413 before they are read
+  // Bodies of at least ServerOptions::spool_threshold bytes (or of unknown
+  // length) go to a file, Request::body_file, instead of memory: for routes
+  // that take uploads far larger than what a request should hold in RAM.
+  bool spool_body = false;
   RouteDoc doc;
   Handler handler;
 };

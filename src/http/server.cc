@@ -7,6 +7,8 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
+#include <filesystem>
+#include <optional>
 #include <fmt/format.h>
 #include <thread>
 
@@ -156,6 +158,24 @@ Response SimpleError(int status, std::string_view message, std::string_view path
   return ErrorResponse(Error{code, std::string(message), {}, {}}, path, request_id, status);
 }
 
+// The file of a spooled request body; removed when the request is done,
+// answered or not.
+struct SpooledFile {
+  explicit SpooledFile(std::string file) : path(std::move(file)) {}
+  SpooledFile(const SpooledFile&) = delete;
+  SpooledFile& operator=(const SpooledFile&) = delete;
+  ~SpooledFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+  }
+  std::string path;
+};
+
+std::string SpoolPath(const std::string& dir) {
+  const std::filesystem::path base = dir.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(dir);
+  return (base / ("tally-body-" + RandomHex(12))).string();
+}
+
 }  // namespace
 
 awaitable<Response> Server::Impl::Dispatch(Request& request, const Match& match) {
@@ -269,6 +289,10 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     }
 
     Match match;
+    // Read from the header before a spooling parser takes it over.
+    unsigned version = 11;
+    bool header_keep_alive = false;
+    std::optional<SpooledFile> spooled;  // removes the body's file when the request is done
     if (!early) {
       const auto& header = parser.get();
       request.method = std::string(header.method_string());
@@ -296,6 +320,37 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
         early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
                             request.path, request.request_id);
         close_after = true;  // the unread body makes the connection unusable
+      } else if (!parser.is_done() && match.route->spool_body &&
+                 (!declared || *declared >= options.spool_threshold)) {
+        // A large upload goes to a file, so memory does not grow with it.
+        // The header was read by the string parser; a parser of another
+        // body type takes it over before any body byte is read.
+        version = parser.get().version();
+        header_keep_alive = parser.get().keep_alive();
+        spooled.emplace(SpoolPath(options.spool_dir));
+        bhttp::request_parser<bhttp::file_body> file_parser(std::move(parser));
+        file_parser.body_limit(limit);
+        beast::error_code open_error;
+        file_parser.get().body().open(spooled->path.c_str(), beast::file_mode::write, open_error);
+        if (open_error) {
+          TALLY_LOG_ERROR("event=spool_failed request_id={} error=\"{}\"", request.request_id, open_error.message());
+          early = SimpleError(503, "The server cannot store this upload right now; retry later", request.path,
+                              request.request_id);
+          close_after = true;
+        } else {
+          stream.expires_after(options.read_timeout);
+          auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, file_parser, kAsTuple);
+          file_parser.get().body().close();
+          if (body_error == bhttp::error::body_limit) {
+            early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
+                                request.path, request.request_id);
+            close_after = true;
+          } else if (body_error) {
+            break;  // timeout or peer gone mid-body: no one to respond to
+          } else {
+            request.body_file = spooled->path;
+          }
+        }
       } else if (!parser.is_done()) {
         stream.expires_after(options.read_timeout);
         auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
@@ -309,10 +364,14 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       }
     }
 
-    const bool keep_alive = !early && parser.get().keep_alive();
-    if (!early) request.body = std::move(parser.get().body());
+    if (!spooled) {
+      version = parser.get().version();
+      header_keep_alive = parser.get().keep_alive();
+    }
+    const bool keep_alive = !early && header_keep_alive;
+    if (!early && !spooled) request.body = std::move(parser.get().body());
 
-    if (!early && hub && (request.path == "/api/ws" || request.path == "/api/ws/") &&
+    if (!early && !spooled && hub && (request.path == "/api/ws" || request.path == "/api/ws/") &&
         boost::beast::websocket::is_upgrade(parser.get())) {
       // Authentication may read the database: resolve it on the pool.
       Result<Principal> principal = co_await asio::co_spawn(
@@ -356,16 +415,16 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     Dispatcher::AddCorsHeaders(request, response);
 
     // An HTTP/1.0 client learns where a streamed body ends only by the close.
-    const bool close_delimited = response.stream && parser.get().version() == 10;
+    const bool close_delimited = response.stream && version == 10;
     const bool keep_open = keep_alive && !close_after && !close_delimited && !draining.load();
     size_t body_bytes = response.body.size();
     const std::string wire =
-        SerializeResponse(response, request.request_id, parser.get().version(), keep_open, request.method == "HEAD");
+        SerializeResponse(response, request.request_id, version, keep_open, request.method == "HEAD");
 
     stream.expires_after(options.write_timeout);
     auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(wire), kAsTuple);
     if (!write_error && response.stream && request.method != "HEAD") {
-      auto [stream_error, streamed] = co_await WriteBodyStream(stream, *response.stream, parser.get().version() != 10,
+      auto [stream_error, streamed] = co_await WriteBodyStream(stream, *response.stream, version != 10,
                                                                request.request_id);
       write_error = stream_error;
       body_bytes += streamed;

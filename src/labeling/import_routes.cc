@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/log.h"
+#include "core/mapped_file.h"
 #include "jobs/job_queue.h"
 #include "labeling/import/import_job.h"
 #include "labeling/import/import_run.h"
@@ -90,10 +91,23 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     }
     std::string content_type(request.Header("content-type"));
     std::string_view body = request.body;
+    // A large body was spooled to a file by the server: read it through a
+    // map whose pages are dropped as the import moves past them.
+    std::optional<MappedFile> spooled;
+    if (!request.body_file.empty()) {
+      TALLY_ASSIGN_OR_RETURN(mapped, MappedFile::Open(request.body_file));
+      spooled.emplace(std::move(mapped));
+      body = spooled->view();
+    }
     std::string downloaded;  // a URL import's file, alive as long as `import`
     if (content_type.starts_with("application/x-www-form-urlencoded")) {
       if (outbound == nullptr) return Error::Unavailable("Importing from a URL is not available in this process.");
-      TALLY_ASSIGN_OR_RETURN(resolved, ResolveUrlImport(request.body, *outbound, body_limit));
+      // Check the caller's right to import before fetching anything for them.
+      TALLY_TRY(db.Read([&](Connection& c) -> Result<void> {
+        TALLY_TRY(AuthorizedProject(c, request.principal, project_id, kManageRole));
+        return Ok();
+      }));
+      TALLY_ASSIGN_OR_RETURN(resolved, ResolveUrlImport(body, *outbound, body_limit));
       downloaded = std::move(resolved.body);
       body = downloaded;
       content_type = std::move(resolved.content_type);
@@ -104,6 +118,7 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                          .body = body,
                          .content_type = content_type,
                          .return_task_ids = QueryFlag(request, "return_task_ids")};
+    if (spooled) import.on_progress = [&spooled](size_t done, size_t) { spooled->Release(done); };
     for (const std::string& value : request.QueryAll("preannotated_from_fields")) {
       size_t start = 0;
       while (start <= value.size()) {
@@ -117,9 +132,12 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     // Tally's addition: ?async=true runs the import as a job and returns its
     // id at once, as Label Studio Enterprise does.
     if (QueryFlag(request, "async")) {
-      TALLY_ASSIGN_OR_RETURN(job_id, EnqueueImportJob(db, data_dir, import));
+      // A spooled upload is moved into place rather than written again; a body
+      // downloaded from a URL is not in that file.
+      const std::string spooled_file = downloaded.empty() ? request.body_file : std::string();
+      TALLY_ASSIGN_OR_RETURN(job_id, EnqueueImportJob(db, data_dir, import, spooled_file));
       TALLY_LOG_INFO("event=import_job_enqueued project_id={} job_id={} bytes={} by_user_id={}", project_id, job_id,
-                     request.body.size(), request.principal.user_id);
+                     import.body.size(), request.principal.user_id);
       return Response::Json(bj::object{{"import", job_id}, {"job", job_id}, {"status", "created"}}, 202);
     }
 
@@ -128,7 +146,7 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     TALLY_LOG_INFO("event=tasks_imported project_id={} task_count={} annotation_count={} prediction_count={} "
                    "files={} bytes={} duration_ms={} by_user_id={}",
                    project_id, outcome.summary.task_count, outcome.summary.annotation_count,
-                   outcome.summary.prediction_count, outcome.file_upload_ids.size(), request.body.size(),
+                   outcome.summary.prediction_count, outcome.file_upload_ids.size(), import.body.size(),
                    static_cast<int64_t>(duration * 1000), request.principal.user_id);
     return Response::Json(ImportResponseJson(outcome, duration, import.return_task_ids), 201);
   };
@@ -141,6 +159,7 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     "data_columns":{"type":"array"},"task_ids":{"type":"array"}}})";
   for (const char* pattern : {"/api/projects/{id:int}/import", "/api/projects/{id:int}/tasks/bulk"}) {
     router.Add({.method = "POST", .pattern = pattern, .auth = Auth::kUser, .body_limit = body_limit,
+                .spool_body = true,
                 .doc = {.summary = "Import tasks, with annotations and predictions, all or nothing (managers)",
                         .tag = "Import", .request_schema = kImportRequestSchema,
                         .response_schema = kImportResponseSchema, .success_status = 201,

@@ -310,12 +310,53 @@ TEST_P(LabelingImport, ImportsTaskFilesAndMediaByUrl) {
                          {Auth(kOwnerToken), "Content-Type: application/x-www-form-urlencoded"});
   EXPECT_EQ(failed.status, 400) << failed.body;
   EXPECT_NE(failed.body.find("url"), std::string::npos) << failed.body;
+  failed = ImportUrl(*client_, id, "http://user:secret@127.0.0.1/tasks.json");
+  EXPECT_EQ(failed.status, 400) << failed.body;
+  EXPECT_EQ(failed.body.find("secret"), std::string::npos) << failed.body;
+
+  // Only a manager of the project may make the server fetch a URL.
+  failed = client_->Send("POST", "/api/projects/" + std::to_string(id) + "/import", "url=" + base + "tasks.json",
+                         {Auth(annotator_token_), "Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(failed.status, 403) << failed.body;
+  failed = client_->Send("POST", "/api/projects/" + std::to_string(id) + "/import", "url=" + base + "tasks.json",
+                         {Auth(outsider_token_), "Content-Type: application/x-www-form-urlencoded"});
+  EXPECT_EQ(failed.status, 404) << failed.body;
+  failed = ImportUrl(*client_, 999999, base + "tasks.json");
+  EXPECT_EQ(failed.status, 404) << failed.body;
+
   server.Stop();
   failed = ImportUrl(*client_, id, base + "tasks.json");
   EXPECT_EQ(failed.status, 400) << failed.body;
   EXPECT_EQ(Counter(id, "task_number"), 5);
 
   std::filesystem::remove_all(files);
+}
+
+TEST_P(LabelingImport, LargeBodiesAndLongFileNames) {
+  const int64_t id = CreateProject(kSentimentConfig);
+
+  // Over the server's spool threshold (8 MiB) the body goes to a file
+  // first, and the import reads it through a map of that file.
+  std::string body = "[";
+  const std::string padding(1000, 'p');
+  for (int i = 0; i < 9000; ++i) body += (i ? "," : "") + std::string(R"({"text":")") + padding + "\"}";
+  body += "]";
+  ASSERT_GT(body.size(), size_t{8} << 20);
+  auto imported = Import(id, body);
+  ASSERT_EQ(imported.status, 201) << imported.body.substr(0, 300);
+  EXPECT_EQ(imported.Json().at("task_count"), 9000);
+  imported = Import(id, body, "?async=true");
+  ASSERT_EQ(imported.status, 202) << imported.body.substr(0, 300);
+  const bj::value state =
+      PollImport("/api/projects/" + std::to_string(id) + "/imports/" + std::to_string(imported.Json().at("import").as_int64()));
+  EXPECT_EQ(state.at("status"), "completed") << bj::serialize(state);
+  EXPECT_EQ(Counter(id, "task_number"), 18000);
+
+  // A file name longer than file systems allow is shortened, extension kept.
+  const std::string long_name = std::string(300, 'm') + ".json";
+  auto uploaded = Upload(id, {{long_name, R"([{"text": "long name"}])"}});
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  EXPECT_EQ(Counter(id, "task_number"), 18001);
 }
 
 TEST_P(LabelingImport, AsyncImportRunsAsJob) {

@@ -4,10 +4,10 @@
 
 #include <chrono>
 #include <fstream>
-#include <sstream>
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "core/mapped_file.h"
 #include "jobs/job_queue.h"
 #include "labeling/route_support.h"
 
@@ -16,13 +16,15 @@ namespace tally::labeling {
 namespace bj = boost::json;
 namespace fs = std::filesystem;
 
-Result<int64_t> EnqueueImportJob(store::Database& db, const fs::path& data_dir, const ImportRequest& request) {
+Result<int64_t> EnqueueImportJob(store::Database& db, const fs::path& data_dir, const ImportRequest& request,
+                                 const std::string& body_file) {
   const std::string relative = fmt::format("imports/{}.body", RandomHex(16));
   const fs::path path = data_dir / relative;
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) return Error::Internal(fmt::format("cannot create import directory: {}", ec.message()));
-  {
+  if (!body_file.empty()) fs::rename(body_file, path, ec);
+  if (body_file.empty() || ec) {
     std::ofstream out(path, std::ios::binary);
     out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     out.close();
@@ -58,29 +60,33 @@ Result<bj::value> RunImportJob(jobs::JobContext& context, store::Database& db, c
   const bj::object& fields = payload.as_object();
   const fs::path path = data_dir / std::string(fields.at("body_file").as_string());
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::Invalid("The uploaded import body is no longer available; import again.");
-  std::ostringstream content;
-  content << in.rdbuf();
-  const std::string body = content.str();
+  auto mapped = MappedFile::Open(path.string());
+  if (!mapped) return Error::Invalid("The uploaded import body is no longer available; import again.");
+  MappedFile body = std::move(*mapped);
 
   ImportRequest request;
   request.project_id = fields.at("project_id").as_int64();
   request.principal.kind = http::Principal::Kind::kUser;
   request.principal.user_id = fields.at("user_id").as_int64();
   request.principal.organization_id = fields.at("organization_id").as_int64();
-  request.body = body;
+  request.body = body.view();
   request.content_type = std::string(fields.at("content_type").as_string());
   request.return_task_ids = fields.at("return_task_ids").as_bool();
   if (const bj::value* preannotated = fields.if_contains("preannotated_fields"); preannotated && preannotated->is_array()) {
     request.preannotated_fields = bj::value_to<std::vector<std::string>>(*preannotated);
   }
   request.job_id = context.job_id();
-  request.on_progress = [&context](size_t done, size_t total) {
+  // NOTE: on SQLite the import's transaction holds the only writer, so a
+  // progress write from inside it would wait out the busy timeout every
+  // thousand items; such jobs show 0 % until they finish. PostgreSQL
+  // reports progress as the import reads the body.
+  const bool report_progress = db.dialect() != store::Dialect::kSqlite;
+  request.on_progress = [&context, &body, report_progress](size_t done, size_t total) {
+    body.Release(done);
     // Progress is advisory: a cancel or lost lease shows up here as an
     // error, but the import's single transaction cannot stop part way, so it
     // runs to its end and the pool discards the outcome.
-    if (total > 0) (void)context.ReportProgress(static_cast<int>(done * 99 / total));
+    if (report_progress && total > 0) (void)context.ReportProgress(static_cast<int>(done * 99 / total));
   };
 
   auto outcome = RunImport(db, data_dir, request);
@@ -97,7 +103,7 @@ Result<bj::value> RunImportJob(jobs::JobContext& context, store::Database& db, c
   TALLY_LOG_INFO("event=tasks_imported project_id={} job_id={} task_count={} annotation_count={} prediction_count={} "
                  "bytes={} duration_ms={}",
                  request.project_id, context.job_id(), outcome->summary.task_count, outcome->summary.annotation_count,
-                 outcome->summary.prediction_count, body.size(), static_cast<int64_t>(duration * 1000));
+                 outcome->summary.prediction_count, body.view().size(), static_cast<int64_t>(duration * 1000));
   return bj::value(ImportResponseJson(*outcome, duration, request.return_task_ids));
 }
 

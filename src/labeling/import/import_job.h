@@ -25,11 +25,14 @@ namespace tally::labeling {
 inline constexpr std::string_view kImportJobKind = "labeling.import";
 
 // Saves the body and enqueues the job after checking that the caller may
-// import into the project. Returns the job id. Fails with not_found or
+// import into the project. When `body_file` names the file already holding
+// the body (a spooled upload on the same file system), that file is moved
+// into place instead of writing the body again. Returns the job id. Fails with not_found or
 // forbidden from the access check, and internal when the body cannot be
 // saved (nothing is enqueued then).
 [[nodiscard]] Result<int64_t> EnqueueImportJob(store::Database& database, const std::filesystem::path& data_dir,
-                                               const ImportRequest& request);
+                                               const ImportRequest& request,
+                                               const std::string& body_file = {});
 
 // Registers the import job handler on `pool`.
 void RegisterImportJob(jobs::WorkerPool& pool, store::Database& database, std::filesystem::path data_dir);

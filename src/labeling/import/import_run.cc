@@ -30,6 +30,15 @@ std::string SafeFileName(const std::string& filename) {
     if (!safe) ch = '_';
   }
   if (name.empty() || name == "." || name == "..") name = "file";
+
+  // File systems take names of at most 255 bytes, and the stored name gets
+  // an 8-character prefix: keep the start and the extension.
+  constexpr size_t kMaxName = 200;
+  if (name.size() > kMaxName) {
+    const std::string extension = fs::path(name).extension().string();
+    const size_t keep = extension.size() < kMaxName / 2 ? extension.size() : 0;
+    name = name.substr(0, kMaxName - keep) + (keep > 0 ? extension : "");
+  }
   return name;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "core/crypto.h"
 #include "core/log.h"
@@ -74,11 +75,24 @@ Result<UrlImportBody> ResolveUrlImport(std::string_view form_body, const integra
   if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https")) {
     return Error::InvalidField("url", "must be an http or https address of a task file");
   }
+  if (parsed->has_userinfo()) {
+    return Error::InvalidField("url", "must not contain a user name or password; use a link that needs none.");
+  }
   const std::string host(parsed->host());
+
+  // Downloads hold a request thread while they run, so only a few may run at
+  // once; the others are told to retry instead of starving the API.
+  static std::atomic<int> downloading{0};
+  if (downloading.fetch_add(1) >= kMaxConcurrentDownloads) {
+    downloading.fetch_sub(1);
+    return Error::Unavailable(fmt::format("{} imports by URL are downloading already; retry in a moment.",
+                                          kMaxConcurrentDownloads));
+  }
   auto response = client.Send({.method = "GET",
                                .url = *value,
-                               .timeout = std::chrono::seconds(60),
+                               .timeout = kDownloadTimeout,
                                .max_response_bytes = max_bytes});
+  downloading.fetch_sub(1);
   if (!response) {
     TALLY_LOG_INFO("event=url_import_failed host={} error=\"{}\"", host, response.error().message);
     return Error::InvalidField("url", fmt::format("Could not download the file: {}", response.error().message));

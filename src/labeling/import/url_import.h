@@ -10,6 +10,7 @@
 // extension and stores media exactly as for an upload.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -18,12 +19,19 @@
 
 namespace tally::labeling {
 
+// Downloads that may run at once in a process, and how long each may take.
+inline constexpr int kMaxConcurrentDownloads = 2;
+inline constexpr std::chrono::seconds kDownloadTimeout{30};
+
 struct UrlImportBody {
   std::string body;
   std::string content_type;
 };
 
-// Fails with invalid_argument naming "url" when the form has no url, the
+// The caller checks that the user may import into the project first, so
+// that nobody can make the server fetch addresses without that right.
+// Fails with unavailable when kMaxConcurrentDownloads are running, and with
+// invalid_argument naming "url" when the form has no url, the
 // address is refused or unreachable, the server responds with other than 2xx, or
 // the file is over `max_bytes`; the message names the host, never the URL.
 [[nodiscard]] Result<UrlImportBody> ResolveUrlImport(std::string_view form_body,
