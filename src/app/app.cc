@@ -287,8 +287,13 @@ int App::Serve() {
     auto seeder = DemoSeeder::Start(*demo_account, url, DemoDir());
     if (seeder) {
       demo_seeder = std::move(*seeder);
+      fmt::print("  The demo projects fill in the background.\n\n");
     } else {
+      // The account exists now, so a later start will not try again.
       TALLY_LOG_WARN("event=demo_seed_skipped reason=\"{}\"", seeder.error().message);
+      fmt::print("  The demo projects could not be filled: {}\n  Delete the data directory and start again once "
+                 "that is fixed.\n\n",
+                 seeder.error().message);
     }
   } else if (settings.demo) {
     fmt::print("Demo: this database already has users, so no demo account was created; sign in with yours.\n");

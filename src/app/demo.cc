@@ -73,7 +73,7 @@ std::string DemoBanner(const DemoAccount& account, std::string_view url) {
       "  Sign in:        {email} / {password}\n"
       "  API token:      {token}   (Authorization: Token ...)\n"
       "  Langfuse keys:  LANGFUSE_PUBLIC_KEY={pk} LANGFUSE_SECRET_KEY={sk} LANGFUSE_BASEURL={url}\n"
-      "  These secrets are shown once; keep them. The demo projects fill in the background.\n\n",
+      "  These secrets are shown once; keep them.\n",
       fmt::arg("url", url), fmt::arg("email", account.email), fmt::arg("password", account.password),
       fmt::arg("token", account.token), fmt::arg("pk", account.public_key), fmt::arg("sk", account.secret_key));
 }

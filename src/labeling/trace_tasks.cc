@@ -44,8 +44,9 @@ std::string ReadableText(const std::optional<std::string>& stored) {
       const std::string body = content == nullptr        ? std::string()
                                : content->is_string()   ? std::string(content->as_string())
                                                          : bj::serialize(*content);
+      const bj::value& role = m->at("role");
       if (!text.empty()) text += "\n\n";
-      text += fmt::format("{}: {}", bj::value_to<std::string>(m->at("role")), body);
+      text += fmt::format("{}: {}", role.is_string() ? std::string(role.as_string()) : bj::serialize(role), body);
     }
     return text;
   }
@@ -172,8 +173,13 @@ std::vector<bj::value> ScoreValues(const bj::object& value, const ScoreSpec& spe
         joined += std::string(line.as_string());
       }
     }
-    // TEXT scores hold 1 to 500 characters.
-    if (joined.size() > 500) joined.resize(500);
+    // TEXT scores hold 1 to 500 characters: cut on a character boundary,
+    // never inside a UTF-8 sequence.
+    if (joined.size() > 500) {
+      size_t cut = 500;
+      while (cut > 0 && (static_cast<unsigned char>(joined[cut]) & 0xC0) == 0x80) --cut;
+      joined.resize(cut);
+    }
     if (!joined.empty()) values.emplace_back(joined);
   }
   return values;
@@ -185,8 +191,16 @@ Result<std::vector<int64_t>> CreateTasksFromTraces(Connection& c, const Project&
                                                    int64_t user_id, int64_t trace_project_id,
                                                    const std::vector<TraceRef>& refs) {
   TaskImporter importer(c, project, config, user_id, /*keep_task_ids=*/true);
+  size_t total_bytes = 0;
   for (size_t i = 0; i < refs.size(); ++i) {
     TALLY_ASSIGN_OR_RETURN(data, TaskDataFor(c, trace_project_id, refs[i]));
+    total_bytes += data.at("text").as_string().size() * 2;
+    if (total_bytes > kMaxTaskBytesPerRequest) {
+      return Error::InvalidField(refs[i].field,
+                                 fmt::format("The tasks of this request would hold more than {} MiB of trace input "
+                                             "and output; send fewer traces per request.",
+                                             kMaxTaskBytesPerRequest >> 20));
+    }
     TALLY_TRY(importer.AddData(std::move(data)));
   }
   TALLY_ASSIGN_OR_RETURN(summary, importer.Finish());
@@ -244,6 +258,10 @@ Result<void> SyncTraceScores(Connection& c, const Project& project, int64_t task
   // and cancelled annotations right without tracking each change.
   const std::string prefix = TaskScorePrefix(task_id);
   TALLY_TRY(DeleteTaskScores(c, task_id, trace_project_id, trace_id));
+
+  // A trace deleted since the task was made gets no new scores.
+  TALLY_ASSIGN_OR_RETURN(trace, tracing::FindTrace(c, trace_project_id, trace_id));
+  if (!trace) return Ok();
 
   TALLY_ASSIGN_OR_RETURN(config, ProjectLabelConfig(project));
   TALLY_ASSIGN_OR_RETURN(annotations, c.Query("SELECT id, result, completed_by, updated_at FROM annotations "

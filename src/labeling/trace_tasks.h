@@ -37,8 +37,12 @@ struct TraceRef {
   std::string field;  // request field errors name: "trace_ids.3", "observations.0"
 };
 
-// Most traces and observations one request may send to labeling.
+// Most traces and observations one request may send to labeling, and most
+// bytes of input and output their tasks may hold together: each task keeps
+// the text twice (apart and joined), so a few large traces repeated could
+// otherwise write gigabytes from one small request.
 inline constexpr size_t kMaxTracesPerRequest = 1000;
+inline constexpr size_t kMaxTaskBytesPerRequest = size_t{64} << 20;
 
 // Creates one task per reference in `project`, from traces of
 // `trace_project_id` (the same organization; the caller checks access), and

@@ -5,6 +5,7 @@
 #include "labeling_fixture.h"
 
 #include "core/crypto.h"
+#include "labeling/trace_tasks.h"
 
 namespace tally {
 namespace {
@@ -199,6 +200,57 @@ TEST_P(TraceTasks, DeletedTasksTakeTheirScores) {
   ASSERT_EQ(Delete("/api/projects/" + std::to_string(project)).status, 204);
   EXPECT_EQ(Scores("chat-1").size(), 0u);
   EXPECT_EQ(Scores("agent-1").size(), 0u);
+}
+
+TEST_P(TraceTasks, OddTracesStillMakeTasksAndScores) {
+  const bj::array batch = {
+      bj::object{{"id", "e9"}, {"type", "trace-create"}, {"timestamp", "2026-12-01T11:00:00.000Z"},
+                 {"body", bj::object{{"id", "odd-1"},
+                                     {"input", bj::object{{"messages", bj::array{bj::object{{"role", 123}, {"content", "hi"}}}}}},
+                                     {"output", bj::array{bj::object{{"role", nullptr}}}}}}}};
+  ASSERT_EQ(client_->Post("/api/public/ingestion", bj::serialize(bj::object{{"batch", batch}}),
+                          {Basic(), "Content-Type: application/json"}).status, 207);
+  const int64_t project = CreateProject(kReviewConfig, "Review");
+  const testing::HttpResponse sent =
+      Send(project, {{"trace_project", trace_project_}, {"trace_ids", bj::array{"odd-1", "chat-1"}}});
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  EXPECT_EQ(TaskList(project)[0].at("data").at("input"), "123: hi");
+
+  // A long answer in Cyrillic is cut to 500 bytes on a character boundary.
+  std::string long_note = "Ok ";
+  for (int i = 0; i < 30; ++i) long_note += "Привет мир. ";
+  const int64_t task = sent.Json().at("task_ids").at(1).as_int64();
+  ASSERT_GT(Annotate(task, {Note(long_note)}), 0);
+  const auto scores = Scores("chat-1");
+  ASSERT_EQ(scores.size(), 1u);
+  const std::string stored(scores.begin()->second.at("stringValue").as_string());
+  EXPECT_LE(stored.size(), 500u);
+  EXPECT_TRUE(long_note.starts_with(stored));
+  EXPECT_NE(static_cast<unsigned char>(stored.back()) & 0xC0, 0x80) << "no cut inside a character";
+
+  // A trace deleted since gets no scores from later annotations.
+  ASSERT_EQ(client_->Send("DELETE", "/api/public/traces/odd-1", "", {Basic()}).status, 200);
+  Annotate(sent.Json().at("task_ids").at(0).as_int64(), {Stars(2)});
+  EXPECT_EQ(Scores("odd-1").size(), 0u);
+}
+
+TEST_P(TraceTasks, LargeTracesAreCappedPerRequest) {
+  const std::string big(600 << 10, 'x');
+  const bj::array batch = {bj::object{{"id", "e10"}, {"type", "trace-create"}, {"timestamp", "2026-12-01T11:00:00.000Z"},
+                                      {"body", bj::object{{"id", "big-1"}, {"input", big}, {"output", big}}}}};
+  ASSERT_EQ(client_->Post("/api/public/ingestion", bj::serialize(bj::object{{"batch", batch}}),
+                          {Basic(), "Content-Type: application/json"}).status, 207);
+  const int64_t project = CreateProject(kReviewConfig, "Review");
+  bj::array ids;
+  for (int i = 0; i < 60; ++i) ids.push_back("big-1");
+  // Each task holds its text twice: input and output apart, and joined.
+  const size_t per_task = 2 * (std::string("Input:\n\n\nOutput:\n").size() + 2 * big.size());
+  const size_t first_over = labeling::kMaxTaskBytesPerRequest / per_task;
+  const testing::HttpResponse sent = Send(project, {{"trace_project", trace_project_}, {"trace_ids", ids}});
+  EXPECT_EQ(sent.status, 400) << sent.body.substr(0, 300);
+  EXPECT_NE(sent.body.find("trace_ids." + std::to_string(first_over) + "\""), std::string::npos)
+      << sent.body.substr(0, 300);
+  EXPECT_EQ(Counter(project, "task_number"), 0);
 }
 
 TEST_P(TraceTasks, ObservationScoresNameTheObservation) {
