@@ -48,6 +48,55 @@ DatasetItem ItemFromRow(const Row& row) {
                      .updated_at = row.Int(10)};
 }
 
+// Appends the item's state from `valid_from` on to its history. Two writes
+// in the same microsecond keep the later one.
+Result<void> RecordItemVersion(Connection& connection, int64_t project_id, const DatasetItem& item, Micros valid_from,
+                               bool deleted) {
+  TALLY_TRY(connection.Execute(
+      "INSERT INTO dataset_item_versions (project_id, item_id, valid_from, dataset_id, status, input, expected_output, "
+      "metadata, source_trace_id, source_observation_id, created_at, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (project_id, item_id, valid_from) DO UPDATE SET status = excluded.status, input = excluded.input, "
+      "expected_output = excluded.expected_output, metadata = excluded.metadata, "
+      "source_trace_id = excluded.source_trace_id, source_observation_id = excluded.source_observation_id, "
+      "deleted = excluded.deleted",
+      {project_id, item.id, valid_from, item.dataset_id, item.status, OrNull(item.input), OrNull(item.expected_output),
+       OrNull(item.metadata), OrNull(item.source_trace_id), OrNull(item.source_observation_id), item.created_at,
+       store::Bool(deleted)}));
+  return Ok();
+}
+
+// One page of a dataset's items as they were at `query.version`.
+Result<std::pair<std::vector<DatasetItem>, int64_t>> ListItemVersions(Connection& connection, int64_t project_id,
+                                                                      const ItemQuery& query) {
+  const std::string from =
+      "FROM dataset_item_versions v JOIN datasets d ON d.project_id = v.project_id AND d.id = v.dataset_id "
+      "WHERE v.project_id = ? AND v.dataset_id = ? AND v.valid_from = (SELECT MAX(w.valid_from) FROM "
+      "dataset_item_versions w WHERE w.project_id = v.project_id AND w.item_id = v.item_id AND w.valid_from <= ?) "
+      "AND v.deleted = 0 AND v.status = 'ACTIVE'";
+  Params params{project_id, *query.dataset_id, *query.version};
+  std::string filters;
+  if (query.source_trace_id) {
+    filters += " AND v.source_trace_id = ?";
+    params.emplace_back(*query.source_trace_id);
+  }
+  if (query.source_observation_id) {
+    filters += " AND v.source_observation_id = ?";
+    params.emplace_back(*query.source_observation_id);
+  }
+  TALLY_ASSIGN_OR_RETURN(count, connection.QueryOne(fmt::format("SELECT COUNT(*) {}{}", from, filters), params));
+  params.emplace_back(query.limit);
+  params.emplace_back(query.offset);
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(fmt::format("SELECT v.item_id, v.dataset_id, d.name, v.status, v.input, "
+                                                            "v.expected_output, v.metadata, v.source_trace_id, "
+                                                            "v.source_observation_id, v.created_at, v.valid_from {}{} "
+                                                            "ORDER BY v.created_at DESC, v.item_id DESC LIMIT ? OFFSET ?",
+                                                            from, filters),
+                                                params));
+  std::vector<DatasetItem> items;
+  for (const Row& row : rows) items.push_back(ItemFromRow(row));
+  return std::make_pair(std::move(items), count ? count->Int(0) : 0);
+}
+
 bj::value OptionalString(const std::optional<std::string>& text) {
   return text ? bj::value(*text) : bj::value(nullptr);
 }
@@ -166,6 +215,7 @@ Result<DatasetItem> UpsertDatasetItem(Connection& connection, int64_t project_id
         "source_trace_id, source_observation_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {project_id, item.id, item.dataset_id, item.status, OrNull(item.input), OrNull(item.expected_output),
          OrNull(item.metadata), OrNull(item.source_trace_id), OrNull(item.source_observation_id), now, now}));
+    TALLY_TRY(RecordItemVersion(connection, project_id, item, now, false));
     return item;
   }
 
@@ -182,6 +232,7 @@ Result<DatasetItem> UpsertDatasetItem(Connection& connection, int64_t project_id
       "source_observation_id = ?, updated_at = ? WHERE project_id = ? AND id = ?",
       {item.status, OrNull(item.input), OrNull(item.expected_output), OrNull(item.metadata),
        OrNull(item.source_trace_id), OrNull(item.source_observation_id), now, project_id, item.id}));
+  TALLY_TRY(RecordItemVersion(connection, project_id, item, now, false));
   return item;
 }
 
@@ -197,6 +248,7 @@ Result<std::optional<DatasetItem>> FindDatasetItem(Connection& connection, int64
 
 Result<std::pair<std::vector<DatasetItem>, int64_t>> ListDatasetItems(Connection& connection, int64_t project_id,
                                                                       const ItemQuery& query) {
+  if (query.version) return ListItemVersions(connection, project_id, query);
   std::string where = "i.project_id = ?";
   Params params{project_id};
   if (query.dataset_id) {
@@ -227,6 +279,9 @@ Result<std::pair<std::vector<DatasetItem>, int64_t>> ListDatasetItems(Connection
 }
 
 Result<bool> DeleteDatasetItem(Connection& connection, int64_t project_id, const std::string& id) {
+  TALLY_ASSIGN_OR_RETURN(item, FindDatasetItem(connection, project_id, id));
+  if (!item) return false;
+  TALLY_TRY(RecordItemVersion(connection, project_id, *item, NowMicros(), true));
   TALLY_TRY(connection.Execute("DELETE FROM dataset_run_items WHERE project_id = ? AND dataset_item_id = ?",
                                {project_id, id}));
   TALLY_ASSIGN_OR_RETURN(deleted,

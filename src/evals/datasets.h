@@ -79,6 +79,9 @@ struct DatasetItemUpsert {
 
 struct ItemQuery {
   std::optional<std::string> dataset_id;
+  // Reads items as they were at this time (REQUIRES dataset_id): the state
+  // each item had then, leaving out items created later or deleted before.
+  std::optional<Micros> version;
   std::optional<std::string> source_trace_id;
   std::optional<std::string> source_observation_id;
   bool active_only = true;
@@ -115,7 +118,8 @@ struct ItemQuery {
                                                                                     int64_t project_id,
                                                                                     const ItemQuery& query);
 
-// Deletes the item and its run items; false when there was no such item.
+// Deletes the item and its run items, and records the deletion in the
+// item's history; false when there was no such item.
 [[nodiscard]] Result<bool> DeleteDatasetItem(Connection& connection, int64_t project_id, const std::string& id);
 
 // Parses stored JSON text back into a value: null for NULL, the text itself

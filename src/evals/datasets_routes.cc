@@ -205,8 +205,8 @@ Result<RunItemCreate> ParseRunItemCreate(const std::string& text) {
   }
   create.trace_id = std::move(trace_id);
   create.observation_id = std::move(observation_id);
-  // NOTE: items keep no version history, so datasetVersion is checked for
-  // its format and otherwise ignored: the run item links the current item.
+  // NOTE: datasetVersion is only checked for its format. The run item links
+  // the item by id and does not record which version of it the run used.
   TALLY_TRY(OptionalTime(body, "datasetVersion"));
   TALLY_ASSIGN_OR_RETURN(created_at, OptionalTime(body, "createdAt"));
   create.created_at = created_at;
@@ -316,17 +316,17 @@ Result<http::Response> UpsertItemRoute(store::Database& database, const http::Re
 
 Result<http::Response> ListItemsRoute(store::Database& database, const http::Request& request) {
   TALLY_ASSIGN_OR_RETURN(page, tracing::ParsePage(request));
-  if (tracing::TextParam(request, "version")) {
-    // NOTE: items keep no version history, so a read "as of" a time cannot
-    // be answered; saying so beats returning today's items as if they were.
-    return Error::InvalidField("version", "Dataset item versions are not kept; leave version out to read the current items");
+  TALLY_ASSIGN_OR_RETURN(version, tracing::ParseTimeParam(request, "version"));
+  auto dataset_name = tracing::TextParam(request, "datasetName");
+  if (version && !dataset_name) {
+    return Error::InvalidField("version", "Reading items at a version needs datasetName as well");
   }
   const int64_t project_id = request.principal.project_id;
-  ItemQuery query{.source_trace_id = tracing::TextParam(request, "sourceTraceId"),
+  ItemQuery query{.version = version,
+                  .source_trace_id = tracing::TextParam(request, "sourceTraceId"),
                   .source_observation_id = tracing::TextParam(request, "sourceObservationId"),
                   .offset = Offset(page),
                   .limit = page.limit};
-  auto dataset_name = tracing::TextParam(request, "datasetName");
   return database.Read([&](store::Connection& connection) -> Result<http::Response> {
     if (dataset_name) {
       TALLY_ASSIGN_OR_RETURN(dataset, RequireDataset(connection, project_id, *dataset_name));
@@ -477,7 +477,7 @@ void AddDatasetRoutes(http::Router& router, store::Database& database) {
   router.Add({.method = "GET", .pattern = "/api/public/dataset-items", .auth = key,
               .doc = {.summary = "List active dataset items, newest first", .tag = "Datasets",
                       .response_schema = kPagedSchema,
-                      .query = {"datasetName", "sourceTraceId", "sourceObservationId", "page", "limit"}},
+                      .query = {"datasetName", "sourceTraceId", "sourceObservationId", "version", "page", "limit"}},
               .handler = bind(ListItemsRoute)});
   router.Add({.method = "GET", .pattern = "/api/public/dataset-items/{id}", .auth = key,
               .doc = {.summary = "Get a dataset item, archived or not", .tag = "Datasets", .response_schema = kItemSchema},

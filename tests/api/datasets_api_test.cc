@@ -1,7 +1,11 @@
 // Langfuse datasets end to end: datasets, items, runs and run items over
 // real HTTP as the SDKs call them, plus Tally's imports of traces and
 // labeled tasks into a dataset, on SQLite and on PostgreSQL.
+#include <chrono>
+#include <thread>
+
 #include "api/evals_fixture.h"
+#include "core/time.h"
 
 namespace tally {
 namespace {
@@ -126,8 +130,47 @@ TEST_P(DatasetsApi, RejectsBadItems) {
   EXPECT_NE(bad_status.body.find("status"), std::string::npos);
   EXPECT_EQ(Post("/api/public/dataset-items", Item("a", std::string(256, 'x'), 1, 2)).status, 400);
   EXPECT_EQ(Get("/api/public/dataset-items?datasetName=nope").status, 404);
-  EXPECT_EQ(Get("/api/public/dataset-items?datasetName=a&version=2026-01-01T00:00:00Z").status, 400)
-      << "versions are not kept, and the route says so";
+  EXPECT_EQ(Get("/api/public/dataset-items?version=2026-01-01T00:00:00Z").status, 400) << "version needs datasetName";
+  EXPECT_EQ(Get("/api/public/dataset-items?datasetName=a&version=yesterday").status, 400);
+}
+
+// The time 2 ms after a write's millisecond timestamp, which is after the
+// write's microsecond one; the test waits 20 ms between writes.
+std::string JustAfter(const bj::value& timestamp) {
+  return FormatIsoMillis(*ParseIsoTimestamp(timestamp.as_string()) + 2000);
+}
+
+TEST_P(DatasetsApi, ItemsReadAtVersion) {
+  ASSERT_EQ(Post("/api/public/v2/datasets", bj::object{{"name", "qa"}}).status, 200);
+  auto first = Post("/api/public/dataset-items", Item("qa", "i1", "first input", "A"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string after_create = JustAfter(first.Json().at("updatedAt"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  auto changed = Post("/api/public/dataset-items", Item("qa", "i1", "second input", "A"));
+  ASSERT_EQ(changed.status, 200);
+  ASSERT_EQ(Post("/api/public/dataset-items", Item("qa", "i2", "other", "B")).status, 200);
+  const std::string after_update = JustAfter(changed.Json().at("updatedAt"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(Delete("/api/public/dataset-items/i1").status, 200);
+
+  auto at_create = Get("/api/public/dataset-items?datasetName=qa&version=" + after_create);
+  ASSERT_EQ(at_create.status, 200) << at_create.body;
+  ASSERT_EQ(at_create.Json().at("data").as_array().size(), 1u) << "i2 did not exist yet";
+  EXPECT_EQ(at_create.Json().at("data").at(0).at("input"), "first input");
+
+  auto at_update = Get("/api/public/dataset-items?datasetName=qa&version=" + after_update);
+  ASSERT_EQ(at_update.status, 200);
+  EXPECT_EQ(at_update.Json().at("meta").at("totalItems"), 2);
+  const bj::value updated_items = at_update.Json();
+  for (const bj::value& item : updated_items.at("data").as_array()) {
+    if (item.at("id") == "i1") EXPECT_EQ(item.at("input"), "second input");
+  }
+
+  auto now = Get("/api/public/dataset-items?datasetName=qa&version=" + FormatIsoMillis(NowMicros() + 1000));
+  ASSERT_EQ(now.status, 200);
+  ASSERT_EQ(now.Json().at("data").as_array().size(), 1u) << "i1 was deleted";
+  EXPECT_EQ(now.Json().at("data").at(0).at("id"), "i2");
 }
 
 TEST_P(DatasetsApi, RunItemsCreateRunsAndList) {

@@ -1,0 +1,1 @@
+DROP TABLE dataset_item_versions;
