@@ -354,6 +354,31 @@ TEST_P(MlBackendsApiTest, CompareScoresEachModelVersion) {
   }
 }
 
+TEST_P(MlBackendsApiTest, AnnotationEventsReachBackend) {
+  const int64_t project_id = CreateProject(kSentimentConfig);
+  Connect(project_id);
+  const int64_t task_id = ImportTexts(project_id, {"good"}).at(0);
+  auto annotated = Post("/api/tasks/" + std::to_string(task_id) + "/annotations",
+                        R"({"result": [{"from_name": "sentiment", "to_name": "text", "type": "choices",
+                            "value": {"choices": ["Positive"]}}]})");
+  ASSERT_EQ(annotated.status, 201) << annotated.body;
+
+  // The project webhook created with the backend delivers the event to its
+  // /webhook endpoint, as Label Studio's backends expect.
+  bool delivered = false;
+  for (int i = 0; i < 100 && !delivered; ++i) {
+    for (const auto& hook : BackendRequests(backend_, "/webhook")) {
+      if (hook.at("body").at("action") == "ANNOTATION_CREATED") {
+        delivered = true;
+        EXPECT_EQ(hook.at("body").at("annotation").at("id"), annotated.Json().at("id"));
+        EXPECT_EQ(hook.at("body").at("project").at("id"), project_id);
+      }
+    }
+    if (!delivered) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(delivered);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MlBackendsApiTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace
