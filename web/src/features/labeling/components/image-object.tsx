@@ -2,21 +2,17 @@
 // mouse tools that draw and edit them. The stage is scaled and moved as a
 // whole, so shapes are laid out in natural image pixels and converted to
 // the stored percent only when an edit ends.
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Konva from "konva";
-import { Arrow, Circle, Ellipse, Group, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } from "react-konva";
+import { Arrow, Ellipse, Image as KonvaImage, Layer, Line, Rect, Stage, Transformer } from "react-konva";
 import type { ControlNode, LabelOption } from "../lib/config";
 import {
   clampPoint,
   ellipseToPercent,
-  ellipseToPixels,
   fitTransform,
-  nearestEdgeInsertIndex,
   pointsToPercent,
-  pointsToPixels,
   rectFromDrag,
   rectToPercent,
-  rectToPixels,
   xToPercent,
   xToPixels,
   yToPercent,
@@ -28,6 +24,7 @@ import {
 import { newRegionId } from "../lib/results";
 import { regionCentre, type ImageGeometry, type ImageRegion, type ImageShape } from "../lib/image-regions";
 import type { EditorModel } from "../hooks/use-editor-model";
+import { RegionShape } from "./image-shapes";
 import "./image-object.css";
 
 type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
@@ -77,185 +74,6 @@ function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
     return () => observer.disconnect();
   }, []);
   return [ref, width];
-}
-
-interface ShapeProps {
-  region: ImageRegion;
-  size: ImageSize;
-  color: string;
-  selected: boolean;
-  editable: boolean;
-  scale: number;
-  onSelect: (id: string) => void;
-  onChange: (region: ImageRegion) => void;
-}
-
-// One region; memoized so panning and zooming a stage of many regions does
-// not re-render the unchanged ones.
-const RegionShape = memo(function RegionShape({ region, size, color, selected, editable, scale, onSelect, onChange }: ShapeProps) {
-  const geometry = region.geometry;
-  // Screen pixels: strokeScaleEnabled is off, so zooming keeps outlines thin.
-  const stroke = selected ? 3 : 1.5;
-  const common = {
-    id: region.id,
-    name: "region",
-    stroke: color,
-    strokeWidth: stroke,
-    strokeScaleEnabled: false,
-    perfectDrawEnabled: false,
-    draggable: selected && editable,
-    onMouseDown: (event: Konva.KonvaEventObject<MouseEvent>) => {
-      event.cancelBubble = true;
-      onSelect(region.id);
-    },
-  };
-  const update = (next: ImageGeometry) => onChange({ ...region, geometry: next });
-
-  switch (geometry.shape) {
-    case "rectangle": {
-      const rect = rectToPixels(geometry, size);
-      return (
-        <Rect
-          {...common}
-          x={rect.x}
-          y={rect.y}
-          width={rect.width}
-          height={rect.height}
-          rotation={rect.rotation}
-          fill={`${color}33`}
-          onDragEnd={(event) => update({ shape: "rectangle", ...rectToPercent({ ...rect, x: event.target.x(), y: event.target.y() }, size) })}
-          onTransformEnd={(event) => {
-            const node = event.target;
-            const next = { x: node.x(), y: node.y(), width: node.width() * node.scaleX(), height: node.height() * node.scaleY(), rotation: node.rotation() };
-            node.scaleX(1);
-            node.scaleY(1);
-            update({ shape: "rectangle", ...rectToPercent(next, size) });
-          }}
-        />
-      );
-    }
-    case "ellipse": {
-      const ellipse = ellipseToPixels(geometry, size);
-      return (
-        <Ellipse
-          {...common}
-          x={ellipse.x}
-          y={ellipse.y}
-          radiusX={ellipse.radiusX}
-          radiusY={ellipse.radiusY}
-          rotation={ellipse.rotation}
-          fill={`${color}33`}
-          onDragEnd={(event) => update({ shape: "ellipse", ...ellipseToPercent({ ...ellipse, x: event.target.x(), y: event.target.y() }, size) })}
-          onTransformEnd={(event) => {
-            const node = event.target as Konva.Ellipse;
-            const next = {
-              x: node.x(),
-              y: node.y(),
-              radiusX: node.radiusX() * node.scaleX(),
-              radiusY: node.radiusY() * node.scaleY(),
-              rotation: node.rotation(),
-            };
-            node.scaleX(1);
-            node.scaleY(1);
-            update({ shape: "ellipse", ...ellipseToPercent(next, size) });
-          }}
-        />
-      );
-    }
-    case "keypoint": {
-      const radius = Math.max(xToPixels(geometry.width, size), 4 / scale);
-      return (
-        <Circle
-          {...common}
-          x={xToPixels(geometry.x, size)}
-          y={yToPixels(geometry.y, size)}
-          radius={radius}
-          fill={color}
-          onDragEnd={(event) =>
-            update({ shape: "keypoint", width: geometry.width, x: xToPercent(event.target.x(), size), y: yToPercent(event.target.y(), size) })
-          }
-        />
-      );
-    }
-    case "polygon":
-      return <PolygonShape {...{ region, size, color, selected, editable, scale, onSelect, onChange }} common={common} />;
-  }
-});
-
-function PolygonShape({
-  region,
-  size,
-  color,
-  selected,
-  editable,
-  scale,
-  onChange,
-  common,
-}: ShapeProps & { common: Record<string, unknown> }) {
-  const geometry = region.geometry as Extract<ImageGeometry, { shape: "polygon" }>;
-  const stored = useMemo(() => pointsToPixels(geometry.points, size), [geometry.points, size]);
-  const [live, setLive] = useState<Point[] | null>(null);
-  const points = live ?? stored;
-  const commit = (next: Point[]) => {
-    setLive(null);
-    onChange({ ...region, geometry: { ...geometry, points: pointsToPercent(next, size) } });
-  };
-  return (
-    <Group>
-      <Line
-        {...common}
-        points={points.flat()}
-        closed={geometry.closed}
-        fill={`${color}33`}
-        onDragEnd={(event) => {
-          const dx = event.target.x();
-          const dy = event.target.y();
-          event.target.position({ x: 0, y: 0 });
-          commit(points.map(([x, y]) => [x + dx, y + dy]));
-        }}
-        onDblClick={(event) => {
-          if (!selected || !editable) return;
-          const pointer = event.target.getStage()?.getRelativePointerPosition();
-          if (!pointer) return;
-          const at = nearestEdgeInsertIndex(points, [pointer.x, pointer.y]);
-          commit([...points.slice(0, at), [pointer.x, pointer.y], ...points.slice(at)]);
-        }}
-      />
-      {selected &&
-        editable &&
-        points.map(([x, y], index) => (
-          <Circle
-            key={index}
-            name="vertex"
-            x={x}
-            y={y}
-            radius={5 / scale}
-            fill="#ffffff"
-            stroke={color}
-            strokeWidth={1.5 / scale}
-            draggable
-            onMouseDown={(event) => {
-              event.cancelBubble = true;
-            }}
-            onClick={(event) => {
-              // Alt+click removes a point; a polygon keeps at least three.
-              if (!event.evt.altKey || points.length <= 3) return;
-              commit(points.filter((_, i) => i !== index));
-            }}
-            onDragMove={(event) => {
-              const next = [...points];
-              next[index] = [event.target.x(), event.target.y()];
-              setLive(next);
-            }}
-            onDragEnd={(event) => {
-              const next = [...points];
-              next[index] = clampPoint([event.target.x(), event.target.y()], size);
-              commit(next);
-            }}
-          />
-        ))}
-    </Group>
-  );
 }
 
 type Draft = { shape: "rectangle" | "ellipse"; start: Point; end: Point } | { shape: "polygon"; points: Point[]; cursor: Point | null };
