@@ -65,6 +65,8 @@ class MlService {
   // requests a prediction of the task from the project's first connected,
   // non-interactive backend, unless the task has one of the current model
   // version. Returns whether a prediction was stored.
+  // NOTE: the call waits up to the backend's own timeout (100 s by default,
+  // as in Label Studio), so a hanging backend delays /next by that much.
   [[nodiscard]] Result<bool> Preannotate(int64_t project_id, int64_t task_id);
 
   // Sends START_TRAINING to the backend's /webhook and sets state TR.
