@@ -118,12 +118,23 @@ void NormalizeMetadata(bj::object& body) {
   *value = std::move(wrapped);
 }
 
+// Length as JavaScript counts it (UTF-16 code units), which is how the
+// Langfuse API's 800-character id limit is measured.
+size_t Utf16Length(std::string_view text) {
+  size_t units = 0;
+  for (unsigned char byte : text) {
+    if ((byte & 0xC0) != 0x80) ++units;  // the first byte of a code point
+    if (byte >= 0xF0) ++units;           // four-byte sequences need a surrogate pair
+  }
+  return units;
+}
+
 Result<std::string> RequireId(const bj::object& body) {
   const bj::value* id = Present(body, "id");
   if (!id) return Error::InvalidField("body.id", "Required");
   if (!id->is_string()) return Expected("body.id", "string", *id);
   const std::string_view text = id->as_string();
-  if (text.empty() || text.size() > kMaxIdLength) {
+  if (text.empty() || Utf16Length(text) > kMaxIdLength) {
     return Error::InvalidField("body.id", "must be between 1 and 800 characters");
   }
   TALLY_TRY(CheckText("body.id", text));
@@ -154,7 +165,7 @@ Result<void> ValidateTraceBody(bj::object& body) {
 Result<void> ValidateObservationBody(bj::object& body, bool generation_fields) {
   if (const bj::value* trace_id = Present(body, "traceId")) {
     if (!trace_id->is_string()) return Expected("body.traceId", "string", *trace_id);
-    if (trace_id->as_string().empty() || trace_id->as_string().size() > kMaxIdLength) {
+    if (trace_id->as_string().empty() || Utf16Length(trace_id->as_string()) > kMaxIdLength) {
       return Error::InvalidField("body.traceId", "must be between 1 and 800 characters");
     }
     TALLY_TRY(CheckText("body.traceId", trace_id->as_string()));
@@ -284,7 +295,7 @@ Result<ValidatedEvent> ValidateEvent(const bj::value& raw, bool scores_only) {
 
   // Envelope: id, type, timestamp, body.
   const bj::value* id = Present(envelope, "id");
-  if (!id || !id->is_string() || id->as_string().empty() || id->as_string().size() > kMaxIdLength ||
+  if (!id || !id->is_string() || id->as_string().empty() || Utf16Length(id->as_string()) > kMaxIdLength ||
       id->as_string().find('\r') != bj::string::npos) {
     return Error::InvalidField("id", "Required: a string of 1 to 800 characters without carriage returns");
   }

@@ -60,6 +60,20 @@ TEST(ValidateEvent, RejectsBadInput) {
   }
 }
 
+TEST(ValidateEvent, IdLengthCountsCharactersAsJavaScriptDoes) {
+  auto id_of = [](const std::string& unit, int count) {
+    std::string id;
+    for (int i = 0; i < count; ++i) id += unit;
+    return id;
+  };
+  // Two bytes each in UTF-8, one unit each in UTF-16: 802 bytes is 401 characters.
+  EXPECT_TRUE(ValidateEvent(Raw("trace-create", {{"id", id_of("é", 401)}}), false));
+  // An emoji is two UTF-16 units: 400 of them fill the 800 allowed.
+  EXPECT_TRUE(ValidateEvent(Raw("trace-create", {{"id", id_of("😀", 400)}}), false));
+  EXPECT_FALSE(ValidateEvent(Raw("trace-create", {{"id", id_of("😀", 401)}}), false));
+  EXPECT_FALSE(ValidateEvent(Raw("trace-create", {{"id", id_of("a", 801)}}), false));
+}
+
 TEST(ValidateEvent, PublicKeyOnlyScores) {
   auto span = ValidateEvent(Raw("span-create", {{"id", "s"}}), true);
   ASSERT_FALSE(span);
