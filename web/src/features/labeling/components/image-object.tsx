@@ -80,7 +80,8 @@ type Draft = { shape: "rectangle" | "ellipse"; start: Point; end: Point } | { sh
 
 export function ImageObject({
   name,
-  src,
+  sources,
+  valueList,
   controls,
   labelControls,
   colors,
@@ -88,13 +89,16 @@ export function ImageObject({
   readOnly,
 }: {
   name: string;
-  src: string;
+  sources: string[]; // image URLs: one, or the items of a valueList
+  valueList: boolean; // regions carry the index of their image
   controls: LabelsControl[]; // shape controls whose toName is this image
   labelControls: LabelsControl[]; // Labels controls whose toName is this image, for bare tools
   colors: Map<string, LabelOption>;
   model: EditorModel;
   readOnly: boolean;
 }) {
+  const [page, setPage] = useState(0);
+  const src = sources[Math.min(page, sources.length - 1)] ?? "";
   const { image, failed } = useLoadedImage(src);
   const [containerRef, width] = useWidth();
   const [transform, setTransform] = useState<Transform>({ scale: 1, x: 0, y: 0 });
@@ -106,7 +110,9 @@ export function ImageObject({
   const stageRef = useRef<Konva.Stage>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
   const size = useMemo<ImageSize | null>(() => (image ? { width: image.naturalWidth, height: image.naturalHeight } : null), [image]);
-  const regions = model.state.values.imageRegions.filter((region) => region.toName === name);
+  const regions = model.state.values.imageRegions.filter(
+    (region) => region.toName === name && (!valueList || (region.itemIndex ?? 0) === page),
+  );
   const { dispatch, selectRegion, activeLabel, selectedRegionId, hiddenIds, lockedIds } = model;
 
   const shapes = useMemo(() => [...new Set(controls.map((control) => control.shape).filter((shape) => shape !== null))], [controls]);
@@ -118,7 +124,7 @@ export function ImageObject({
   }, [size, width]);
   useEffect(fit, [fit]);
 
-  useEffect(() => setDraft(null), [tool]);
+  useEffect(() => setDraft(null), [tool, page]);
 
   // Konva filters work on a cached bitmap of the node, so it is cached only
   // while a filter applies and dropped again at 0, 0.
@@ -169,6 +175,7 @@ export function ImageObject({
       originalWidth: size.width,
       originalHeight: size.height,
       imageRotation: 0,
+      ...(valueList ? { itemIndex: page } : {}),
       geometry,
     };
     // The new region is not selected, so the next label click picks a label
@@ -260,6 +267,19 @@ export function ImageObject({
               {toolNames[option]}
             </button>
           ))}
+        {sources.length > 1 && (
+          <>
+            <button type="button" aria-label="Previous image" disabled={page === 0} onClick={() => setPage(page - 1)}>
+              ◀
+            </button>
+            <span className="image-zoom">
+              Image {page + 1} of {sources.length}
+            </span>
+            <button type="button" aria-label="Next image" disabled={page >= sources.length - 1} onClick={() => setPage(page + 1)}>
+              ▶
+            </button>
+          </>
+        )}
         <button type="button" aria-label="Zoom in" onClick={() => zoomCentre(zoomStep)}>
           +
         </button>

@@ -35,6 +35,13 @@ function dateTimeInput(only: DateTimePart[]): "datetime-local" | "date" | "time"
   return "number";
 }
 
+// The image URLs of an Image: its value, or the list its valueList names.
+function imageSources(data: Record<string, unknown>, node: Extract<ConfigNode, { kind: "image" }>): string[] {
+  const value = node.valueKey ? data[node.valueKey] : node.literal;
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === "string");
+  return [textValue(data, node.valueKey, node.literal)];
+}
+
 // True when the control's toName, a comma list, names the object.
 function targetsObject(control: LabelsControl, objectName: string): boolean {
   return control.toName.split(",").map((name) => name.trim()).includes(objectName);
@@ -85,7 +92,8 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
       return (
         <ImageObject
           name={node.name}
-          src={textValue(data, node.valueKey, node.literal)}
+          sources={imageSources(data, node)}
+          valueList={node.valueList}
           controls={labelsControls.filter(targetsImage)}
           labelControls={labelsControls.filter((control) => control.shape === null && targetsObject(control, node.name))}
           colors={colors}

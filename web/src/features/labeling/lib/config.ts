@@ -36,7 +36,8 @@ export type ConfigNode =
   // Labels on Text, or a shape control on an Image (`shape` set): the
   // *Labels tags with their labels, the bare tools (Rectangle, ...) with none.
   | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[]; shape: ImageShape | null; resultType: string }
-  | { kind: "image"; name: string; valueKey: string | null; literal: string }
+  // valueList: the data key holds a list of image URLs, shown one at a time.
+  | { kind: "image"; name: string; valueKey: string | null; literal: string; valueList: boolean }
   | { kind: "relations" }
   | { kind: "audio"; name: string; valueKey: string | null; literal: string }
   // perRegion: one text per selected region, stored under the region's id.
@@ -345,10 +346,11 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         return { kind: "audio", name, valueKey: key, literal: key ? "" : (value ?? "") };
       }
       case "Image": {
-        const value = element.getAttribute("value");
+        const list = element.getAttribute("valueList");
+        const value = list ?? element.getAttribute("value");
         const key = dataKeyOf(value);
         if (key && !dataKeys.includes(key)) dataKeys.push(key);
-        return { kind: "image", name, valueKey: key, literal: key ? "" : (value ?? "") };
+        return { kind: "image", name, valueKey: key, literal: key ? "" : (value ?? ""), valueList: list !== null };
       }
       case "Paragraphs": {
         const key = dataKeyOf(element.getAttribute("value"));

@@ -336,3 +336,22 @@ describe("bare tools labelled by Labels", () => {
     expect(buildResult(ocr, labelled.values)).toEqual([shape, { ...labels, value: { ...shape.value, labels: ["Text"] } }]);
   });
 });
+
+describe("Image valueList", () => {
+  const pages = config(`<View>
+    <Image name="pages" valueList="$pages"/>
+    <RectangleLabels name="box" toName="pages"><Label value="Car"/></RectangleLabels>
+  </View>`);
+
+  it("reads the list's data key", () => {
+    expect(pages.dataKeys).toEqual(["pages"]);
+    expect(pages.root.kind === "view" && pages.root.children[0]).toMatchObject({ kind: "image", valueList: true, valueKey: "pages" });
+  });
+
+  it("round-trips item_index", () => {
+    const onSecond = { ...stored[0], to_name: "pages", item_index: 1 };
+    const values = readResult(pages, [onSecond]);
+    expect(values.imageRegions[0].itemIndex).toBe(1);
+    expect(buildResult(pages, values)).toEqual([onSecond]);
+  });
+});

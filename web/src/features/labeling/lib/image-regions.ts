@@ -20,6 +20,7 @@ export interface ImageRegion {
   // A bare tool's region labelled by a separate Labels control: stored as a
   // second "labels" item with the same id, as Label Studio stores it.
   labelsFrom?: string;
+  itemIndex?: number; // which image of an Image valueList, stored as item_index
   originalWidth: number;
   originalHeight: number;
   imageRotation: number;
@@ -78,6 +79,7 @@ export function imageRegionResult(region: ImageRegion, origin: string): Record<s
     original_width: region.originalWidth,
     original_height: region.originalHeight,
     image_rotation: region.imageRotation,
+    ...(region.itemIndex !== undefined ? { item_index: region.itemIndex } : {}),
     value,
   };
 }
@@ -148,6 +150,7 @@ export function readImageRegion(item: Record<string, unknown>): ImageRegion | nu
     originalWidth: finite(item.original_width) ? item.original_width : 0,
     originalHeight: finite(item.original_height) ? item.original_height : 0,
     imageRotation: finite(item.image_rotation) ? item.image_rotation : 0,
+    ...(finite(item.item_index) ? { itemIndex: item.item_index } : {}),
     geometry,
   };
 }
