@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/crypto.h"
 #include "core/json.h"
 
@@ -435,6 +437,50 @@ Result<std::optional<Row>> FindTrace(Connection& c, int64_t project_id, const st
                     {project_id, id});
 }
 
+namespace {
+
+// A tag carried by at most this many traces is read through the tag index,
+// and its traces are sorted. A more common tag is checked per trace while
+// walking the order index, because that finds a page of matches sooner than
+// sorting them all.
+constexpr int64_t kTagDriveLimit = 10'000;
+
+// Adds "carries every tag in `tags`" to `where`. The rarest tag, if it is
+// rare enough, becomes an IN over the tag index that drives the query. The
+// other tags become point lookups per trace. Returns whether a tag drives.
+Result<bool> AddTagConditions(Connection& c, int64_t project_id, const std::vector<std::string>& tags, Where& where) {
+  std::vector<std::pair<int64_t, std::string>> by_count;
+  for (const std::string& tag : tags) {
+    // The count stops at kTagDriveLimit + 1, so a common tag costs no more
+    // than a rare one.
+    TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT COUNT(*) FROM (SELECT 1 FROM trace_tags WHERE project_id = ? "
+                                           "AND tag = ? LIMIT ?) AS capped",
+                                           {project_id, tag, kTagDriveLimit + 1}));
+    by_count.emplace_back(row ? row->Int(0) : 0, tag);
+  }
+  std::sort(by_count.begin(), by_count.end());
+
+  bool drives = false;
+  for (const auto& [count, tag] : by_count) {
+    if (!drives && count <= kTagDriveLimit) {
+      where.Add("id IN (SELECT trace_id FROM trace_tags WHERE project_id = ? AND tag = ?)", {project_id, tag});
+      drives = true;
+      continue;
+    }
+    where.Add("EXISTS (SELECT 1 FROM trace_tags t WHERE t.project_id = traces.project_id AND t.trace_id = traces.id "
+              "AND t.tag = ?)",
+              {tag});
+  }
+  return drives;
+}
+
+bool FiltersOnlyEnvironment(const TraceQuery& query) {
+  return !query.user_id && !query.name && !query.session_id && !query.version && !query.release &&
+         !query.from_timestamp && !query.to_timestamp && query.tags.empty() && query.filters.empty();
+}
+
+}  // namespace
+
 Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& query) {
   Where where("project_id = ?");
   where.params().push_back(project_id);
@@ -446,15 +492,33 @@ Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& 
   if (query.from_timestamp) where.Add("timestamp >= ?", {*query.from_timestamp});
   if (query.to_timestamp) where.Add("timestamp < ?", {*query.to_timestamp});
   where.AnyOf("environment", query.environments);
-  for (const std::string& tag : query.tags) {
-    where.Add("EXISTS (SELECT 1 FROM trace_tags t WHERE t.project_id = traces.project_id AND t.trace_id = traces.id "
-              "AND t.tag = ?)",
-              {tag});
-  }
+  TALLY_ASSIGN_OR_RETURN(tags_drive, AddTagConditions(c, project_id, query.tags, where));
   AddFilters(where, c.dialect(), query.filters, TraceFilterSql());
-  const std::string order = query.order_column + (query.descending ? " DESC" : " ASC") + ", id DESC";
-  return RunList(c, fmt::format("SELECT {}", kTraceColumns), "FROM traces WHERE " + where.sql(),
-                 std::move(where.params()), order, query.page, true);
+
+  // SQLite has no statistics unless ANALYZE ran, so it prefers walking the
+  // index of the ORDER BY column over a selective filter's index, which reads
+  // the whole project to find a few traces. A unary + keeps the order column
+  // out of index selection when such a filter drives the query. (The
+  // (column, timestamp) indexes serve user and session filters in timestamp
+  // order, and a heavy user's first page should still come from them.)
+  const bool selective = tags_drive || ((query.user_id || query.session_id) && query.order_column != "timestamp");
+  const std::string order_key = (selective && c.dialect() == store::Dialect::kSqlite ? "+" : "") + query.order_column;
+  const std::string order = order_key + (query.descending ? " DESC" : " ASC") + ", id DESC";
+  const bool counted = c.dialect() == store::Dialect::kSqlite && FiltersOnlyEnvironment(query);
+  TALLY_ASSIGN_OR_RETURN(list, RunList(c, fmt::format("SELECT {}", kTraceColumns), "FROM traces WHERE " + where.sql(),
+                                       std::move(where.params()), order, query.page, !counted));
+  if (counted) {
+    // SQLite's trigger-kept trace_counts (migration 0012) spare counting
+    // every trace of the project.
+    Where count_where("project_id = ?");
+    count_where.params().push_back(project_id);
+    count_where.AnyOf("environment", query.environments);
+    TALLY_ASSIGN_OR_RETURN(total, c.QueryOne("SELECT COALESCE(SUM(count), 0) FROM trace_counts WHERE " +
+                                                 count_where.sql(),
+                                             std::move(count_where.params())));
+    list.total = total ? total->Int(0) : 0;
+  }
+  return list;
 }
 
 Result<std::map<std::string, TraceAggregates>> LoadTraceAggregates(Connection& c, int64_t project_id,
@@ -466,9 +530,12 @@ Result<std::map<std::string, TraceAggregates>> LoadTraceAggregates(Connection& c
   params.insert(params.end(), trace_ids.begin(), trace_ids.end());
   const std::string in = "(" + Placeholders(trace_ids.size()) + ")";
 
+  // trace_id leads both ORDER BYs so the (trace_id, time) indexes serve
+  // them. Ordered by time alone, SQLite without statistics walks the
+  // project's whole time index instead.
   std::map<std::string, std::pair<Micros, Micros>> spans;
   TALLY_TRY(c.ForEach("SELECT trace_id, id, start_time, end_time, total_cost FROM observations "
-                      "WHERE project_id = ? AND trace_id IN " + in + " ORDER BY start_time, id",
+                      "WHERE project_id = ? AND trace_id IN " + in + " ORDER BY trace_id, start_time, id",
                       params, [&](const Row& row) {
                         TraceAggregates& aggregate = out[row.Text(0)];
                         aggregate.observation_ids.push_back(row.Text(1));
@@ -484,7 +551,7 @@ Result<std::map<std::string, TraceAggregates>> LoadTraceAggregates(Connection& c
                       }));
   for (const auto& [id, span] : spans) out[id].latency = static_cast<double>(span.second - span.first) / 1e6;
   TALLY_TRY(c.ForEach("SELECT trace_id, id FROM scores WHERE project_id = ? AND trace_id IN " + in +
-                          " ORDER BY timestamp, id",
+                          " ORDER BY trace_id, timestamp, id",
                       params, [&](const Row& row) {
                         out[row.Text(0)].score_ids.push_back(row.Text(1));
                         return true;

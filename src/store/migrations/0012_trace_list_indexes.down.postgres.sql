@@ -1,0 +1,12 @@
+DROP INDEX scores_project_trace_timestamp;
+CREATE INDEX scores_project_trace ON scores (project_id, trace_id);
+DROP INDEX observations_project_trace_start;
+CREATE INDEX observations_project_trace ON observations (project_id, trace_id);
+DROP INDEX trace_tags_project_tag_trace;
+CREATE INDEX trace_tags_project_tag ON trace_tags (project_id, tag);
+DROP INDEX traces_project_name_timestamp;
+DROP INDEX traces_project_session_timestamp;
+DROP INDEX traces_project_user_timestamp;
+CREATE INDEX traces_project_user ON traces (project_id, user_id);
+CREATE INDEX traces_project_session ON traces (project_id, session_id);
+CREATE INDEX traces_project_name ON traces (project_id, name);
