@@ -54,9 +54,11 @@ Result<std::vector<TraceRef>> ReadRefs(const bj::object& body) {
       const bj::object* item = list->as_array()[i].if_object();
       const std::string field = fmt::format("observations.{}", i);
       if (item == nullptr) return Error::InvalidField(field, "must be an object {trace_id, observation_id}");
-      TALLY_ASSIGN_OR_RETURN(trace_id, json::RequireString(*item, "trace_id"));
-      TALLY_ASSIGN_OR_RETURN(observation_id, json::RequireString(*item, "observation_id"));
-      refs.push_back({.trace_id = std::move(trace_id), .observation_id = std::move(observation_id), .field = field});
+      auto trace_id = json::RequireString(*item, "trace_id");
+      if (!trace_id) return Error::InvalidField(field + ".trace_id", "must be a non-empty string id");
+      auto observation_id = json::RequireString(*item, "observation_id");
+      if (!observation_id) return Error::InvalidField(field + ".observation_id", "must be a non-empty string id");
+      refs.push_back({.trace_id = std::move(*trace_id), .observation_id = std::move(*observation_id), .field = field});
     }
   }
 

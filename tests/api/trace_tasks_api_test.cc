@@ -279,6 +279,11 @@ TEST_P(TraceTasks, BadReferencesCreateNothing) {
   EXPECT_EQ(response.status, 400);
   EXPECT_NE(response.body.find("observations.0"), std::string::npos) << response.body;
 
+  response = Send(project, {{"trace_project", trace_project_},
+                            {"observations", bj::array{bj::object{{"trace_id", "chat-1"}}}}});
+  EXPECT_EQ(response.status, 400);
+  EXPECT_NE(response.body.find("observations.0.observation_id"), std::string::npos) << response.body;
+
   response = Send(project, {{"trace_project", trace_project_}});
   EXPECT_EQ(response.status, 400);
   EXPECT_NE(response.body.find("trace_ids"), std::string::npos) << response.body;
