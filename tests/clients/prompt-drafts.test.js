@@ -4,13 +4,12 @@
 // presence lists who is editing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startTally, publicKey, secretKey, uniqueSuffix } from "./support/tally.js";
+import { startTally, publicKey, secretKey, uniqueSuffix, userToken } from "./support/tally.js";
 import { openDraftEditor, until } from "./support/draft-editor.js";
 import WebSocket from "ws";
 
 // The owner's API token, provisioned at the first start.
-const ownerToken = "client-tests-owner-token-0000000000000001";
-process.env.TALLY_INIT_USER_TOKEN = ownerToken;
+const ownerToken = userToken;
 
 let tally;
 let projectId;
