@@ -25,6 +25,22 @@ if [ -x /usr/bin/chromium ] && [ -d web/node_modules ] && [ -f web/dist/index.ht
   node bench/web_ui_bench.mjs "$build_dir/tally"
 fi
 
+echo "== Task import and its peak memory (bench/import_bench.sh)"
+if [ "${FULL:-}" = 1 ]; then
+  TASKS=1000000 bash bench/import_bench.sh "$build_dir/tally" "$build_dir/bench/import_reference"
+else
+  TASKS=100000 bash bench/import_bench.sh "$build_dir/tally" "$build_dir/bench/import_reference"
+fi
+
+echo "== Cost of the data revision triggers on import (bench/data_revision_import_bench.py)"
+TASKS=${REVISION_TASKS:-50000} ROUNDS=${ROUNDS_REVISION:-2} python3 bench/data_revision_import_bench.py "$build_dir/tally"
+
+echo "== Export throughput and memory (bench/export_bench.sh)"
+bash bench/export_bench.sh "$build_dir/bench/export_bench"
+
+echo "== Prompt reads by label and version (bench/prompt_bench.sh)"
+bash bench/prompt_bench.sh "$build_dir/tally"
+
 echo "== Next task and data manager pages (bench/next_task_bench.py)"
 if [ "${FULL:-}" = 1 ]; then
   SIZES="10000 1000000" python3 bench/next_task_bench.py "$build_dir/tally"
