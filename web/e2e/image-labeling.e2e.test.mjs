@@ -95,7 +95,8 @@ async function projectWithFile(title, labelConfig, name, bytes, type) {
   const urls = Object.values(tasks[0].data);
   assert.equal(urls.length, 1);
   const extension = name.slice(name.lastIndexOf("."));
-  assert.ok(urls[0].startsWith(`/data/upload/${project.id}/`) && urls[0].endsWith(extension), `uploaded to ${urls[0]}`);
+  assert.ok(urls[0].startsWith(`/data/upload/${project.id}/`), `uploaded to ${urls[0]}`);
+  assert.ok(urls[0].endsWith(extension), `uploaded to ${urls[0]}`);
   return { projectId: project.id, taskId: tasks[0].id };
 }
 
@@ -180,7 +181,7 @@ test("boxes and polygons drawn with the mouse, stored and exported as YOLO", { s
   await page.getByText("Click a label, then draw on the image.").waitFor();
 
   // A box from screen points picked over the image.
-  const view = await chooseLabel("Car");
+  let view = await chooseLabel("Car");
   const boxFrom = view.toScreen([60, 40]).map(Math.round);
   const boxTo = view.toScreen([210, 150]).map(Math.round);
   await drag(boxFrom, boxTo);

@@ -36,7 +36,7 @@ export type ConfigNode =
   // Labels on Text, or a shape control on an Image (`shape` set): the
   // *Labels tags with their labels, the bare tools (Rectangle, ...) with none.
   | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[]; shape: ImageShape | null; resultType: string }
-  // valueList: the data key holds a list of image URLs, shown one at a time.
+  // valueList: the data key contains a list of image URLs, shown one at a time.
   | { kind: "image"; name: string; valueKey: string | null; literal: string; valueList: boolean }
   | { kind: "relations" }
   | { kind: "audio"; name: string; valueKey: string | null; literal: string }
