@@ -439,15 +439,16 @@ Result<std::optional<Row>> FindTrace(Connection& c, int64_t project_id, const st
 
 namespace {
 
-// A tag carried by at most this many traces is read through the tag index,
-// and its traces are sorted. A more common tag is checked per trace while
-// walking the order index, because that finds a page of matches sooner than
+// When the rarest tag is carried by at most this many traces, they are
+// sorted for the page. A more common tag leaves the order index free for
+// the planner, because walking it finds a page of matches sooner than
 // sorting them all.
 constexpr int64_t kTagDriveLimit = 10'000;
 
-// Adds "carries every tag in `tags`" to `where`. The rarest tag, if it is
-// rare enough, becomes an IN over the tag index that drives the query. The
-// other tags become point lookups per trace. Returns whether a tag drives.
+// Adds "carries every tag in `tags`" to `where`. The rarest tag becomes an
+// IN over the tag index, so counting reads only its traces. The other tags
+// become point lookups per trace. Returns whether the rarest tag is rare
+// enough to drive the page read too.
 Result<bool> AddTagConditions(Connection& c, int64_t project_id, const std::vector<std::string>& tags, Where& where) {
   std::vector<std::pair<int64_t, std::string>> by_count;
   for (const std::string& tag : tags) {
@@ -460,11 +461,11 @@ Result<bool> AddTagConditions(Connection& c, int64_t project_id, const std::vect
   }
   std::sort(by_count.begin(), by_count.end());
 
-  bool drives = false;
-  for (const auto& [count, tag] : by_count) {
-    if (!drives && count <= kTagDriveLimit) {
+  const bool drives = !by_count.empty() && by_count.front().first <= kTagDriveLimit;
+  for (size_t i = 0; i < by_count.size(); ++i) {
+    const std::string& tag = by_count[i].second;
+    if (i == 0) {
       where.Add("id IN (SELECT trace_id FROM trace_tags WHERE project_id = ? AND tag = ?)", {project_id, tag});
-      drives = true;
       continue;
     }
     where.Add("EXISTS (SELECT 1 FROM trace_tags t WHERE t.project_id = traces.project_id AND t.trace_id = traces.id "
