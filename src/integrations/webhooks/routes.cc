@@ -3,7 +3,10 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
+#include <set>
 
 #include "accounts/project_access.h"
 #include "accounts/serialize.h"
@@ -30,6 +33,8 @@ namespace {
 
 constexpr size_t kMaxUrlLength = 2048;
 constexpr size_t kMaxHeaders = 10;
+// Receivers commonly refuse header lines past 8 KiB.
+constexpr size_t kMaxHeaderValueBytes = 4096;
 
 constexpr const char* kWebhookSchema = R"({"type":"object","properties":{"id":{"type":"integer"},
   "organization":{"type":"integer"},"project":{"type":["integer","null"]},"url":{"type":"string"},
@@ -127,10 +132,25 @@ Result<std::map<std::string, std::string>> ParseHeaders(const bj::value& value) 
     if (!header_value.is_string()) {
       return Error::InvalidField("headers." + key, "Must be a string.");
     }
-    const std::string text(header_value.as_string());
-    if (text.find_first_of("\r\n") != std::string::npos || text.find('\0') != std::string::npos) {
-      return Error::InvalidField("headers." + key, "Must not contain line breaks.");
+    // Headers the delivery itself sets, or that would change how the body
+    // is framed, stay the sender's.
+    std::string lower = key;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    static const std::set<std::string> kReserved = {"host", "content-length", "transfer-encoding", "connection",
+                                                    "x-tally-signature"};
+    if (kReserved.contains(lower)) {
+      return Error::InvalidField("headers." + key, "Is set by Tally for every delivery and cannot be overridden.");
     }
+    const std::string text(header_value.as_string());
+    if (text.size() > kMaxHeaderValueBytes) {
+      return Error::InvalidField("headers." + key,
+                                 fmt::format("Must be at most {} bytes long.", kMaxHeaderValueBytes));
+    }
+    const bool control = std::any_of(text.begin(), text.end(), [](char c) {
+      const auto byte = static_cast<unsigned char>(c);
+      return (byte < 0x20 && byte != '\t') || byte == 0x7f;
+    });
+    if (control) return Error::InvalidField("headers." + key, "Must not contain line breaks or control characters.");
     headers[key] = text;
   }
   return headers;
