@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { imageProject, textProject, traceData, DEMO_TITLES } from './data.mjs';
 
 const require = createRequire(import.meta.url);
-const here = path.dirname(fileURLToPath(import.meta.url));
+const demoDir = path.dirname(fileURLToPath(import.meta.url));
 
 const baseUrl = (process.env.TALLY_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const token = process.env.TALLY_TOKEN;
@@ -41,7 +41,7 @@ async function api(method, route, body, headers = {}) {
   const response = await fetch(`${baseUrl}${route}`, init);
   const text = await response.text();
   if (!response.ok) {
-    throw new Error(`${method} ${route} answered ${response.status}: ${text.slice(0, 500)}`);
+    throw new Error(`${method} ${route} returned ${response.status}: ${text.slice(0, 500)}`);
   }
   return text ? JSON.parse(text) : null;
 }
@@ -55,8 +55,8 @@ async function existingTitles() {
   }
 }
 
-// Creates the project and fills it; when filling fails, deletes the project
-// again so that the next run starts it over instead of skipping a half one.
+// Creates the project and fills it. When filling fails, the project is
+// deleted again, so the next run starts it over instead of skipping it.
 async function withProject(fields, fill) {
   const project = await api('POST', '/api/projects', fields);
   try {
@@ -71,7 +71,7 @@ async function withProject(fields, fill) {
 // from labelme's human COCO annotations for the PASCAL VOC photos, in two
 // model versions (boxes, polygons) so they can be compared.
 async function seedImages() {
-  const plan = await imageProject(here);
+  const plan = await imageProject(demoDir);
   if (plan.missing.length) {
     say(`image project skipped: missing ${plan.missing.join(', ')} (run scripts/install-deps.sh and npm ci in demo/)`);
     return;
@@ -98,7 +98,7 @@ async function seedImages() {
 // part of them, an AFINN lexicon model's sentiment as predictions, and
 // entity spans from a brand and product gazetteer.
 async function seedTexts() {
-  const plan = await textProject(here, require);
+  const plan = await textProject(demoDir, require);
   if (plan.missing.length) {
     say(`text project skipped: missing ${plan.missing.join(', ')} (run npm ci in demo/)`);
     return;
@@ -120,7 +120,7 @@ async function seedTraces() {
     say('tracing project skipped: LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY are not set');
     return;
   }
-  const plan = await traceData(here);
+  const plan = await traceData(demoDir);
   if (plan.missing.length) {
     say(`tracing project skipped: missing ${plan.missing.join(', ')} (run npm ci in demo/)`);
     return;

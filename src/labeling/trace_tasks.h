@@ -1,6 +1,7 @@
-// Where tracing meets labeling: traces and observations sent to a labeling
-// project become tasks, and the annotations on those tasks become scores
-// with source ANNOTATION on the trace (or observation) they came from.
+// Trace tasks: the link between tracing and labeling. Traces and
+// observations sent to a labeling project become tasks, and the annotations
+// on those tasks become scores with source ANNOTATION on the trace (or
+// observation) they came from.
 //
 // A task made from a trace carries its data as text fields any text
 // template can show: trace_id, observation_id (when made from one), name,
@@ -37,10 +38,11 @@ struct TraceRef {
   std::string field;  // request field errors name: "trace_ids.3", "observations.0"
 };
 
-// Most traces and observations one request may send to labeling, and most
-// bytes of input and output their tasks may hold together: each task keeps
-// the text twice (apart and joined), so a few large traces repeated could
-// otherwise write gigabytes from one small request.
+// Limits per request: the number of traces and observations sent to
+// labeling, and the bytes of input and output their tasks contain together.
+// Each task keeps the text twice (apart and joined), so without the second
+// limit a few large traces repeated could write gigabytes from one small
+// request.
 inline constexpr size_t kMaxTracesPerRequest = 1000;
 inline constexpr size_t kMaxTaskBytesPerRequest = size_t{64} << 20;
 
@@ -58,9 +60,9 @@ inline constexpr size_t kMaxTaskBytesPerRequest = size_t{64} << 20;
 // for a task without a trace link (one indexed lookup).
 [[nodiscard]] Result<void> SyncTraceScores(Connection& connection, const Project& project, int64_t task_id);
 
-// Deletes the scores that tasks of `project_id` gave their traces; call it
-// before deleting the tasks (all of the project's when `task_ids` is empty),
-// because the links go with them.
+// Deletes the scores that tasks of `project_id` gave their traces (all of
+// the project's tasks when `task_ids` is empty). Call it before deleting
+// the tasks, because the links are deleted with them.
 [[nodiscard]] Result<void> ForgetTraceScores(Connection& connection, int64_t project_id,
                                              const std::vector<int64_t>& task_ids);
 
