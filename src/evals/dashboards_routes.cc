@@ -125,7 +125,8 @@ Result<http::Response> GetRoute(store::Database& database, http::Request& reques
 Result<http::Response> UpdateRoute(store::Database& database, http::Request& request) {
   TALLY_ASSIGN_OR_RETURN(body, json::ParseObject(request.body));
   std::optional<std::string> name;
-  if (const bj::value* value = body.if_contains("name"); value && !value->is_null()) {
+  // A dashboard always has a name: null is not "leave it", it is invalid.
+  if (const bj::value* value = body.if_contains("name")) {
     TALLY_ASSIGN_OR_RETURN(checked, CheckName(*value));
     name = std::move(checked);
   }

@@ -163,6 +163,9 @@ TEST_P(EvalsMetricsApiTest, DashboardsCrudDefaultsAndData) {
     "query": {"view": "observations", "metrics": [{"measure": "count", "aggregation": "count"}]}}]})");
   EXPECT_EQ(series_without_time.status, 400);
 
+  auto unnamed = Patch(path, R"({"name": null})");
+  EXPECT_EQ(unnamed.status, 400) << unnamed.body;
+  EXPECT_NE(unnamed.body.find("name"), std::string::npos) << unnamed.body;
   auto renamed = Patch(path, R"({"name": "Renamed"})");
   ASSERT_EQ(renamed.status, 200) << renamed.body;
   EXPECT_EQ(renamed.Json().at("name"), "Renamed");
