@@ -320,7 +320,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
         early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
                             request.path, request.request_id);
         close_after = true;  // the unread body makes the connection unusable
-      } else if (!parser.is_done() && match.route->spool_body &&
+      } else if (!parser.is_done() && match.route && match.route->spool_body &&
                  (!declared || *declared >= options.spool_threshold)) {
         // A large upload goes to a file, so memory does not grow with it.
         // The header was read by the string parser; a parser of another
