@@ -23,6 +23,14 @@ fi
 if [ -x /usr/bin/chromium ] && [ -d web/node_modules ] && [ -f web/dist/index.html ]; then
   echo "== Web UI in Chromium (bench/web_ui_bench.mjs)"
   node bench/web_ui_bench.mjs "$build_dir/tally"
+  echo "== Image editor frame time with 1,000 boxes (bench/web_image_bench.mjs)"
+  node bench/web_image_bench.mjs "$build_dir/tally"
+  echo "== Audio editor load time (bench/web_audio_bench.mjs)"
+  if [ "${FULL:-}" = 1 ]; then
+    AUDIO_MINUTES=60 node bench/web_audio_bench.mjs "$build_dir/tally"
+  else
+    node bench/web_audio_bench.mjs "$build_dir/tally"
+  fi
 fi
 
 echo "== Task import and its peak memory (bench/import_bench.sh)"
