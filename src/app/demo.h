@@ -1,7 +1,7 @@
 // The demo: `tally serve --demo` on a database without users creates a demo
-// account and, once the server listens, runs demo/seed.mjs, which fills three
-// projects (photographs, review sentences, LLM traces) from real data that
-// Debian and npm packages ship, through Tally's public APIs.
+// account. Once the server listens, it runs demo/seed.mjs, which fills three
+// projects (photographs, review sentences, LLM traces) through Tally's public
+// APIs, from real data that Debian and npm packages ship.
 //
 // The account's secrets are generated here, printed once to stdout and
 // handed to the seeder in its environment; they never reach the log. A

@@ -158,8 +158,8 @@ Response SimpleError(int status, std::string_view message, std::string_view path
   return ErrorResponse(Error{code, std::string(message), {}, {}}, path, request_id, status);
 }
 
-// The file of a spooled request body; removed when the request is done,
-// answered or not.
+// The file of a spooled request body. It is removed when the request is
+// done, whether or not a response was sent.
 struct SpooledFile {
   explicit SpooledFile(std::string file) : path(std::move(file)) {}
   SpooledFile(const SpooledFile&) = delete;

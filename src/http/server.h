@@ -40,8 +40,8 @@ struct ServerOptions {
   std::chrono::seconds drain_timeout{10};
   bool access_log = true;                // one info line per request
   int64_t max_connections = 10000;       // open connections; more get 503 and are closed
-  // Where routes with spool_body write large bodies; empty: the system's
-  // temporary directory.
+  // Directory for the large bodies of routes with spool_body. Empty means
+  // the system's temporary directory.
   std::string spool_dir;
   size_t spool_threshold = 8 << 20;      // bytes from which such a body goes to a file
 };

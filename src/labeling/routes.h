@@ -34,7 +34,7 @@ struct LabelingContext {
   store::Database& database;
   // Root of uploaded media: files go to <data_dir>/upload/<project id>/.
   std::filesystem::path data_dir;
-  // Downloads for imports by URL; without it those answer 503.
+  // Client for imports by URL. Without it those imports return 503.
   const integrations::OutboundClient* outbound = nullptr;
 };
 

@@ -1,8 +1,9 @@
-// `tally serve --demo` on a fresh database: the banner with the demo
-// account's secrets, the three projects the seeder fills from packaged real
-// data (photographs with predictions, review sentences with annotations and
-// predictions, traces recorded by the langfuse SDK), and a second start on
-// the same database that creates nothing new. Runs on SQLite and PostgreSQL.
+// `tally serve --demo` on a fresh database, on SQLite and PostgreSQL. The
+// suite checks the banner with the demo account's secrets and the three
+// projects the seeder fills from packaged real data: photographs with
+// predictions, review sentences with annotations and predictions, and traces
+// recorded by the langfuse SDK. A second start on the same database must
+// create nothing new.
 //
 // Needs the demo's npm packages (`make demo`) and Debian's labelme-examples;
 // without them the suite skips, naming what is missing, except on CI.

@@ -216,7 +216,7 @@ TEST_P(TraceTasks, OddTracesStillMakeTasksAndScores) {
   ASSERT_EQ(sent.status, 201) << sent.body;
   EXPECT_EQ(TaskList(project)[0].at("data").at("input"), "123: hi");
 
-  // A long answer in Cyrillic is cut to 500 bytes on a character boundary.
+  // A long Cyrillic note is cut to 500 bytes on a character boundary.
   std::string long_note = "Ok ";
   for (int i = 0; i < 30; ++i) long_note += "Привет мир. ";
   const int64_t task = sent.Json().at("task_ids").at(1).as_int64();
@@ -243,7 +243,7 @@ TEST_P(TraceTasks, LargeTracesAreCappedPerRequest) {
   const int64_t project = CreateProject(kReviewConfig, "Review");
   bj::array ids;
   for (int i = 0; i < 60; ++i) ids.push_back("big-1");
-  // Each task holds its text twice: input and output apart, and joined.
+  // Each task stores its text twice: input and output apart, and joined.
   const size_t per_task = 2 * (std::string("Input:\n\n\nOutput:\n").size() + 2 * big.size());
   const size_t first_over = labeling::kMaxTaskBytesPerRequest / per_task;
   const testing::HttpResponse sent = Send(project, {{"trace_project", trace_project_}, {"trace_ids", ids}});

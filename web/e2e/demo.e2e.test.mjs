@@ -1,4 +1,4 @@
-// What a newcomer sees after `make run`: `tally serve --demo` on a fresh
+// The first screens after `make run`: `tally serve --demo` on a fresh
 // database, signed in with the account from its banner. The project list
 // shows the demo projects with their real data, the review sentences open
 // in the editor with their predictions, and the photographs are served.

@@ -210,7 +210,8 @@ test("photographs: accept predictions, draw the rest, review, export COCO and YO
   const lineCounts = labelFiles.map((name) => yolo.read(name).trim().split("\n").filter(Boolean).length).sort();
   assert.deepEqual(lineCounts, Object.values(expectedBoxes).sort());
   const classes = yolo.read(yolo.names.find((name) => name.endsWith("classes.txt"))).trim().split("\n");
-  assert.ok(classes.includes("aeroplane") && classes.includes("person"), classes.join(","));
+  assert.ok(classes.includes("aeroplane"), classes.join(","));
+  assert.ok(classes.includes("person"), classes.join(","));
 });
 
 test("review sentences: label brands in the editor, export CoNLL", { skip, timeout: 180_000 }, async () => {
@@ -304,7 +305,7 @@ test("traces: record with the SDK, judge in the editor, read the scores", { skip
   });
   assert.equal(sent.task_count, 3);
 
-  // The first answer is judged wrong, the others right.
+  // The reviewer marks the first recorded reply wrong and the others right.
   await startLabeling(project.id);
   const verdicts = {};
   for (let i = 0; i < 3; i++) {

@@ -76,7 +76,7 @@ Result<bj::value> RunImportJob(jobs::JobContext& context, store::Database& db, c
     request.preannotated_fields = bj::value_to<std::vector<std::string>>(*preannotated);
   }
   request.job_id = context.job_id();
-  // NOTE: on SQLite the import's transaction holds the only writer, so a
+  // NOTE: on SQLite the import's transaction owns the only writer, so a
   // progress write from inside it would wait out the busy timeout every
   // thousand items; such jobs show 0 % until they finish. PostgreSQL
   // reports progress as the import reads the body.

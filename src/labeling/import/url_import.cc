@@ -80,8 +80,8 @@ Result<UrlImportBody> ResolveUrlImport(std::string_view form_body, const integra
   }
   const std::string host(parsed->host());
 
-  // Downloads hold a request thread while they run, so only a few may run at
-  // once; the others are told to retry instead of starving the API.
+  // A download occupies a request thread while it runs, so only a few may
+  // run at once. Further requests get 503 and retry instead of starving the API.
   static std::atomic<int> downloading{0};
   if (downloading.fetch_add(1) >= kMaxConcurrentDownloads) {
     downloading.fetch_sub(1);

@@ -28,8 +28,8 @@ struct UrlImportBody {
   std::string content_type;
 };
 
-// The caller checks that the user may import into the project first, so
-// that nobody can make the server fetch addresses without that right.
+// The caller checks first that the user may import into the project, so
+// a user without that right cannot make the server fetch any address.
 // Fails with unavailable when kMaxConcurrentDownloads are running, and with
 // invalid_argument naming "url" when the form has no url, the
 // address is refused or unreachable, the server responds with other than 2xx, or
