@@ -13,6 +13,9 @@ import {
   pointsToPercent,
   rectFromDrag,
   rectToPercent,
+  rotatedSize,
+  rotationOffset,
+  turnImage,
   xToPercent,
   xToPixels,
   yToPercent,
@@ -28,6 +31,7 @@ import { RegionShape } from "./image-shapes";
 import "./image-object.css";
 
 type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
+// Scale, and the position of the shown (rotated) image in the viewport.
 type Transform = { scale: number; x: number; y: number };
 type Tool = "pan" | ImageShape;
 
@@ -113,15 +117,20 @@ export function ImageObject({
   const regions = model.state.values.imageRegions.filter(
     (region) => region.toName === name && (!valueList || (region.itemIndex ?? 0) === page),
   );
-  const { dispatch, selectRegion, activeLabel, selectedRegionId, hiddenIds, lockedIds } = model;
+  const { dispatch, selectRegion, activeLabel, selectedRegionId, hiddenIds, lockedIds, setImageRotation } = model;
+  // The stage turns with the image, so shapes and the pointer stay in
+  // natural pixels; only the fit and the stage's position use the shown size.
+  const rotation = model.imageRotations[name] ?? 0;
+  const shownSize = useMemo<ImageSize | null>(() => (size ? rotatedSize(size, rotation) : null), [size, rotation]);
+  const [originX, originY] = size ? rotationOffset(size, rotation) : [0, 0];
 
   const shapes = useMemo(() => [...new Set(controls.map((control) => control.shape).filter((shape) => shape !== null))], [controls]);
   const activeControl = controls.find((control) => control.name === activeLabel?.control);
   const tool: Tool = readOnly ? "pan" : (activeControl?.shape ?? chosenTool);
 
   const fit = useCallback(() => {
-    if (size && width > 0) setTransform(fitTransform(size, { width, height: viewportHeight }));
-  }, [size, width]);
+    if (shownSize && width > 0) setTransform(fitTransform(shownSize, { width, height: viewportHeight }));
+  }, [shownSize, width]);
   useEffect(fit, [fit]);
 
   useEffect(() => setDraft(null), [tool, page]);
@@ -174,7 +183,7 @@ export function ImageObject({
       ...(labelsControl && label ? { labelsFrom: labelsControl.name } : {}),
       originalWidth: size.width,
       originalHeight: size.height,
-      imageRotation: 0,
+      imageRotation: rotation,
       ...(valueList ? { itemIndex: page } : {}),
       geometry,
     };
@@ -289,6 +298,12 @@ export function ImageObject({
         <button type="button" onClick={fit}>
           Fit
         </button>
+        <button type="button" aria-label="Rotate left" onClick={() => setImageRotation(name, turnImage(rotation, -90))}>
+          ⟲
+        </button>
+        <button type="button" aria-label="Rotate right" onClick={() => setImageRotation(name, turnImage(rotation, 90))}>
+          ⟳
+        </button>
         <span className="image-zoom" aria-live="polite">
           {Math.round(transform.scale * 100)}%
         </span>
@@ -309,6 +324,7 @@ export function ImageObject({
         data-offset-y={transform.y}
         data-natural-width={size?.width}
         data-natural-height={size?.height}
+        data-rotation={rotation}
         style={{ height: viewportHeight, cursor: tool === "pan" ? "grab" : "crosshair" }}
       >
         {failed && <p className="notice">The image at {src} could not be loaded.</p>}
@@ -319,11 +335,15 @@ export function ImageObject({
             height={viewportHeight}
             scaleX={transform.scale}
             scaleY={transform.scale}
-            x={transform.x}
-            y={transform.y}
+            x={transform.x + originX * transform.scale}
+            y={transform.y + originY * transform.scale}
+            rotation={rotation}
             draggable={tool === "pan"}
             onDragEnd={(event) => {
-              if (event.target === stageRef.current) setTransform((current) => ({ ...current, x: event.target.x(), y: event.target.y() }));
+              if (event.target !== stageRef.current) return;
+              const x = event.target.x() - originX * transform.scale;
+              const y = event.target.y() - originY * transform.scale;
+              setTransform((current) => ({ ...current, x, y }));
             }}
             onWheel={onWheel}
             onMouseDown={onMouseDown}

@@ -6,6 +6,7 @@ import { useEffect, useMemo, type ReactNode } from "react";
 import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption, TaxonomyNode } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
+import { viewDeltaToNatural, type Point } from "../lib/geometry";
 import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-regions";
 import { newRegionId } from "../lib/results";
 import { isVisible } from "../lib/visibility";
@@ -608,7 +609,7 @@ function RelationList({ config, model, readOnly }: { config: EditorConfig; model
   );
 }
 
-const arrowSteps: Record<string, [number, number]> = {
+const arrowSteps: Record<string, Point> = {
   ArrowLeft: [-1, 0],
   ArrowRight: [1, 0],
   ArrowUp: [0, -1],
@@ -648,7 +649,8 @@ function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boo
         // Arrows nudge the selected image region by one natural pixel, ten with Shift.
         const region = selectedImageRegion(model)!;
         if (model.lockedIds.has(region.id)) return;
-        const [dx, dy] = arrowSteps[event.key];
+        // The arrow's direction on screen, turned back into the natural frame.
+        const [dx, dy] = viewDeltaToNatural(arrowSteps[event.key], model.imageRotations[region.toName] ?? 0);
         const step = event.shiftKey ? 10 : 1;
         model.dispatch({ type: "image-region-changed", region: nudgeRegion(region, dx * step, dy * step) });
       } else if (event.key === "Escape") {

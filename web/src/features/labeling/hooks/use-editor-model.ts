@@ -3,6 +3,7 @@
 import { useCallback, useReducer, useState } from "react";
 import { editorReducer, initialEditorState, type EditorAction, type EditorState } from "../lib/annotation-model";
 import type { ControlNode, LabelOption } from "../lib/config";
+import type { QuarterTurn } from "../lib/geometry";
 import { newRegionId } from "../lib/results";
 import type { PendingSpan } from "../components/text-object";
 
@@ -23,6 +24,10 @@ export interface EditorModel {
   lockedIds: ReadonlySet<string>;
   toggleHidden: (id: string) => void;
   toggleLocked: (id: string) => void;
+  // How each Image object is shown turned, by object name; absent is 0.
+  // New regions record it as `image_rotation`, and arrow-key nudges follow it.
+  imageRotations: Readonly<Record<string, QuarterTurn>>;
+  setImageRotation: (objectName: string, rotation: QuarterTurn) => void;
   // The region a relation starts from: the next region selected ends it.
   relationFrom: string | null;
   startRelation: (id: string | null) => void;
@@ -49,6 +54,11 @@ export function useEditorModel(): EditorModel {
   const toggleHidden = useCallback((id: string) => setHiddenIds((set) => toggled(set, id)), []);
   const toggleLocked = useCallback((id: string) => setLockedIds((set) => toggled(set, id)), []);
   const [relationFrom, setRelationFrom] = useState<string | null>(null);
+  const [imageRotations, setImageRotations] = useState<Readonly<Record<string, QuarterTurn>>>({});
+  const setImageRotation = useCallback(
+    (objectName: string, rotation: QuarterTurn) => setImageRotations((current) => ({ ...current, [objectName]: rotation })),
+    [],
+  );
 
   const selectRegion = useCallback(
     (id: string | null) => {
@@ -138,6 +148,8 @@ export function useEditorModel(): EditorModel {
     lockedIds,
     toggleHidden,
     toggleLocked,
+    imageRotations,
+    setImageRotation,
     relationFrom,
     startRelation: setRelationFrom,
   };

@@ -3,15 +3,22 @@ import {
   ellipseToPercent,
   ellipseToPixels,
   fitTransform,
+  naturalToRotated,
   nearestEdgeInsertIndex,
   normalizeDegrees,
+  quarterTurnOf,
   pointsToPercent,
   pointsToPixels,
   rectCorners,
   rectFromDrag,
   rectToPercent,
   rectToPixels,
+  rotatedSize,
+  rotatedToNatural,
+  turnImage,
+  viewDeltaToNatural,
   zoomAround,
+  type Point,
 } from "./geometry";
 
 const photo = { width: 500, height: 338 };
@@ -118,5 +125,63 @@ describe("viewport transform", () => {
     expect(after.scale).toBe(3);
     expect(imagePoint(after)[0]).toBeCloseTo(imagePoint(before)[0], 9);
     expect(imagePoint(after)[1]).toBeCloseTo(imagePoint(before)[1], 9);
+  });
+});
+
+describe("image rotation", () => {
+  const turns = [0, 90, 180, 270] as const;
+
+  it("maps the natural corners onto the rotated image's corners", () => {
+    // Clockwise: the natural top-left corner is shown at the top right
+    // after 90 degrees, at the bottom right after 180, at the bottom left after 270.
+    expect(naturalToRotated([0, 0], photo, 90)).toEqual([338, 0]);
+    expect(naturalToRotated([0, 0], photo, 180)).toEqual([500, 338]);
+    expect(naturalToRotated([0, 0], photo, 270)).toEqual([0, 500]);
+    expect(naturalToRotated([500, 338], photo, 90)).toEqual([0, 500]);
+  });
+
+  it("maps a point both ways unchanged", () => {
+    for (const rotation of turns) {
+      const shown = naturalToRotated([120, 40], photo, rotation);
+      expect(rotatedToNatural(shown, photo, rotation)).toEqual([120, 40]);
+    }
+  });
+
+  it("keeps rotated points inside the rotated size", () => {
+    for (const rotation of turns) {
+      const size = rotatedSize(photo, rotation);
+      for (const corner of [[0, 0], [500, 0], [500, 338], [0, 338]] as Point[]) {
+        const [x, y] = naturalToRotated(corner, photo, rotation);
+        expect([rotation, x >= 0 && x <= size.width && y >= 0 && y <= size.height]).toEqual([rotation, true]);
+      }
+    }
+  });
+
+  it("turns in quarter steps and wraps", () => {
+    expect(turnImage(0, 90)).toBe(90);
+    expect(turnImage(270, 90)).toBe(0);
+    expect(turnImage(0, -90)).toBe(270);
+    expect(quarterTurnOf(-90)).toBe(270);
+    expect(quarterTurnOf(45)).toBe(0);
+  });
+
+  it("turns screen nudges back into the natural frame", () => {
+    // Shown turned 90 degrees, moving right on screen moves up in the image.
+    expect(viewDeltaToNatural([1, 0], 90)).toEqual([0, -1]);
+    expect(viewDeltaToNatural([0, 1], 90)).toEqual([1, 0]);
+    expect(viewDeltaToNatural([1, 0], 180)).toEqual([-1, 0]);
+    expect(viewDeltaToNatural([1, 0], 0)).toEqual([1, 0]);
+  });
+
+  it("gives a box dragged on the rotated view in natural percent", () => {
+    // A drag from (10, 20) to (110, 70) on the image shown turned 90
+    // degrees covers natural x 20..70 and y 338-110..338-10.
+    const start = rotatedToNatural([10, 20], photo, 90);
+    const end = rotatedToNatural([110, 70], photo, 90);
+    const box = rectToPercent(rectFromDrag(start, end), photo);
+    expect(box.x).toBeCloseTo((20 / 500) * 100, 10);
+    expect(box.y).toBeCloseTo((228 / 338) * 100, 10);
+    expect(box.width).toBeCloseTo((50 / 500) * 100, 10);
+    expect(box.height).toBeCloseTo((100 / 338) * 100, 10);
   });
 });

@@ -172,3 +172,81 @@ export function zoomAround(
   const imageY = (anchor[1] - transform.y) / transform.scale;
   return { scale, x: anchor[0] - imageX * scale, y: anchor[1] - imageY * scale };
 }
+
+// Image rotation: the view turns the whole image clockwise in steps of 90
+// degrees. Regions stay in the natural frame of the unrotated image, in
+// percent of its natural size, because Label Studio's editor does the same:
+// it rotates its canvas, keeps region coordinates unrotated and records the
+// view's rotation in each item's `image_rotation`. The rotated frame is the
+// image as shown, with its origin at the shown top-left corner.
+export type QuarterTurn = 0 | 90 | 180 | 270;
+
+// The rotation after turning by `step` degrees (a multiple of 90).
+export function turnImage(rotation: QuarterTurn, step: number): QuarterTurn {
+  return normalizeDegrees(Math.round((rotation + step) / 90) * 90) as QuarterTurn;
+}
+
+// A stored `image_rotation` as a quarter turn, or 0 when it is not one.
+export function quarterTurnOf(degrees: number): QuarterTurn {
+  const normalized = normalizeDegrees(degrees);
+  return normalized === 90 || normalized === 180 || normalized === 270 ? normalized : 0;
+}
+
+// The size of the image as shown: sides swap at 90 and 270 degrees.
+export function rotatedSize(size: ImageSize, rotation: QuarterTurn): ImageSize {
+  return rotation === 90 || rotation === 270 ? { width: size.height, height: size.width } : size;
+}
+
+// Where the natural origin lands in the rotated frame. Rotating a point
+// clockwise around the origin and adding this offset maps the natural
+// frame onto the rotated one.
+export function rotationOffset(size: ImageSize, rotation: QuarterTurn): Point {
+  switch (rotation) {
+    case 0:
+      return [0, 0];
+    case 90:
+      return [size.height, 0];
+    case 180:
+      return [size.width, size.height];
+    case 270:
+      return [0, size.width];
+  }
+}
+
+// A vector turned clockwise by the rotation, with y pointing down as on
+// screen. Adding 0 turns -0 into 0.
+function turnVector([x, y]: Point, rotation: QuarterTurn): Point {
+  const [turnedX, turnedY] = turnVectorSigned([x, y], rotation);
+  return [turnedX + 0, turnedY + 0];
+}
+
+function turnVectorSigned([x, y]: Point, rotation: QuarterTurn): Point {
+  switch (rotation) {
+    case 0:
+      return [x, y];
+    case 90:
+      return [-y, x];
+    case 180:
+      return [-x, -y];
+    case 270:
+      return [y, -x];
+  }
+}
+
+// A point of the natural image in the rotated frame, in natural pixels.
+export function naturalToRotated(point: Point, size: ImageSize, rotation: QuarterTurn): Point {
+  const [dx, dy] = turnVector(point, rotation);
+  const [ox, oy] = rotationOffset(size, rotation);
+  return [dx + ox, dy + oy];
+}
+
+// A point of the rotated frame in the natural image, in natural pixels.
+export function rotatedToNatural(point: Point, size: ImageSize, rotation: QuarterTurn): Point {
+  const [ox, oy] = rotationOffset(size, rotation);
+  return viewDeltaToNatural([point[0] - ox, point[1] - oy], rotation);
+}
+
+// A move on screen (such as an arrow-key nudge) as a move in the natural frame.
+export function viewDeltaToNatural(delta: Point, rotation: QuarterTurn): Point {
+  return turnVector(delta, ((360 - rotation) % 360) as QuarterTurn);
+}
