@@ -24,16 +24,18 @@ import {
   type ImageSize,
   type Point,
 } from "../lib/geometry";
+import { maskFromPixels, maskToRle, paintedCount } from "../lib/brush";
 import { newRegionId } from "../lib/results";
 import { regionCentre, type ImageGeometry, type ImageRegion, type ImageShape } from "../lib/image-regions";
 import type { EditorModel } from "../hooks/use-editor-model";
-import { RegionShape } from "./image-shapes";
+import { maskCanvas, RegionShape } from "./image-shapes";
 import "./image-object.css";
 
 type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
 // Scale, and the position of the shown (rotated) image in the viewport.
 type Transform = { scale: number; x: number; y: number };
-type Tool = "pan" | ImageShape;
+// The eraser removes paint from the selected brush region.
+type Tool = "pan" | ImageShape | "eraser";
 
 const viewportHeight = 540;
 const zoomStep = 1.2;
@@ -47,7 +49,18 @@ const toolNames: Record<Tool, string> = {
   polygon: "Polygon",
   keypoint: "Keypoint",
   ellipse: "Ellipse",
+  brush: "Brush",
+  eraser: "Eraser",
 };
+
+// A brush or eraser stroke in progress. It paints on a canvas of the
+// natural image size, which replaces the region's mask when the stroke ends.
+interface Stroke {
+  regionId: string | null; // null: the stroke makes a new region
+  canvas: HTMLCanvasElement;
+  context: CanvasRenderingContext2D;
+  last: Point;
+}
 
 function useLoadedImage(src: string): { image: HTMLImageElement | null; failed: boolean } {
   const [state, setState] = useState<{ image: HTMLImageElement | null; failed: boolean }>({ image: null, failed: false });
@@ -110,6 +123,10 @@ export function ImageObject({
   const [draft, setDraft] = useState<Draft | null>(null);
   const [brightness, setBrightness] = useState(0); // -100 to 100
   const [contrast, setContrast] = useState(0); // -100 to 100
+  const [brushRadius, setBrushRadius] = useState(10); // natural pixels
+  const strokeRef = useRef<Stroke | null>(null);
+  const [stroke, setStroke] = useState<Stroke | null>(null); // the stroke drawn on the stage
+  const strokeImageRef = useRef<Konva.Image>(null);
   const imageRef = useRef<Konva.Image>(null);
   const stageRef = useRef<Konva.Stage>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
@@ -126,7 +143,13 @@ export function ImageObject({
 
   const shapes = useMemo(() => [...new Set(controls.map((control) => control.shape).filter((shape) => shape !== null))], [controls]);
   const activeControl = controls.find((control) => control.name === activeLabel?.control);
-  const tool: Tool = readOnly ? "pan" : (activeControl?.shape ?? chosenTool);
+  const brushActive = activeControl?.shape === "brush";
+  let tool: Tool = readOnly ? "pan" : (activeControl?.shape ?? chosenTool);
+  if (!readOnly && chosenTool === "eraser" && (brushActive || !activeControl)) tool = "eraser";
+  const toolEnabled = (option: Tool) => !activeControl || (brushActive && (option === "brush" || option === "eraser"));
+  const selectedBrush = regions.find(
+    (region) => region.id === selectedRegionId && region.geometry.shape === "brush" && !lockedIds.has(region.id) && !hiddenIds.has(region.id),
+  );
 
   const fit = useCallback(() => {
     if (shownSize && width > 0) setTransform(fitTransform(shownSize, { width, height: viewportHeight }));
@@ -192,6 +215,63 @@ export function ImageObject({
     dispatch({ type: "image-region-added", region });
   };
 
+  // The colour of the label a new region would get.
+  const activeLabelColor = () => {
+    const control = [...controls, ...labelControls].find((candidate) => candidate.name === activeLabel?.control);
+    return control?.labels.find((option) => option.value === activeLabel?.value)?.background ?? fallbackColor;
+  };
+
+  // Starts a stroke in the selected brush region, or in a new one. The
+  // eraser needs a selected brush region.
+  const startStroke = (point: Point, erase: boolean) => {
+    if (!size || (erase && !selectedBrush)) return;
+    const canvas = document.createElement("canvas");
+    canvas.width = size.width;
+    canvas.height = size.height;
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    if (!context) return;
+    const color = selectedBrush ? colorOf(selectedBrush) : activeLabelColor();
+    if (selectedBrush?.geometry.shape === "brush") {
+      const existing = maskCanvas(selectedBrush.geometry.rle, size, color);
+      if (existing) context.drawImage(existing, 0, 0);
+    }
+    context.globalCompositeOperation = erase ? "destination-out" : "source-over";
+    context.fillStyle = color;
+    context.strokeStyle = color;
+    context.lineWidth = brushRadius * 2;
+    context.lineCap = "round";
+    context.lineJoin = "round";
+    context.beginPath();
+    context.arc(point[0], point[1], brushRadius, 0, 2 * Math.PI);
+    context.fill();
+    strokeRef.current = { regionId: selectedBrush?.id ?? null, canvas, context, last: point };
+    setStroke(strokeRef.current);
+  };
+
+  const continueStroke = (current: Stroke, point: Point) => {
+    current.context.beginPath();
+    current.context.moveTo(...current.last);
+    current.context.lineTo(...point);
+    current.context.stroke();
+    current.last = point;
+    strokeImageRef.current?.getLayer()?.batchDraw();
+  };
+
+  // Stores the painted canvas as the region's mask.
+  // NOTE: reading back and encoding the whole canvas takes time in
+  // proportion to the image's pixel count, once per stroke.
+  const endStroke = () => {
+    const current = strokeRef.current;
+    strokeRef.current = null;
+    setStroke(null);
+    if (!current || !size) return;
+    const mask = maskFromPixels(current.context.getImageData(0, 0, size.width, size.height).data);
+    const geometry: ImageGeometry = { shape: "brush", rle: maskToRle(mask) };
+    const region = regions.find((candidate) => candidate.id === current.regionId);
+    if (region) dispatch({ type: "image-region-changed", region: { ...region, geometry } });
+    else if (paintedCount(mask) > 0) addRegion("brush", geometry);
+  };
+
   const pointer = (): Point | null => {
     const position = stageRef.current?.getRelativePointerPosition();
     return position && size ? clampPoint([position.x, position.y], size) : null;
@@ -204,7 +284,9 @@ export function ImageObject({
     if (event.target !== stageRef.current && event.target.name() !== "image") return;
     const point = pointer();
     if (!point) return;
-    if (tool === "rectangle" || tool === "ellipse") {
+    if (tool === "brush" || tool === "eraser") {
+      startStroke(point, tool === "eraser");
+    } else if (tool === "rectangle" || tool === "ellipse") {
       setDraft({ shape: tool, start: point, end: point });
     } else if (tool === "keypoint") {
       addRegion("keypoint", { shape: "keypoint", x: xToPercent(point[0], size), y: yToPercent(point[1], size), width: xToPercent(keypointRadius, size) });
@@ -222,6 +304,11 @@ export function ImageObject({
   };
 
   const onMouseMove = () => {
+    if (strokeRef.current) {
+      const point = pointer();
+      if (point) continueStroke(strokeRef.current, point);
+      return;
+    }
     if (!draft) return;
     const point = pointer();
     if (!point) return;
@@ -230,6 +317,10 @@ export function ImageObject({
   };
 
   const onMouseUp = () => {
+    if (strokeRef.current) {
+      endStroke();
+      return;
+    }
     if (!draft || draft.shape === "polygon" || !size) return;
     setDraft(null);
     const [dx, dy] = [draft.end[0] - draft.start[0], draft.end[1] - draft.start[1]];
@@ -257,8 +348,8 @@ export function ImageObject({
     const from = regions.find((region) => region.id === relation.fromId);
     const to = regions.find((region) => region.id === relation.toId);
     if (!from || !to || !size || hiddenIds.has(from.id) || hiddenIds.has(to.id)) return [];
-    const [fromX, fromY] = regionCentre(from.geometry);
-    const [toX, toY] = regionCentre(to.geometry);
+    const [fromX, fromY] = regionCentre(from.geometry, { width: from.originalWidth, height: from.originalHeight });
+    const [toX, toY] = regionCentre(to.geometry, { width: to.originalWidth, height: to.originalHeight });
     const points = [xToPixels(fromX, size), yToPixels(fromY, size), xToPixels(toX, size), yToPixels(toY, size)];
     return [{ id: relation.id, direction: relation.direction, points }];
   });
@@ -271,11 +362,17 @@ export function ImageObject({
     <div className="image-object" aria-label={`Image ${name}`}>
       <div className="image-toolbar" role="toolbar" aria-label={`Tools for ${name}`}>
         {!readOnly &&
-          (["pan", ...shapes] as Tool[]).map((option) => (
-            <button key={option} type="button" aria-pressed={tool === option} onClick={() => setChosenTool(option)} disabled={Boolean(activeControl)}>
+          (["pan", ...shapes, ...(shapes.includes("brush") ? ["eraser"] : [])] as Tool[]).map((option) => (
+            <button key={option} type="button" aria-pressed={tool === option} onClick={() => setChosenTool(option)} disabled={!toolEnabled(option)}>
               {toolNames[option]}
             </button>
           ))}
+        {!readOnly && shapes.includes("brush") && (
+          <label className="image-filter">
+            Brush radius
+            <input type="range" min={1} max={100} value={brushRadius} onChange={(event) => setBrushRadius(Number(event.target.value))} />
+          </label>
+        )}
         {sources.length > 1 && (
           <>
             <button type="button" aria-label="Previous image" disabled={page === 0} onClick={() => setPage(page - 1)}>
@@ -349,6 +446,7 @@ export function ImageObject({
             onMouseDown={onMouseDown}
             onMouseMove={onMouseMove}
             onMouseUp={onMouseUp}
+            onMouseLeave={() => strokeRef.current && endStroke()}
             onClick={(event) => {
               if (tool === "pan" && event.target.name() !== "region" && event.target.name() !== "vertex") selectRegion(null);
             }}
@@ -371,7 +469,7 @@ export function ImageObject({
                 contrast={contrast}
               />
               {regions.map((region) =>
-                hiddenIds.has(region.id) ? null : (
+                hiddenIds.has(region.id) || region.id === stroke?.regionId ? null : (
                   <RegionShape
                     key={region.id}
                     region={region}
@@ -386,6 +484,9 @@ export function ImageObject({
                     onChange={onChange}
                   />
                 ),
+              )}
+              {stroke && (
+                <KonvaImage ref={strokeImageRef} image={stroke.canvas} width={size.width} height={size.height} opacity={0.75} listening={false} />
               )}
               {relations.map((relation) => (
                 <Arrow

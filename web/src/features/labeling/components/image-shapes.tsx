@@ -3,7 +3,8 @@
 // the image object), and a polygon's points.
 import { memo, useMemo, useState } from "react";
 import type Konva from "konva";
-import { Circle, Ellipse, Group, Line, Rect } from "react-konva";
+import { Circle, Ellipse, Group, Image as KonvaImage, Line, Rect } from "react-konva";
+import { rleToMask } from "../lib/brush";
 import {
   clampPoint,
   ellipseToPercent,
@@ -122,8 +123,53 @@ export const RegionShape = memo(function RegionShape({ region, size, color, sele
     }
     case "polygon":
       return <PolygonShape {...{ region, size, color, selected, editable, scale, onSelect, onChange }} common={common} />;
+    case "brush": {
+      // Not listening: presses on a mask go to the image, so a brush stroke
+      // can start over it. A mask is selected from the region list.
+      const canvas = maskCanvas(geometry.rle, size, color);
+      if (!canvas) return null;
+      return <KonvaImage id={region.id} name="region" image={canvas} width={size.width} height={size.height} opacity={selected ? 0.75 : 0.5} listening={false} />;
+    }
   }
 });
+
+// Canvases of drawn masks by RLE array and colour. The editor replaces a
+// region's RLE array on every change, so an entry is never stale, and the
+// WeakMap drops it with the array.
+const maskCanvases = new WeakMap<number[], Map<string, HTMLCanvasElement | null>>();
+
+// The mask painted in the colour on a canvas of the natural image size, or
+// null when the RLE does not decode to a mask of that size.
+export function maskCanvas(rle: number[], size: ImageSize, color: string): HTMLCanvasElement | null {
+  let byColor = maskCanvases.get(rle);
+  if (!byColor) {
+    byColor = new Map();
+    maskCanvases.set(rle, byColor);
+  }
+  if (byColor.has(color)) return byColor.get(color) ?? null;
+  let canvas: HTMLCanvasElement | null = null;
+  try {
+    canvas = paintMask(rleToMask(rle, size), size, color);
+  } catch (error) {
+    console.warn(`brush mask not drawn: ${(error as Error).message}`);
+  }
+  byColor.set(color, canvas);
+  return canvas;
+}
+
+function paintMask(mask: Uint8Array, size: ImageSize, color: string): HTMLCanvasElement {
+  const canvas = document.createElement("canvas");
+  canvas.width = size.width;
+  canvas.height = size.height;
+  const context = canvas.getContext("2d")!;
+  // Fill the whole canvas in the colour, then keep it only where the mask is set.
+  context.fillStyle = color;
+  context.fillRect(0, 0, size.width, size.height);
+  const pixels = context.getImageData(0, 0, size.width, size.height);
+  for (let i = 0; i < mask.length; i++) pixels.data[i * 4 + 3] = mask[i] === 0 ? 0 : 255;
+  context.putImageData(pixels, 0, 0);
+  return canvas;
+}
 
 function PolygonShape({
   region,

@@ -125,6 +125,8 @@ const shapeTags: Record<string, ImageShape> = {
   KeyPoint: "keypoint",
   EllipseLabels: "ellipse",
   Ellipse: "ellipse",
+  BrushLabels: "brush",
+  Brush: "brush",
 };
 
 function bool(element: Element, name: string, fallback = false): boolean {
@@ -247,7 +249,9 @@ export function parseLabelConfig(xml: string): ParsedConfig {
       case "Rectangle":
       case "Polygon":
       case "KeyPoint":
-      case "Ellipse": {
+      case "Ellipse":
+      case "BrushLabels":
+      case "Brush": {
         const shape = shapeTags[element.tagName] ?? null;
         let resultType = "labels";
         if (shape) resultType = shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { editorReducer, initialEditorState } from "./annotation-model";
+import { maskToRle, rleToMask } from "./brush";
 import { parseLabelConfig, type EditorConfig } from "./config";
 import { nudgeRegion, pastedRegion, readImageRegion, regionCentre } from "./image-regions";
 import { buildResult, missingRequired, readResult } from "./results";
@@ -353,5 +354,65 @@ describe("Image valueList", () => {
     const values = readResult(pages, [onSecond]);
     expect(values.imageRegions[0].itemIndex).toBe(1);
     expect(buildResult(pages, values)).toEqual([onSecond]);
+  });
+});
+
+describe("brush regions", () => {
+  const segmentation = config(`<View>
+    <Image name="image" value="$image"/>
+    <BrushLabels name="mask" toName="image"><Label value="Road"/></BrushLabels>
+  </View>`);
+  const size = { width: 20, height: 10 };
+  const mask = new Uint8Array(size.width * size.height);
+  mask.fill(255, 2 * size.width + 4, 2 * size.width + 8); // row 2, x 4..7
+  const brushItem = {
+    id: "b1",
+    from_name: "mask",
+    to_name: "image",
+    type: "brushlabels",
+    origin: "manual",
+    original_width: size.width,
+    original_height: size.height,
+    image_rotation: 0,
+    value: { format: "rle", rle: maskToRle(mask), brushlabels: ["Road"] },
+  };
+
+  it("parses BrushLabels as a brush tool", () => {
+    const control = segmentation.controls.find((c) => c.name === "mask");
+    expect(control?.kind === "labels" && [control.shape, control.resultType]).toEqual(["brush", "brushlabels"]);
+  });
+
+  it("round-trips a stored mask unchanged", () => {
+    const values = readResult(segmentation, [brushItem]);
+    expect(values.imageRegions).toHaveLength(1);
+    expect(values.foreign).toEqual([]);
+    expect(buildResult(segmentation, values)).toEqual([brushItem]);
+  });
+
+  it("keeps a brush item of another format as it is", () => {
+    const other = { ...brushItem, value: { format: "png", png: "iVBOR", brushlabels: ["Road"] } };
+    const values = readResult(segmentation, [other]);
+    expect(values.imageRegions).toEqual([]);
+    expect(values.foreign).toEqual([other]);
+  });
+
+  it("rejects RLE bytes outside 0-255", () => {
+    expect(readImageRegion({ ...brushItem, value: { format: "rle", rle: [0, 256] } })).toBeNull();
+  });
+
+  it("nudges a mask by whole pixels", () => {
+    const region = readImageRegion(brushItem)!;
+    const moved = nudgeRegion(region, 3, 1).geometry;
+    if (moved.shape !== "brush") throw new Error(`expected a brush, got ${moved.shape}`);
+    const shifted = rleToMask(moved.rle, size);
+    expect(shifted[3 * size.width + 7]).toBe(255);
+    expect(shifted[3 * size.width + 10]).toBe(255);
+    expect(shifted[2 * size.width + 4]).toBe(0);
+  });
+
+  it("centres a relation arrow on the painted pixels", () => {
+    const [x, y] = regionCentre(readImageRegion(brushItem)!.geometry, size);
+    expect(x).toBeCloseTo((6 / 20) * 100, 9);
+    expect(y).toBeCloseTo((2.5 / 10) * 100, 9);
   });
 });

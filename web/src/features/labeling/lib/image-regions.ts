@@ -1,15 +1,18 @@
 // Regions on an Image object and their result items in Label Studio's
 // format. Geometry is kept in percent of the natural image size, as stored,
 // so loading and saving an untouched region returns the same numbers.
+import { maskCentre, maskToRle, rleToMask, shiftMask } from "./brush";
 import { rectCorners, type Point } from "./geometry";
 
-export type ImageShape = "rectangle" | "polygon" | "keypoint" | "ellipse";
+export type ImageShape = "rectangle" | "polygon" | "keypoint" | "ellipse" | "brush";
 
 export type ImageGeometry =
   | { shape: "rectangle"; x: number; y: number; width: number; height: number; rotation: number }
   | { shape: "polygon"; points: Point[]; closed: boolean }
   | { shape: "keypoint"; x: number; y: number; width: number }
-  | { shape: "ellipse"; x: number; y: number; radiusX: number; radiusY: number; rotation: number };
+  | { shape: "ellipse"; x: number; y: number; radiusX: number; radiusY: number; rotation: number }
+  // The mask as stored: RLE bytes of RGBA pixels of the natural image size.
+  | { shape: "brush"; rle: number[] };
 
 export interface ImageRegion {
   id: string;
@@ -33,6 +36,7 @@ export const shapeTypes: Record<ImageShape, [string, string]> = {
   polygon: ["polygonlabels", "polygon"],
   keypoint: ["keypointlabels", "keypoint"],
   ellipse: ["ellipselabels", "ellipse"],
+  brush: ["brushlabels", "brush"],
 };
 
 export function shapeOfType(type: string): ImageShape | null {
@@ -66,6 +70,9 @@ export function imageRegionResult(region: ImageRegion, origin: string): Record<s
       break;
     case "ellipse":
       Object.assign(value, { x: geometry.x, y: geometry.y, radiusX: geometry.radiusX, radiusY: geometry.radiusY, rotation: geometry.rotation });
+      break;
+    case "brush":
+      Object.assign(value, { format: "rle", rle: geometry.rle });
       break;
   }
   // A bare tool (Rectangle, Polygon, ...) stores no label list.
@@ -128,6 +135,13 @@ function readGeometry(shape: ImageShape, value: Record<string, unknown>): ImageG
         radiusY: value.radiusY,
         rotation: finite(value.rotation) ? value.rotation : 0,
       };
+    case "brush": {
+      // Only RLE masks are drawn; other brush formats stay unchanged as foreign items.
+      const rle = value.rle;
+      if (value.format !== "rle" || !Array.isArray(rle)) return null;
+      if (!rle.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255)) return null;
+      return { shape, rle: rle as number[] };
+    }
   }
 }
 
@@ -162,6 +176,15 @@ export function nudgeRegion(region: ImageRegion, dx: number, dy: number): ImageR
   const px = (dx / region.originalWidth) * 100;
   const py = (dy / region.originalHeight) * 100;
   const geometry = region.geometry;
+  if (geometry.shape === "brush") {
+    // A mask moves by whole pixels; one that does not decode stays where it is.
+    const size = { width: region.originalWidth, height: region.originalHeight };
+    try {
+      return { ...region, geometry: { shape: "brush", rle: maskToRle(shiftMask(rleToMask(geometry.rle, size), size, dx, dy)) } };
+    } catch {
+      return region;
+    }
+  }
   if (geometry.shape === "polygon") {
     return { ...region, geometry: { ...geometry, points: geometry.points.map(([x, y]) => [x + px, y + py]) } };
   }
@@ -176,8 +199,10 @@ export function pastedRegion(region: ImageRegion, id: string): ImageRegion {
 
 // The point a relation arrow starts or ends at, in percent: the middle of
 // a rotated box, the mean of a polygon's points, a keypoint or an ellipse's
-// centre.
-export function regionCentre(geometry: ImageGeometry): Point {
+// centre, the mean of a mask's painted pixels. A mask needs the natural
+// image size; without it, or when the mask is empty or malformed, its
+// centre is the image's centre.
+export function regionCentre(geometry: ImageGeometry, size?: { width: number; height: number }): Point {
   switch (geometry.shape) {
     case "rectangle": {
       const corners = rectCorners(geometry);
@@ -191,5 +216,14 @@ export function regionCentre(geometry: ImageGeometry): Point {
     case "keypoint":
     case "ellipse":
       return [geometry.x, geometry.y];
+    case "brush": {
+      if (!size || size.width <= 0 || size.height <= 0) return [50, 50];
+      try {
+        const centre = maskCentre(rleToMask(geometry.rle, size), size);
+        return centre ? [(centre[0] / size.width) * 100, (centre[1] / size.height) * 100] : [50, 50];
+      } catch {
+        return [50, 50];
+      }
+    }
   }
 }
