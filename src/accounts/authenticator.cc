@@ -7,6 +7,7 @@
 
 #include "accounts/account_store.h"
 #include "accounts/jwt.h"
+#include "accounts/project_access.h"
 #include "core/crypto.h"
 #include "core/log.h"
 
@@ -228,6 +229,22 @@ Result<void> TokenAuthenticator::CheckCsrf(const http::Request& request) {
   }));
   if (!session || !ConstantTimeEquals(session->csrf_token, sent)) return failed;
   return Ok();
+}
+
+Result<http::Principal> TokenAuthenticator::ScopeToProject(const http::Principal& user, std::string_view project_id,
+                                                           bool write) {
+  const std::string_view digits = Trim(project_id);
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return Error::InvalidField("X-Tally-Project", "Send the numeric id of a project you are a member of");
+  }
+  const int64_t id = std::stoll(std::string(digits));
+  TALLY_ASSIGN_OR_RETURN(project, database_.Read([&](store::Connection& connection) {
+    return AuthorizeProject(connection, user, id, write ? Role::kManager : Role::kAnnotator);
+  }));
+  http::Principal scoped = user;
+  scoped.project_id = project.id;
+  scoped.organization_id = project.organization_id;
+  return scoped;
 }
 
 }  // namespace tally::accounts

@@ -7,6 +7,10 @@
 //   Authorization: Basic b64(pk:sk)   Langfuse project key pair
 //   Cookie: tally_session=…           browser session (CSRF checked on writes)
 //
+// A user (any of the schemes that name a person) may call the key-pair
+// routes under /api/public for one project by adding X-Tally-Project: <id>;
+// ScopeToProject checks the membership.
+//
 // Lookups are cached for `cache_ttl` keyed by the SHA-256 of the credential,
 // so a hot client costs one hash and one map probe per request. A revoked
 // credential stops working at once in the process that revoked it (Forget)
@@ -36,6 +40,9 @@ class TokenAuthenticator final : public http::Authenticator {
 
   Result<http::Principal> Authenticate(const http::Request& request) override;
   Result<void> CheckCsrf(const http::Request& request) override;
+  // Members of the project's organization may read; writes need a manager.
+  Result<http::Principal> ScopeToProject(const http::Principal& user, std::string_view project_id,
+                                         bool write) override;
 
   // Drops every cached principal (after a token reset, revocation, logout or
   // deactivation), so this process rejects the old credential at once.

@@ -18,6 +18,8 @@ Error MissingCredentials(std::string_view path) {
                                                   : "Authentication credentials were not provided.");
 }
 
+bool IsProjectRoute(Auth auth) { return auth == Auth::kProjectKey || auth == Auth::kScoreWriter; }
+
 }  // namespace
 
 Result<void> Dispatcher::ParseTarget(std::string_view target, Request& request) {
@@ -52,6 +54,20 @@ Result<Response> Dispatcher::Run(Request& request, const Route& route) {
     request.principal = principal;
   }
 
+  // A user reaches the project-key API for one project at a time; score
+  // writes are open to every member, other writes need a manager.
+  if (IsProjectRoute(route.auth) && request.principal.is_user() && authenticator_) {
+    const std::string_view project = request.Header("x-tally-project");
+    if (project.empty()) {
+      return Error::Unauthorized(
+          "This endpoint needs a project's key pair (Authorization: Basic base64(publicKey:secretKey)), or a "
+          "user's session or token together with the header X-Tally-Project: <project id>");
+    }
+    const bool write = IsUnsafeMethod(request.method) && route.auth == Auth::kProjectKey;
+    TALLY_ASSIGN_OR_RETURN(scoped, authenticator_->ScopeToProject(request.principal, project, write));
+    request.principal = scoped;
+  }
+
   const Principal& principal = request.principal;
   switch (route.auth) {
     case Auth::kNone: break;
@@ -66,14 +82,15 @@ Result<Response> Dispatcher::Run(Request& request, const Route& route) {
       if (principal.kind == Principal::Kind::kPublicKey) {
         return Error::Forbidden("Access denied - insufficient permissions for this endpoint");
       }
-      if (!principal.is_project_key()) {
+      if (!principal.is_project_key() && !(principal.is_user() && principal.project_id != 0)) {
         return Error::Unauthorized(
             "This endpoint needs a project's key pair: Authorization: Basic base64(publicKey:secretKey)");
       }
       break;
     case Auth::kScoreWriter:
       if (principal.kind == Principal::Kind::kAnonymous) return MissingCredentials(request.path);
-      if (principal.kind != Principal::Kind::kProjectKey && principal.kind != Principal::Kind::kPublicKey) {
+      if (principal.kind != Principal::Kind::kProjectKey && principal.kind != Principal::Kind::kPublicKey &&
+          !(principal.is_user() && principal.project_id != 0)) {
         return Error::Unauthorized("This endpoint needs a project's key pair or public key");
       }
       break;

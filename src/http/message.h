@@ -35,7 +35,7 @@ struct Principal {
   Kind kind = Kind::kAnonymous;
   int64_t user_id = 0;          // kUser
   int64_t organization_id = 0;  // kUser: active organization; keys: the project's organization
-  int64_t project_id = 0;       // key kinds
+  int64_t project_id = 0;       // key kinds; a user scoped by X-Tally-Project on a key-pair route
   bool via_session = false;     // kUser through the session cookie (CSRF applies)
 
   bool is_user() const { return kind == Kind::kUser; }

@@ -184,6 +184,55 @@ TEST_P(AccountsApiTest, ProjectKeyPairAuth) {
   EXPECT_EQ(client_->Get("/api/current-user", {basic}).status, 403);
 }
 
+TEST_P(AccountsApiTest, UsersReachProjectKeyRoutesForOneProject) {
+  const std::string basic = "Authorization: Basic " + Base64Encode(std::string(kPublicKey) + ":" + kSecretKey);
+  auto projects = client_->Get("/api/public/projects", {basic});
+  ASSERT_EQ(projects.status, 200) << projects.body;
+  const std::string project_id = std::string(projects.Json().at("data").at(0).at("id").as_string());
+  const std::string scope = "X-Tally-Project: " + project_id;
+  auto ingested = client_->Post(
+      "/api/public/ingestion",
+      R"({"batch":[{"id":"e1","type":"trace-create","timestamp":"2026-01-05T10:00:00.000Z","body":{"id":"t-scoped","name":"chat"}}]})",
+      {basic});
+  ASSERT_EQ(ingested.status, 207) << ingested.body;
+
+  // The owner reads the project's traces with a token and the header.
+  auto traces = client_->Get("/api/public/traces", {TokenHeader(kToken), scope});
+  ASSERT_EQ(traces.status, 200) << traces.body;
+  ASSERT_EQ(traces.Json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(traces.Json().at("data").at(0).at("id"), "t-scoped");
+
+  auto unscoped = client_->Get("/api/public/traces", {TokenHeader(kToken)});
+  EXPECT_EQ(unscoped.status, 401);
+  EXPECT_NE(unscoped.body.find("X-Tally-Project"), std::string::npos) << unscoped.body;
+  auto malformed = client_->Get("/api/public/traces", {TokenHeader(kToken), "X-Tally-Project: twelve"});
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_NE(malformed.body.find("X-Tally-Project"), std::string::npos) << malformed.body;
+  EXPECT_EQ(client_->Get("/api/public/traces", {TokenHeader(kToken), "X-Tally-Project: 999999"}).status, 404);
+
+  // Someone from another organization learns nothing about the project.
+  const std::string outsider = SeedOtherOrganization();
+  EXPECT_EQ(client_->Get("/api/public/traces", {TokenHeader(outsider), scope}).status, 404);
+
+  // An annotator reads and scores, but does not change prompts.
+  auto annotator = database_->db().Write([](store::Connection& c) -> Result<std::string> {
+    TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT organization_id FROM projects ORDER BY id LIMIT 1"));
+    TALLY_ASSIGN_OR_RETURN(user, accounts::CreateUser(c, {.email = "ann@example.com"}));
+    TALLY_TRY(accounts::AddMember(c, row->Int(0), user.id, accounts::Role::kAnnotator));
+    TALLY_TRY(accounts::SetActiveOrganization(c, user.id, row->Int(0)));
+    return accounts::ResetLegacyToken(c, user.id);
+  });
+  ASSERT_TRUE(annotator) << annotator.error().detail;
+  EXPECT_EQ(client_->Get("/api/public/traces/t-scoped", {TokenHeader(*annotator), scope}).status, 200);
+  const std::string prompt = R"({"name":"greeting","type":"text","prompt":"Hello {{name}}"})";
+  EXPECT_EQ(client_->Post("/api/public/v2/prompts", prompt, {TokenHeader(*annotator), scope}).status, 403);
+  auto score = client_->Post("/api/public/scores", R"({"traceId":"t-scoped","name":"helpful","value":1})",
+                             {TokenHeader(*annotator), scope});
+  EXPECT_EQ(score.status, 200) << score.body;
+  auto created = client_->Post("/api/public/v2/prompts", prompt, {TokenHeader(kToken), scope});
+  EXPECT_EQ(created.status, 201) << created.body;
+}
+
 TEST_P(AccountsApiTest, CrossOrganizationAccessDenied) {
   const std::string outsider = SeedOtherOrganization();
   auto mine = client_->Get("/api/organizations", {TokenHeader(outsider)});

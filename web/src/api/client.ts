@@ -6,6 +6,10 @@
 // for cookie-authenticated unsafe methods. Every response is parsed with a
 // zod schema here, so components only ever see checked values, and every
 // failure becomes an ApiError with a code that components turn into words.
+//
+// The Langfuse-compatible API under /api/public answers a project's key pair;
+// the UI reaches it with the session instead, naming the project in the
+// X-Tally-Project header (RequestOptions.project).
 import { z } from "zod";
 
 export type ApiErrorCode =
@@ -86,6 +90,8 @@ export interface RequestOptions {
   json?: unknown;
   body?: BodyInit;
   signal?: AbortSignal;
+  // The project a /api/public request acts on, sent as X-Tally-Project.
+  project?: number | string;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
@@ -96,6 +102,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(options.json);
   }
+  if (options.project !== undefined) headers["X-Tally-Project"] = String(options.project);
   if (method !== "GET") {
     const csrf = readCookie("tally_csrftoken");
     if (csrf) headers["X-CSRFToken"] = csrf;
