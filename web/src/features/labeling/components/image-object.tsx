@@ -28,6 +28,7 @@ import { maskFromPixels, maskToRle, paintedCount } from "../lib/brush";
 import { newRegionId } from "../lib/results";
 import { regionCentre, type ImageGeometry, type ImageRegion, type ImageShape } from "../lib/image-regions";
 import type { EditorModel } from "../hooks/use-editor-model";
+import { useWidth } from "../hooks/use-width";
 import { maskCanvas, RegionShape } from "./image-shapes";
 import "./image-object.css";
 
@@ -77,20 +78,6 @@ function useLoadedImage(src: string): { image: HTMLImageElement | null; failed: 
     };
   }, [src]);
   return state;
-}
-
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    setWidth(element.clientWidth);
-    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
 }
 
 type Draft = { shape: "rectangle" | "ellipse"; start: Point; end: Point } | { shape: "polygon"; points: Point[]; cursor: Point | null };

@@ -14,6 +14,8 @@ import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { AudioObject } from "./audio-object";
 import { ImageObject } from "./image-object";
 import { TextObject } from "./text-object";
+import { formatTime, TimeSeriesObject } from "./time-series-object";
+import { VideoObject } from "./video-object";
 
 type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
 
@@ -43,8 +45,16 @@ function imageSources(data: Record<string, unknown>, node: Extract<ConfigNode, {
   return [textValue(data, node.valueKey, node.literal)];
 }
 
+// A Video's frame rate: the config's number, or the task's field it names.
+// A field that holds no positive number falls back to 24, Label Studio's default.
+function videoFrameRate(data: Record<string, unknown>, node: Extract<ConfigNode, { kind: "video" }>): number {
+  if (typeof node.frameRate === "number") return node.frameRate;
+  const rate = Number(data[node.frameRate.dataKey]);
+  return Number.isFinite(rate) && rate > 0 ? rate : 24;
+}
+
 // True when the control's toName, a comma list, names the object.
-function targetsObject(control: LabelsControl, objectName: string): boolean {
+function targetsObject(control: { toName: string }, objectName: string): boolean {
   return control.toName.split(",").map((name) => name.trim()).includes(objectName);
 }
 
@@ -116,6 +126,35 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         />
       );
     }
+    case "video":
+      return (
+        <VideoObject
+          name={node.name}
+          src={textValue(data, node.valueKey, node.literal)}
+          frameRate={videoFrameRate(data, node)}
+          rectangles={config.controls.filter(
+            (c): c is Extract<ControlNode, { kind: "videorectangle" }> => c.kind === "videorectangle" && targetsObject(c, node.name),
+          )}
+          labelControls={labelsControls.filter((control) => control.shape === null && targetsObject(control, node.name))}
+          colors={labelColors(labelsControls)}
+          model={model}
+          readOnly={readOnly}
+        />
+      );
+    case "timeseries":
+      return (
+        <TimeSeriesObject
+          node={node}
+          value={node.valueKey ? data[node.valueKey] : node.literal}
+          controls={labelsControls.filter((control) => control.resultType === "timeserieslabels" && targetsObject(control, node.name))}
+          colors={labelColors(labelsControls)}
+          model={model}
+          readOnly={readOnly}
+        />
+      );
+    case "videorectangle":
+      // Drawn on the video; its labels come from a Labels control.
+      return null;
     case "choices": {
       const chosen = values.choices[node.name] ?? [];
       return (
@@ -180,7 +219,9 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         const region =
           values.regions.find((r) => r.id === id) ??
           values.imageRegions.find((r) => r.id === id) ??
-          values.audioRegions.find((r) => r.id === id);
+          values.audioRegions.find((r) => r.id === id) ??
+          values.timeSeriesRegions.find((r) => r.id === id) ??
+          values.videoRegions.find((r) => r.id === id);
         if (!region || !targets.includes(region.toName)) return null;
         const texts = values.regionTexts[region.id]?.[node.name] ?? [];
         return (
@@ -441,8 +482,9 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
 }
 
 function RegionList({ config, model, readOnly }: { config: EditorConfig; model: EditorModel; readOnly: boolean }) {
-  const { regions, imageRegions, audioRegions } = model.state.values;
-  if (regions.length === 0 && imageRegions.length === 0 && audioRegions.length === 0 && model.state.values.relations.length === 0) return null;
+  const { regions, imageRegions, audioRegions, timeSeriesRegions, videoRegions } = model.state.values;
+  const count = regions.length + imageRegions.length + audioRegions.length + timeSeriesRegions.length + videoRegions.length;
+  if (count === 0 && model.state.values.relations.length === 0) return null;
   const colors = labelColors(config.controls.filter((c): c is LabelsControl => c.kind === "labels"));
   const deleteButton = (id: string, name: string) =>
     !readOnly && (
@@ -502,6 +544,45 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
               </li>
             );
           })}
+        {timeSeriesRegions.map((region) => {
+          const series = findTimeSeries(config.root, region.toName);
+          const dated = series?.options.timeFormat != null;
+          const bounds = region.instant ? formatTime(region.start, dated) : `${formatTime(region.start, dated)}–${formatTime(region.end, dated)}`;
+          const name = `${region.labels.join(", ") || "(no label)"} ${bounds}`;
+          return (
+            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
+              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
+                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
+                {name} <span className="muted">{region.instant ? "instant" : "range"}</span>
+              </button>
+              <span className="region-actions">
+                {relateButton(region.id, name)}
+                {deleteButton(region.id, name)}
+              </span>
+            </li>
+          );
+        })}
+        {videoRegions.map((region, index) => {
+          const first = region.sequence[0]?.frame ?? 1;
+          const last = region.sequence[region.sequence.length - 1]?.frame ?? first;
+          const name = `track ${index + 1} ${region.labels.join(", ") || "(no label)"} frames ${first}–${last}`;
+          const hidden = model.hiddenIds.has(region.id);
+          return (
+            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
+              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
+                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
+                {name} <span className="muted">{region.sequence.length} keyframes</span>
+              </button>
+              <span className="region-actions">
+                <button type="button" className="icon-button" aria-pressed={hidden} aria-label={`Hide region ${name}`} onClick={() => model.toggleHidden(region.id)}>
+                  {hidden ? "show" : "hide"}
+                </button>
+                {relateButton(region.id, name)}
+                {deleteButton(region.id, name)}
+              </span>
+            </li>
+          );
+        })}
         {imageRegions.map((region, index) => {
           const name = `${index + 1} ${region.labels.join(", ") || "(no label)"}`;
           const hidden = model.hiddenIds.has(region.id);
@@ -531,6 +612,19 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
       <RelationList config={config} model={model} readOnly={readOnly} />
     </section>
   );
+}
+
+// The TimeSeries object of the given name in the config tree.
+function findTimeSeries(node: ConfigNode, name: string): Extract<ConfigNode, { kind: "timeseries" }> | undefined {
+  if (node.kind === "timeseries") return node.name === name ? node : undefined;
+  if (node.kind === "view") {
+    for (const child of node.children) {
+      const found = findTimeSeries(child, name);
+      if (found) return found;
+    }
+  }
+  if (node.kind === "conditional") return findTimeSeries(node.child, name);
+  return undefined;
 }
 
 // A short name of a region for lists: its position in the image region

@@ -105,6 +105,9 @@ export function useEditorModel(): EditorModel {
         state.values.regions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
         state.values.imageRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
         state.values.audioRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
+        state.values.timeSeriesRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
+        // A video track takes its labels from a Labels control on its video.
+        state.values.videoRegions.find((r) => r.id === selectedRegionId && control.shape === null && targets(control, r.toName)) ??
         bareImageRegion;
       if (region) {
         const labels = control.multiple
@@ -123,7 +126,16 @@ export function useEditorModel(): EditorModel {
         current?.control === control.name && current.value === label.value ? null : { control: control.name, value: label.value },
       );
     },
-    [state.values.regions, state.values.imageRegions, state.values.audioRegions, selectedRegionId, pending, addRegion],
+    [
+      state.values.regions,
+      state.values.imageRegions,
+      state.values.audioRegions,
+      state.values.timeSeriesRegions,
+      state.values.videoRegions,
+      selectedRegionId,
+      pending,
+      addRegion,
+    ],
   );
 
   const clearSelection = useCallback(() => {

@@ -3,7 +3,15 @@
 // any listener see why state changed, not just that it did.
 import type { ChoiceOption, ControlNode } from "./config";
 import type { ImageRegion } from "./image-regions";
-import { emptyValues, type AudioRegion, type EditorValues, type Relation, type TextRegion } from "./results";
+import {
+  emptyValues,
+  type AudioRegion,
+  type EditorValues,
+  type Relation,
+  type TextRegion,
+  type TimeSeriesRegion,
+  type VideoRegion,
+} from "./results";
 
 export type EditorAction =
   | { type: "loaded"; values: EditorValues }
@@ -14,6 +22,10 @@ export type EditorAction =
   | { type: "image-region-changed"; region: ImageRegion }
   | { type: "audio-region-added"; region: AudioRegion }
   | { type: "audio-region-changed"; region: AudioRegion }
+  | { type: "time-series-region-added"; region: TimeSeriesRegion }
+  | { type: "time-series-region-changed"; region: TimeSeriesRegion }
+  | { type: "video-region-added"; region: VideoRegion }
+  | { type: "video-region-changed"; region: VideoRegion }
   | { type: "region-text-changed"; regionId: string; control: string; texts: string[] }
   | { type: "relation-added"; relation: Relation }
   | { type: "relation-changed"; relation: Relation }
@@ -72,6 +84,8 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         regions: values.regions.filter((r) => r.id !== action.id),
         imageRegions: values.imageRegions.filter((r) => r.id !== action.id),
         audioRegions: values.audioRegions.filter((r) => r.id !== action.id),
+        timeSeriesRegions: values.timeSeriesRegions.filter((r) => r.id !== action.id),
+        videoRegions: values.videoRegions.filter((r) => r.id !== action.id),
         // An arrow or a region's text cannot outlive its region.
         relations: values.relations.filter((r) => r.fromId !== action.id && r.toId !== action.id),
         regionTexts: Object.fromEntries(Object.entries(values.regionTexts).filter(([id]) => id !== action.id)),
@@ -82,6 +96,22 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
       return {
         ...values,
         audioRegions: values.audioRegions.map((r) => (r.id === action.region.id ? action.region : r)),
+        origins: edited(values, action.region.id),
+      };
+    case "time-series-region-added":
+      return { ...values, timeSeriesRegions: [...values.timeSeriesRegions, action.region] };
+    case "time-series-region-changed":
+      return {
+        ...values,
+        timeSeriesRegions: values.timeSeriesRegions.map((r) => (r.id === action.region.id ? action.region : r)),
+        origins: edited(values, action.region.id),
+      };
+    case "video-region-added":
+      return { ...values, videoRegions: [...values.videoRegions, action.region] };
+    case "video-region-changed":
+      return {
+        ...values,
+        videoRegions: values.videoRegions.map((r) => (r.id === action.region.id ? action.region : r)),
         origins: edited(values, action.region.id),
       };
     case "region-text-changed":
@@ -100,6 +130,8 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
           r.id === action.id ? { ...r, labels: action.labels, ...(action.labelsFrom ? { labelsFrom: action.labelsFrom } : {}) } : r,
         ),
         audioRegions: values.audioRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+        timeSeriesRegions: values.timeSeriesRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+        videoRegions: values.videoRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         origins: edited(values, action.id),
       };
     case "relation-added": {

@@ -13,6 +13,7 @@
 // half-shown.
 
 import { shapeTypes, type ImageShape } from "./image-regions";
+import type { TimeSeriesOptions } from "./time-series";
 
 export interface ChoiceOption {
   value: string;
@@ -40,6 +41,11 @@ export type ConfigNode =
   | { kind: "image"; name: string; valueKey: string | null; literal: string; valueList: boolean }
   | { kind: "relations" }
   | { kind: "audio"; name: string; valueKey: string | null; literal: string }
+  // frameRate: frames per second, a number or the data key that holds it.
+  | { kind: "video"; name: string; valueKey: string | null; literal: string; frameRate: number | { dataKey: string } }
+  // valueType "url": the value is the URL of a CSV file; "json": an object of columns.
+  | { kind: "timeseries"; name: string; valueKey: string | null; literal: string; valueType: "url" | "json"; options: TimeSeriesOptions }
+  | { kind: "videorectangle"; name: string; toName: string }
   // perRegion: one text per selected region, stored under the region's id.
   | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean; perRegion: boolean }
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
@@ -69,7 +75,7 @@ export type DateTimePart = "date" | "time" | "month" | "year";
 
 export type ControlNode = Extract<
   ConfigNode,
-  { kind: "choices" | "labels" | "textarea" | "rating" | "number" | "datetime" | "taxonomy" | "pairwise" | "ranker" }
+  { kind: "choices" | "labels" | "textarea" | "rating" | "number" | "datetime" | "taxonomy" | "pairwise" | "ranker" | "videorectangle" }
 >;
 
 // A Bucket of a Ranker; items start in the `default` one when there is one.
@@ -105,6 +111,7 @@ export interface RelationsConfig {
 export interface EditorConfig {
   root: ConfigNode;
   audioNames: string[]; // names of Audio objects: Labels on them make time segments
+  videoFrameRates: Record<string, number>; // Video name -> frames per second, when the config gives a number
   relations: RelationsConfig | null; // null without a Relations tag: arrows carry no labels
   controls: ControlNode[];
   dataKeys: string[]; // $keys the object tags read, in document order
@@ -128,6 +135,19 @@ const shapeTags: Record<string, ImageShape> = {
   BrushLabels: "brush",
   Brush: "brush",
 };
+
+// Video frame rate when the config gives none, as in Label Studio.
+const defaultFrameRate = 24;
+
+// An attribute by name in any letter case: templates write both frameRate
+// and framerate, and Label Studio matches attribute names that way.
+function attribute(element: Element, name: string): string | null {
+  const lower = name.toLowerCase();
+  for (const candidate of Array.from(element.attributes)) {
+    if (candidate.name.toLowerCase() === lower) return candidate.value;
+  }
+  return null;
+}
 
 function bool(element: Element, name: string, fallback = false): boolean {
   const value = element.getAttribute(name);
@@ -175,6 +195,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   const lists: Record<string, string | null> = {};
   let relations: RelationsConfig | null = null;
   const audioNames: string[] = [];
+  const videoFrameRates: Record<string, number> = {};
   let colorIndex = 0;
 
   const walk = (element: Element): ConfigNode => {
@@ -242,6 +263,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         return node;
       }
       case "Labels":
+      case "TimeSeriesLabels":
       case "RectangleLabels":
       case "PolygonLabels":
       case "KeyPointLabels":
@@ -253,7 +275,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
       case "BrushLabels":
       case "Brush": {
         const shape = shapeTags[element.tagName] ?? null;
-        let resultType = "labels";
+        let resultType = element.tagName === "TimeSeriesLabels" ? "timeserieslabels" : "labels";
         if (shape) resultType = shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1];
         const node: ControlNode = {
           kind: "labels",
@@ -349,6 +371,46 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         audioNames.push(name);
         return { kind: "audio", name, valueKey: key, literal: key ? "" : (value ?? "") };
       }
+      case "Video": {
+        const value = element.getAttribute("value");
+        const key = dataKeyOf(value);
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        const rate = attribute(element, "frameRate");
+        const rateKey = dataKeyOf(rate);
+        const parsedRate = Number.parseFloat(rate ?? "");
+        const frameRate = rateKey ? { dataKey: rateKey } : Number.isFinite(parsedRate) && parsedRate > 0 ? parsedRate : defaultFrameRate;
+        if (typeof frameRate === "number") videoFrameRates[name] = frameRate;
+        return { kind: "video", name, valueKey: key, literal: key ? "" : (value ?? ""), frameRate };
+      }
+      case "VideoRectangle": {
+        const node: ControlNode = { kind: "videorectangle", name, toName };
+        controls.push(node);
+        return node;
+      }
+      case "TimeSeries": {
+        const value = element.getAttribute("value");
+        const key = dataKeyOf(value);
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        const channels = Array.from(element.getElementsByTagName("Channel")).map((channel, index) => ({
+          column: channel.getAttribute("column") ?? "",
+          legend: channel.getAttribute("legend") ?? channel.getAttribute("column") ?? "",
+          units: channel.getAttribute("units") ?? "",
+          strokeColor: attribute(channel, "strokeColor") ?? palette[index % palette.length],
+        }));
+        return {
+          kind: "timeseries",
+          name,
+          valueKey: key,
+          literal: key ? "" : (value ?? ""),
+          valueType: attribute(element, "valueType") === "json" ? "json" : "url",
+          options: {
+            timeColumn: attribute(element, "timeColumn"),
+            timeFormat: attribute(element, "timeFormat"),
+            sep: attribute(element, "sep") ?? ",",
+            channels,
+          },
+        };
+      }
       case "Image": {
         const list = element.getAttribute("valueList");
         const value = list ?? element.getAttribute("value");
@@ -408,5 +470,5 @@ export function parseLabelConfig(xml: string): ParsedConfig {
   };
 
   const root = walk(rootElement);
-  return { ok: true, config: { root, controls, dataKeys, lists, relations, audioNames, unsupportedTags: [...unsupported] } };
+  return { ok: true, config: { root, controls, dataKeys, lists, relations, audioNames, videoFrameRates, unsupportedTags: [...unsupported] } };
 }

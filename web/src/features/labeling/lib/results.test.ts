@@ -56,7 +56,7 @@ describe("parseLabelConfig", () => {
   });
 
   it("lists tags it cannot render", () => {
-    expect(config('<View><Video name="v" value="$video"/></View>').unsupportedTags).toEqual(["Video"]);
+    expect(config('<View><Chat name="c" value="$chat"/></View>').unsupportedTags).toEqual(["Chat"]);
   });
 });
 
@@ -200,5 +200,72 @@ describe("result builders", () => {
 
   it("makes ten-character region ids", () => {
     expect(newRegionId()).toMatch(/^[A-Za-z0-9_-]{10}$/);
+  });
+});
+
+describe("time-series and video results", () => {
+  const media = config(`<View>
+    <TimeSeries name="ts" value="$csv" timeColumn="time"><Channel column="velocity"/></TimeSeries>
+    <TimeSeriesLabels name="activity" toName="ts"><Label value="Run"/></TimeSeriesLabels>
+    <Video name="video" value="$video" framerate="25.0"/>
+    <Labels name="who" toName="video"><Label value="Man"/></Labels>
+    <VideoRectangle name="box" toName="video"/>
+  </View>`);
+  const range = {
+    id: "t1",
+    from_name: "activity",
+    to_name: "ts",
+    type: "timeserieslabels",
+    origin: "manual",
+    value: { start: 1614556800000, end: 1614556900000, instant: false, timeserieslabels: ["Run"] },
+  };
+  const instant = { ...range, id: "t2", value: { start: "2021-03-01 00:00", end: "2021-03-01 00:00", instant: true, timeserieslabels: ["Run"] } };
+  const track = {
+    id: "v1",
+    from_name: "box",
+    to_name: "video",
+    type: "videorectangle",
+    origin: "manual",
+    value: {
+      framesCount: 1051,
+      duration: 42.04,
+      sequence: [
+        { frame: 1, enabled: true, x: 16, y: 51, width: 30, height: 28, rotation: 0, time: 0.04 },
+        { frame: 9, enabled: false, x: 20, y: 50, width: 30, height: 28, rotation: 0, time: 0.36 },
+      ],
+      labels: ["Man"],
+    },
+  };
+
+  it("reads the frame rate in any letter case", () => {
+    expect(media.videoFrameRates).toEqual({ video: 25 });
+    expect(media.unsupportedTags).toEqual([]);
+  });
+
+  it("round-trip ranges, instants and tracks unchanged", () => {
+    const values = readResult(media, [range, instant, track]);
+    expect(values.timeSeriesRegions.map((r) => r.id)).toEqual(["t1", "t2"]);
+    expect(values.videoRegions.map((r) => r.id)).toEqual(["v1"]);
+    expect(values.foreign).toEqual([]);
+    expect(buildResult(media, values)).toEqual([range, instant, track]);
+  });
+
+  it("fills a missing keyframe time from the frame rate", () => {
+    const bare = { ...track, value: { ...track.value, sequence: [{ frame: 5, x: 1, y: 2, width: 3, height: 4 }] } };
+    const [region] = readResult(media, [bare]).videoRegions;
+    expect(region.sequence[0]).toEqual({ frame: 5, enabled: true, x: 1, y: 2, width: 3, height: 4, rotation: 0, time: 0.2 });
+  });
+
+  it("keeps a track without a usable sequence as it is", () => {
+    const broken = { ...track, value: { sequence: [{ frame: 1 }] } };
+    expect(readResult(media, [broken]).foreign).toEqual([broken]);
+  });
+
+  it("labels a selected track from a Labels control", () => {
+    let state = editorReducer(initialEditorState, { type: "loaded", values: readResult(media, [track]) });
+    state = editorReducer(state, { type: "region-labels-set", id: "v1", labels: [] });
+    expect(buildResult(media, state.values)[0].value).not.toHaveProperty("labels");
+    state = editorReducer(state, { type: "region-removed", id: "v1" });
+    expect(state.values.videoRegions).toEqual([]);
   });
 });

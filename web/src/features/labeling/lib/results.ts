@@ -5,6 +5,7 @@
 // understand so an update never drops another tool's work.
 import type { ControlNode, EditorConfig } from "./config";
 import { imageRegionResult, imageRegionResults, readImageRegion, type ImageRegion } from "./image-regions";
+import { readSequence, type VideoKeyframe } from "./video";
 
 export interface TextRegion {
   id: string;
@@ -25,6 +26,29 @@ export interface AudioRegion {
   end: number;
   labels: string[];
   channel?: number; // kept when the stored item has one
+}
+
+// A time range or instant of a TimeSeries object, in the units of its time
+// axis (see time-series.ts). Stored strings are kept as they are.
+export interface TimeSeriesRegion {
+  id: string;
+  fromName: string; // the TimeSeriesLabels control
+  toName: string; // the TimeSeries object
+  start: number | string;
+  end: number | string;
+  instant: boolean; // a point in time: start equals end
+  labels: string[];
+}
+
+// A VideoRectangle track: keyframes of one box over the video's frames.
+export interface VideoRegion {
+  id: string;
+  fromName: string; // the VideoRectangle control
+  toName: string; // the Video object
+  labels: string[]; // from a Labels control on the same video
+  framesCount: number;
+  duration: number; // seconds
+  sequence: VideoKeyframe[]; // in frame order
 }
 
 // An arrow between two regions, stored as a "relation" item. `right`
@@ -54,6 +78,8 @@ export interface EditorValues {
   imageRegions: ImageRegion[]; // drawing order: later regions are drawn on top
   relations: Relation[];
   audioRegions: AudioRegion[];
+  timeSeriesRegions: TimeSeriesRegion[];
+  videoRegions: VideoRegion[];
   regionTexts: Record<string, Record<string, string[]>>; // region id -> per-region TextArea name -> texts
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
@@ -72,6 +98,8 @@ export const emptyValues: EditorValues = {
   imageRegions: [],
   relations: [],
   audioRegions: [],
+  timeSeriesRegions: [],
+  videoRegions: [],
   regionTexts: {},
   foreign: [],
   origins: {},
@@ -225,6 +253,7 @@ export function buildResult(
         break;
       }
       case "labels":
+      case "videorectangle":
         break;
     }
   }
@@ -243,6 +272,19 @@ export function buildResult(
     value.labels = region.labels;
     const origin = values.origins[region.id] ?? "manual";
     items.push({ id: region.id, from_name: region.fromName, to_name: region.toName, type: "labels", origin, value });
+  }
+  for (const region of values.timeSeriesRegions) {
+    if (hidden.has(region.fromName)) continue;
+    const value = { start: region.start, end: region.end, instant: region.instant, timeserieslabels: region.labels };
+    const origin = values.origins[region.id] ?? "manual";
+    items.push({ id: region.id, from_name: region.fromName, to_name: region.toName, type: "timeserieslabels", origin, value });
+  }
+  for (const region of values.videoRegions) {
+    if (hidden.has(region.fromName)) continue;
+    const value: Record<string, unknown> = { framesCount: region.framesCount, duration: region.duration, sequence: region.sequence };
+    if (region.labels.length > 0) value.labels = region.labels;
+    const origin = values.origins[region.id] ?? "manual";
+    items.push({ id: region.id, from_name: region.fromName, to_name: region.toName, type: "videorectangle", origin, value });
   }
   items.push(...regionTextResults(config, values));
   const relations = values.relations.map((relation) => ({
@@ -279,6 +321,8 @@ export function readResult(
     imageRegions: [],
     relations: [],
     audioRegions: [],
+    timeSeriesRegions: [],
+    videoRegions: [],
     regionTexts: {},
     foreign: [],
     origins: {},
@@ -346,6 +390,34 @@ export function readResult(
       }
       ids[control.name] = item.id;
       keepOrigin(control.name, item);
+    } else if (control?.kind === "labels" && control.resultType === "timeserieslabels" && isBound(value.start) && isBound(value.end)) {
+      const labels = Array.isArray(value.timeserieslabels) ? value.timeserieslabels : [];
+      values.timeSeriesRegions.push({
+        id: item.id,
+        fromName: control.name,
+        toName: item.to_name,
+        start: value.start,
+        end: value.end,
+        instant: value.instant === true,
+        labels: labels.filter((l): l is string => typeof l === "string"),
+      });
+      keepOrigin(item.id, item);
+    } else if (control?.kind === "videorectangle" && readSequence(value.sequence, 1) !== null) {
+      // Stored times are kept, so the frame rate only fills in missing ones.
+      // NOTE: a frame rate taken from the task's data is not known here, so
+      // missing times then assume 24 frames per second.
+      const sequence = readSequence(value.sequence, config.videoFrameRates[item.to_name] ?? 24)!;
+      const labels = Array.isArray(value.labels) ? value.labels : [];
+      values.videoRegions.push({
+        id: item.id,
+        fromName: control.name,
+        toName: item.to_name,
+        labels: labels.filter((l): l is string => typeof l === "string"),
+        framesCount: typeof value.framesCount === "number" ? value.framesCount : 0,
+        duration: typeof value.duration === "number" ? value.duration : 0,
+        sequence,
+      });
+      keepOrigin(item.id, item);
     } else if (control?.kind === "labels" && control.shape) {
       const region = readImageRegion(item as unknown as Record<string, unknown>);
       if (region) {
@@ -416,14 +488,16 @@ function regionTextResults(config: EditorConfig, values: EditorValues): ResultIt
     const image = values.imageRegions.find((region) => region.id === regionId);
     const span = values.regions.find((region) => region.id === regionId);
     const segment = values.audioRegions.find((region) => region.id === regionId);
-    if (!image && !span && !segment) continue;
+    const range = values.timeSeriesRegions.find((region) => region.id === regionId);
+    const track = values.videoRegions.find((region) => region.id === regionId);
+    if (!image && !span && !segment && !range && !track) continue;
     for (const control of controls) {
       const texts = (byControl[control.name] ?? []).filter((text) => text.length > 0);
       if (texts.length === 0) continue;
       const item: ResultItem = {
         id: regionId,
         from_name: control.name,
-        to_name: image?.toName ?? span?.toName ?? segment!.toName,
+        to_name: image?.toName ?? span?.toName ?? segment?.toName ?? range?.toName ?? track!.toName,
         type: "textarea",
         origin: values.origins[regionId] ?? "manual",
         value: { text: texts },
@@ -438,11 +512,20 @@ function regionTextResults(config: EditorConfig, values: EditorValues): ResultIt
         item.value = { start: span.start, end: span.end, text: texts };
       } else if (segment) {
         item.value = { start: segment.start, end: segment.end, text: texts };
+      } else if (range) {
+        item.value = { start: range.start, end: range.end, instant: range.instant, text: texts };
+      } else if (track) {
+        item.value = { sequence: track.sequence, text: texts };
       }
       items.push(item);
     }
   }
   return items;
+}
+
+// A time-series bound: a number, or a date string as some tools store it.
+function isBound(value: unknown): value is number | string {
+  return (typeof value === "number" && Number.isFinite(value)) || typeof value === "string";
 }
 
 function readRelation(item: Record<string, unknown>): Relation | null {

@@ -12,7 +12,8 @@ export function isVisible(condition: VisibleWhen, values: EditorValues, selected
   const chosen = choicesOf(condition.tagName);
   const choiceMatches =
     condition.choiceValues.length === 0 ? chosen.length > 0 : condition.choiceValues.some((value) => chosen.includes(value));
-  const region = values.regions.find((r) => r.id === selectedRegionId);
+  const regions = [...values.regions, ...values.imageRegions, ...values.audioRegions, ...values.timeSeriesRegions, ...values.videoRegions];
+  const region = regions.find((r) => r.id === selectedRegionId);
   // For regions, whenTagName names the object tag the region is on.
   const regionMatches =
     region !== undefined &&
