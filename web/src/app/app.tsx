@@ -21,6 +21,14 @@ const ProjectSettingsPage = lazy(() =>
   import("../features/projects/components/project-settings-page").then((module) => ({ default: module.ProjectSettingsPage })),
 );
 
+// The prompt screens carry CodeMirror, Yjs and jsdiff; load them on first use.
+const PromptsPage = lazy(() =>
+  import("../features/prompts/components/prompts-page").then((module) => ({ default: module.PromptsPage })),
+);
+const PromptPage = lazy(() =>
+  import("../features/prompts/components/prompt-page").then((module) => ({ default: module.PromptPage })),
+);
+
 function SignedIn() {
   const user = useCurrentUser();
   const location = useLocation();
@@ -74,6 +82,22 @@ export function App() {
             />
             <Route path="/projects/:projectId/label" element={<LabelingPage />} />
             <Route path="/projects/:projectId/review" element={<ReviewPage />} />
+            <Route
+              path="/projects/:projectId/prompts"
+              element={
+                <Suspense fallback={<Loading what="the prompts" />}>
+                  <PromptsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/prompts/:name"
+              element={
+                <Suspense fallback={<Loading what="the prompt" />}>
+                  <PromptPage />
+                </Suspense>
+              }
+            />
             <Route path="/account" element={<AccountPage />} />
             <Route path="/members" element={<MembersPage />} />
             <Route path="*" element={<NotFound />} />

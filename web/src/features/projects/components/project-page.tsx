@@ -7,14 +7,14 @@ import { describeError } from "../../../api/client";
 import { ErrorState, Loading } from "../../../ui/states";
 import { fetchProject, type Project } from "../api/projects";
 import { projectKey } from "../api/query-keys";
-import { ProjectTabs } from "./project-tabs";
+import { ProjectTabs, type ProjectSection } from "./project-tabs";
 
 export function ProjectPage({
   active,
   className = "page",
   children,
 }: {
-  active: "data" | "label" | "review" | "settings";
+  active: ProjectSection;
   className?: string;
   children: (project: Project) => ReactNode;
 }) {

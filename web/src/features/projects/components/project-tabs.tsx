@@ -1,12 +1,16 @@
 import { Link } from "react-router-dom";
 import type { Project } from "../api/projects";
 
+// The sections of a project page; each id marks its tab as the current one.
+export type ProjectSection = "data" | "label" | "review" | "settings" | "traces" | "sessions" | "scores" | "prompts" | "datasets" | "evaluators" | "dashboards" | "integrations";
+
 // The project's title and its sections, shared by the project pages.
-export function ProjectTabs({ project, active }: { project: Project; active: "data" | "label" | "review" | "settings" }) {
+export function ProjectTabs({ project, active }: { project: Project; active: ProjectSection }) {
   const tabs = [
     { id: "data", label: "Data Manager", to: `/projects/${project.id}/data` },
     { id: "label", label: "Label", to: `/projects/${project.id}/label` },
     { id: "settings", label: "Settings", to: `/projects/${project.id}/settings` },
+    { id: "prompts", label: "Prompts", to: `/projects/${project.id}/prompts` },
   ] as const;
   return (
     <header className="page-header project-header">

@@ -1,0 +1,119 @@
+// One prompt name: its versions (newest first) beside the selected view:
+// a version with its labels, a diff of two versions, the live co-editing
+// editor, or the per-version metrics. The view and the selected version
+// live in the URL (?view=…&version=…), so each can be linked.
+import { useQueries, useQuery } from "@tanstack/react-query";
+import { Link, useParams, useSearchParams } from "react-router-dom";
+import { describeError } from "../../../api/client";
+import { ErrorState, Loading } from "../../../ui/states";
+import { ProjectPage } from "../../projects/components/project-page";
+import { fetchPromptList, fetchPromptVersion, type PromptSummary, type PromptVersion } from "../api/prompts";
+import { DraftEditor } from "./draft-editor";
+import { VersionDiff } from "./version-diff";
+import { VersionList } from "./version-list";
+import { VersionMetricsView } from "./version-metrics";
+import { VersionView } from "./version-view";
+
+// NOTE: the page reads the newest 50 versions one request each; older
+// versions of a longer history are not listed.
+const listedVersions = 50;
+
+const views = [
+  { id: "version", label: "Version" },
+  { id: "diff", label: "Compare" },
+  { id: "editor", label: "Editor" },
+  { id: "metrics", label: "Metrics" },
+] as const;
+type ViewId = (typeof views)[number]["id"];
+
+export function promptVersionKey(projectId: number, name: string, version: number) {
+  return ["prompt-version", projectId, name, version] as const;
+}
+
+function PromptDetail({ projectId, name }: { projectId: number; name: string }) {
+  const [search, setSearch] = useSearchParams();
+  const summary = useQuery({
+    queryKey: ["prompts", projectId, { name, page: 1, limit: 1 }],
+    queryFn: () => fetchPromptList(projectId, { name, page: 1, limit: 1 }),
+  });
+  const prompt: PromptSummary | undefined = summary.data?.data[0];
+  const numbers = [...(prompt?.versions ?? [])].sort((a, b) => b - a).slice(0, listedVersions);
+  const versionQueries = useQueries({
+    queries: numbers.map((version) => ({
+      queryKey: promptVersionKey(projectId, name, version),
+      queryFn: () => fetchPromptVersion(projectId, name, version),
+      staleTime: 30_000,
+    })),
+  });
+
+  if (summary.isPending) return <Loading what="the prompt" />;
+  if (summary.error) {
+    return <ErrorState message={describeError(summary.error, "load the prompt")} onRetry={() => summary.refetch()} />;
+  }
+  if (!prompt) return <ErrorState message={`There is no prompt named “${name}” in this project.`} />;
+
+  const versions = versionQueries.map((query) => query.data).filter((version): version is PromptVersion => !!version);
+  const failed = versionQueries.find((query) => query.error);
+  const view: ViewId = (views.find((candidate) => candidate.id === search.get("view"))?.id ?? "version") as ViewId;
+  const selectedNumber = Number(search.get("version") ?? numbers[0]);
+  const selected = versions.find((version) => version.version === selectedNumber) ?? versions[0];
+  // The newest loaded version: right after a save the new one is still
+  // loading, and the editor must stay mounted (and connected) meanwhile.
+  const latest = versions[0];
+
+  function show(next: Partial<{ view: ViewId; version: number }>) {
+    const params = new URLSearchParams(search);
+    if (next.view) params.set("view", next.view);
+    if (next.version !== undefined) params.set("version", String(next.version));
+    setSearch(params, { replace: true });
+  }
+
+  return (
+    <div className="prompt-detail">
+      <header className="prompt-heading">
+        <div>
+          <Link to={`/projects/${projectId}/prompts`} className="muted">
+            Prompts
+          </Link>{" "}
+          / <h2 className="inline-title">{name}</h2> <span className="badge">{prompt.type}</span>
+        </div>
+        <nav className="tabs" aria-label="Prompt views">
+          {views.map((candidate) => (
+            <button
+              key={candidate.id}
+              type="button"
+              className="tab"
+              aria-current={candidate.id === view ? "page" : undefined}
+              onClick={() => show({ view: candidate.id })}
+            >
+              {candidate.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      {failed?.error && <p className="banner-error">{describeError(failed.error, "load a version")}</p>}
+      <div className="prompt-columns">
+        <VersionList
+          versions={versions}
+          loading={versions.length < numbers.length && !failed}
+          selected={selected?.version}
+          onSelect={(version) => show({ version })}
+        />
+        <div className="prompt-main">
+          {!selected && <Loading what="the versions" />}
+          {selected && view === "version" && <VersionView projectId={projectId} version={selected} />}
+          {selected && view === "diff" && <VersionDiff versions={versions} initialRight={selected.version} />}
+          {latest && view === "editor" && (
+            <DraftEditor projectId={projectId} name={name} type={prompt.type} latest={latest} />
+          )}
+          {view === "metrics" && <VersionMetricsView projectId={projectId} name={name} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function PromptPage() {
+  const name = useParams().name ?? "";
+  return <ProjectPage active="prompts">{(project) => <PromptDetail projectId={project.id} name={name} />}</ProjectPage>;
+}
