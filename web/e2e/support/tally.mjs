@@ -1,6 +1,9 @@
 // A real `tally serve` for one browser suite: a free loopback port, a fresh
 // SQLite data directory, one user provisioned through TALLY_INIT_*, and the
 // UI served from this checkout's web/dist (build it first: npm run build).
+// TALLY_WEB_DIR names another directory whose dist/ to serve instead, so a
+// build made elsewhere (vite build --outDir DIR/dist) can be tested while
+// web/dist is being rebuilt.
 // With `{ keyPair: true }` it also provisions a project with a Langfuse key
 // pair, returned as `keys: { projectId, publicKey, secretKey }`. With
 // `{ demo: true }` it starts `tally serve --demo` instead, waits until the
@@ -14,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 
 export const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const servedWebDir = process.env.TALLY_WEB_DIR ? resolve(process.env.TALLY_WEB_DIR) : webDir;
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -66,7 +70,9 @@ async function waitForDemo(logPath) {
 export async function startTally({ keyPair = false, demo = false } = {}) {
   const binary = process.env.TALLY_BINARY ?? resolve(webDir, "../build/tally");
   if (!existsSync(binary)) throw new Error(`no tally binary at ${binary}; build it or set TALLY_BINARY`);
-  if (!existsSync(join(webDir, "dist/index.html"))) throw new Error("web/dist is missing; run npm run build in web/");
+  if (!existsSync(join(servedWebDir, "dist/index.html"))) {
+    throw new Error(`${servedWebDir}/dist is missing; run npm run build in web/`);
+  }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "tally-e2e-"));
   const logPath = join(dataDir, "serve.log");
@@ -83,7 +89,7 @@ export async function startTally({ keyPair = false, demo = false } = {}) {
     : {};
   const child = spawn(
     binary,
-    ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir, "--web-dir", webDir,
+    ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir, "--web-dir", servedWebDir,
      ...(demo ? ["--demo"] : [])],
     {
       stdio: ["ignore", log, log],

@@ -29,6 +29,14 @@ const PromptPage = lazy(() =>
   import("../features/prompts/components/prompt-page").then((module) => ({ default: module.PromptPage })),
 );
 
+// Dashboards carry ECharts; load them on first use.
+const DashboardsPage = lazy(() =>
+  import("../features/dashboards/components/dashboards-page").then((module) => ({ default: module.DashboardsPage })),
+);
+const DashboardPage = lazy(() =>
+  import("../features/dashboards/components/dashboard-page").then((module) => ({ default: module.DashboardPage })),
+);
+
 function SignedIn() {
   const user = useCurrentUser();
   const location = useLocation();
@@ -95,6 +103,22 @@ export function App() {
               element={
                 <Suspense fallback={<Loading what="the prompt" />}>
                   <PromptPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/dashboards"
+              element={
+                <Suspense fallback={<Loading what="the dashboards" />}>
+                  <DashboardsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/dashboards/:dashboardId"
+              element={
+                <Suspense fallback={<Loading what="the dashboard" />}>
+                  <DashboardPage />
                 </Suspense>
               }
             />
