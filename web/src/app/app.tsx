@@ -28,6 +28,12 @@ const PromptsPage = lazy(() =>
 const PromptPage = lazy(() =>
   import("../features/prompts/components/prompt-page").then((module) => ({ default: module.PromptPage })),
 );
+const DatasetsPage = lazy(() =>
+  import("../features/datasets/components/datasets-page").then((module) => ({ default: module.DatasetsPage })),
+);
+const DatasetPage = lazy(() =>
+  import("../features/datasets/components/dataset-page").then((module) => ({ default: module.DatasetPage })),
+);
 
 // Dashboards carry ECharts; load them on first use.
 const DashboardsPage = lazy(() =>
@@ -103,6 +109,22 @@ export function App() {
               element={
                 <Suspense fallback={<Loading what="the prompt" />}>
                   <PromptPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/datasets"
+              element={
+                <Suspense fallback={<Loading what="the datasets" />}>
+                  <DatasetsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/datasets/:name"
+              element={
+                <Suspense fallback={<Loading what="the dataset" />}>
+                  <DatasetPage />
                 </Suspense>
               }
             />

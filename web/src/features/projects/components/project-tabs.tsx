@@ -11,6 +11,7 @@ export function ProjectTabs({ project, active }: { project: Project; active: Pro
     { id: "label", label: "Label", to: `/projects/${project.id}/label` },
     { id: "settings", label: "Settings", to: `/projects/${project.id}/settings` },
     { id: "prompts", label: "Prompts", to: `/projects/${project.id}/prompts` },
+    { id: "datasets", label: "Datasets", to: `/projects/${project.id}/datasets` },
     { id: "dashboards", label: "Dashboards", to: `/projects/${project.id}/dashboards` },
   ] as const;
   return (
