@@ -35,12 +35,18 @@ const DatasetPage = lazy(() =>
   import("../features/datasets/components/dataset-page").then((module) => ({ default: module.DatasetPage })),
 );
 
-// Dashboards carry ECharts; load them on first use.
+// Dashboards carry ECharts, and integrations are visited rarely; load both
+// on first use.
 const DashboardsPage = lazy(() =>
   import("../features/dashboards/components/dashboards-page").then((module) => ({ default: module.DashboardsPage })),
 );
 const DashboardPage = lazy(() =>
   import("../features/dashboards/components/dashboard-page").then((module) => ({ default: module.DashboardPage })),
+);
+const IntegrationsPage = lazy(() =>
+  import("../features/integrations/components/integrations-page").then((module) => ({
+    default: module.IntegrationsPage,
+  })),
 );
 
 function SignedIn() {
@@ -141,6 +147,14 @@ export function App() {
               element={
                 <Suspense fallback={<Loading what="the dashboard" />}>
                   <DashboardPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/integrations"
+              element={
+                <Suspense fallback={<Loading what="the integrations" />}>
+                  <IntegrationsPage />
                 </Suspense>
               }
             />

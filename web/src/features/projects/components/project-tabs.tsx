@@ -13,6 +13,7 @@ export function ProjectTabs({ project, active }: { project: Project; active: Pro
     { id: "prompts", label: "Prompts", to: `/projects/${project.id}/prompts` },
     { id: "datasets", label: "Datasets", to: `/projects/${project.id}/datasets` },
     { id: "dashboards", label: "Dashboards", to: `/projects/${project.id}/dashboards` },
+    { id: "integrations", label: "Integrations", to: `/projects/${project.id}/integrations` },
   ] as const;
   return (
     <header className="page-header project-header">
