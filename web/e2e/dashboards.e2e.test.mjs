@@ -107,7 +107,13 @@ test("widget figures follow new traces live", { skip, timeout: 90_000 }, async (
   assert.equal(total, 5, `the time series counts five traces in its buckets: ${JSON.stringify(seriesRows)}`);
   assert.equal(await page.evaluate(() => window.dashboardMarker), "still here");
 
-  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "dashboard-live.png") });
+  if (screenshotDir) {
+    await page.screenshot({ path: join(screenshotDir, "dashboard-live.png") });
+    await page.getByLabel("Theme").selectOption("dark");
+    await page.locator('html[data-theme="dark"]').waitFor({ state: "attached" });
+    await page.screenshot({ path: join(screenshotDir, "dashboard-dark.png") });
+    await page.getByLabel("Theme").selectOption("light");
+  }
 });
 
 test("built widgets and their arrangement persist", { skip, timeout: 90_000 }, async () => {

@@ -42,7 +42,7 @@ const liveLabels: Record<LiveState["status"], string> = {
 
 function LiveBadge({ live }: { live: LiveState }) {
   return (
-    <span className={`live-badge live-${live.status}`} role="status" title={live.message}>
+    <span className={`live-badge live-badge-${live.status}`} role="status" title={live.message}>
       {liveLabels[live.status]}
     </span>
   );
@@ -229,6 +229,7 @@ function DashboardView({ project }: { project: Project }) {
         <WidgetGrid
           widgets={widgets}
           data={dataById}
+          range={range}
           editing={editing}
           onLayoutChange={applyLayout}
           onEdit={(widget) => setEditorFor(widget)}

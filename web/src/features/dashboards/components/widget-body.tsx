@@ -3,7 +3,14 @@
 // readers and the browser tests read.
 import { useMemo } from "react";
 import type { Widget, WidgetData } from "../api/dashboards";
-import { chartOption, figureTable, formatFigure, numberFigure, type FigureTable } from "../lib/chart-data";
+import {
+  chartOption,
+  figureTable,
+  formatFigure,
+  numberFigure,
+  type FigureTable,
+  type TimeSpan,
+} from "../lib/chart-data";
 import { EChart } from "./echart";
 
 function FiguresTable({ table, caption }: { table: FigureTable; caption: string }) {
@@ -61,9 +68,9 @@ function AgreementBody({ data }: { data: WidgetData }) {
   );
 }
 
-export function WidgetBody({ widget, data }: { widget: Widget; data: WidgetData | undefined }) {
+export function WidgetBody({ widget, data, range }: { widget: Widget; data: WidgetData | undefined; range: TimeSpan }) {
   const rows = data?.data;
-  const option = useMemo(() => (rows ? chartOption(widget, rows) : null), [widget, rows]);
+  const option = useMemo(() => (rows ? chartOption(widget, rows, range) : null), [widget, rows, range]);
   const table = useMemo(() => (rows ? figureTable(widget, rows) : null), [widget, rows]);
 
   if (!data) return <p className="muted">Loading…</p>;

@@ -6,6 +6,7 @@
 // through onLayoutChange.
 import { useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import type { Widget, WidgetData } from "../api/dashboards";
+import type { TimeSpan } from "../lib/chart-data";
 import {
   gridColumns,
   moveWidget,
@@ -51,6 +52,7 @@ function describePlace(name: string, placed: Placed | undefined): string {
 export function WidgetGrid({
   widgets,
   data,
+  range,
   editing,
   onLayoutChange,
   onEdit,
@@ -58,6 +60,8 @@ export function WidgetGrid({
 }: {
   widgets: Widget[];
   data: Map<string, WidgetData>;
+  // The time range shown, which a line chart's time axis spans.
+  range: TimeSpan;
   editing: boolean;
   onLayoutChange: (layout: Placed[]) => void;
   onEdit: (widget: Widget) => void;
@@ -182,7 +186,7 @@ export function WidgetGrid({
                 )}
               </header>
               <div className="widget-body">
-                <WidgetBody widget={widget} data={data.get(widget.id)} />
+                <WidgetBody widget={widget} data={data.get(widget.id)} range={range} />
               </div>
               {editing && (
                 <button

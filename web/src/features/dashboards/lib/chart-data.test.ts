@@ -50,6 +50,23 @@ describe("chartOption", () => {
     expect(option.legend).toBeDefined();
   });
 
+  it("spans the range on the time axis", () => {
+    const option = chartOption(costByModel, costRows, {
+      from: "2026-01-05T00:00:00.000Z",
+      to: "2026-01-05T11:30:00.000Z",
+    })!;
+    expect(option.xAxis.min).toBe(Date.parse("2026-01-05T00:00:00.000Z"));
+    expect(option.xAxis.max).toBe(Date.parse("2026-01-05T11:30:00.000Z"));
+  });
+
+  it("stretches the time axis to a newer bucket", () => {
+    const option = chartOption(costByModel, costRows, {
+      from: "2026-01-05T00:00:00.000Z",
+      to: "2026-01-05T10:30:00.000Z",
+    })!;
+    expect(option.xAxis.max).toBe(Date.parse("2026-01-05T11:00:00.000Z"));
+  });
+
   it("names lines by metric without a dimension", () => {
     const option = chartOption(
       widget("time_series", {

@@ -22,7 +22,7 @@ export interface ChartOption {
   grid: { left: number; right: number; top: number; bottom: number; containLabel: boolean };
   tooltip: { trigger: "axis" | "item" };
   legend?: { type: "scroll"; bottom: number };
-  xAxis: { type: "time" | "category"; data?: string[] };
+  xAxis: { type: "time" | "category"; data?: string[]; min?: number; max?: number };
   yAxis: { type: "value" };
   series: {
     type: "line" | "bar";
@@ -31,6 +31,12 @@ export interface ChartOption {
     showSymbol?: boolean;
     barMaxWidth?: number;
   }[];
+}
+
+// A time range as ISO 8601 strings.
+export interface TimeSpan {
+  from: string;
+  to: string;
 }
 
 const noneLabel = "(none)";
@@ -158,8 +164,10 @@ function baseOption(withLegend: boolean): Omit<ChartOption, "xAxis" | "series" |
 }
 
 // The ECharts option of a chart widget (time_series, bar, histogram), or
-// null for types drawn without a chart (number, table, agreement).
-export function chartOption(widget: Widget, rows: MetricsRow[]): ChartOption | null {
+// null for types drawn without a chart (number, table, agreement). A line
+// chart's time axis spans `range`, stretched to the newest bucket because
+// live updates add buckets after the range was fixed.
+export function chartOption(widget: Widget, rows: MetricsRow[], range?: TimeSpan): ChartOption | null {
   const view = widget.query?.view ?? "";
   const metrics = metricsOf(widget);
   const dimensions = dimensionsOf(widget);
@@ -186,10 +194,16 @@ export function chartOption(widget: Widget, rows: MetricsRow[]): ChartOption | n
         series.get(name)!.push([String(row.time_dimension), numberOf(row[metricKey(metric)])]);
       }
     }
+    const bucketTimes = rows.map((row) => Date.parse(String(row.time_dimension))).filter((time) => !Number.isNaN(time));
+    const xAxis: ChartOption["xAxis"] = { type: "time" };
+    if (range) {
+      xAxis.min = Date.parse(range.from);
+      xAxis.max = Math.max(Date.parse(range.to), ...bucketTimes);
+    }
     return {
       ...baseOption(series.size > 1),
       tooltip: { trigger: "axis" },
-      xAxis: { type: "time" },
+      xAxis,
       series: [...series].map(([name, data]) => ({ type: "line", name, data, showSymbol: data.length < 30 })),
     };
   }
