@@ -22,6 +22,9 @@ const std::map<std::string, std::vector<std::string>>& OperatorsByType() {
       {"arrayOptions", {"any of", "none of", "all of"}},
       {"boolean", {"=", "<>"}},
       {"null", {"is null", "is not null"}},
+      {"stringObject", {"=", "contains", "does not contain", "starts with", "ends with"}},
+      {"numberObject", {"=", ">", "<", ">=", "<="}},
+      {"booleanObject", {"=", "<>"}},
   };
   return operators;
 }
@@ -36,11 +39,11 @@ Result<void> CheckValue(const FilterCondition& condition, const std::string& fie
     if (!value.is_string() || !ParseIsoTimestamp(value.as_string())) {
       return Error::InvalidField(field + ".value", "must be an ISO 8601 datetime with a zone");
     }
-  } else if (condition.type == "string") {
+  } else if (condition.type == "string" || condition.type == "stringObject") {
     if (!value.is_string()) return Error::InvalidField(field + ".value", "must be a string");
-  } else if (condition.type == "number") {
+  } else if (condition.type == "number" || condition.type == "numberObject") {
     if (!value.is_number()) return Error::InvalidField(field + ".value", "must be a number");
-  } else if (condition.type == "boolean") {
+  } else if (condition.type == "boolean" || condition.type == "booleanObject") {
     if (!value.is_bool()) return Error::InvalidField(field + ".value", "must be a boolean");
   } else if (condition.type != "null") {
     if (!value.is_array()) return Error::InvalidField(field + ".value", "must be an array of strings");
@@ -68,8 +71,14 @@ Result<std::vector<FilterCondition>> ParseFilter(const std::string& filter,
       const bj::value* value = object->if_contains(key);
       return value && value->is_string() ? std::string(value->as_string()) : std::string();
     };
-    FilterCondition condition{text("type"), text("column"), text("operator"), nullptr};
+    FilterCondition condition{text("type"), text("column"), text("operator"), nullptr, std::nullopt};
     if (const bj::value* value = object->if_contains("value")) condition.value = *value;
+    if (const bj::value* key = object->if_contains("key"); key && !key->is_null()) {
+      if (!key->is_string() || key->as_string().empty()) {
+        return Error::InvalidField(field + ".key", "must be a non-empty string");
+      }
+      condition.key = std::string(key->as_string());
+    }
 
     auto allowed = columns.find(condition.column);
     if (allowed == columns.end()) {
@@ -84,6 +93,9 @@ Result<std::vector<FilterCondition>> ParseFilter(const std::string& filter,
     if (operators == OperatorsByType().end() || !Contains(operators->second, condition.op)) {
       return Error::InvalidField(field + ".operator",
                                  fmt::format("\"{}\" is not an operator of {} conditions", condition.op, condition.type));
+    }
+    if (condition.type.ends_with("Object") && !condition.key) {
+      return Error::InvalidField(field + ".key", fmt::format("is required for {} conditions", condition.type));
     }
     TALLY_TRY(CheckValue(condition, field));
     conditions.push_back(std::move(condition));

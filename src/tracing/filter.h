@@ -5,10 +5,11 @@
 // operator and value; the store turns the result into SQL with bound values.
 //
 // Supported: datetime, string, number, stringOptions, categoryOptions,
-// arrayOptions, boolean and null conditions on plain columns. Conditions on
-// metadata keys (stringObject, numberObject, booleanObject) and on aggregated
-// columns (latency, costs, token counts, scores) are rejected with a 400
-// naming the column, rather than silently ignored.
+// arrayOptions, boolean and null conditions, and the keyed types
+// stringObject, numberObject and booleanObject, which name a metadata key or
+// a score name in "key". The caller's table says which column takes which
+// type. A column or type outside it is rejected with a 400 naming the
+// column, rather than silently ignored.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -16,6 +17,7 @@
 #include <boost/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,12 +30,14 @@ struct FilterCondition {
   std::string column;    // API column name as sent, e.g. "userId"
   std::string op;        // operator as sent, e.g. "starts with"
   boost::json::value value;
+  std::optional<std::string> key;  // metadata key or score name of keyed conditions
 };
 
 // Parses `filter`. `columns` maps each accepted API column name to the
-// condition types it takes (e.g. "tags" -> {"arrayOptions"}). Invalid JSON
-// fails with "Invalid JSON in filter parameter"; any other problem names the
-// offending condition.
+// condition types it takes (e.g. "tags" -> {"arrayOptions"}). The *Object
+// types need a non-empty "key"; other types may carry one, and the caller
+// decides whether its column needs it. Invalid JSON fails with "Invalid JSON
+// in filter parameter"; any other problem names the offending condition.
 [[nodiscard]] Result<std::vector<FilterCondition>> ParseFilter(
     const std::string& filter, const std::map<std::string, std::vector<std::string>>& columns);
 

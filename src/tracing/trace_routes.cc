@@ -111,8 +111,17 @@ Result<http::Response> ListTracesRoute(store::Database& database, const http::Re
     query.order_column = column->second;
     query.descending = direction == "desc";
   }
-  // A simple filter gives way to a structured condition on the same column.
+  query.search = TextParam(request, "searchQuery");
+  if (query.search && query.search->size() > 1000) {
+    return Error::InvalidField("searchQuery", "must be at most 1000 bytes of UTF-8");
+  }
   TALLY_ASSIGN_OR_RETURN(filters, ParseFilterParam(request, TraceFilterColumns()));
+  for (size_t i = 0; i < filters.size(); ++i) {
+    if (filters[i].column == "score_categories" && !filters[i].key) {
+      return Error::InvalidField(fmt::format("filter.{}.key", i), "must name the score of a score_categories condition");
+    }
+  }
+  // A simple filter gives way to a structured condition on the same column.
   if (Constrains(filters, "userId")) query.user_id.reset();
   if (Constrains(filters, "name")) query.name.reset();
   if (Constrains(filters, "sessionId")) query.session_id.reset();
@@ -398,7 +407,7 @@ void AddTraceRoutes(http::Router& router, store::Database& database) {
   };
   add("GET", "/api/public/traces", "List traces", "Tracing", kPagedSchema,
       {"page", "limit", "userId", "name", "sessionId", "version", "release", "fromTimestamp", "toTimestamp", "orderBy",
-       "tags", "environment", "fields", "filter"},
+       "tags", "environment", "fields", "filter", "searchQuery"},
       ListTracesRoute);
   add("GET", "/api/public/traces/{traceId}", "Get a trace with its observations and scores", "Tracing", kTraceSchema,
       {"fields"}, GetTraceRoute);

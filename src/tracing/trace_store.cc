@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/crypto.h"
 #include "core/json.h"
@@ -122,42 +123,73 @@ struct FilterColumn {
   std::string sql;           // column expression; times are microseconds
   bool is_tags = false;      // trace tags, through trace_tags
   std::string owner;         // table alias owning the row, for tag lookups
+  // Keyed columns: `sql` contains one "?" that binds the condition's key
+  // (a metadata key or a score name), so a key can never change the SQL.
+  bool keyed = false;
+  bool is_score_categories = false;  // categorical scores of the key's name, through scores
 };
 
 std::string TextParameter() { return "CAST(? AS TEXT)"; }
 
+// Parameters for a condition in which the column expression sits between
+// `before` and `after`, binding the key of a keyed column in its place.
+Params Around(const FilterColumn& column, const FilterCondition& condition, Params before, Params after = {}) {
+  Params params = std::move(before);
+  if (column.keyed) params.emplace_back(*condition.key);
+  for (auto& value : after) params.push_back(std::move(value));
+  return params;
+}
+
+// Each condition uses the column expression once, so a keyed column's key
+// binds once, in order.
 void AddFilters(Where& where, store::Dialect dialect, const std::vector<FilterCondition>& conditions,
                 const std::map<std::string, FilterColumn>& columns) {
   for (const FilterCondition& condition : conditions) {
     const FilterColumn& column = columns.at(condition.column);
     const std::string& col = column.sql;
     const std::string& op = condition.op;
+    const std::string& type = condition.type;
 
-    if (condition.type == "null") {
-      where.Add(col + (op == "is null" ? " IS NULL" : " IS NOT NULL"));
-    } else if (condition.type == "datetime") {
-      where.Add(col + " " + op + " ?", {*ParseIsoTimestamp(condition.value.as_string())});
-    } else if (condition.type == "number") {
-      where.Add(col + " " + op + " ?", {condition.value.to_number<double>()});
-    } else if (condition.type == "boolean") {
-      where.Add(col + (op == "=" ? " = ?" : " <> ?"), {store::Bool(condition.value.as_bool())});
-    } else if (condition.type == "string") {
+    if (column.is_score_categories) {
+      Params params{*condition.key};
+      for (const auto& option : condition.value.as_array()) params.emplace_back(std::string(option.as_string()));
+      const std::string exists =
+          "EXISTS (SELECT 1 FROM scores s WHERE s.project_id = traces.project_id AND s.trace_id = traces.id "
+          "AND s.name = ? AND s.string_value IN (" + Placeholders(condition.value.as_array().size()) + "))";
+      if (condition.value.as_array().empty()) {
+        if (op == "any of") where.Add("1 = 0");
+        continue;
+      }
+      where.Add((op == "none of" ? "NOT " : "") + exists, std::move(params));
+    } else if (type == "null") {
+      where.Add(col + (op == "is null" ? " IS NULL" : " IS NOT NULL"), Around(column, condition, {}));
+    } else if (type == "datetime") {
+      where.Add(col + " " + op + " ?", Around(column, condition, {}, {*ParseIsoTimestamp(condition.value.as_string())}));
+    } else if (type == "number" || type == "numberObject") {
+      where.Add(col + " " + op + " ?", Around(column, condition, {}, {condition.value.to_number<double>()}));
+    } else if (type == "boolean" || type == "booleanObject") {
+      where.Add(col + (op == "=" ? " = ?" : " <> ?"),
+                Around(column, condition, {}, {store::Bool(condition.value.as_bool())}));
+    } else if (type == "string" || type == "stringObject") {
       const std::string text(condition.value.as_string());
       const std::string find = dialect == store::Dialect::kPostgres ? "strpos(" + col + ", " + TextParameter() + ")"
                                                                     : "instr(" + col + ", " + TextParameter() + ")";
       if (op == "=") {
-        where.Add(col + " = " + TextParameter(), {text});
+        where.Add(col + " = " + TextParameter(), Around(column, condition, {}, {text}));
       } else if (op == "contains") {
-        where.Add(find + " > 0", {text});
+        where.Add(find + " > 0", Around(column, condition, {}, {text}));
       } else if (op == "does not contain") {
-        where.Add("(" + col + " IS NULL OR " + find + " = 0)", {text});
+        // A missing value contains nothing: instr/strpos of NULL is NULL.
+        where.Add("COALESCE(" + find + ", 0) = 0", Around(column, condition, {}, {text}));
       } else if (op == "starts with") {
-        where.Add("substr(" + col + ", 1, length(" + TextParameter() + ")) = " + TextParameter(), {text, text});
+        where.Add("substr(" + col + ", 1, length(" + TextParameter() + ")) = " + TextParameter(),
+                  Around(column, condition, {}, {text, text}));
       } else {  // ends with
         const std::string tail = dialect == store::Dialect::kPostgres
                                      ? "right(" + col + ", length(" + TextParameter() + "))"
                                      : "substr(" + col + ", -length(" + TextParameter() + "))";
-        where.Add("(length(" + TextParameter() + ") = 0 OR " + tail + " = " + TextParameter() + ")", {text, text, text});
+        where.Add("(length(" + TextParameter() + ") = 0 OR " + tail + " = " + TextParameter() + ")",
+                  Around(column, condition, {text}, {text, text}));
       }
     } else if (column.is_tags) {
       std::vector<std::string> tags;
@@ -176,16 +208,54 @@ void AddFilters(Where& where, store::Dialect dialect, const std::vector<FilterCo
         if (op == "any of") where.Add("1 = 0");
         continue;
       }
-      Params params;
-      for (const auto& option : options) params.emplace_back(std::string(option.as_string()));
+      Params values;
+      for (const auto& option : options) values.emplace_back(std::string(option.as_string()));
       const std::string in = col + " IN (" + Placeholders(options.size()) + ")";
-      where.Add(op == "any of" ? in : "(" + col + " IS NULL OR NOT " + in + ")", std::move(params));
+      // "none of" keeps rows without a value, whose IN is NULL.
+      where.Add(op == "any of" ? in : "NOT COALESCE(" + in + ", FALSE)", Around(column, condition, {}, std::move(values)));
     }
   }
 }
 
-const std::map<std::string, FilterColumn>& TraceFilterSql() {
-  static const std::map<std::string, FilterColumn> columns = {
+// Aggregates of a trace's observations, as correlated subqueries on the
+// (project_id, trace_id, start_time) index. A trace without observations
+// has latency 0, cost 0 and level DEFAULT, as the trace objects show.
+// NOTE: these read every observation of every trace the other conditions
+// leave, so on a large project they are fast only with a narrowing filter
+// (time window, name, user) beside them.
+constexpr const char* kObservationsOfRow =
+    "FROM observations o WHERE o.project_id = traces.project_id AND o.trace_id = traces.id";
+
+std::string TraceLatencySql() {
+  return fmt::format("(COALESCE((SELECT MAX(COALESCE(o.end_time, o.start_time)) - MIN(o.start_time) {}), 0) / 1e6)",
+                     kObservationsOfRow);
+}
+
+std::string TraceCostSql() { return fmt::format("COALESCE((SELECT SUM(o.total_cost) {}), 0)", kObservationsOfRow); }
+
+// The most severe level among the trace's observations.
+std::string TraceLevelSql() {
+  return fmt::format(
+      "COALESCE((SELECT CASE MAX(CASE o.level WHEN 'ERROR' THEN 3 WHEN 'WARNING' THEN 2 WHEN 'DEFAULT' THEN 1 "
+      "ELSE 0 END) WHEN 3 THEN 'ERROR' WHEN 2 THEN 'WARNING' WHEN 1 THEN 'DEFAULT' WHEN 0 THEN 'DEBUG' END {}), "
+      "'DEFAULT')",
+      kObservationsOfRow);
+}
+
+// The average of the trace's numeric and boolean scores named by the key;
+// NULL (matching no number condition) when it has none.
+constexpr const char* kTraceScoreAverageSql =
+    "(SELECT AVG(s.value) FROM scores s WHERE s.project_id = traces.project_id AND s.trace_id = traces.id "
+    "AND s.name = ? AND s.data_type IN ('NUMERIC', 'BOOLEAN'))";
+
+// The metadata value at the key as text; NULL when the key is absent.
+std::string TraceMetadataSql(store::Dialect dialect) {
+  if (dialect == store::Dialect::kPostgres) return "(CAST(traces.metadata AS jsonb) ->> CAST(? AS TEXT))";
+  return "(SELECT m.value FROM json_each(traces.metadata) m WHERE m.key = ?)";
+}
+
+std::map<std::string, FilterColumn> TraceFilterSql(store::Dialect dialect) {
+  return {
       {"id", {"id"}},
       {"name", {"name"}},
       {"timestamp", {"timestamp"}},
@@ -196,8 +266,14 @@ const std::map<std::string, FilterColumn>& TraceFilterSql() {
       {"release", {"release"}},
       {"bookmarked", {"bookmarked"}},
       {"tags", {"", true, "traces"}},
+      {"latency", {TraceLatencySql()}},
+      {"totalCost", {TraceCostSql()}},
+      {"level", {TraceLevelSql()}},
+      {"metadata", {TraceMetadataSql(dialect), false, "", true}},
+      {"scores_avg", {kTraceScoreAverageSql, false, "", true}},
+      {"scores", {kTraceScoreAverageSql, false, "", true}},
+      {"score_categories", {"", false, "", true, true}},
   };
-  return columns;
 }
 
 const std::map<std::string, FilterColumn>& ObservationFilterSql() {
@@ -268,6 +344,13 @@ const std::map<std::string, std::vector<std::string>>& TraceFilterColumns() {
       {"release", {"string", "stringOptions"}},
       {"bookmarked", {"boolean"}},
       {"tags", {"arrayOptions"}},
+      {"latency", {"number"}},
+      {"totalCost", {"number"}},
+      {"level", {"stringOptions", "categoryOptions"}},
+      {"metadata", {"stringObject"}},
+      {"scores_avg", {"numberObject"}},
+      {"scores", {"numberObject"}},
+      {"score_categories", {"categoryOptions"}},
   };
   return columns;
 }
@@ -477,7 +560,27 @@ Result<bool> AddTagConditions(Connection& c, int64_t project_id, const std::vect
 
 bool FiltersOnlyEnvironment(const TraceQuery& query) {
   return !query.user_id && !query.name && !query.session_id && !query.version && !query.release &&
-         !query.from_timestamp && !query.to_timestamp && query.tags.empty() && query.filters.empty();
+         !query.from_timestamp && !query.to_timestamp && query.tags.empty() && query.filters.empty() &&
+         !query.search;
+}
+
+// Adds the free-text search of `text` over the trace's own columns.
+// NOTE: no index serves a substring search, so it reads every trace that
+// the other conditions leave, with its input and output text. On a project
+// of millions of traces, narrow it with a time window.
+void AddSearch(Where& where, store::Dialect dialect, const std::string& text) {
+  std::string lowered = text;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const char* find = dialect == store::Dialect::kPostgres ? "strpos" : "instr";
+  std::string sql = "(";
+  Params params;
+  for (const char* column : {"id", "name", "user_id", "session_id", "tags", "metadata", "input", "output"}) {
+    if (!params.empty()) sql += " OR ";
+    sql += fmt::format("{}(lower(COALESCE({}, '')), CAST(? AS TEXT)) > 0", find, column);
+    params.emplace_back(lowered);
+  }
+  where.Add(sql + ")", std::move(params));
 }
 
 }  // namespace
@@ -494,7 +597,8 @@ Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& 
   if (query.to_timestamp) where.Add("timestamp < ?", {*query.to_timestamp});
   where.AnyOf("environment", query.environments);
   TALLY_ASSIGN_OR_RETURN(tags_drive, AddTagConditions(c, project_id, query.tags, where));
-  AddFilters(where, c.dialect(), query.filters, TraceFilterSql());
+  AddFilters(where, c.dialect(), query.filters, TraceFilterSql(c.dialect()));
+  if (query.search) AddSearch(where, c.dialect(), *query.search);
 
   // SQLite has no statistics unless ANALYZE ran, so it prefers walking the
   // index of the ORDER BY column over a selective filter's index, which reads

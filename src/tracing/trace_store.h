@@ -86,6 +86,9 @@ struct TraceQuery {
   std::string order_column = "timestamp";  // a column name checked by the caller
   bool descending = true;
   std::vector<FilterCondition> filters;    // parsed with kTraceFilterColumns
+  // Free text: traces whose id, name, user id, session id, tags, metadata,
+  // input or output contain it, ignoring ASCII case.
+  std::optional<std::string> search;
 };
 
 struct ObservationQuery {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include <fstream>
@@ -311,6 +312,122 @@ TEST_P(TracingApiTest, TraceListFiltersOrderAndDelete) {
   EXPECT_EQ(bulk.status, 200) << bulk.body;
   EXPECT_EQ(Get("/api/public/traces").Json().at("meta").at("totalItems"), 0);
   EXPECT_EQ(Send("DELETE", "/api/public/traces", R"({"traceIds":[]})", {"Content-Type: application/json"}).status, 400);
+}
+
+// Percent-encodes a query value, for structured filters and searches.
+std::string Encode(const std::string& text) {
+  std::string encoded;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += fmt::format("%{:02X}", c);
+    }
+  }
+  return encoded;
+}
+
+// Sorted ids of a trace list response.
+std::vector<std::string> TraceIds(const HttpResponse& response) {
+  std::vector<std::string> ids;
+  const bj::value body = response.Json();
+  for (const auto& trace : body.at("data").as_array()) ids.emplace_back(trace.at("id").as_string());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+TEST_P(TracingApiTest, TraceListAggregateFiltersAndSearch) {
+  // slow: 3 s, one ERROR span, cost 0.2, helpfulness 0.9, label "good".
+  // fast: 0.5 s, a WARNING span, cost 0.01, helpfulness 0.2 and 0.4.
+  // bare: no observations and no scores.
+  auto response = Ingest({
+      Event("t1", "trace-create", {{"id", "slow"}, {"name", "Checkout Agent"}, {"metadata", {{"tier", "gold"}}},
+                                   {"input", "Where is my ORDER 17?"}, {"timestamp", "2026-01-05T10:00:00Z"}}),
+      Event("t2", "trace-create", {{"id", "fast"}, {"name", "search"}, {"metadata", {{"tier", "free"}}},
+                                   {"output", {{"answer", "blue whale"}}}, {"timestamp", "2026-01-05T11:00:00Z"}}),
+      Event("t3", "trace-create", {{"id", "bare"}, {"name", "idle"}, {"timestamp", "2026-01-05T12:00:00Z"}}),
+      Event("o1", "span-create", {{"id", "slow-1"}, {"traceId", "slow"}, {"startTime", "2026-01-05T10:00:00Z"},
+                                  {"endTime", "2026-01-05T10:00:03Z"}, {"level", "ERROR"}}),
+      Event("o2", "generation-create", {{"id", "slow-2"}, {"traceId", "slow"}, {"startTime", "2026-01-05T10:00:01Z"},
+                                        {"endTime", "2026-01-05T10:00:02Z"}, {"costDetails", {{"total", 0.2}}}}),
+      Event("o3", "generation-create", {{"id", "fast-1"}, {"traceId", "fast"}, {"startTime", "2026-01-05T11:00:00Z"},
+                                        {"endTime", "2026-01-05T11:00:00.500Z"}, {"level", "WARNING"},
+                                        {"costDetails", {{"total", 0.01}}}}),
+      Event("s1", "score-create", {{"id", "s1"}, {"traceId", "slow"}, {"name", "helpfulness"}, {"value", 0.9}}),
+      Event("s2", "score-create", {{"id", "s2"}, {"traceId", "fast"}, {"name", "helpfulness"}, {"value", 0.2}}),
+      Event("s3", "score-create", {{"id", "s3"}, {"traceId", "fast"}, {"name", "helpfulness"}, {"value", 0.4}}),
+      Event("s4", "score-create", {{"id", "s4"}, {"traceId", "slow"}, {"name", "label"}, {"value", "good"},
+                                   {"dataType", "CATEGORICAL"}}),
+  });
+  ASSERT_EQ(response.status, 207);
+  ASSERT_TRUE(response.Json().at("errors").as_array().empty()) << response.body;
+
+  auto filtered = [&](const std::string& conditions) {
+    auto list = Get("/api/public/traces?filter=" + Encode(conditions));
+    EXPECT_EQ(list.status, 200) << conditions << ": " << list.body;
+    return list.status == 200 ? TraceIds(list) : std::vector<std::string>{"error"};
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(filtered(R"([{"type":"number","column":"latency","operator":">=","value":1}])"), Ids({"slow"}));
+  EXPECT_EQ(filtered(R"([{"type":"number","column":"latency","operator":"<","value":1}])"), Ids({"bare", "fast"}));
+  EXPECT_EQ(filtered(R"([{"type":"number","column":"totalCost","operator":">","value":0.05}])"), Ids({"slow"}));
+  EXPECT_EQ(filtered(R"([{"type":"stringOptions","column":"level","operator":"any of","value":["ERROR","WARNING"]}])"),
+            Ids({"fast", "slow"}));
+  EXPECT_EQ(filtered(R"([{"type":"stringOptions","column":"level","operator":"none of","value":["ERROR"]}])"),
+            Ids({"bare", "fast"}));
+  // The average of fast's two scores is 0.3.
+  EXPECT_EQ(filtered(R"([{"type":"numberObject","column":"scores_avg","key":"helpfulness","operator":">","value":0.25}])"),
+            Ids({"fast", "slow"}));
+  EXPECT_EQ(filtered(R"([{"type":"numberObject","column":"scores_avg","key":"helpfulness","operator":">","value":0.35}])"),
+            Ids({"slow"}));
+  EXPECT_EQ(filtered(R"([{"type":"numberObject","column":"scores_avg","key":"other","operator":">=","value":0}])"), Ids());
+  EXPECT_EQ(
+      filtered(R"([{"type":"categoryOptions","column":"score_categories","key":"label","operator":"any of","value":["good"]}])"),
+      Ids({"slow"}));
+  EXPECT_EQ(
+      filtered(R"([{"type":"categoryOptions","column":"score_categories","key":"label","operator":"none of","value":["good"]}])"),
+      Ids({"bare", "fast"}));
+  EXPECT_EQ(filtered(R"([{"type":"stringObject","column":"metadata","key":"tier","operator":"=","value":"gold"}])"),
+            Ids({"slow"}));
+  EXPECT_EQ(filtered(R"([{"type":"stringObject","column":"metadata","key":"tier","operator":"ends with","value":"ee"}])"),
+            Ids({"fast"}));
+  EXPECT_EQ(
+      filtered(R"([{"type":"stringObject","column":"metadata","key":"tier","operator":"does not contain","value":"o"}])"),
+      Ids({"bare", "fast"}));
+  // Two conditions combine with AND.
+  EXPECT_EQ(filtered(R"([{"type":"number","column":"latency","operator":"<","value":1},
+                         {"type":"numberObject","column":"scores","key":"helpfulness","operator":"<","value":1}])"),
+            Ids({"fast"}));
+
+  auto rejected = [&](const std::string& conditions) {
+    return Get("/api/public/traces?filter=" + Encode(conditions));
+  };
+  auto no_key = rejected(R"([{"type":"numberObject","column":"scores_avg","operator":">","value":1}])");
+  EXPECT_EQ(no_key.status, 400) << no_key.body;
+  EXPECT_NE(no_key.body.find(R"("path":["filter",0,"key"])"), std::string::npos) << no_key.body;
+  auto no_score_name =
+      rejected(R"([{"type":"categoryOptions","column":"score_categories","operator":"any of","value":["good"]}])");
+  EXPECT_EQ(no_score_name.status, 400) << no_score_name.body;
+  EXPECT_NE(no_score_name.body.find(R"("path":["filter",0,"key"])"), std::string::npos) << no_score_name.body;
+  EXPECT_EQ(rejected(R"([{"type":"number","column":"latency","operator":">","value":"1"}])").status, 400);
+  EXPECT_EQ(rejected(R"([{"type":"stringObject","column":"metadata","key":7,"operator":"=","value":"x"}])").status, 400);
+
+  // Free-text search over names, ids, metadata, input and output.
+  auto search = [&](const std::string& text) {
+    auto list = Get("/api/public/traces?searchQuery=" + Encode(text));
+    EXPECT_EQ(list.status, 200) << list.body;
+    return TraceIds(list);
+  };
+  EXPECT_EQ(search("checkout"), Ids({"slow"})) << "names, ignoring case";
+  EXPECT_EQ(search("order 17"), Ids({"slow"})) << "input text";
+  EXPECT_EQ(search("WHALE"), Ids({"fast"})) << "output JSON";
+  EXPECT_EQ(search("gold"), Ids({"slow"})) << "metadata values";
+  EXPECT_EQ(search("bar"), Ids({"bare"})) << "ids";
+  EXPECT_EQ(search("100%_"), Ids()) << "LIKE wildcards are plain text";
+  auto counted = Get("/api/public/traces?searchQuery=a&limit=1");
+  ASSERT_EQ(counted.status, 200) << counted.body;
+  EXPECT_EQ(counted.Json().at("meta").at("totalItems"), 3) << "each trace has an a in its name or id";
+  EXPECT_EQ(Get("/api/public/traces?searchQuery=" + std::string(1001, 'x')).status, 400);
 }
 
 TEST_P(TracingApiTest, ObservationsV2CursorPaging) {
