@@ -10,6 +10,7 @@ import { currentUserKey, useCurrentUser } from "../features/auth/hooks/use-curre
 import { DataManagerPage } from "../features/data-manager/components/data-manager-page";
 import { LabelingPage } from "../features/labeling/components/labeling-page";
 import { MembersPage } from "../features/organizations/components/members-page";
+import { ProjectLanding } from "../features/projects/components/project-landing";
 import { ProjectListPage } from "../features/projects/components/project-list-page";
 import { ReviewPage } from "../features/review/components/review-page";
 import { ErrorState, Loading } from "../ui/states";
@@ -19,6 +20,24 @@ import { Layout } from "./layout";
 // first use so the other screens start faster.
 const ProjectSettingsPage = lazy(() =>
   import("../features/projects/components/project-settings-page").then((module) => ({ default: module.ProjectSettingsPage })),
+);
+
+// The tracing screens carry ECharts (score distributions) and the trace
+// viewer; load them on first use.
+const TracesPage = lazy(() =>
+  import("../features/tracing/components/traces-page").then((module) => ({ default: module.TracesPage })),
+);
+const TraceDetailPage = lazy(() =>
+  import("../features/tracing/components/trace-detail-page").then((module) => ({ default: module.TraceDetailPage })),
+);
+const SessionsPage = lazy(() =>
+  import("../features/tracing/components/sessions-page").then((module) => ({ default: module.SessionsPage })),
+);
+const SessionPage = lazy(() =>
+  import("../features/tracing/components/session-page").then((module) => ({ default: module.SessionPage })),
+);
+const ScoresPage = lazy(() =>
+  import("../features/tracing/components/scores-page").then((module) => ({ default: module.ScoresPage })),
 );
 
 // The prompt screens carry CodeMirror, Yjs and jsdiff; load them on first use.
@@ -90,7 +109,7 @@ export function App() {
           <Route element={<SignedIn />}>
             <Route index element={<Navigate to="/projects" replace />} />
             <Route path="/projects" element={<ProjectListPage />} />
-            <Route path="/projects/:projectId" element={<Navigate to="data" replace />} />
+            <Route path="/projects/:projectId" element={<ProjectLanding />} />
             <Route path="/projects/:projectId/data" element={<DataManagerPage />} />
             <Route
               path="/projects/:projectId/settings"
@@ -102,6 +121,46 @@ export function App() {
             />
             <Route path="/projects/:projectId/label" element={<LabelingPage />} />
             <Route path="/projects/:projectId/review" element={<ReviewPage />} />
+            <Route
+              path="/projects/:projectId/traces"
+              element={
+                <Suspense fallback={<Loading what="the traces" />}>
+                  <TracesPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/traces/:traceId"
+              element={
+                <Suspense fallback={<Loading what="the trace" />}>
+                  <TraceDetailPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/sessions"
+              element={
+                <Suspense fallback={<Loading what="the sessions" />}>
+                  <SessionsPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/sessions/:sessionId"
+              element={
+                <Suspense fallback={<Loading what="the session" />}>
+                  <SessionPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/scores"
+              element={
+                <Suspense fallback={<Loading what="the scores" />}>
+                  <ScoresPage />
+                </Suspense>
+              }
+            />
             <Route
               path="/projects/:projectId/prompts"
               element={

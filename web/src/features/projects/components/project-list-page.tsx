@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { describeError } from "../../../api/client";
 import { Empty, ErrorState, Loading } from "../../../ui/states";
+import { fetchTraceCount } from "../../tracing/api/traces";
 import { fetchProjects, type Project } from "../api/projects";
 import { projectsKey } from "../api/query-keys";
 import { CreateProjectDialog } from "./create-project-dialog";
@@ -27,6 +28,26 @@ function Progress({ project }: { project: Project }) {
         {done} / {total} tasks done
       </span>
     </div>
+  );
+}
+
+// The project's trace count, read per card from the trace list's total.
+// NOTE: on SQLite an unfiltered total comes from a trigger-kept counter;
+// on PostgreSQL it counts rows, so a project of millions of traces adds a
+// visible delay to its card.
+function TraceCount({ projectId }: { projectId: number }) {
+  const traces = useQuery({
+    queryKey: ["trace-count", projectId],
+    queryFn: ({ signal }) => fetchTraceCount(projectId, signal),
+    staleTime: 30_000,
+  });
+  if (!traces.data) return null;
+  return (
+    <p className="muted trace-count">
+      <Link to={`/projects/${projectId}/traces`}>
+        {traces.data} trace{traces.data === 1 ? "" : "s"}
+      </Link>
+    </p>
   );
 }
 
@@ -63,10 +84,11 @@ export function ProjectListPage() {
           {projects.data.results.map((project) => (
             <li key={project.id} className="card project-card">
               <h2>
-                <Link to={`/projects/${project.id}/data`}>{project.title}</Link>
+                <Link to={`/projects/${project.id}`}>{project.title}</Link>
               </h2>
               {project.description && <p className="muted">{project.description}</p>}
               <Progress project={project} />
+              <TraceCount projectId={project.id} />
               <dl className="counts">
                 {counts(project).map(([term, value]) => (
                   <div key={term}>
