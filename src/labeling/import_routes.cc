@@ -47,6 +47,48 @@ std::string ContentTypeOf(const std::string& extension) {
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
+// A Range request header ("bytes=first-last", "bytes=first-" or
+// "bytes=-suffix_length") against a file of `size` bytes. Media elements
+// need ranges to seek: Chromium cannot seek a video served without them.
+struct ByteRange {
+  enum class Kind { kWholeFile, kRange, kUnsatisfiable };
+  Kind kind = Kind::kWholeFile;
+  uint64_t first = 0;  // inclusive
+  uint64_t last = 0;   // inclusive
+};
+
+// kWholeFile for an absent, malformed or multi-range header (a server may
+// ignore those and send the whole file), kUnsatisfiable when the range
+// starts past the end, else the range clipped to the file.
+ByteRange ParseByteRange(std::string_view header, uint64_t size) {
+  constexpr std::string_view kPrefix = "bytes=";
+  if (!header.starts_with(kPrefix) || header.find(',') != std::string_view::npos) return {};
+  const std::string_view spec = header.substr(kPrefix.size());
+  const size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return {};
+  auto number = [](std::string_view digits) -> std::optional<uint64_t> {
+    if (digits.empty() || digits.size() > 19) return std::nullopt;
+    uint64_t value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return value;
+  };
+  const std::optional<uint64_t> first = number(spec.substr(0, dash));
+  const std::optional<uint64_t> last = number(spec.substr(dash + 1));
+  if (!first) {
+    // A suffix range: the last N bytes.
+    if (!last) return {};
+    if (*last == 0 || size == 0) return {.kind = ByteRange::Kind::kUnsatisfiable};
+    return {.kind = ByteRange::Kind::kRange, .first = size - std::min(*last, size), .last = size - 1};
+  }
+  if (dash + 1 < spec.size() && !last) return {};
+  if (last && *last < *first) return {};
+  if (*first >= size) return {.kind = ByteRange::Kind::kUnsatisfiable};
+  return {.kind = ByteRange::Kind::kRange, .first = *first, .last = last ? std::min(*last, size - 1) : size - 1};
+}
+
 // Label Studio Enterprise's import object, from the job that runs it.
 bj::object ImportStatusJson(const jobs::Job& job) {
   std::string status = "created";
@@ -202,10 +244,32 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                 }));
                 const fs::path path = data_dir / "upload" / std::to_string(project_id) / name;
                 std::ifstream in(path, std::ios::binary);
-                if (!in) return Error::NotFound("Not found.");
+                std::error_code size_error;
+                const uint64_t size = fs::file_size(path, size_error);
+                if (!in || size_error) return Error::NotFound("Not found.");
+                const std::string content_type = ContentTypeOf(LowerExtension(name));
+
+                // A range reads only its bytes, so seeking in a long video
+                // does not load the whole file.
+                const ByteRange range = ParseByteRange(request.Header("range"), size);
+                if (range.kind == ByteRange::Kind::kUnsatisfiable) {
+                  return Response::Text("", content_type, 416).WithHeader("Content-Range", fmt::format("bytes */{}", size));
+                }
+                if (range.kind == ByteRange::Kind::kRange) {
+                  std::string part(range.last - range.first + 1, '\0');
+                  in.seekg(static_cast<std::streamoff>(range.first));
+                  if (!in.read(part.data(), static_cast<std::streamsize>(part.size()))) {
+                    return Error::Internal(fmt::format("short read of upload {} in project {}", name, project_id));
+                  }
+                  return Response::Text(std::move(part), content_type, 206)
+                      .WithHeader("Accept-Ranges", "bytes")
+                      .WithHeader("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last, size));
+                }
+                // NOTE: a request without a range reads the whole file into
+                // memory, which for long videos costs their full size per request.
                 std::ostringstream content;
                 content << in.rdbuf();
-                return Response::Text(content.str(), ContentTypeOf(LowerExtension(name)));
+                return Response::Text(content.str(), content_type).WithHeader("Accept-Ranges", "bytes");
               }});
 }
 

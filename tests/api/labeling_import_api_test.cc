@@ -238,6 +238,28 @@ TEST_P(LabelingImport, MediaFilesAreStoredAndServed) {
   EXPECT_EQ(Get(url, outsider_token_).status, 404);
   EXPECT_EQ(Get(prefix + "missing.png").status, 404);
 
+  // Byte ranges, which a video element needs to seek.
+  EXPECT_EQ(served.Header("accept-ranges"), "bytes");
+  auto ranged = [&](const std::string& range) {
+    return client_->Send("GET", url, "", {Auth(kOwnerToken), "Range: " + range});
+  };
+  const std::vector<std::tuple<std::string, int, std::string, std::string>> cases = {
+      {"bytes=2-5", 206, png.substr(2, 4), "bytes 2-5/29"},
+      {"bytes=20-", 206, png.substr(20), "bytes 20-28/29"},
+      {"bytes=-4", 206, png.substr(25), "bytes 25-28/29"},
+      {"bytes=10-1000", 206, png.substr(10), "bytes 10-28/29"},
+      {"bytes=29-", 416, "", "bytes */29"},
+      {"bytes=5-2", 200, png, ""},
+      {"bytes=0-1,4-5", 200, png, ""},
+      {"items=0-4", 200, png, ""},
+  };
+  for (const auto& [range, status, body, content_range] : cases) {
+    auto response = ranged(range);
+    EXPECT_EQ(response.status, status) << range;
+    EXPECT_EQ(response.body, body) << range;
+    EXPECT_EQ(response.Header("content-range"), content_range) << range;
+  }
+
   const int64_t two_keys = CreateProject(
       R"(<View><Image name="a" value="$left"/><Image name="b" value="$right"/><Choices name="c" toName="a,b"><Choice value="x"/></Choices></View>)",
       "Two keys");
