@@ -34,7 +34,7 @@ import { TraceFilterPanel } from "./trace-filter-panel";
 
 const rowHeight = 34;
 const selectWidth = 40;
-// Live events arrive per ingested trace; a burst refetches once.
+// Live events arrive per ingested trace; a burst refetches at most every 100 ms.
 const liveRefetchDelayMs = 100;
 
 export function TracesPage() {
@@ -116,12 +116,22 @@ function TraceTable({ project }: { project: Project }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchText]);
 
+  // The first event of a burst refetches at once; later ones within
+  // liveRefetchDelayMs wait and refetch once at its end.
   const refetchTimer = useRef<number | undefined>(undefined);
+  const refetchPending = useRef(false);
   const refetchSoon = () => {
-    if (refetchTimer.current !== undefined) return;
+    if (refetchTimer.current !== undefined) {
+      refetchPending.current = true;
+      return;
+    }
+    void queryClient.invalidateQueries({ queryKey: traceListKey(projectId) });
     refetchTimer.current = window.setTimeout(() => {
       refetchTimer.current = undefined;
-      void queryClient.invalidateQueries({ queryKey: traceListKey(projectId) });
+      if (refetchPending.current) {
+        refetchPending.current = false;
+        refetchSoon();
+      }
     }, liveRefetchDelayMs);
   };
   useEffect(() => () => window.clearTimeout(refetchTimer.current), []);
