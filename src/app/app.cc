@@ -37,7 +37,9 @@
 #include "jobs/job_queue.h"
 #include "jobs/job_routes.h"
 #include "jobs/worker_pool.h"
+#include "labeling/presence.h"
 #include "labeling/routes.h"
+#include "labeling/template_gallery.h"
 #include "prompts/routes.h"
 #include "store/migrations.h"
 #include "tracing/routes.h"
@@ -163,6 +165,7 @@ Result<void> App::Wire() {
   accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
   labeling::AddLabelingRoutes(parts.router, db, settings.data_dir, &*parts.outbound_client);
+  labeling::AddTemplateRoutes(parts.router, settings.templates_dir);
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);
   integrations::AddWebhookRoutes(parts.router, {.database = db,
@@ -189,6 +192,7 @@ Result<void> App::Wire() {
   http::AddWebSocketRoute(parts.router);
   http::AddWebUiRoutes(parts.router, web_dir + "/dist");
   parts.hub.AddTopicFamily("project:", accounts::ProjectTopicCheck(db));
+  labeling::LabelingPresence::Install(parts.hub, db);
   parts.metrics.AddSource(jobs::JobMetricsSource(*parts.job_queue));
 
   parts.wired = true;

@@ -95,6 +95,10 @@ void AddServeOptions(CLI::App& command, Settings& settings) {
   command.add_option("--web-dir", settings.web_dir,
                      "Directory of the web UI build and its npm packages (default: web/ of the source tree)")
       ->envname("TALLY_WEB_DIR");
+  command.add_option("--templates-dir", settings.templates_dir,
+                     "Folder of Label Studio label config templates (<group>__<name>.xml, optional INDEX.md) "
+                     "that the create-project dialog offers; without it the dialog offers built-in starters")
+      ->envname("TALLY_TEMPLATES_DIR");
   command.add_flag("--demo", settings.demo,
                    "On a database without users, create a demo account and fill three projects from real "
                    "data (needs Node.js and the npm packages of demo/)")

@@ -32,6 +32,7 @@ struct Settings {
   bool secure_cookies = false;        // --secure-cookies, TALLY_SECURE_COOKIES
   std::string web_dir;                // --web-dir, TALLY_WEB_DIR; default: web/ beside the source tree
   bool demo = false;                  // --demo, TALLY_DEMO: on a database without users, create the demo
+  std::string templates_dir;          // --templates-dir, TALLY_TEMPLATES_DIR: label config templates for the gallery
 
   // Jobs
   int job_workers = 2;                // --job-workers, TALLY_JOB_WORKERS (0: this process runs no jobs)
