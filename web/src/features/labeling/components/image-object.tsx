@@ -123,7 +123,7 @@ export function ImageObject({
   );
   const { dispatch, selectRegion, activeLabel, selectedRegionId, hiddenIds, lockedIds, setImageRotation } = model;
   // The stage turns with the image, so shapes and the pointer stay in
-  // natural pixels; only the fit and the stage's position use the shown size.
+  // natural pixels. Only the fit and the stage's position use the shown size.
   const rotation = model.imageRotations[name] ?? 0;
   const shownSize = useMemo<ImageSize | null>(() => (size ? rotatedSize(size, rotation) : null), [size, rotation]);
   const [originX, originY] = size ? rotationOffset(size, rotation) : [0, 0];

@@ -46,7 +46,7 @@ function imageSources(data: Record<string, unknown>, node: Extract<ConfigNode, {
 }
 
 // A Video's frame rate: the config's number, or the task's field it names.
-// A field that holds no positive number falls back to 24, Label Studio's default.
+// A field without a positive number falls back to 24, Label Studio's default.
 function videoFrameRate(data: Record<string, unknown>, node: Extract<ConfigNode, { kind: "video" }>): number {
   if (typeof node.frameRate === "number") return node.frameRate;
   const rate = Number(data[node.frameRate.dataKey]);

@@ -36,7 +36,7 @@ function useSeries(node: TimeSeriesNode, value: unknown): ParsedTimeSeries | nul
     const controller = new AbortController();
     fetch(value, { signal: controller.signal, credentials: "same-origin" })
       .then(async (response) => {
-        if (!response.ok) throw new Error(`the server answered ${response.status}`);
+        if (!response.ok) throw new Error(`the server returned status ${response.status}`);
         setParsed(timeSeriesFromCsv(await response.text(), node.options));
       })
       .catch((error: Error) => {

@@ -1,6 +1,6 @@
 // A Video object: an HTML5 video stepped frame by frame, with a Konva stage
 // over it for VideoRectangle tracks. Dragging on a frame draws a track with
-// its first keyframe; moving or resizing a track's box on another frame
+// its first keyframe. Moving or resizing a track's box on another frame
 // adds a keyframe there, and frames between keyframes show the box
 // interpolated (lib/video.ts).
 //

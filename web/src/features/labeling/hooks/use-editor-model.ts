@@ -24,8 +24,8 @@ export interface EditorModel {
   lockedIds: ReadonlySet<string>;
   toggleHidden: (id: string) => void;
   toggleLocked: (id: string) => void;
-  // How each Image object is shown turned, by object name; absent is 0.
-  // New regions record it as `image_rotation`, and arrow-key nudges follow it.
+  // The view rotation of each Image object by name, 0 when absent. New
+  // regions record it as `image_rotation`, and arrow-key nudges follow it.
   imageRotations: Readonly<Record<string, QuarterTurn>>;
   setImageRotation: (objectName: string, rotation: QuarterTurn) => void;
   // The region a relation starts from: the next region selected ends it.

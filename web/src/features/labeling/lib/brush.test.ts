@@ -40,7 +40,7 @@ describe("brush masks", () => {
 
   it("reject an RLE of another image size", () => {
     const rle = maskToRle(new Uint8Array(10 * 10));
-    expect(() => rleToMask(rle, size)).toThrow(/holds 400 values, but a 40 x 30 image needs 4800/);
+    expect(() => rleToMask(rle, size)).toThrow(/contains 400 values, but a 40 x 30 image needs 4800/);
   });
 
   it("reject a truncated RLE", () => {

@@ -1,7 +1,7 @@
 // Brush masks of image regions. The editor keeps a brush region as Label
-// Studio stores it, the RLE bytes of an RGBA mask of the natural image size,
-// and works on a mask of one byte per natural pixel: 0 where nothing is
-// painted, 255 where the brush painted.
+// Studio stores it: the RLE bytes of an RGBA mask of the natural image size.
+// Painting and erasing work on a mask of one byte per natural pixel, 0 where
+// nothing is painted and 255 where the brush painted.
 import { alphaMask, decodeRle, encodeRle } from "./rle";
 import type { ImageSize, Point } from "./geometry";
 
@@ -20,13 +20,13 @@ export function maskToRle(mask: Uint8Array): number[] {
 }
 
 // The mask of a stored RLE for an image of the given size. Raises RangeError
-// when the RLE is malformed or holds a mask of another size.
+// when the RLE is malformed or contains a mask of another size.
 export function rleToMask(rle: ArrayLike<number>, size: ImageSize): Uint8Array {
   const rgba = decodeRle(rle);
   const expected = size.width * size.height * 4;
   if (rgba.length !== expected) {
     throw new RangeError(
-      `brush RLE holds ${rgba.length} values, but a ${size.width} x ${size.height} image needs ${expected}`,
+      `brush RLE contains ${rgba.length} values, but a ${size.width} x ${size.height} image needs ${expected}`,
     );
   }
   return alphaMask(rgba);

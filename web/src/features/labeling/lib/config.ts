@@ -41,7 +41,7 @@ export type ConfigNode =
   | { kind: "image"; name: string; valueKey: string | null; literal: string; valueList: boolean }
   | { kind: "relations" }
   | { kind: "audio"; name: string; valueKey: string | null; literal: string }
-  // frameRate: frames per second, a number or the data key that holds it.
+  // frameRate: frames per second, a number or the data key of a number.
   | { kind: "video"; name: string; valueKey: string | null; literal: string; frameRate: number | { dataKey: string } }
   // valueType "url": the value is the URL of a CSV file; "json": an object of columns.
   | { kind: "timeseries"; name: string; valueKey: string | null; literal: string; valueType: "url" | "json"; options: TimeSeriesOptions }
