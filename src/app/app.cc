@@ -183,6 +183,7 @@ Result<void> App::Wire() {
   evals::AddExperimentRoutes(parts.router, db);
   evals::AddLlmConnectionRoutes(parts.router, db, *parts.secret_box, *parts.outbound_client);
   evals::AddEvaluatorRoutes(parts.router, db);
+  evals::AddEvaluatorDryRunRoute(parts.router, db, *parts.secret_box, *parts.outbound_client);
   evals::AddMetricsRoutes(parts.router, db);
   evals::AddAgreementRoutes(parts.router, db);
   evals::AddDashboardRoutes(parts.router, db);

@@ -112,7 +112,8 @@ struct JudgeInputs {
   std::map<std::string, std::string> variables;
 };
 
-// The value a mapping reads from the trace (or its named observation).
+}  // namespace
+
 Result<bj::value> ReadVariable(store::Connection& connection, int64_t project_id, const std::string& trace_id,
                                const VariableMapping& mapping) {
   std::optional<std::string> text;
@@ -163,6 +164,25 @@ Result<bj::value> ReadVariable(store::Connection& connection, int64_t project_id
   return value;
 }
 
+Result<JudgeVerdict> CallJudge(const LlmConnection& llm, const std::string& prompt, const ScoreDefinition& score,
+                               const core::SecretBox& secret_box, const integrations::OutboundClient& client) {
+  TALLY_ASSIGN_OR_RETURN(api_key, secret_box.Open(llm.api_key_sealed));
+  integrations::OutboundRequest request{
+      .method = "POST",
+      .url = llm.base_url + "/chat/completions",
+      .headers = {{"Authorization", "Bearer " + api_key}, {"Content-Type", "application/json"}},
+      .body = json::Serialize(BuildChatRequest(llm.model, prompt, score)),
+      .timeout = llm.timeout,
+      .max_response_bytes = kMaxJudgeResponseBytes};
+  TALLY_ASSIGN_OR_RETURN(response, client.Send(request));
+  if (response.status < 200 || response.status >= 300) {
+    return Error::Unavailable(fmt::format("LLM connection '{}' returned HTTP {}", llm.name, response.status));
+  }
+  return ParseJudgeReply(response.body, score);
+}
+
+namespace {
+
 Result<std::optional<JudgeInputs>> LoadJudgeInputs(store::Database& database, int64_t project_id,
                                                    const std::string& execution_id) {
   return database.Read([&](store::Connection& connection) -> Result<std::optional<JudgeInputs>> {
@@ -182,23 +202,10 @@ Result<std::optional<JudgeInputs>> LoadJudgeInputs(store::Database& database, in
   });
 }
 
-// Sends the judge request; the error names the connection, never its key.
 Result<JudgeVerdict> AskJudge(const JudgeInputs& inputs, const core::SecretBox& secret_box,
                               const integrations::OutboundClient& client) {
-  TALLY_ASSIGN_OR_RETURN(api_key, secret_box.Open(inputs.llm.api_key_sealed));
-  const std::string prompt = RenderTemplate(inputs.rule.prompt, inputs.variables);
-  integrations::OutboundRequest request{
-      .method = "POST",
-      .url = inputs.llm.base_url + "/chat/completions",
-      .headers = {{"Authorization", "Bearer " + api_key}, {"Content-Type", "application/json"}},
-      .body = json::Serialize(BuildChatRequest(inputs.llm.model, prompt, inputs.rule.score)),
-      .timeout = inputs.llm.timeout,
-      .max_response_bytes = kMaxJudgeResponseBytes};
-  TALLY_ASSIGN_OR_RETURN(response, client.Send(request));
-  if (response.status < 200 || response.status >= 300) {
-    return Error::Unavailable(fmt::format("LLM connection '{}' returned HTTP {}", inputs.llm.name, response.status));
-  }
-  return ParseJudgeReply(response.body, inputs.rule.score);
+  return CallJudge(inputs.llm, RenderTemplate(inputs.rule.prompt, inputs.variables), inputs.rule.score, secret_box,
+                   client);
 }
 
 // Writes the verdict as a score through ingestion, as any EVAL score would

@@ -34,6 +34,9 @@
 #include <thread>
 
 #include "core/secret_box.h"
+#include "evals/evaluators.h"
+#include "evals/evaluators_judge.h"
+#include "evals/llm_connections.h"
 #include "integrations/outbound/client.h"
 #include "jobs/worker_pool.h"
 #include "store/database.h"
@@ -42,6 +45,21 @@ namespace tally::evals {
 
 inline constexpr const char* kEvaluatorJobKind = "evaluator.run";
 inline constexpr int kJudgeAttempts = 3;
+
+// The value `mapping` reads from trace `trace_id` of the project (or from
+// its first observation of the mapping's name), narrowed by the mapping's
+// metadata key and JSON path. Null when the trace, the observation or the
+// path does not exist. kInvalidArgument for a JSON path not starting with '$'.
+[[nodiscard]] Result<boost::json::value> ReadVariable(store::Connection& connection, int64_t project_id,
+                                                      const std::string& trace_id, const VariableMapping& mapping);
+
+// Sends the rendered `prompt` to `llm` and reads its verdict. kUnavailable
+// for a non-2xx status or a timeout, kInvalidArgument for a reply that is
+// not {reasoning, score} of the score's type. Errors name the connection,
+// never its key.
+[[nodiscard]] Result<JudgeVerdict> CallJudge(const LlmConnection& llm, const std::string& prompt,
+                                             const ScoreDefinition& score, const core::SecretBox& secret_box,
+                                             const integrations::OutboundClient& client);
 
 // Registers the "evaluator.run" job handler. Every argument must outlive
 // the pool.

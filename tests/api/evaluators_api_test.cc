@@ -288,6 +288,67 @@ TEST_P(EvaluatorsApi, JudgeFailuresRecordErrorAndNoScore) {
   }
 }
 
+TEST_P(EvaluatorsApi, DryRunJudgesOneTraceAndStoresNothing) {
+  const std::string ok = CreateConnection("judge", "ok");
+  const std::string failing = CreateConnection("failing-judge", "error500");
+  ASSERT_EQ(IngestTrace("t-dry", "qa", bj::object{{"text", "Paris"}}).status, 207);
+  ASSERT_TRUE(WaitFor([&] { return Get("/api/public/traces/t-dry").status == 200; })) << server_->Log();
+
+  const std::string path = project_path_ + "/evaluators/dry-run";
+  bj::object body{{"traceId", "t-dry"},
+                  {"connectionId", ok},
+                  {"prompt", "Question: {{question}}\nAnswer: {{ answer }}"},
+                  {"variableMapping", bj::array{bj::object{{"variable", "question"}, {"source", "input"}, {"jsonPath", "$.q"}},
+                                                bj::object{{"variable", "answer"}, {"source", "output"}, {"jsonPath", "$.text"}}}},
+                  {"scoreName", "dry-score"},
+                  {"scoreDataType", "NUMERIC"}};
+  auto judged = UserPost(path, body);
+  ASSERT_EQ(judged.status, 200) << judged.body;
+  const bj::value result = judged.Json();
+  EXPECT_EQ(result.at("prompt"), "Question: capital of France?\nAnswer: Paris");
+  EXPECT_EQ(result.at("variables").at("answer"), "Paris");
+  EXPECT_TRUE(result.at("error").is_null());
+  EXPECT_EQ(result.at("verdict").at("value").to_number<double>(), 1);
+  EXPECT_EQ(result.at("verdict").at("reasoning"), "The answer names Paris.");
+
+  // The judge's failure is the dry run's result, not a failed request.
+  bj::object failing_body = body;
+  failing_body["connectionId"] = failing;
+  auto failed = UserPost(path, failing_body);
+  ASSERT_EQ(failed.status, 200) << failed.body;
+  EXPECT_TRUE(failed.Json().at("verdict").is_null());
+  EXPECT_NE(std::string(failed.Json().at("error").as_string()).find("returned HTTP 500"), std::string::npos)
+      << failed.body;
+  EXPECT_EQ(failed.body.find(kApiKey), std::string::npos);
+
+  // Nothing was stored: no score, no rule, no execution.
+  EXPECT_TRUE(Scores("dry-score").empty());
+  EXPECT_TRUE(UserGet(project_path_ + "/evaluators").Json().at("data").as_array().empty());
+  testing::HttpClient peer(judge_->base_url());
+  EXPECT_EQ(peer.Get("/__requests").Json().as_array().size(), 2u) << "one judge call per dry run";
+
+  // Bad requests name the field or the missing trace.
+  bj::object unknown_trace = body;
+  unknown_trace["traceId"] = "t-missing";
+  auto missing = UserPost(path, unknown_trace);
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_NE(missing.body.find("t-missing"), std::string::npos);
+  bj::object no_trace = body;
+  no_trace.erase("traceId");
+  auto no_trace_response = UserPost(path, no_trace);
+  EXPECT_EQ(no_trace_response.status, 400);
+  EXPECT_NE(no_trace_response.body.find("traceId"), std::string::npos) << no_trace_response.body;
+  bj::object unmapped = body;
+  unmapped["prompt"] = "Rate {{tone}}";
+  EXPECT_EQ(UserPost(path, unmapped).status, 400) << "every template variable needs a mapping";
+  bj::object unknown_connection = body;
+  unknown_connection["connectionId"] = "no-such-connection";
+  auto no_connection = UserPost(path, unknown_connection);
+  EXPECT_EQ(no_connection.status, 400);
+  EXPECT_NE(no_connection.body.find("connectionId"), std::string::npos) << no_connection.body;
+  EXPECT_EQ(client_->Post(path, bj::serialize(body), {Basic()}).status, 403) << "key pairs cannot run the judge";
+}
+
 TEST_P(EvaluatorsApi, BuiltinEvaluatorsScoreDatasetRun) {
   ASSERT_EQ(Post("/api/public/v2/datasets", bj::object{{"name", "capitals"}}).status, 200);
   const std::vector<std::tuple<std::string, std::string, std::string>> cases = {

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
+import { signIn } from "./support/sign-in.mjs";
 import { startTally, webDir } from "./support/tally.mjs";
 
 const demoDir = resolve(webDir, "../demo");
@@ -73,13 +74,7 @@ before(async () => {
   await langfuse.flushAsync();
 
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1360, height: 900 } })).newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(tally.baseUrl + "/login");
-  await page.getByLabel("Email").fill(tally.user.email);
-  await page.getByLabel("Password").fill(tally.user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL("**/projects");
+  page = await signIn(browser, tally, { width: 1360, height: 900 });
 });
 
 after(async () => {

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
+import { signIn } from "./support/sign-in.mjs";
 import { startTally, webDir } from "./support/tally.mjs";
 
 const demoDir = resolve(webDir, "../demo");
@@ -34,18 +35,6 @@ let tally;
 let browser;
 let langfuse;
 let projectId;
-
-async function signedInPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(tally.baseUrl + "/login");
-  await page.getByLabel("Email").fill(tally.user.email);
-  await page.getByLabel("Password").fill(tally.user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL("**/projects");
-  return page;
-}
 
 async function screenshot(page, file) {
   if (screenshotDir) await page.screenshot({ path: join(screenshotDir, file) });
@@ -82,7 +71,7 @@ after(async () => {
 });
 
 test("versions, diff and label move", { skip }, async () => {
-  const page = await signedInPage();
+  const page = await signIn(browser, tally);
   await page.goto(`${tally.baseUrl}/projects/${projectId}/prompts`);
   await page.getByRole("link", { name }).click();
 
@@ -123,8 +112,8 @@ test("versions, diff and label move", { skip }, async () => {
 });
 
 test("two editors converge and save a version", { skip }, async () => {
-  const alice = await signedInPage();
-  const bob = await signedInPage();
+  const alice = await signIn(browser, tally);
+  const bob = await signIn(browser, tally);
   await alice.goto(promptUrl("editor"));
   await bob.goto(promptUrl("editor"));
 

@@ -53,6 +53,9 @@ const DatasetsPage = lazy(() =>
 const DatasetPage = lazy(() =>
   import("../features/datasets/components/dataset-page").then((module) => ({ default: module.DatasetPage })),
 );
+const EvaluatorsPage = lazy(() =>
+  import("../features/evaluators/components/evaluators-page").then((module) => ({ default: module.EvaluatorsPage })),
+);
 
 // Dashboards carry ECharts, and integrations are visited rarely; load both
 // on first use.
@@ -190,6 +193,14 @@ export function App() {
               element={
                 <Suspense fallback={<Loading what="the dataset" />}>
                   <DatasetPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/projects/:projectId/evaluators"
+              element={
+                <Suspense fallback={<Loading what="the evaluators" />}>
+                  <EvaluatorsPage />
                 </Suspense>
               }
             />

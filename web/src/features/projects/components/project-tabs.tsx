@@ -15,6 +15,7 @@ export function ProjectTabs({ project, active }: { project: Project; active: Pro
     { id: "scores", label: "Scores", to: `/projects/${project.id}/scores` },
     { id: "prompts", label: "Prompts", to: `/projects/${project.id}/prompts` },
     { id: "datasets", label: "Datasets", to: `/projects/${project.id}/datasets` },
+    { id: "evaluators", label: "Evaluators", to: `/projects/${project.id}/evaluators` },
     { id: "dashboards", label: "Dashboards", to: `/projects/${project.id}/dashboards` },
     { id: "integrations", label: "Integrations", to: `/projects/${project.id}/integrations` },
   ] as const;
