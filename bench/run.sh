@@ -25,6 +25,8 @@ if [ -x /usr/bin/chromium ] && [ -d web/node_modules ] && [ -f web/dist/index.ht
   node bench/web_ui_bench.mjs "$build_dir/tally"
   echo "== Image editor frame time with 1,000 boxes (bench/web_image_bench.mjs)"
   node bench/web_image_bench.mjs "$build_dir/tally"
+  echo "== Video editor frame time during playback with one track (bench/web_video_bench.mjs)"
+  node bench/web_video_bench.mjs "$build_dir/tally"
   echo "== Audio editor load time (bench/web_audio_bench.mjs)"
   if [ "${FULL:-}" = 1 ]; then
     AUDIO_MINUTES=60 node bench/web_audio_bench.mjs "$build_dir/tally"
@@ -84,4 +86,15 @@ if [ "${FULL:-}" = 1 ]; then
   TASKS=3200 CALLS=2000 python3 bench/ml_predict_bench.py "$build_dir/tally"
 else
   python3 bench/ml_predict_bench.py "$build_dir/tally"
+fi
+
+if [ -x /usr/bin/chromium ] && [ -d web/node_modules ] && [ -f web/dist/index.html ]; then
+  echo "== Live trace table: SDK flush to row on screen (bench/trace_live_bench.mjs)"
+  node bench/trace_live_bench.mjs "$build_dir/tally"
+  echo "== Trace table load at two project sizes (bench/trace_table_bench.py)"
+  if [ "${FULL:-}" = 1 ]; then
+    SIZES="100000 10000000" python3 bench/trace_table_bench.py "$build_dir/tally"
+  else
+    SIZES="100000 1000000" python3 bench/trace_table_bench.py "$build_dir/tally"
+  fi
 fi

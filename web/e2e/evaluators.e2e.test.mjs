@@ -7,11 +7,12 @@
 // rule is then created.
 //
 // The SDK comes from demo/'s npm packages (`make demo`, which `make test`
-// runs); without them the suite skips, except on CI.
+// runs); without them the suite skips, except on CI. Screens go to
+// TALLY_SCREENSHOT_DIR when it is set.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { join, resolve } from "node:path";
@@ -27,6 +28,8 @@ if (skip && process.env.CI === "true") throw new Error(skip);
 const require = createRequire(join(demoDir, "package.json"));
 
 const apiKey = "sk-e2e-judge-5678";
+const screenshotDir = process.env.TALLY_SCREENSHOT_DIR;
+if (screenshotDir) mkdirSync(screenshotDir, { recursive: true });
 
 let tally;
 let judge;
@@ -105,6 +108,7 @@ test("dry run shows prompt and verdict", { skip }, async () => {
   await result.getByText("Score 1: The answer names Paris.").waitFor();
   assert.match(await result.locator("pre").innerText(), /^Question: capital of France\?\nAnswer: Paris\n/);
   await result.getByText("Nothing was stored.").waitFor();
+  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "evaluators-dry-run.png"), fullPage: true });
 
   await editor.getByRole("button", { name: "Create evaluator" }).click();
   await editor.getByText("Evaluator created.").waitFor();
