@@ -53,21 +53,77 @@ Result<int64_t> NextInnerId(Connection& connection, int64_t project_id) {
   return row->Int(0) + 1;
 }
 
+namespace {
+
+constexpr std::string_view kInsertTaskColumns =
+    "INSERT INTO tasks (project_id, inner_id, data, meta, overlap, is_labeled, total_annotations,"
+    " cancelled_annotations, completed_annotations, ground_truth_annotations, useful_annotations,"
+    " total_predictions, allow_skip, file_upload_id, created_at, updated_at, updated_by) VALUES ";
+constexpr std::string_view kInsertTaskRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+void AppendTaskParams(store::Params& params, int64_t project_id, int64_t inner_id, const NewTask& task, Micros now) {
+  const TaskCounts& counts = task.counts;
+  params.insert(params.end(),
+                {project_id, inner_id, json::Serialize(task.data), json::Serialize(task.meta), counts.overlap,
+                 store::Bool(counts.is_labeled), counts.total_annotations, counts.cancelled_annotations,
+                 counts.completed_annotations, counts.ground_truth_annotations, counts.useful_annotations,
+                 counts.total_predictions, store::Bool(task.allow_skip), store::OrNull(task.file_upload_id), now, now,
+                 store::OrNull(task.created_by)});
+}
+
+// The multi-row INSERT for `rows` tasks; built once per size, so a long
+// import reuses one prepared statement.
+const std::string& InsertTasksSql(size_t rows) {
+  static const std::vector<std::string> by_size = [] {
+    std::vector<std::string> sql(kMaxTasksPerInsert + 1);
+    for (size_t n = 1; n <= kMaxTasksPerInsert; ++n) {
+      sql[n] = std::string(kInsertTaskColumns);
+      for (size_t i = 0; i < n; ++i) {
+        if (i > 0) sql[n] += ", ";
+        sql[n] += kInsertTaskRow;
+      }
+      sql[n] += " RETURNING id, inner_id";
+    }
+    return sql;
+  }();
+  return by_size[rows];
+}
+
+}  // namespace
+
 Result<int64_t> InsertTask(Connection& connection, int64_t project_id, int64_t inner_id, const NewTask& task,
                            Micros now) {
-  const TaskCounts& counts = task.counts;
-  TALLY_ASSIGN_OR_RETURN(
-      row, connection.QueryOne(
-               "INSERT INTO tasks (project_id, inner_id, data, meta, overlap, is_labeled, total_annotations,"
-               " cancelled_annotations, completed_annotations, ground_truth_annotations, useful_annotations,"
-               " total_predictions, allow_skip, file_upload_id, created_at, updated_at, updated_by)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-               {project_id, inner_id, json::Serialize(task.data), json::Serialize(task.meta), counts.overlap,
-                store::Bool(counts.is_labeled), counts.total_annotations, counts.cancelled_annotations,
-                counts.completed_annotations, counts.ground_truth_annotations, counts.useful_annotations,
-                counts.total_predictions, store::Bool(task.allow_skip), store::OrNull(task.file_upload_id), now, now,
-                store::OrNull(task.created_by)}));
+  store::Params params;
+  AppendTaskParams(params, project_id, inner_id, task, now);
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(std::string(kInsertTaskColumns) + std::string(kInsertTaskRow) +
+                                                      " RETURNING id",
+                                                  std::move(params)));
   return row->Int(0);
+}
+
+Result<std::vector<int64_t>> InsertTasks(Connection& connection, int64_t project_id, int64_t first_inner_id,
+                                         const std::vector<NewTask>& tasks, Micros now) {
+  if (tasks.empty()) return std::vector<int64_t>();
+  if (tasks.size() > kMaxTasksPerInsert) {
+    return Error::Internal(fmt::format("InsertTasks got {} tasks, more than {}", tasks.size(), kMaxTasksPerInsert));
+  }
+  store::Params params;
+  params.reserve(tasks.size() * 17);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    AppendTaskParams(params, project_id, first_inner_id + static_cast<int64_t>(i), tasks[i], now);
+  }
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(InsertTasksSql(tasks.size()), std::move(params)));
+
+  // RETURNING promises no order, so each id goes back to its task by inner_id.
+  std::vector<int64_t> ids(tasks.size(), 0);
+  for (const store::Row& row : rows) {
+    const int64_t offset = row.Int(1) - first_inner_id;
+    if (offset < 0 || offset >= static_cast<int64_t>(ids.size())) {
+      return Error::Internal(fmt::format("InsertTasks: unexpected inner_id {} returned", row.Int(1)));
+    }
+    ids[static_cast<size_t>(offset)] = row.Int(0);
+  }
+  return ids;
 }
 
 Result<void> StoreTaskCounts(Connection& connection, int64_t task_id, const TaskCounts& counts) {

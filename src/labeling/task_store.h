@@ -57,6 +57,16 @@ struct NewTask {
 [[nodiscard]] Result<int64_t> InsertTask(Connection& connection, int64_t project_id, int64_t inner_id,
                                          const NewTask& task, Micros now);
 
+// Inserts `tasks` in one statement, the i-th with inner_id first_inner_id + i,
+// and returns their ids in the same order. Imports use it for runs of plain
+// tasks: one multi-row INSERT costs a fraction of the per-statement work
+// (statement journal, trigger set-up, round trip on PostgreSQL) of a row at
+// a time. REQUIRES: tasks.size() <= kMaxTasksPerInsert.
+inline constexpr size_t kMaxTasksPerInsert = 64;
+[[nodiscard]] Result<std::vector<int64_t>> InsertTasks(Connection& connection, int64_t project_id,
+                                                       int64_t first_inner_id, const std::vector<NewTask>& tasks,
+                                                       Micros now);
+
 // Stores counts computed by the caller for a task it just inserted with its
 // annotations and predictions.
 [[nodiscard]] Result<void> StoreTaskCounts(Connection& connection, int64_t task_id, const TaskCounts& counts);

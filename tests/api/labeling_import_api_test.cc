@@ -65,6 +65,47 @@ TEST_P(LabelingImport, JsonBodiesInEveryForm) {
   EXPECT_EQ(deprecated_path.status, 201) << deprecated_path.body;
 }
 
+// Plain tasks go in by runs of many rows per statement, annotated ones one
+// by one; ids, inner ids and data must still follow the file's order.
+TEST_P(LabelingImport, LongImportsKeepArrivalOrder) {
+  TALLY_REQUIRE_TEMPLATE(config, "natural-language-processing__text-classification");
+  const int64_t id = CreateProject(config);
+
+  bj::array items;
+  for (int i = 0; i < 200; ++i) {
+    bj::object data{{"text", fmt::format("t{}", i)}};
+    if (i == 70 || i == 150) {
+      bj::array result{bj::object{{"from_name", "sentiment"}, {"to_name", "text"}, {"type", "choices"},
+                                  {"value", bj::object{{"choices", bj::array{"Positive"}}}}}};
+      items.push_back(bj::object{{"data", std::move(data)}, {"annotations", bj::array{bj::object{{"result", result}}}}});
+    } else if (i == 71) {
+      items.push_back(bj::object{{"data", std::move(data)}, {"predictions", bj::array{bj::object{{"result", "Negative"}}}}});
+    } else {
+      items.push_back(std::move(data));
+    }
+  }
+  auto imported = Import(id, bj::serialize(items), "?return_task_ids=true");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const bj::array ids = imported.Json().at("task_ids").as_array();
+  ASSERT_EQ(ids.size(), 200u);
+  for (size_t i = 1; i < ids.size(); ++i) EXPECT_LT(ids[i - 1].as_int64(), ids[i].as_int64()) << "task_ids[" << i << "]";
+
+  const bj::array tasks = TaskList(id);
+  ASSERT_EQ(tasks.size(), 200u);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    EXPECT_EQ(tasks[i].at("id"), ids[i]);
+    EXPECT_EQ(tasks[i].at("inner_id"), static_cast<int64_t>(i + 1));
+    EXPECT_EQ(tasks[i].at("data").at("text").as_string(), fmt::format("t{}", i));
+    EXPECT_EQ(tasks[i].at("is_labeled"), i == 70 || i == 150) << "task " << i;
+  }
+  EXPECT_EQ(tasks[71].at("total_predictions"), 1);
+  const bj::object project = Project(id);
+  EXPECT_EQ(project.at("task_number"), 200);
+  EXPECT_EQ(project.at("total_annotations_number"), 2);
+  EXPECT_EQ(project.at("total_predictions_number"), 1);
+  EXPECT_EQ(project.at("num_tasks_with_annotations"), 2);
+}
+
 TEST_P(LabelingImport, BadItemsAreReportedAndNothingIsWritten) {
   TALLY_REQUIRE_TEMPLATE(config, "computer-vision__image-classification");
   const int64_t id = CreateProject(config);

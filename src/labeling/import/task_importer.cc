@@ -314,7 +314,7 @@ Result<void> TaskImporter::AddData(bj::object data, std::optional<int64_t> file_
 }
 
 Result<void> TaskImporter::Insert(CheckedItem& item) {
-  if (summary_.task_count >= kMaxTasks) {
+  if (summary_.task_count + static_cast<int64_t>(pending_.size()) >= kMaxTasks) {
     AddRequestError("tasks", fmt::format("Maximum task number is {}", kMaxTasks));
     return Ok();
   }
@@ -341,7 +341,18 @@ Result<void> TaskImporter::Insert(CheckedItem& item) {
   }
   counts.total_predictions = static_cast<int64_t>(item.predictions.size());
   counts.is_labeled = IsLabeled(counts, project_.skip_queue());
+  for (const auto& entry : item.task.data) summary_.data_columns.emplace(entry.key());
 
+  if (item.annotations.empty() && item.predictions.empty()) {
+    if (pending_.empty()) pending_inner_id_ = next_inner_id_;
+    ++next_inner_id_;
+    pending_.push_back(std::move(item.task));
+    if (pending_.size() == kMaxTasksPerInsert) TALLY_TRY(FlushPending());
+    return Ok();
+  }
+
+  // Keeps ids and inner_ids in arrival order.
+  TALLY_TRY(FlushPending());
   TALLY_ASSIGN_OR_RETURN(task_id, InsertTask(connection_, project_.id, next_inner_id_++, item.task, now_));
   for (Annotation& a : item.annotations) {
     a.task_id = task_id;
@@ -358,7 +369,16 @@ Result<void> TaskImporter::Insert(CheckedItem& item) {
   summary_.annotation_count += static_cast<int64_t>(item.annotations.size());
   summary_.prediction_count += static_cast<int64_t>(item.predictions.size());
   if (keep_task_ids_) summary_.task_ids.push_back(task_id);
-  for (const auto& entry : item.task.data) summary_.data_columns.emplace(entry.key());
+  return Ok();
+}
+
+Result<void> TaskImporter::FlushPending() {
+  if (pending_.empty()) return Ok();
+  TALLY_ASSIGN_OR_RETURN(ids, InsertTasks(connection_, project_.id, pending_inner_id_, pending_, now_));
+  for (const NewTask& task : pending_) AccumulateTaskCounts(task.counts, added_);
+  summary_.task_count += static_cast<int64_t>(pending_.size());
+  if (keep_task_ids_) summary_.task_ids.insert(summary_.task_ids.end(), ids.begin(), ids.end());
+  pending_.clear();
   return Ok();
 }
 
@@ -373,6 +393,7 @@ Result<ImportSummary> TaskImporter::Finish() {
     error.fields = std::move(errors_);
     return error;
   }
+  TALLY_TRY(FlushPending());
   TALLY_TRY(AddToProjectCounters(connection_, project_.id, added_));
   if (project_.maximum_annotations() > 1 && project_.overlap_cohort_percentage() < 100) {
     TALLY_TRY(RecomputeProjectOverlaps(connection_, project_));

@@ -8,7 +8,9 @@
 // tag can show. Annotations and predictions must be lists of objects whose
 // results fit the config, and completed_by must name a member of the
 // organization. While no item has failed, each
-// checked item is inserted at once, so memory does not grow with the import.
+// checked item is inserted as it comes: tasks without annotations or
+// predictions in runs of up to kMaxTasksPerInsert per statement, the others
+// one by one after the pending run. Memory does not grow with the import.
 // After the first failure the importer keeps checking (to report every bad
 // item, up to kMaxErrors) but writes nothing more, and Finish returns the
 // error, so the caller's transaction rolls back whatever was inserted.
@@ -33,6 +35,7 @@
 #include "labeling/config/model.h"
 #include "labeling/counters.h"
 #include "labeling/project_store.h"
+#include "labeling/task_store.h"
 
 namespace tally::labeling {
 
@@ -99,6 +102,8 @@ class TaskImporter {
   Result<std::optional<int64_t>> ResolveAnnotator(const boost::json::value* completed_by, int64_t index,
                                                   const std::string& field);
   Result<void> Insert(CheckedItem& item);
+  // Inserts the pending run of plain tasks and records them in the summary.
+  Result<void> FlushPending();
   void AddPreannotations(CheckedItem& item, int64_t index);
 
   Connection& connection_;
@@ -116,6 +121,8 @@ class TaskImporter {
   size_t dropped_errors_ = 0;
   ProjectCounters added_;
   ImportSummary summary_;
+  std::vector<NewTask> pending_;   // checked plain tasks not inserted yet, in arrival order
+  int64_t pending_inner_id_ = 0;   // inner_id of pending_.front()
   std::map<std::string, std::optional<int64_t>> members_by_email_;  // email → user id, nullopt: not a member
   std::map<int64_t, bool> member_ids_;
 };
