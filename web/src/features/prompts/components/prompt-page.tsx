@@ -104,7 +104,8 @@ function PromptDetail({ projectId, name }: { projectId: number; name: string }) 
           {selected && view === "version" && <VersionView projectId={projectId} version={selected} />}
           {selected && view === "diff" && <VersionDiff versions={versions} initialRight={selected.version} />}
           {latest && view === "editor" && (
-            <DraftEditor projectId={projectId} name={name} type={prompt.type} latest={latest} />
+            // Keyed by name: the editor's Yjs document belongs to one draft.
+            <DraftEditor key={name} projectId={projectId} name={name} type={prompt.type} latest={latest} />
           )}
           {view === "metrics" && <VersionMetricsView projectId={projectId} name={name} />}
         </div>
