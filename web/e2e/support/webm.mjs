@@ -7,7 +7,7 @@
 // conversion, so readFrameNumber can read the number back from a video element.
 import assert from "node:assert/strict";
 
-export const frameBits = 5; // columns per frame, so up to 32 frames
+const defaultBits = 5; // columns per frame, so up to 32 frames
 
 // EBML element: its id bytes, an 8-byte size, then the payload.
 function element(id, payload) {
@@ -71,8 +71,9 @@ export function webm(frames, { width, height, frameRate }) {
 
 // A WebM of `frames` frames showing their numbers, encoded in `page` (any
 // page of a secure context, such as one on 127.0.0.1).
-export async function encodeFrameNumberVideo(page, { width, height, frameRate, frames }) {
-  assert.ok(frames <= 2 ** frameBits, `at most ${2 ** frameBits} frames`);
+// `bits` columns show the number, so up to 2 ** bits frames.
+export async function encodeFrameNumberVideo(page, { width, height, frameRate, frames, bits = defaultBits }) {
+  assert.ok(frames <= 2 ** bits, `at most ${2 ** bits} frames with ${bits} bits`);
   const chunks = await page.evaluate(async ({ width, height, frameRate, frames, frameBits }) => {
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext("2d");
@@ -100,19 +101,19 @@ export async function encodeFrameNumberVideo(page, { width, height, frameRate, f
     await encoder.flush();
     if (failure) throw failure;
     return encoded;
-  }, { width, height, frameRate, frames, frameBits });
+  }, { width, height, frameRate, frames, frameBits: bits });
   assert.equal(chunks.length, frames, "the encoder returns one chunk per frame");
   return webm(chunks.map((bytes) => Buffer.from(bytes)), { width, height, frameRate });
 }
 
 // The frame number the first video element matching `selector` shows, once
-// it has finished seeking and has a picture.
-export async function readFrameNumber(page, selector) {
+// it has finished seeking and has a picture. `bits` as when encoding.
+export async function readFrameNumber(page, selector, bits = defaultBits) {
   await page.waitForFunction((selector) => {
     const video = document.querySelector(selector);
     return video && !video.seeking && video.readyState >= 2;
   }, selector);
-  const bits = await page.evaluate(({ selector, frameBits }) => {
+  const shown = await page.evaluate(({ selector, frameBits }) => {
     const video = document.querySelector(selector);
     const canvas = document.createElement("canvas");
     canvas.width = video.videoWidth;
@@ -121,6 +122,6 @@ export async function readFrameNumber(page, selector) {
     context.drawImage(video, 0, 0);
     const column = canvas.width / frameBits;
     return Array.from({ length: frameBits }, (_, bit) => context.getImageData((bit + 0.5) * column, canvas.height / 2, 1, 1).data[1] > 127);
-  }, { selector, frameBits });
-  return bits.reduce((value, bit) => value * 2 + (bit ? 1 : 0), 0) + 1;
+  }, { selector, frameBits: bits });
+  return shown.reduce((value, bit) => value * 2 + (bit ? 1 : 0), 0) + 1;
 }
