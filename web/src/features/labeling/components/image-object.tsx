@@ -134,6 +134,9 @@ export function ImageObject({
   let tool: Tool = readOnly ? "pan" : (activeControl?.shape ?? chosenTool);
   if (!readOnly && chosenTool === "eraser" && (brushActive || !activeControl)) tool = "eraser";
   const toolEnabled = (option: Tool) => !activeControl || (brushActive && (option === "brush" || option === "eraser"));
+  // An OcrLabels box stores its text in the region itself (`ocrtext`).
+  // NOTE: every keystroke in it is one undo step.
+  const selectedOcr = regions.find((region) => region.id === selectedRegionId && region.type === "ocrlabels");
   const selectedBrush = regions.find(
     (region) => region.id === selectedRegionId && region.geometry.shape === "brush" && !lockedIds.has(region.id) && !hiddenIds.has(region.id),
   );
@@ -522,6 +525,17 @@ export function ImageObject({
           </Stage>
         )}
       </div>
+      {selectedOcr && (
+        <label className="control textarea">
+          <span>Recognized text of the selected box</span>
+          <textarea
+            rows={2}
+            readOnly={readOnly || lockedIds.has(selectedOcr.id)}
+            value={selectedOcr.ocrText ?? ""}
+            onChange={(event) => dispatch({ type: "image-region-changed", region: { ...selectedOcr, ocrText: event.target.value } })}
+          />
+        </label>
+      )}
     </div>
   );
 }

@@ -134,6 +134,7 @@ const shapeTags: Record<string, ImageShape> = {
   Ellipse: "ellipse",
   BrushLabels: "brush",
   Brush: "brush",
+  OcrLabels: "rectangle", // on an Image: a box with its recognized text
 };
 
 // Video frame rate when the config gives none, as in Label Studio.
@@ -273,10 +274,12 @@ export function parseLabelConfig(xml: string): ParsedConfig {
       case "KeyPoint":
       case "Ellipse":
       case "BrushLabels":
-      case "Brush": {
+      case "Brush":
+      case "OcrLabels": {
         const shape = shapeTags[element.tagName] ?? null;
         let resultType = element.tagName === "TimeSeriesLabels" ? "timeserieslabels" : "labels";
         if (shape) resultType = shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1];
+        if (element.tagName === "OcrLabels") resultType = "ocrlabels";
         const node: ControlNode = {
           kind: "labels",
           name,

@@ -416,3 +416,39 @@ describe("brush regions", () => {
     expect(y).toBeCloseTo((2.5 / 10) * 100, 9);
   });
 });
+
+describe("OcrLabels regions", () => {
+  const ocr = config(`<View>
+    <Image name="image" value="$image"/>
+    <OcrLabels name="ocr" toName="image"><Label value="Text"/><Label value="Handwriting"/></OcrLabels>
+  </View>`);
+  const ocrItem = {
+    id: "o1",
+    from_name: "ocr",
+    to_name: "image",
+    type: "ocrlabels",
+    origin: "manual",
+    original_width: 800,
+    original_height: 600,
+    image_rotation: 0,
+    value: { x: 5, y: 5, width: 40, height: 10, rotation: 0, ocrtext: "INVOICE 42", ocrlabels: ["Text"] },
+  };
+
+  it("parses OcrLabels as a box tool", () => {
+    const control = ocr.controls.find((c) => c.name === "ocr");
+    expect(control?.kind === "labels" && [control.shape, control.resultType]).toEqual(["rectangle", "ocrlabels"]);
+    expect(ocr.unsupportedTags).toEqual([]);
+  });
+
+  it("round-trips a box with its text unchanged", () => {
+    const values = readResult(ocr, [ocrItem]);
+    expect(values.imageRegions[0].ocrText).toBe("INVOICE 42");
+    expect(buildResult(ocr, values)).toEqual([ocrItem]);
+  });
+
+  it("stores edited text in ocrtext", () => {
+    const [region] = readResult(ocr, [ocrItem]).imageRegions;
+    const [item] = buildResult(ocr, { ...readResult(ocr, [ocrItem]), imageRegions: [{ ...region, ocrText: "INVOICE 43" }] });
+    expect(item.value.ocrtext).toBe("INVOICE 43");
+  });
+});

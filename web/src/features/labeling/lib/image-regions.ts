@@ -24,6 +24,7 @@ export interface ImageRegion {
   // second "labels" item with the same id, as Label Studio stores it.
   labelsFrom?: string;
   itemIndex?: number; // which image of an Image valueList, stored as item_index
+  ocrText?: string; // the recognized text of an OcrLabels box, stored as ocrtext
   originalWidth: number;
   originalHeight: number;
   imageRotation: number;
@@ -40,6 +41,7 @@ export const shapeTypes: Record<ImageShape, [string, string]> = {
 };
 
 export function shapeOfType(type: string): ImageShape | null {
+  if (type === "ocrlabels") return "rectangle";
   for (const [shape, types] of Object.entries(shapeTypes) as [ImageShape, [string, string]][]) {
     if (types.includes(type)) return shape;
   }
@@ -75,6 +77,7 @@ export function imageRegionResult(region: ImageRegion, origin: string): Record<s
       Object.assign(value, { format: "rle", rle: geometry.rle });
       break;
   }
+  if (region.type === "ocrlabels") value.ocrtext = region.ocrText ?? "";
   // A bare tool (Rectangle, Polygon, ...) stores no label list.
   if (region.type.endsWith("labels")) value[region.type] = region.labels;
   return {
@@ -155,6 +158,7 @@ export function readImageRegion(item: Record<string, unknown>): ImageRegion | nu
   const geometry = readGeometry(shape, value as Record<string, unknown>);
   if (!geometry) return null;
   const rawLabels = (value as Record<string, unknown>)[type];
+  const ocrText = (value as Record<string, unknown>).ocrtext;
   return {
     id: String(item.id),
     fromName: String(item.from_name),
@@ -165,6 +169,7 @@ export function readImageRegion(item: Record<string, unknown>): ImageRegion | nu
     originalHeight: finite(item.original_height) ? item.original_height : 0,
     imageRotation: finite(item.image_rotation) ? item.image_rotation : 0,
     ...(finite(item.item_index) ? { itemIndex: item.item_index } : {}),
+    ...(type === "ocrlabels" ? { ocrText: typeof ocrText === "string" ? ocrText : "" } : {}),
     geometry,
   };
 }
