@@ -108,6 +108,26 @@ test("versions, diff and label move", { skip }, async () => {
   const fetched = await langfuse.getPrompt(name, undefined, { label: "production", cacheTtlSeconds: 0 });
   assert.equal(fetched.version, 2);
   assert.equal(fetched.compile({ text: "the ticket", audience: "agents" }), "Summarize the ticket briefly for agents.\nEnd with a question.");
+  await page.getByRole("list", { name: "History" }).getByText(/label added: production by user 1/).waitFor();
+
+  // A generation that used version 2 counts in that version's metrics.
+  const start = new Date(Date.now() - 5000);
+  const trace = langfuse.trace({ name: "summarize" });
+  trace.generation({
+    name: "llm",
+    prompt: fetched,
+    usage: { input: 12, output: 4 },
+    startTime: start,
+    endTime: new Date(start.getTime() + 1500),
+  });
+  await langfuse.flushAsync();
+  await page.getByRole("button", { name: "Metrics" }).click();
+  const metrics = page.getByRole("region", { name: "Version metrics" });
+  const generations = metrics.locator("tbody tr", { has: page.getByRole("rowheader", { name: "Generations" }) });
+  await generations.locator("td").first().getByText("1", { exact: true }).waitFor();
+  assert.deepEqual(await generations.locator("td").allTextContents(), ["1", "0"]);
+  const latency = metrics.locator("tbody tr", { has: page.getByRole("rowheader", { name: "Latency median" }) });
+  assert.equal(await latency.locator("td").first().textContent(), "1.50 s");
   await page.context().close();
 });
 

@@ -126,6 +126,8 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 const auditListSchema = z.object({ data: z.array(auditEntrySchema), meta: pageMetaSchema });
 
+// NOTE: the first 100 entries only (oldest first), so a name with a longer
+// history shows no entries for its newest versions.
 export function fetchPromptAudit(projectId: number, name: string): Promise<AuditEntry[]> {
   const query = new URLSearchParams({ name, limit: "100" });
   return apiJson(`/api/prompts/${projectId}/audit?${query}`, auditListSchema).then((body) => body.data);

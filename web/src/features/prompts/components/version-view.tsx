@@ -1,9 +1,9 @@
 // One prompt version as stored, with its labels and a form that moves a
 // label onto it (the server takes the label off the version that had it).
 import { useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { describeError } from "../../../api/client";
-import { addLabels, type PromptVersion } from "../api/prompts";
+import { addLabels, fetchPromptAudit, type AuditEntry, type PromptVersion } from "../api/prompts";
 import { promptNeeds } from "../lib/variables";
 
 // Label names as the prompts API accepts them; "latest" follows the newest
@@ -32,6 +32,34 @@ export function PromptBody({ prompt }: { prompt: PromptVersion["prompt"] }) {
   );
 }
 
+const auditActions: Record<AuditEntry["action"], string> = {
+  create_version: "created",
+  add_label: "label added:",
+  remove_label: "label removed:",
+  delete_version: "deleted",
+};
+
+// Who created the version and moved its labels, oldest first.
+function VersionHistory({ projectId, version }: { projectId: number; version: PromptVersion }) {
+  const audit = useQuery({
+    queryKey: ["prompt-audit", projectId, version.name],
+    queryFn: () => fetchPromptAudit(projectId, version.name),
+  });
+  const entries = audit.data?.filter((entry) => entry.version === version.version) ?? [];
+  if (audit.error) return <p className="form-error">{describeError(audit.error, "load the history")}</p>;
+  if (entries.length === 0) return null;
+  return (
+    <ol className="prompt-history" aria-label="History">
+      {entries.map((entry) => (
+        <li key={entry.id}>
+          {auditActions[entry.action]} {entry.label ?? ""} by {entry.actor.kind === "user" ? `user ${entry.actor.id}` : `key ${entry.actor.id}`},{" "}
+          {new Date(entry.createdAt).toLocaleString()}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 export function VersionView({ projectId, version }: { projectId: number; version: PromptVersion }) {
   const [label, setLabel] = useState("");
   const [formError, setFormError] = useState<string | null>(null);
@@ -45,6 +73,7 @@ export function VersionView({ projectId, version }: { projectId: number; version
       // A moved label leaves another version, so every version reloads.
       queryClient.invalidateQueries({ queryKey: ["prompt-version", projectId, version.name] });
       queryClient.invalidateQueries({ queryKey: ["prompts", projectId] });
+      queryClient.invalidateQueries({ queryKey: ["prompt-audit", projectId, version.name] });
     },
   });
 
@@ -121,6 +150,7 @@ export function VersionView({ projectId, version }: { projectId: number; version
       </form>
       {formError && <p className="form-error">{formError}</p>}
       {move.error && <p className="form-error">{describeError(move.error, "move the label")}</p>}
+      <VersionHistory projectId={projectId} version={version} />
     </article>
   );
 }
