@@ -205,6 +205,7 @@ Result<OutboundResponse> OutboundClient::Send(const OutboundRequest& request) co
   std::string method = request.method;
   std::string body = request.body;
   auto headers = request.headers;
+  std::string aws_sigv4 = request.aws_sigv4;
   const std::string first_host = UrlPart(parsed.get(), CURLUPART_HOST);
   const Clock::time_point started = Clock::now();
 
@@ -257,6 +258,10 @@ Result<OutboundResponse> OutboundClient::Send(const OutboundRequest& request) co
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
+    if (!aws_sigv4.empty()) {
+      curl_easy_setopt(handle, CURLOPT_AWS_SIGV4, aws_sigv4.c_str());
+      curl_easy_setopt(handle, CURLOPT_USERPWD, request.aws_credentials.c_str());
+    }
     if (method == "GET") {
       curl_easy_setopt(handle, CURLOPT_HTTPGET, 1L);
     } else if (method == "HEAD") {
@@ -310,6 +315,7 @@ Result<OutboundResponse> OutboundClient::Send(const OutboundRequest& request) co
         std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
         return name == "authorization" || name == "cookie";
       });
+      aws_sigv4.clear();
     }
   }
 }

@@ -42,6 +42,13 @@ struct OutboundRequest {
   std::string body;
   std::chrono::milliseconds timeout{10000};  // connect, send and receive together
   size_t max_response_bytes = 10 * 1024 * 1024;
+  // When set, libcurl signs the request with AWS Signature Version 4
+  // (CURLOPT_AWS_SIGV4) using this provider string, e.g.
+  // "aws:amz:us-east-1:s3", and aws_credentials "<access key id>:<secret>".
+  // The caller sends x-amz-content-sha256 itself, because libcurl 7.88 does
+  // not. A redirect to another host drops the signature.
+  std::string aws_sigv4;
+  std::string aws_credentials;
 };
 
 struct OutboundResponse {
