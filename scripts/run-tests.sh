@@ -21,6 +21,9 @@ if [ ! -d ../shared ]; then
   echo "run-tests: ../shared is missing; suites that read its reference data will skip"
 fi
 
+# The storage emulators (s3rver, Azurite) that the storage suites start.
+(cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
+
 # Fuzzers and the npm client suite first, so CTest's summary is the last
 # thing printed.
 bash scripts/run-fuzzers.sh

@@ -51,6 +51,10 @@ void AddStorageOptions(CLI::App& command, Settings& settings) {
       ->envname("TALLY_WEBHOOK_TIMEOUT_MS")
       ->check(CLI::Range(100, 600000))
       ->capture_default_str();
+  command.add_option("--local-files-root", settings.local_files_root,
+                     "Colon-separated absolute directories that local files storages may use and /data/local-files/ "
+                     "may serve; empty disables local files")
+      ->envname("TALLY_LOCAL_FILES_ROOT");
   command.add_option("--log-level", settings.log_level, "Lowest level logged: debug, info, warn or error")
       ->envname("TALLY_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

@@ -49,6 +49,12 @@ struct Settings {
   std::string ssrf_allowlist;               // --ssrf-allowlist, TALLY_SSRF_ALLOWLIST: hosts and CIDRs, comma-separated
   int webhook_timeout_ms = 10000;           // --webhook-timeout-ms, TALLY_WEBHOOK_TIMEOUT_MS: one delivery attempt
 
+  // Local files storages
+  // --local-files-root, TALLY_LOCAL_FILES_ROOT: ':'-separated absolute
+  // directories that local files storages may read and write and
+  // /data/local-files/ may serve. Empty (the default) disables both.
+  std::string local_files_root;
+
   // Logging
   std::string log_level = "info";     // --log-level, TALLY_LOG_LEVEL
   std::string log_format = "text";    // --log-format, TALLY_LOG_FORMAT

@@ -14,6 +14,7 @@
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/serialize.h"
+#include "labeling/storage_hooks.h"
 #include "labeling/webhook_events.h"
 
 namespace tally::labeling {
@@ -161,6 +162,7 @@ Result<Annotation> CreateAnnotation(Connection& c, const Request& request, const
   TALLY_TRY(ReleaseTaskLock(c, task.id, user_id));
   TALLY_TRY(AfterAnnotationWrite(c, project, task.id, {.user_id = user_id, .annotation_id = stored.id}));
   TALLY_TRY(EmitAnnotationEvent(c, project, "ANNOTATION_CREATED", stored));
+  TALLY_TRY(NotifyAnnotationWritten(c, project, stored.id, /*deleted=*/false));
   return stored;
 }
 
@@ -194,6 +196,7 @@ Result<Annotation> ChangeAnnotation(Connection& c, const http::Principal& princi
   TALLY_TRY(AfterAnnotationWrite(c, project, stored.task_id,
                                  {.user_id = principal.user_id, .annotation_id = stored.id}));
   TALLY_TRY(EmitAnnotationEvent(c, project, "ANNOTATION_UPDATED", stored));
+  TALLY_TRY(NotifyAnnotationWritten(c, project, stored.id, /*deleted=*/false));
   return stored;
 }
 
@@ -287,6 +290,7 @@ void AddAnnotationRoutes(http::Router& router, LabelingContext& context) {
                                                  {.user_id = request.principal.user_id,
                                                   .annotation_id = annotation_id}));
                   TALLY_TRY(EmitAnnotationsDeleted(c, found.project, {annotation_id}));
+                  TALLY_TRY(NotifyAnnotationWritten(c, found.project, annotation_id, /*deleted=*/true));
                   return Ok();
                 }));
                 TALLY_LOG_INFO("event=annotation_deleted annotation_id={} by_user_id={}", annotation_id,

@@ -20,6 +20,7 @@
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/serialize.h"
+#include "labeling/storage_hooks.h"
 #include "labeling/webhook_events.h"
 
 namespace tally::labeling {
@@ -175,6 +176,7 @@ Result<bj::object> RenderFullTask(Connection& c, const Task& task, int64_t user_
   body["annotations"] = std::move(annotation_bodies);
   body["predictions"] = std::move(prediction_bodies);
   body["drafts"] = std::move(draft_bodies);
+  TALLY_TRY(ResolveTaskUris(c, task.project_id, task.id, body));
   return body;
 }
 
@@ -232,6 +234,11 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                   TALLY_ASSIGN_OR_RETURN(tasks, ListTasksByIds(c, ids));
                   bj::array bodies;
                   for (const Task& task : tasks) bodies.push_back(TaskJson(task));
+                  if (QueryFlag(request, "resolve_uri")) {
+                    for (size_t i = 0; i < tasks.size(); ++i) {
+                      TALLY_TRY(ResolveTaskUris(c, tasks[i].project_id, tasks[i].id, bodies[i].as_object()));
+                    }
+                  }
                   TALLY_TRY(AddDataManagerColumns(c, tasks, bodies, fields == "all", request.principal.user_id));
                   return Response::Json(bj::object{{"tasks", std::move(bodies)},
                                                    {"total", totals.tasks},

@@ -9,6 +9,7 @@
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/serialize.h"
+#include "labeling/storage_hooks.h"
 
 namespace tally::labeling {
 
@@ -42,6 +43,7 @@ Result<bj::object> RenderNextTask(Connection& c, const Project& project, const T
   body["predictions"] = std::move(predictions);
   body["annotations"] = std::move(annotations);
   body["drafts"] = std::move(drafts);
+  TALLY_TRY(ResolveTaskUris(c, project.id, task.id, body));
   return body;
 }
 

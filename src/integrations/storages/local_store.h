@@ -1,0 +1,56 @@
+// Local files: storages over a directory of the server's disk, and the
+// path checks that keep them inside the directories an administrator
+// allowed (TALLY_LOCAL_FILES_ROOT, ':'-separated absolute paths).
+//
+// A storage's `path` must lie under one of the roots, compared component
+// by component after symlinks are resolved, so "/srv/data-evil" is not
+// under "/srv/data" and a symlink inside a root that points outside it is
+// rejected. Tasks name a file as /data/local-files/?d=<path relative to its
+// root>, as Label Studio does with LOCAL_FILES_DOCUMENT_ROOT.
+//
+// Thread-safety: reentrant.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "integrations/storages/object_store.h"
+
+namespace tally::integrations::storages {
+
+// Parses TALLY_LOCAL_FILES_ROOT: ':'-separated absolute directories. Empty
+// text gives no roots, which disables local files storages. Fails with
+// kInvalidArgument for a relative or missing directory.
+[[nodiscard]] Result<std::vector<std::filesystem::path>> ParseLocalRoots(std::string_view text);
+
+// Whether `path` (canonical) is `root` (canonical) or lies below it.
+bool IsWithin(const std::filesystem::path& path, const std::filesystem::path& root);
+
+// Resolves a storage path: canonical, an existing directory, under a root.
+// Returns it and the root it lies under. Fails with InvalidField("path", …).
+struct LocalPath {
+  std::filesystem::path directory;
+  std::filesystem::path root;
+};
+[[nodiscard]] Result<LocalPath> CheckLocalPath(const std::string& path,
+                                               const std::vector<std::filesystem::path>& roots);
+
+// Resolves the ?d= value of /data/local-files/ to an existing regular file
+// under a root. kNotFound when there is none; kForbidden for a path that
+// leaves every root (.., absolute, symlink out).
+[[nodiscard]] Result<std::filesystem::path> ResolveLocalFile(const std::string& relative,
+                                                             const std::vector<std::filesystem::path>& roots);
+
+[[nodiscard]] Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const StorageSettings& settings,
+                                                                  const std::vector<std::filesystem::path>& roots);
+
+// Reads a file ResolveLocalFile returned, up to kMaxObjectBytes.
+[[nodiscard]] Result<ObjectBody> OpenLocalFile(const std::filesystem::path& path);
+
+// A MIME type for a file name's extension, application/octet-stream when unknown.
+std::string ContentTypeOf(const std::string& name);
+
+}  // namespace tally::integrations::storages

@@ -1,0 +1,2 @@
+DROP TABLE storage_task_links;
+DROP TABLE storages;
