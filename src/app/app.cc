@@ -40,7 +40,6 @@
 #include "labeling/presence.h"
 #include "labeling/routes.h"
 #include "labeling/template_gallery.h"
-#include "labeling/template_gallery.h"
 #include "prompts/routes.h"
 #include "store/migrations.h"
 #include "tracing/routes.h"
@@ -166,7 +165,6 @@ Result<void> App::Wire() {
   accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
   labeling::AddLabelingRoutes(parts.router, db, settings.data_dir, &*parts.outbound_client);
-  labeling::AddTemplateRoutes(parts.router, settings.templates_dir);
   labeling::AddTemplateRoutes(parts.router, settings.templates_dir);
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);

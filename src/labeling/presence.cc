@@ -81,11 +81,11 @@ Result<void> LabelingPresence::OnMessage(const http::Principal&, const std::stri
   const bj::object* message = data.if_object();
   const bj::value* kind = message ? message->if_contains("kind") : nullptr;
   if (!kind || !kind->is_string() || kind->as_string() != "task") {
-    return Error::InvalidField("data.kind", "Required: \"task\"");
+    return Error::InvalidField("data.kind", "Missing or unknown kind; send \"task\"");
   }
   const bj::value* task = message->if_contains("task");
   if (!task || !(task->is_null() || task->is_int64() || task->is_uint64())) {
-    return Error::InvalidField("data.task", "Required: the id of the task shown, or null");
+    return Error::InvalidField("data.task", "Missing or invalid; send the id of the task shown, or null");
   }
   std::optional<int64_t> task_id;
   if (!task->is_null()) task_id = task->to_number<int64_t>();

@@ -2,7 +2,8 @@
 //
 // Topic: "project:<id>:labeling", guarded like every project topic
 // (accounts::ProjectTopicCheck). The labeling screen subscribes while it is
-// open and tells which task it shows; everyone on the topic gets the list.
+// open and sends the id of the task it shows. Everyone on the topic receives
+// the list.
 //
 // Protocol, inside the hub's frames:
 //   on subscribe, to the joiner only: {"kind":"joined","participant":"<id>"}

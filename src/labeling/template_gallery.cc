@@ -105,7 +105,7 @@ Result<std::vector<GalleryTemplate>> LoadTemplateGallery(const fs::path& dir) {
   std::error_code error;
   fs::directory_iterator files(dir, error);
   if (error) {
-    return Error::Unavailable("The template folder cannot be read; check --templates-dir.",
+    return Error::Unavailable("Reading the template folder failed. Check that --templates-dir names a readable folder.",
                               dir.string() + ": " + error.message());
   }
   const std::map<std::string, IndexEntry> index = ReadIndex(dir);
@@ -127,13 +127,13 @@ Result<std::vector<GalleryTemplate>> LoadTemplateGallery(const fs::path& dir) {
     item.id = path.stem().string();
     item.config = text.str();
     item.sample = TemplateSample(item.config);
+    const size_t separator = item.id.find("__");
+    item.group = separator == std::string::npos ? "Other" : Humanize(item.id.substr(0, separator));
+    item.title = Humanize(separator == std::string::npos ? item.id : item.id.substr(separator + 2));
+    // An index row may leave the title or group empty; the file name fills in.
     if (auto found = index.find(path.filename().string()); found != index.end()) {
-      item.title = found->second.title;
-      item.group = found->second.group;
-    } else {
-      const size_t separator = item.id.find("__");
-      item.group = separator == std::string::npos ? "Other" : Humanize(item.id.substr(0, separator));
-      item.title = Humanize(separator == std::string::npos ? item.id : item.id.substr(separator + 2));
+      if (!found->second.title.empty()) item.title = found->second.title;
+      if (!found->second.group.empty()) item.group = found->second.group;
     }
     templates.push_back(std::move(item));
   }

@@ -1,8 +1,8 @@
 // The template gallery: label configs from a folder, for the create-project
-// dialog. The folder holds one Label Studio template per file, named
+// dialog. The folder contains one Label Studio template per file, named
 // `<group>__<name>.xml`, optionally with an INDEX.md whose Markdown table
-// has File, Title and Group columns. Without an index entry the title and
-// group come from the file name.
+// has File, Title and Group columns. A title or group that the index does
+// not give comes from the file name.
 //
 // A template may end with Label Studio's sample task in a trailing
 // `<!-- {…} -->` comment: an object with a "data" key, or the data itself.
