@@ -139,7 +139,11 @@ int main(int argc, char** argv) {
   tally::app::AddStorageOptions(*export_cmd, settings);
   export_cmd->add_option("--project", export_command.project_id, "Project id")->required();
   export_cmd->add_option("--format", export_command.format,
-                         "Export format: JSON, JSON_MIN, CSV, TSV, COCO, VOC, YOLO or YOLO_OBB")
+                         "Export format: JSON, JSON_MIN, CSV, TSV, CONLL2003, COCO, VOC, BRUSH_TO_NUMPY, "
+                         "BRUSH_TO_PNG, ASR_MANIFEST, YOLO, YOLO_OBB or a *_WITH_IMAGES variant")
+      ->capture_default_str();
+  export_cmd->add_option("--download-resources", export_command.download_resources,
+                         "Put the project's uploaded images and audio into archive formats (true or false)")
       ->capture_default_str();
   export_cmd->add_option("--out", export_command.out, "File to write (multi-file formats write a zip archive)")
       ->required();
@@ -231,6 +235,7 @@ int main(int argc, char** argv) {
   }
 
   if (export_cmd->parsed()) {
+    export_command.data_dir = settings.data_dir;
     return tally::labeling::exporting::RunExportCommand(db, export_command, stderr, std::cerr);
   }
   if (import_cmd->parsed()) {

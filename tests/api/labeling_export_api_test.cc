@@ -2,6 +2,8 @@
 // image project (known sizes, a rotated box, a polygon, two annotators, an
 // empty result, a cancelled annotation, non-ASCII labels) and one text
 // project (emoji and CRLF in the text), streamed with chunked transfer.
+#include <fmt/format.h>
+#include <png.h>
 #include <zlib.h>
 
 #include <regex>
@@ -157,7 +159,8 @@ TEST_P(LabelingExportTest, JsonIsStreamedWithFileName) {
 
 TEST_P(LabelingExportTest, CocoConvertsPercentToPixels) {
   const ImageProject project = Seed();
-  auto response = Export(project.id, "?exportType=COCO");
+  // Without media COCO is the plain result.json (with media, an archive).
+  auto response = Export(project.id, "?exportType=COCO&download_resources=false");
   ASSERT_EQ(response.status, 200) << response.body;
   const bj::object coco = response.Json().as_object();
 
@@ -395,9 +398,20 @@ TEST_P(LabelingExportTest, SnapshotsRunAsJobsAndDownloadInAnyFormat) {
   EXPECT_EQ(Get(one + "/download").status, 404);
 }
 
+// The start of a PNG file of `width` × `height`: the signature and an IHDR
+// chunk (CRC not checked by the export), then filler bytes.
+std::string PngHeader(uint32_t width, uint32_t height) {
+  std::string out("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+  for (uint32_t value : {width, height}) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xFF));
+  }
+  out += std::string("\x08\x00\x00\x00\x00", 5);
+  return out + std::string(300, '\x07');
+}
+
 TEST_P(LabelingExportTest, ArchivesCarryUploadedImages) {
   const int64_t id = CreateProject(kImageConfig, "Media");
-  const std::string pixels = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(300, '\x07');
+  const std::string pixels = PngHeader(640, 480);
   auto uploaded = Upload(id, {{"photo.png", pixels}}, "?return_task_ids=true");
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
   const bj::value created = uploaded.Json();
@@ -422,6 +436,172 @@ TEST_P(LabelingExportTest, ArchivesCarryUploadedImages) {
     auto without = Export(id, "?exportType=" + format + "&download_resources=false");
     EXPECT_EQ(Unzip(without.body).count("images/" + name), 0u) << format;
   }
+
+  // COCO with media is an archive: the image under images/, and result.json
+  // naming it there with the size read from the file.
+  auto coco = Export(id, "?exportType=COCO");
+  ASSERT_EQ(coco.status, 200) << coco.body;
+  EXPECT_EQ(coco.Header("content-type"), "application/zip");
+  EXPECT_NE(coco.Header("filename").find(".zip"), std::string::npos) << coco.Header("filename");
+  auto files = Unzip(coco.body);
+  EXPECT_EQ(files["images/" + name], pixels);
+  ASSERT_TRUE(files.count("result.json"));
+  const bj::value result = bj::parse(files["result.json"]);
+  const bj::value& entry = result.at("images").at(0);
+  EXPECT_EQ(entry.at("file_name").as_string(), "images/" + name);
+  EXPECT_EQ(entry.at("width"), 640) << "the file's size, not the result's 800";
+  EXPECT_EQ(entry.at("height"), 480);
+  // Boxes still scale by their own original size, as the converter does.
+  EXPECT_EQ(result.at("annotations").at(0).at("bbox"), (bj::array{80.0, 120.0, 240.0, 240.0}));
+
+  auto plain = Export(id, "?exportType=COCO&download_resources=false");
+  EXPECT_EQ(plain.Header("content-type"), "application/json");
+  EXPECT_EQ(plain.Json().at("images").at(0).at("file_name").as_string(), image);
+  EXPECT_EQ(plain.Json().at("images").at(0).at("width"), 800);
+
+  auto with_images = Export(id, "?exportType=COCO_WITH_IMAGES&download_resources=false");
+  ASSERT_EQ(with_images.status, 200) << with_images.body;
+  EXPECT_EQ(Unzip(with_images.body)["images/" + name], pixels) << "_WITH_IMAGES always carries media";
+  auto yolo_images = Export(id, "?exportType=YOLO_WITH_IMAGES&download_resources=false");
+  ASSERT_EQ(yolo_images.status, 200) << yolo_images.body;
+  files = Unzip(yolo_images.body);
+  EXPECT_EQ(files["images/" + name], pixels);
+  EXPECT_EQ(files["labels/" + name.substr(0, name.rfind('.')) + ".txt"], "0 0.25 0.4 0.3 0.4\n");
+}
+
+// A 7 × 5 RGBA brush mask, encoded by the web editor's encodeRle
+// (web/src/features/labeling/lib/rle.ts): alpha 255 on x 2–5, y 1–3, 128
+// at (0, 4), 0 elsewhere.
+constexpr const char* kWebBrushRle =
+    "[0,0,0,140,57,27,254,35,0,3,254,16,8,127,225,0,135,254,16,8,127,225,0,3,254,216,0,31,240,128,67,255,8,4,63,"
+    "240,128,67,255,8,0,31,246,192,0,255,132,2,31,248,64,33,255,132,2,31,248,64,0,255,140,0,15,248,64,0,128,194,224,0]";
+
+uint8_t WebBrushAlpha(int x, int y) {
+  if (x >= 2 && x <= 5 && y >= 1 && y <= 3) return 255;
+  if (x == 0 && y == 4) return 128;
+  return 0;
+}
+
+TEST_P(LabelingExportTest, BrushMasksRoundTrip) {
+  const int64_t id = CreateProject(
+      R"(<View><Image name="image" value="$image"/><BrushLabels name="tag" toName="image">)"
+      R"(<Label value="Кот"/><Label value="Dog"/></BrushLabels></View>)",
+      "Brush");
+  const std::string region = std::string(R"({"id":"m1","from_name":"tag","to_name":"image","type":"brushlabels",)") +
+                             R"("original_width":7,"original_height":5,"value":{"format":"rle","rle":)" +
+                             kWebBrushRle + R"(,"brushlabels":["Кот"]}})";
+  auto imported = Import(id, std::string(R"([{"data":{"image":"/data/upload/9/mask.png"},"annotations":[)") +
+                                 R"({"completed_by":{"email":"owner@example.com"},"result":[)" + region + "]}]}]",
+                         "?return_task_ids=true");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const int64_t task_id = imported.Json().at("task_ids").at(0).as_int64();
+  const bj::value task = Get("/api/tasks/" + std::to_string(task_id)).Json();
+  const int64_t annotation_id = task.at("annotations").at(0).at("id").as_int64();
+  const std::string stem =
+      fmt::format("task-{}-annotation-{}-by-owner@example.com-tag-Кот-0", task_id, annotation_id);
+
+  auto png = Export(id, "?exportType=BRUSH_TO_PNG");
+  ASSERT_EQ(png.status, 200) << png.body;
+  EXPECT_EQ(png.Header("content-type"), "application/zip");
+  auto files = Unzip(png.body);
+  ASSERT_EQ(files.count(stem + ".png"), 1u) << (files.empty() ? "no files" : files.begin()->first);
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  const std::string& file = files[stem + ".png"];
+  ASSERT_TRUE(png_image_begin_read_from_memory(&image, file.data(), file.size())) << image.message;
+  EXPECT_EQ(image.width, 7u);
+  EXPECT_EQ(image.height, 5u);
+  EXPECT_EQ(image.format & PNG_FORMAT_FLAG_COLOR, 0u) << "a one-channel grayscale PNG";
+  image.format = PNG_FORMAT_GRAY;
+  std::vector<uint8_t> pixels(PNG_IMAGE_SIZE(image));
+  ASSERT_TRUE(png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr)) << image.message;
+  for (int y = 0; y < 5; ++y) {
+    for (int x = 0; x < 7; ++x) EXPECT_EQ(pixels[y * 7 + x], WebBrushAlpha(x, y)) << x << "," << y;
+  }
+
+  auto npy = Export(id, "?exportType=BRUSH_TO_NUMPY");
+  ASSERT_EQ(npy.status, 200) << npy.body;
+  files = Unzip(npy.body);
+  ASSERT_EQ(files.count(stem + ".npy"), 1u);
+  const std::string& array = files[stem + ".npy"];
+  ASSERT_EQ(array.size(), 128u + 35u);
+  EXPECT_EQ(array.substr(10, 59), "{'descr': '|u1', 'fortran_order': False, 'shape': (5, 7), }");
+  for (int y = 0; y < 5; ++y) {
+    for (int x = 0; x < 7; ++x) {
+      EXPECT_EQ(static_cast<uint8_t>(array[128 + y * 7 + x]), WebBrushAlpha(x, y)) << x << "," << y;
+    }
+  }
+
+  // The CLI writes the same archive.
+  const std::string out = ::testing::TempDir() + "/cli-brush-" + GetParam() + ".zip";
+  const auto exported = testing::RunTally({"export", "--database-url", database_->url(), "--project",
+                                           std::to_string(id), "--format", "BRUSH_TO_PNG", "--out", out});
+  ASSERT_EQ(exported.exit_code, 0) << exported.error;
+  std::ifstream in(out, std::ios::binary);
+  std::stringstream archive;
+  archive << in.rdbuf();
+  EXPECT_EQ(Unzip(archive.str())[stem + ".png"], file);
+  std::remove(out.c_str());
+
+  auto formats = Get("/api/projects/" + std::to_string(id) + "/export/formats").Json();
+  for (const auto& format : formats.as_array()) {
+    const std::string name = format.at("name").as_string().c_str();
+    if (name == "BRUSH_TO_PNG" || name == "BRUSH_TO_NUMPY") {
+      EXPECT_FALSE(format.as_object().contains("disabled")) << name;
+    }
+    if (name == "COCO" || name == "ASR_MANIFEST") {
+      EXPECT_TRUE(format.as_object().contains("disabled")) << name;
+    }
+  }
+}
+
+// A PCM WAV file: 16 kHz, mono, 16-bit, `frames` frames of silence.
+std::string Wav(uint32_t frames) {
+  const auto le = [](std::string& out, uint32_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+  };
+  std::string out = "RIFF";
+  le(out, 36 + frames * 2, 4);
+  out += "WAVEfmt ";
+  for (auto [value, bytes] : std::vector<std::pair<uint32_t, int>>{{16, 4}, {1, 2}, {1, 2}, {16000, 4},
+                                                                   {32000, 4}, {2, 2}, {16, 2}}) {
+    le(out, value, bytes);
+  }
+  out += "data";
+  le(out, frames * 2, 4);
+  return out + std::string(frames * 2, '\0');
+}
+
+TEST_P(LabelingExportTest, AsrManifestListsTranscripts) {
+  const int64_t id = CreateProject(
+      R"(<View><Audio name="audio" value="$audio"/><TextArea name="transcription" toName="audio"/></View>)", "Speech");
+  const std::string wav = Wav(24000);
+  auto uploaded = Upload(id, {{"hello.wav", wav}}, "?return_task_ids=true");
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const int64_t task_id = uploaded.Json().at("task_ids").at(0).as_int64();
+  const std::string audio = Get("/api/tasks/" + std::to_string(task_id)).Json().at("data").at("audio").as_string().c_str();
+  const std::string name = audio.substr(audio.rfind('/') + 1);
+  auto annotated = Post("/api/tasks/" + std::to_string(task_id) + "/annotations",
+                        R"({"result":[{"id":"t1","from_name":"transcription","to_name":"audio","type":"textarea",)"
+                        R"("value":{"text":["Привет, мир"]}}]})");
+  ASSERT_EQ(annotated.status, 201) << annotated.body;
+
+  auto response = Export(id, "?exportType=ASR_MANIFEST");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.Header("content-type"), "application/zip");
+  auto files = Unzip(response.body);
+  EXPECT_EQ(files["audio/" + name], wav);
+  EXPECT_EQ(files["manifest.json"], "{\"audio_filepath\": \"audio/" + name +
+                                        "\", \"duration\": 1.5, \"text\": "
+                                        "\"\\u041f\\u0440\\u0438\\u0432\\u0435\\u0442, \\u043c\\u0438\\u0440\", "
+                                        "\"annotator\": \"owner@example.com\"}\n");
+
+  auto without = Export(id, "?exportType=ASR_MANIFEST&download_resources=false");
+  files = Unzip(without.body);
+  EXPECT_EQ(files.count("audio/" + name), 0u);
+  const bj::value line = bj::parse(files["manifest.json"]);
+  EXPECT_EQ(line.at("audio_filepath").as_string(), audio) << "a recording not in the archive keeps its reference";
+  EXPECT_TRUE(line.at("duration").is_null());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingExportTest, ::testing::ValuesIn(store::testing::Backends()));

@@ -83,8 +83,10 @@ int RunExportCommand(store::Database& database, const ExportCommand& command, st
   selection.all_tasks = command.all_tasks;
   auto total = database.Read([&](store::Connection& c) { return CountExportTasks(c, selection); });
   if (!total) return PrintError(errors, total.error()), 1;
-  auto run = ExportRun::Create(database, selection, std::move(*schema), (*format)->name,
-                               WriterOptionsAt(std::time(nullptr)));
+  WriterOptions options = WriterOptionsAt(std::time(nullptr));
+  options.read_media =
+      ExportMediaReader(**format, command.download_resources, command.data_dir, command.project_id);
+  auto run = ExportRun::Create(database, selection, std::move(*schema), (*format)->name, options);
   if (!run) return PrintError(errors, run.error()), 1;
 
   const std::filesystem::path partial = command.out.string() + ".partial";

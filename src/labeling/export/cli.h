@@ -23,6 +23,10 @@ struct ExportCommand {
   std::string format = "JSON";
   std::filesystem::path out;
   bool all_tasks = false;  // also tasks without annotations
+  // Put uploaded media into archive formats (Label Studio's
+  // download_resources); the files are read under data_dir/upload/.
+  bool download_resources = true;
+  std::filesystem::path data_dir;
 };
 
 // Writes the export to `out` (through a temporary file renamed at the end,

@@ -11,15 +11,25 @@
 // KeyPointLabels points of a record merge into one annotation in
 // model_index order under the "default" category.
 //
-// Streaming: images are written as records arrive; annotations go to a
-// temporary file and are copied after the categories, because the category
-// list is complete only at the end (labels missing from the config are
-// appended as they appear).
+// With media (WriterOptions::read_media set, Label Studio's
+// download_resources) the output is an archive: each task's image goes in
+// as images/<file name>, the image entry's file_name names that path, and
+// its size comes from the file's PNG or JPEG header, as the converter takes
+// it from the downloaded file. Images that are not found keep their
+// reference and the size from the results.
+//
+// Streaming: annotations go to a temporary file and are copied after the
+// categories, because the category list is complete only at the end
+// (labels missing from the config are appended as they appear). Image
+// entries are written as records arrive. In an archive they are spooled
+// too, because the image files come first and archive entries cannot
+// interleave with result.json.
 #include <cmath>
 #include <cstdio>
 #include <map>
 
 #include "labeling/export/image_common.h"
+#include "labeling/export/media_probe.h"
 #include "labeling/export/python_text.h"
 #include "labeling/export/writer.h"
 
@@ -84,25 +94,56 @@ class CocoWriter : public FormatWriter {
 
   ~CocoWriter() override {
     if (spool_) std::fclose(spool_);
+    if (image_spool_) std::fclose(image_spool_);
   }
 
   Result<void> BeginPass(int, ExportSink& sink) override {
     spool_ = std::tmpfile();
     if (!spool_) return Error::Internal("cannot create a temporary file for COCO annotations");
+    if (options_.read_media) {
+      image_spool_ = std::tmpfile();
+      if (!image_spool_) return Error::Internal("cannot create a temporary file for COCO images");
+      return Ok();
+    }
     TALLY_TRY(sink.BeginFile("result.json"));
-    return sink.Write("{\n  \"images\": [");
+    return sink.Write(kOpening);
   }
 
   Result<void> AddTask(int, const bj::object& task, ExportSink& sink) override {
     std::string images;
-    for (const AnnotationRecord& record : RecordsOfTask(task, schema_)) AddRecord(record, images);
+    std::optional<TaskImage> image;
+    for (const AnnotationRecord& record : RecordsOfTask(task, schema_)) {
+      if (!image) {
+        TALLY_ASSIGN_OR_RETURN(found, ArchiveImage(ImageReference(record, data_key_), sink));
+        image = std::move(found);
+      }
+      AddRecord(record, *image, images);
+    }
     if (spool_failed_) return Error::Internal("cannot write the COCO annotation spool");
+    if (image_spool_) {
+      if (std::fwrite(images.data(), 1, images.size(), image_spool_) != images.size()) {
+        return Error::Internal("cannot write the COCO image spool");
+      }
+      return Ok();
+    }
     return sink.Write(images);
   }
 
-  // Three steps: the categories, then the spooled annotations 1 MiB per
-  // call, then info and the closing brace.
+  // Writes one step per call. In an archive the spooled image entries come
+  // first, 1 MiB per call. Then come the categories, the spooled
+  // annotations (1 MiB per call), and info with the closing brace.
   Result<bool> Finish(ExportSink& sink) override {
+    if (image_spool_ && !images_done_) {
+      if (!images_started_) {
+        images_started_ = true;
+        std::rewind(image_spool_);
+        TALLY_TRY(sink.BeginFile("result.json"));
+        TALLY_TRY(sink.Write(kOpening));
+      }
+      TALLY_ASSIGN_OR_RETURN(more, CopySpoolPiece(image_spool_, sink));
+      if (more) return false;
+      images_done_ = true;
+    }
     if (!finishing_) {
       finishing_ = true;
       TALLY_TRY(sink.Write(CategoriesJson()));
@@ -110,11 +151,8 @@ class CocoWriter : public FormatWriter {
       return false;
     }
     if (!spool_done_) {
-      std::string piece(1 << 20, '\0');
-      const size_t read = std::fread(piece.data(), 1, piece.size(), spool_);
-      if (std::ferror(spool_)) return Error::Internal("cannot read the COCO annotation spool");
-      TALLY_TRY(sink.Write({piece.data(), read}));
-      if (read == piece.size()) return false;
+      TALLY_ASSIGN_OR_RETURN(more, CopySpoolPiece(spool_, sink));
+      if (more) return false;
       spool_done_ = true;
     }
     std::string out = annotations_written_ > 0 ? "\n  ],\n  \"info\": " : "],\n  \"info\": ";
@@ -128,6 +166,39 @@ class CocoWriter : public FormatWriter {
   }
 
  private:
+  static constexpr std::string_view kOpening = "{\n  \"images\": [";
+
+  // The image of a task as its entries name it.
+  struct TaskImage {
+    std::string file_name;
+    std::optional<ImageSize> size;  // from the file, when it was read
+  };
+
+  // Copies up to 1 MiB of `spool` to the sink; returns true while more
+  // remains.
+  static Result<bool> CopySpoolPiece(std::FILE* spool, ExportSink& sink) {
+    std::string piece(1 << 20, '\0');
+    const size_t read = std::fread(piece.data(), 1, piece.size(), spool);
+    if (std::ferror(spool)) return Error::Internal("cannot read a COCO spool file");
+    TALLY_TRY(sink.Write({piece.data(), read}));
+    return read == piece.size();
+  }
+
+  // Writes the task's image as images/<file name> when the media reader
+  // has it.
+  Result<TaskImage> ArchiveImage(const std::string& reference, ExportSink& sink) {
+    TaskImage image{reference, std::nullopt};
+    if (!options_.read_media || reference.empty()) return image;
+    const std::optional<std::string> content = options_.read_media(reference);
+    if (!content) return image;
+    image.file_name = "images/" + BaseName(reference);
+    image.size = ProbeImageSize(*content);
+    TALLY_TRY(sink.BeginFile(image.file_name));
+    TALLY_TRY(sink.Write(*content));
+    TALLY_TRY(sink.EndFile());
+    return image;
+  }
+
   // The end of the images array, the categories, and the start of the
   // annotations array.
   std::string CategoriesJson() const {
@@ -164,15 +235,20 @@ class CocoWriter : public FormatWriter {
     }
   }
 
-  void AddRecord(const AnnotationRecord& record, std::string& images) {
-    const std::string path = ImageReference(record, data_key_);
+  void AddRecord(const AnnotationRecord& record, const TaskImage& image, std::string& images) {
+    const std::string& path = image.file_name;
     // The converter takes the image id as the count of image entries so far,
     // so a record that adds no entry shares its id with the next one.
     const int64_t image_id = images_written_;
     std::optional<double> width, height;
+    if (image.size) {
+      width = static_cast<double>(image.size->width);
+      height = static_cast<double>(image.size->height);
+      AddImage(images, image.size->width, image.size->height, image_id, path);
+    }
     const std::vector<const bj::object*> regions = RecordRegions(record);
     if (record.output.empty() || regions.empty()) {
-      if (record.output.empty()) AddImage(images, nullptr, nullptr, image_id, path);
+      if (record.output.empty() && !image.size) AddImage(images, nullptr, nullptr, image_id, path);
       return;
     }
     std::vector<const bj::object*> keypoints;
@@ -291,6 +367,9 @@ class CocoWriter : public FormatWriter {
   std::string data_key_;
   std::vector<std::pair<int, std::string>> keypoint_order_;
   std::FILE* spool_ = nullptr;
+  std::FILE* image_spool_ = nullptr;  // image entries, in an archive only
+  bool images_started_ = false;
+  bool images_done_ = false;
   bool spool_failed_ = false;
   bool finishing_ = false;
   bool spool_done_ = false;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "labeling/config/parser.h"
+#include "labeling/export/brush_mask.h"
 #include "labeling/export/conll.h"
 #include "labeling/export/python_text.h"
 #include "labeling/export/records.h"
@@ -424,6 +425,205 @@ TEST(ExportFixtures, CocoHasBoxPolygonAndKeypoints) {
   EXPECT_EQ(category_name, "default");
 }
 
+
+// ------------------------------------------------------------ brush masks
+
+constexpr const char* kBrushConfig =
+    R"(<View><Image name="image" value="$image"/>)"
+    R"(<BrushLabels name="tag" toName="image"><Label value="Cat"/><Label value="a/b"/></BrushLabels></View>)";
+
+// A 3 × 2 mask with alpha 255 on the top row, as RLE bytes.
+bj::array TopRowRle() {
+  // Values: 3 pixels of (255, 0, 0, 255), then 3 pixels of 0, written as
+  // literal records of one value each (flag 0, width 3, length 1).
+  std::string bits;
+  const auto put = [&bits](uint32_t value, int width) {
+    for (int bit = width - 1; bit >= 0; --bit) bits.push_back(((value >> bit) & 1) ? '1' : '0');
+  };
+  put(24, 32);
+  put(7, 5);
+  for (int width : {3, 4, 8, 16}) put(width - 1, 4);
+  for (int i = 0; i < 24; ++i) {
+    const uint8_t value = i < 12 && (i % 4 == 0 || i % 4 == 3) ? 255 : 0;
+    put(0, 1);
+    put(0, 2);
+    put(0, 3);
+    put(value, 8);
+  }
+  while (bits.size() % 8 != 0) bits.push_back('0');
+  bj::array bytes;
+  for (size_t i = 0; i < bits.size(); i += 8) bytes.push_back(std::stoi(bits.substr(i, 8), nullptr, 2));
+  return bytes;
+}
+
+bj::object BrushRegion(const bj::array& labels, bj::value rle) {
+  bj::object value{{"format", "rle"}, {"brushlabels", labels}};
+  if (!rle.is_null()) value["rle"] = std::move(rle);
+  return bj::object{{"from_name", "tag"}, {"to_name", "image"},        {"type", "brushlabels"},
+                    {"original_width", 3}, {"original_height", 2}, {"value", std::move(value)}};
+}
+
+bj::array BrushTasks() {
+  const bj::array rle = TopRowRle();
+  bj::object annotation{{"id", 41},
+                        {"completed_by", bj::object{{"id", 5}, {"email", "ann+1 x@example.com"}}},
+                        {"created_at", "2024-03-01T10:00:00Z"},
+                        {"result", bj::array{BrushRegion({"Cat"}, rle), BrushRegion({"Cat"}, rle),
+                                             BrushRegion({"a/b"}, rle), BrushRegion({"Cat"}, nullptr),
+                                             BrushRegion({"Cat"}, bj::array{0, 0, 0, 99})}}};
+  bj::object cancelled{{"id", 42}, {"completed_by", 7}, {"was_cancelled", true},
+                       {"result", bj::array{BrushRegion({"Cat"}, rle)}}};
+  return bj::array{bj::object{{"id", 9},
+                              {"data", bj::object{{"image", "/data/upload/1/photo.png"}}},
+                              {"annotations", bj::array{annotation, cancelled}}}};
+}
+
+TEST(ExportBrush, NamesOneFilePerRegion) {
+  const ExportSchema schema = SchemaFromXml(kBrushConfig);
+  FilesSink sink = Export("BRUSH_TO_NUMPY", schema, BrushTasks());
+  // The email loses '+' and ' ', and '/' in a label becomes '-'. Regions
+  // without an rle and the damaged one are skipped, and the cancelled
+  // annotation makes no file.
+  EXPECT_EQ(sink.order, (std::vector<std::string>{"task-9-annotation-41-by-ann1x@example.com-tag-Cat-0.npy",
+                                                  "task-9-annotation-41-by-ann1x@example.com-tag-Cat-1.npy",
+                                                  "task-9-annotation-41-by-ann1x@example.com-tag-a-b-0.npy"}));
+  const std::string& npy = sink.files.begin()->second;
+  EXPECT_NE(npy.find("'shape': (2, 3), }"), std::string::npos);
+  EXPECT_EQ(npy.substr(npy.size() - 6), std::string("\xFF\xFF\xFF\x00\x00\x00", 6));
+}
+
+TEST(ExportBrush, PngFilesHoldTheMask) {
+  const ExportSchema schema = SchemaFromXml(kBrushConfig);
+  FilesSink sink = Export("BRUSH_TO_PNG", schema, BrushTasks());
+  ASSERT_EQ(sink.files.size(), 3u);
+  const std::string& png = sink.files.at("task-9-annotation-41-by-ann1x@example.com-tag-Cat-0.png");
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  // Width 3, height 2, 8-bit grayscale in IHDR.
+  EXPECT_EQ(png.substr(16, 10), std::string("\0\0\0\x03\0\0\0\x02\x08\x00", 10));
+}
+
+TEST(ExportBrush, AvailableForBrushConfigsOnly) {
+  const FormatInfo* numpy = FindFormat("BRUSH_TO_NUMPY");
+  ASSERT_NE(numpy, nullptr);
+  EXPECT_TRUE(FormatAvailable(*numpy, SchemaFromXml(kBrushConfig)));
+  EXPECT_TRUE(FormatAvailable(*numpy, SchemaFromXml(R"(<View><Image name="i" value="$i"/>)"
+                                                    R"(<Brush name="b" toName="i"/><Labels name="l" toName="i">)"
+                                                    R"(<Label value="A"/></Labels></View>)")));
+  EXPECT_FALSE(FormatAvailable(*numpy, SchemaFromXml(R"(<View><Image name="i" value="$i"/>)"
+                                                     R"(<RectangleLabels name="l" toName="i"><Label value="A"/>)"
+                                                     R"(</RectangleLabels></View>)")));
+}
+
+// ----------------------------------------------------------- ASR manifest
+
+constexpr const char* kAsrConfig =
+    R"(<View><Audio name="audio" value="$audio"/><TextArea name="transcription" toName="audio"/></View>)";
+
+TEST(ExportAsr, WritesOneLinePerRecord) {
+  const ExportSchema schema = SchemaFromXml(kAsrConfig);
+  const auto transcript = [](const std::string& text) {
+    return bj::object{{"from_name", "transcription"}, {"to_name", "audio"}, {"type", "textarea"},
+                      {"value", bj::object{{"text", bj::array{bj::string(text)}}}}};
+  };
+  const bj::array tasks{
+      bj::object{{"id", 1},
+                 {"data", bj::object{{"audio", "/data/upload/1/hello.wav"}}},
+                 {"annotations", bj::array{bj::object{{"completed_by", bj::object{{"email", "a@example.com"}}},
+                                                      {"created_at", "2024-01-02"},
+                                                      {"result", bj::array{transcript("Привет 😀 \"hi\"")}}},
+                                           bj::object{{"completed_by", 3},
+                                                      {"created_at", "2024-01-01"},
+                                                      {"result", bj::array{transcript("older")}}}}}},
+      bj::object{{"id", 2},
+                 {"data", bj::object{{"audio", "https://example.com/a/remote.mp3"}}},
+                 {"annotations", bj::array{bj::object{{"result", bj::array{transcript("far")}}}}}},
+      bj::object{{"id", 3},
+                 {"data", bj::object{{"audio", "/data/upload/1/silent.wav"}}},
+                 {"annotations", bj::array{bj::object{{"result", bj::array()}}}}},
+  };
+
+  // 16 kHz mono 16-bit: 8,000 bytes of samples are 0.25 s.
+  std::string wav = "RIFF____WAVEfmt ";
+  wav += std::string("\x10\0\0\0\x01\0\x01\0\x80\x3e\0\0\0\x7d\0\0\x02\0\x10\0data\x40\x1f\0\0", 28);
+  wav += std::string(8000, '\0');
+  WriterOptions options;
+  options.read_media = [&wav](const std::string& reference) -> std::optional<std::string> {
+    if (reference == "/data/upload/1/hello.wav") return wav;
+    return std::nullopt;
+  };
+
+  FilesSink sink = Export("ASR_MANIFEST", schema, tasks, options);
+  EXPECT_EQ(sink.order, (std::vector<std::string>{"audio/hello.wav", "manifest.json"}));
+  EXPECT_EQ(sink.files["audio/hello.wav"], wav);
+  EXPECT_EQ(sink.files["manifest.json"],
+            "{\"audio_filepath\": \"audio/hello.wav\", \"duration\": 0.25, \"text\": "
+            "\"\\u041f\\u0440\\u0438\\u0432\\u0435\\u0442 \\ud83d\\ude00 \\\"hi\\\"\", \"annotator\": "
+            "\"a@example.com\"}\n"
+            "{\"audio_filepath\": \"audio/hello.wav\", \"duration\": 0.25, \"text\": \"older\", "
+            "\"annotator\": \"3\"}\n"
+            "{\"audio_filepath\": \"https://example.com/a/remote.mp3\", \"duration\": null, \"text\": \"far\", "
+            "\"annotator\": \"\"}\n");
+}
+
+TEST(ExportAsr, AvailableForAudioWithTextArea) {
+  const FormatInfo* asr = FindFormat("ASR_MANIFEST");
+  ASSERT_NE(asr, nullptr);
+  EXPECT_TRUE(FormatAvailable(*asr, SchemaFromXml(kAsrConfig)));
+  EXPECT_FALSE(FormatAvailable(*asr, SchemaFromXml(R"(<View><Audio name="audio" value="$audio"/>)"
+                                                   R"(<Choices name="c" toName="audio"><Choice value="A"/>)"
+                                                   R"(</Choices></View>)")));
+}
+
+// ------------------------------------------------------------ COCO media
+
+TEST(ExportCoco, ArchivesImagesWithTheirSizes) {
+  const ExportSchema schema = SchemaFromXml(
+      R"(<View><Image name="image" value="$image"/><RectangleLabels name="box" toName="image">)"
+      R"(<Label value="Cat"/></RectangleLabels></View>)");
+  const bj::object box{{"from_name", "box"},
+                       {"to_name", "image"},
+                       {"type", "rectanglelabels"},
+                       {"original_width", 800},
+                       {"original_height", 600},
+                       {"value", bj::object{{"x", 10}, {"y", 20}, {"width", 30}, {"height", 40},
+                                            {"rectanglelabels", bj::array{"Cat"}}}}};
+  const bj::array tasks{
+      bj::object{{"id", 1},
+                 {"data", bj::object{{"image", "/data/upload/1/a1b2-cat.png"}}},
+                 {"annotations", bj::array{bj::object{{"result", bj::array{box}}}}}},
+      bj::object{{"id", 2},
+                 {"data", bj::object{{"image", "/data/upload/1/empty.png"}}},
+                 {"annotations", bj::array{bj::object{{"result", bj::array()}}}}},
+      bj::object{{"id", 3},
+                 {"data", bj::object{{"image", "https://example.com/remote.jpg"}}},
+                 {"annotations", bj::array{bj::object{{"result", bj::array()}}}}},
+  };
+
+  auto cat = PngFile(BrushMask{800, 600, std::vector<uint8_t>(800 * 600, 0)});
+  auto empty = PngFile(BrushMask{64, 48, std::vector<uint8_t>(64 * 48, 0)});
+  ASSERT_TRUE(cat);
+  ASSERT_TRUE(empty);
+  WriterOptions options;
+  options.read_media = [&](const std::string& reference) -> std::optional<std::string> {
+    if (reference == "/data/upload/1/a1b2-cat.png") return *cat;
+    if (reference == "/data/upload/1/empty.png") return *empty;
+    return std::nullopt;
+  };
+
+  FilesSink sink = Export("COCO", schema, tasks, options);
+  EXPECT_EQ(sink.order, (std::vector<std::string>{"images/a1b2-cat.png", "images/empty.png", "result.json"}));
+  EXPECT_EQ(sink.files["images/empty.png"], *empty);
+  const bj::value coco = bj::parse(sink.files["result.json"]);
+  const bj::array& images = coco.at("images").as_array();
+  ASSERT_EQ(images.size(), 3u);
+  EXPECT_EQ(images[0], (bj::object{{"width", 800}, {"height", 600}, {"id", 0}, {"file_name", "images/a1b2-cat.png"}}));
+  EXPECT_EQ(images[1], (bj::object{{"width", 64}, {"height", 48}, {"id", 1}, {"file_name", "images/empty.png"}}))
+      << "a negative image takes its size from the file";
+  EXPECT_EQ(images[2].at("file_name"), "https://example.com/remote.jpg") << "remote images stay references";
+  EXPECT_TRUE(images[2].at("width").is_null());
+  ASSERT_EQ(coco.at("annotations").as_array().size(), 1u);
+  EXPECT_EQ(coco.at("annotations").at(0).at("bbox"), (bj::array{80.0, 120.0, 240.0, 240.0}));
+}
 
 // ---------------------------------------------------------------- CONLL2003
 

@@ -97,14 +97,30 @@ Result<const FormatInfo*> CheckFormat(std::string_view format, const ExportSchem
 }
 
 std::string ExportFileName(int64_t project_id, const FormatInfo& format, const ExportSelection& selection,
-                           std::time_t now) {
+                           std::time_t now, bool archive) {
   const std::tm local = LocalTime(now);
   std::string key = fmt::format("{}|{}|{}|{}|{}{}{}", project_id, format.name, now, selection.all_tasks,
                                 selection.usual, selection.ground_truth, selection.skipped);
   for (int64_t id : selection.task_ids) key += fmt::format(",{}", id);
   return fmt::format("project-{}-at-{:04}-{:02}-{:02}-{:02}-{:02}-{}.{}", project_id, local.tm_year + 1900,
                      local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min, Sha256Hex(key).substr(0, 8),
-                     format.extension);
+                     archive ? std::string("zip") : format.extension);
+}
+
+std::string ExportContentType(const FormatInfo& format, bool archive) {
+  if (archive) return "application/zip";
+  if (format.extension == "json") return "application/json";
+  if (format.extension == "csv") return "text/csv";
+  if (format.extension == "tsv") return "text/tab-separated-values";
+  return "text/plain; charset=utf-8";
+}
+
+std::function<std::optional<std::string>(const std::string&)> ExportMediaReader(const FormatInfo& format,
+                                                                               bool download_resources,
+                                                                               std::filesystem::path data_dir,
+                                                                               int64_t project_id) {
+  if (!download_resources && !AlwaysWithMedia(format.name)) return {};
+  return UploadedMediaReader(std::move(data_dir), project_id);
 }
 
 std::function<std::optional<std::string>(const std::string&)> UploadedMediaReader(std::filesystem::path data_dir,

@@ -40,10 +40,22 @@ struct ExportRequest {
 // allow `format` (see FormatAvailable).
 [[nodiscard]] Result<const FormatInfo*> CheckFormat(std::string_view format, const ExportSchema& schema);
 
-// "project-<id>-at-<YYYY-MM-DD-HH-MM>-<8 hex>.<ext>" in local time. The hex
+// "project-<id>-at-<YYYY-MM-DD-HH-MM>-<8 hex>.<ext>" in local time, with
+// ext "zip" for an archive and the format's own extension otherwise. The hex
 // part names this request (project, format, selection, time).
 std::string ExportFileName(int64_t project_id, const FormatInfo& format, const ExportSelection& selection,
-                           std::time_t now);
+                           std::time_t now, bool archive);
+
+// The Content-Type of an export file.
+std::string ExportContentType(const FormatInfo& format, bool archive);
+
+// The media reader of an export request: UploadedMediaReader when
+// `download_resources` is on or the format always carries media
+// (*_WITH_IMAGES), none otherwise.
+std::function<std::optional<std::string>(const std::string&)> ExportMediaReader(const FormatInfo& format,
+                                                                               bool download_resources,
+                                                                               std::filesystem::path data_dir,
+                                                                               int64_t project_id);
 
 // Reads files uploaded to the project (references "/data/upload/<project
 // id>/<file name>", stored under <data dir>/upload/<project id>/), for

@@ -103,18 +103,17 @@ void AddExportRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_ASSIGN_OR_RETURN(schema, exporting::ProjectExportSchema(project));
                 TALLY_ASSIGN_OR_RETURN(format, exporting::CheckFormat(parsed.format, schema));
                 const std::time_t now = std::time(nullptr);
-                const std::string file_name = exporting::ExportFileName(project_id, *format, parsed.selection, now);
                 exporting::WriterOptions options = exporting::WriterOptionsAt(now);
-                if (parsed.download_resources) options.read_media = exporting::UploadedMediaReader(data_dir, project_id);
+                options.read_media =
+                    exporting::ExportMediaReader(*format, parsed.download_resources, data_dir, project_id);
                 TALLY_ASSIGN_OR_RETURN(run, ExportRun::Create(db, parsed.selection, std::move(schema), format->name,
                                                               options));
-                const std::string content_type = format->multi_file           ? "application/zip"
-                                                 : format->extension == "json"  ? "application/json"
-                                                 : format->extension == "csv"   ? "text/csv"
-                                                 : format->extension == "tsv"   ? "text/tab-separated-values"
-                                                                                : "text/plain; charset=utf-8";
-                Response response = Response::Stream(
-                    std::make_shared<ExportBodyStream>(std::move(run), project_id), content_type);
+                const bool archive = run->archive();
+                const std::string file_name =
+                    exporting::ExportFileName(project_id, *format, parsed.selection, now, archive);
+                Response response =
+                    Response::Stream(std::make_shared<ExportBodyStream>(std::move(run), project_id),
+                                     exporting::ExportContentType(*format, archive));
                 response.WithHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", file_name));
                 response.WithHeader("filename", file_name);
                 response.WithHeader("Access-Control-Expose-Headers", "filename, Content-Disposition");

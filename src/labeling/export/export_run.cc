@@ -81,7 +81,9 @@ Result<std::unique_ptr<ExportRun>> ExportRun::Create(std::unique_ptr<TaskSource>
   TALLY_ASSIGN_OR_RETURN(writer, MakeFormatWriter(format, run->schema_, options));
   run->writer_ = std::move(writer);
   run->format_ = FindFormat(format);
-  if (run->format_->multi_file) run->zip_ = std::make_unique<ZipSink>(run->buffer_);
+  if (ExportIsArchive(*run->format_, static_cast<bool>(options.read_media))) {
+    run->zip_ = std::make_unique<ZipSink>(run->buffer_);
+  }
   return run;
 }
 

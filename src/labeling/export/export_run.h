@@ -2,7 +2,7 @@
 // Each Next call reads one batch of tasks from its TaskSource, feeds it to the
 // format's writer and returns the bytes made so far, so the HTTP stream, the
 // CLI and snapshot jobs share one path and none keeps the project in memory.
-// Multi-file formats come out as a ZIP archive.
+// Multi-file formats, and COCO with media, come out as a ZIP archive.
 //
 // Thread-safety: one thread at a time; successive calls may come from
 // different threads.
@@ -56,6 +56,8 @@ class ExportRun {
   [[nodiscard]] Result<bool> Next(std::string& out);
 
   const FormatInfo& format() const { return *format_; }
+  // True when the file is a ZIP archive (see ExportIsArchive).
+  bool archive() const { return zip_ != nullptr; }
   int64_t tasks_written() const { return tasks_written_; }  // over every pass
   int passes() const { return writer_->passes(); }
 

@@ -31,6 +31,16 @@ const std::vector<FormatInfo>& Formats() {
       {"VOC", "Pascal VOC XML",
        "Popular XML format used for object detection and polygon image segmentation tasks.", "zip", true,
        {"image segmentation", "object detection"}},
+      {"BRUSH_TO_NUMPY", "Brush labels to NumPy",
+       "Export your brush labels as NumPy 2d arrays. Each label outputs as one image.", "zip", true,
+       {"image segmentation"}},
+      {"BRUSH_TO_PNG", "Brush labels to PNG",
+       "Export your brush labels as PNG images. Each label outputs as one image.", "zip", true,
+       {"image segmentation"}},
+      {"ASR_MANIFEST", "ASR Manifest",
+       "Export audio transcription labels for automatic speech recognition as the JSON manifest format expected by "
+       "NVIDIA NeMo models.",
+       "zip", true, {"speech recognition"}},
       {"YOLO", "YOLO",
        "Popular TXT format is created for each image file. Each txt file contains annotations for the corresponding "
        "image file, that is object class, object coordinates, height & width.",
@@ -40,6 +50,12 @@ const std::vector<FormatInfo>& Formats() {
        "image file. The YOLO OBB format designates bounding boxes by their four corner points with coordinates "
        "normalized between 0 and 1, so it is possible to export rotated objects.",
        "zip", true, {"image segmentation", "object detection"}},
+      {"YOLO_WITH_IMAGES", "YOLO with Images", "YOLO format with images downloaded.", "zip", true,
+       {"image segmentation", "object detection", "keypoints"}},
+      {"COCO_WITH_IMAGES", "COCO with Images", "COCO format with images downloaded.", "zip", true,
+       {"image segmentation", "object detection", "keypoints"}},
+      {"YOLO_OBB_WITH_IMAGES", "YOLOv8 OBB with Images", "YOLOv8 OBB format with images downloaded.", "zip", true,
+       {"image segmentation", "object detection"}},
   };
   return kFormats;
 }
@@ -51,8 +67,22 @@ const FormatInfo* FindFormat(std::string_view name) {
   return nullptr;
 }
 
+std::string_view BaseFormatName(std::string_view format) {
+  constexpr std::string_view kSuffix = "_WITH_IMAGES";
+  if (format.size() > kSuffix.size() && format.substr(format.size() - kSuffix.size()) == kSuffix) {
+    return format.substr(0, format.size() - kSuffix.size());
+  }
+  return format;
+}
+
+bool AlwaysWithMedia(std::string_view format) { return BaseFormatName(format) != format; }
+
+bool ExportIsArchive(const FormatInfo& format, bool download_resources) {
+  return format.multi_file || (format.name == "COCO" && download_resources);
+}
+
 bool FormatAvailable(const FormatInfo& format, const ExportSchema& schema) {
-  const std::string& name = format.name;
+  const std::string name(BaseFormatName(format.name));
   if (name == "JSON" || name == "JSON_MIN" || name == "CSV" || name == "TSV") return true;
   if (schema.DataKeys().size() > 1) return false;
   bool multi_image = false;
@@ -62,6 +92,12 @@ bool FormatAvailable(const FormatInfo& format, const ExportSchema& schema) {
   const bool image = schema.HasInputType("Image");
   if (name == "CONLL2003") return schema.HasInputType("Text") && schema.HasControlType("Labels");
   const auto has = [&schema](std::string_view type) { return schema.HasControlType(type); };
+  if (name == "BRUSH_TO_NUMPY" || name == "BRUSH_TO_PNG") {
+    return image && (has("BrushLabels") || (has("Brush") && has("Labels")));
+  }
+  if (name == "ASR_MANIFEST") {
+    return (schema.HasInputType("Audio") || schema.HasInputType("AudioPlus")) && has("TextArea");
+  }
   if (name == "VOC") {
     return !multi_image && image && (has("RectangleLabels") || (has("Rectangle") && has("Labels")));
   }
@@ -79,6 +115,7 @@ bool FormatAvailable(const FormatInfo& format, const ExportSchema& schema) {
 
 Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(std::string_view format, const ExportSchema& schema,
                                                        const WriterOptions& options) {
+  format = BaseFormatName(format);
   if (format == "JSON") return MakeJsonWriter();
   if (format == "JSON_MIN") return MakeJsonMinWriter(schema);
   if (format == "CSV") return MakeCsvWriter(schema, ',');
@@ -86,6 +123,9 @@ Result<std::unique_ptr<FormatWriter>> MakeFormatWriter(std::string_view format, 
   if (format == "CONLL2003") return MakeConllWriter(schema);
   if (format == "COCO") return MakeCocoWriter(schema, options);
   if (format == "VOC") return MakeVocWriter(schema, options);
+  if (format == "BRUSH_TO_NUMPY") return MakeBrushWriter(schema, false);
+  if (format == "BRUSH_TO_PNG") return MakeBrushWriter(schema, true);
+  if (format == "ASR_MANIFEST") return MakeAsrManifestWriter(schema, options);
   if (format == "YOLO") return MakeYoloWriter(schema, options, false);
   if (format == "YOLO_OBB") return MakeYoloWriter(schema, options, true);
   std::string known;

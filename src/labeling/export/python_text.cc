@@ -111,7 +111,7 @@ unsigned DecodeUtf8(std::string_view text, size_t& i) {
   return code;
 }
 
-void AppendUjsonString(std::string& out, std::string_view text, bool ensure_ascii) {
+void AppendUjsonString(std::string& out, std::string_view text, bool ensure_ascii, bool escape_slash = true) {
   out.push_back('"');
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -135,7 +135,7 @@ void AppendUjsonString(std::string& out, std::string_view text, bool ensure_asci
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
-      case '/': out += "\\/"; break;
+      case '/': out += escape_slash ? "\\/" : "/"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
@@ -215,6 +215,10 @@ void AppendValue(std::string& out, const bj::value& value, const UjsonStyle& sty
 }
 
 }  // namespace
+
+void AppendPythonJsonString(std::string& out, std::string_view text) {
+  AppendUjsonString(out, text, /*ensure_ascii=*/true, /*escape_slash=*/false);
+}
 
 void AppendUjson(std::string& out, const bj::value& value, const UjsonStyle& style) {
   AppendValue(out, value, style, 0);

@@ -31,6 +31,10 @@ void AppendUjson(std::string& out, const boost::json::value& value, const UjsonS
 void AppendUjsonAt(std::string& out, const boost::json::value& value, const UjsonStyle& style, int depth);
 std::string Ujson(const boost::json::value& value, const UjsonStyle& style = {});
 
+// Appends `text` as a JSON string the way Python's json.dumps writes it by
+// default: ensure_ascii (\uXXXX, surrogate pairs) and '/' left as is.
+void AppendPythonJsonString(std::string& out, std::string_view text);
+
 // Appends one CSV cell as Python's csv.writer with QUOTE_NONNUMERIC writes
 // it: numbers unquoted (floats in repr form, booleans as True/False), null as
 // "", strings quoted with embedded quotes doubled. Arrays and objects are

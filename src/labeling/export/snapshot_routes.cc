@@ -228,18 +228,18 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_ASSIGN_OR_RETURN(format, exporting::CheckFormat(format_name, schema));
                 const std::time_t now = std::time(nullptr);
                 exporting::WriterOptions options = exporting::WriterOptionsAt(now);
-                if (resources.value_or(true)) {
-                  options.read_media = exporting::UploadedMediaReader(data_dir, snapshot.project_id);
-                }
+                options.read_media =
+                    exporting::ExportMediaReader(*format, resources.value_or(true), data_dir, snapshot.project_id);
                 TALLY_ASSIGN_OR_RETURN(
                     run, exporting::ExportRun::Create(
                              exporting::JsonFileTaskSource(
                                  exporting::SnapshotPath(data_dir, snapshot.project_id, snapshot.id)),
                              std::move(schema), format->name, options));
+                const bool archive = run->archive();
                 const std::string file_name =
-                    exporting::ExportFileName(project.id, *format, snapshot.selection, now);
+                    exporting::ExportFileName(project.id, *format, snapshot.selection, now, archive);
                 Response response = Response::Stream(std::make_shared<RunStream>(std::move(run)),
-                                                     format->multi_file ? "application/zip" : "application/octet-stream");
+                                                     exporting::ExportContentType(*format, archive));
                 response.WithHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", file_name));
                 response.WithHeader("filename", file_name);
                 return response;

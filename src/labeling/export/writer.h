@@ -77,6 +77,16 @@ const std::vector<FormatInfo>& Formats();
 // The format named `name` (exact, upper case), or nullptr.
 const FormatInfo* FindFormat(std::string_view name);
 
+// The format a *_WITH_IMAGES name converts to ("COCO" for
+// "COCO_WITH_IMAGES"); other names unchanged.
+std::string_view BaseFormatName(std::string_view format);
+// True for the *_WITH_IMAGES formats, which carry media even when
+// download_resources is off.
+bool AlwaysWithMedia(std::string_view format);
+// True when the export is a ZIP archive: every multi-file format, and COCO
+// when it carries its images (result.json plus images/).
+bool ExportIsArchive(const FormatInfo& format, bool download_resources);
+
 // True when the project's config allows `format`, by Label Studio's rules
 // (one data key for everything but JSON, JSON_MIN, CSV and TSV; the object
 // and control tags each format needs).
@@ -90,16 +100,17 @@ struct WriterOptions {
   // YOLO: one label folder per annotator (labels/<completed_by>/…), the
   // converter's split_labelers option.
   bool split_labelers = false;
-  // VOC and YOLO: returns the bytes of the media file an image reference
-  // names, or nullopt when it is not available here. When set, each task's
-  // image goes into the archive as images/<file name> (Label Studio's
-  // download_resources). Empty: no media.
+  // Returns the bytes of the media file a task's reference names, or
+  // nullopt when it is not available here. When set (Label Studio's
+  // download_resources), each task's image goes into the archive as
+  // images/<file name> (COCO, VOC, YOLO; COCO then becomes an archive), and
+  // its recording as audio/<file name> (ASR_MANIFEST). Empty: no media.
   std::function<std::optional<std::string>(const std::string& reference)> read_media;
 };
 
 // Writes the task's image (the last record's reference under `data_key`)
 // as images/<base name> when `options.read_media` finds it. Internal to the
-// VOC and YOLO writers.
+// VOC and YOLO writers; COCO and ASR_MANIFEST archive their own media.
 [[nodiscard]] Result<void> WriteTaskMedia(const WriterOptions& options, const std::string& reference,
                                           ExportSink& sink);
 
@@ -116,6 +127,8 @@ std::unique_ptr<FormatWriter> MakeCsvWriter(const ExportSchema& schema, char sep
 std::unique_ptr<FormatWriter> MakeConllWriter(const ExportSchema& schema);
 std::unique_ptr<FormatWriter> MakeCocoWriter(const ExportSchema& schema, const WriterOptions& options);
 std::unique_ptr<FormatWriter> MakeVocWriter(const ExportSchema& schema, const WriterOptions& options);
+std::unique_ptr<FormatWriter> MakeBrushWriter(const ExportSchema& schema, bool png);
+std::unique_ptr<FormatWriter> MakeAsrManifestWriter(const ExportSchema& schema, const WriterOptions& options);
 std::unique_ptr<FormatWriter> MakeYoloWriter(const ExportSchema& schema, const WriterOptions& options, bool oriented);
 
 }  // namespace tally::labeling::exporting
