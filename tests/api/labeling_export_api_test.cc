@@ -3,6 +3,8 @@
 // empty result, a cancelled annotation, non-ASCII labels) and one text
 // project (emoji and CRLF in the text), streamed with chunked transfer.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <openssl/evp.h>
 #include <png.h>
 #include <zlib.h>
 
@@ -62,6 +64,13 @@ std::map<std::string, std::string> Unzip(const std::string& archive) {
   return files;
 }
 
+std::string Md5Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_md5(), nullptr);
+  return fmt::format("{:02x}", fmt::join(digest, digest + length, ""));
+}
+
 std::string Region(const std::string& id, const std::string& from_name, const std::string& type,
                    const std::string& value) {
   return R"({"id":")" + id + R"(","from_name":")" + from_name + R"(","to_name":"image","type":")" + type +
@@ -111,6 +120,18 @@ class LabelingExportTest : public LabelingExport {
     EXPECT_EQ(second.status, 201) << second.body;
     return project;
   }
+  // The snapshot at `path` once its job has completed or failed (polled,
+  // because the job runs in the server's worker pool), for at most 20 s.
+  bj::value WaitForSnapshot(const std::string& path) {
+    bj::value status;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      status = Get(path).Json();
+      if (status.at("status") == "completed" || status.at("status") == "failed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return status;
+  }
+
   testing::HttpResponse Export(int64_t project_id, const std::string& query) {
     return Get("/api/projects/" + std::to_string(project_id) + "/export" + query);
   }
@@ -358,13 +379,7 @@ TEST_P(LabelingExportTest, SnapshotsRunAsJobsAndDownloadInAnyFormat) {
   EXPECT_TRUE(snapshot.at("job").is_int64());
   const std::string one = base + "/" + std::to_string(snapshot.at("id").as_int64());
 
-  // The job runs in the server's worker pool; poll its status.
-  bj::value status;
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    status = Get(one).Json();
-    if (status.at("status") == "completed" || status.at("status") == "failed") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  const bj::value status = WaitForSnapshot(one);
   ASSERT_EQ(status.at("status"), "completed") << bj::serialize(status);
   EXPECT_EQ(status.at("counters").at("task_number"), 4);
   EXPECT_TRUE(status.at("finished_at").is_string());
@@ -374,6 +389,8 @@ TEST_P(LabelingExportTest, SnapshotsRunAsJobsAndDownloadInAnyFormat) {
 
   auto json = Get(one + "/download");
   ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(status.at("md5").as_string(), Md5Hex(json.body)) << "md5 describes the downloaded bytes";
+  EXPECT_EQ(status.at("md5").as_string().size(), 32u);
   const bj::array tasks = json.Json().as_array();
   ASSERT_EQ(tasks.size(), 4u);
   for (const auto& task : tasks) {
@@ -602,6 +619,39 @@ TEST_P(LabelingExportTest, AsrManifestListsTranscripts) {
   const bj::value line = bj::parse(files["manifest.json"]);
   EXPECT_EQ(line.at("audio_filepath").as_string(), audio) << "a recording not in the archive keeps its reference";
   EXPECT_TRUE(line.at("duration").is_null());
+}
+
+TEST_P(LabelingExportTest, SnapshotOfViewKeepsItsTasks) {
+  const ImageProject project = Seed();
+  const std::string filters = R"({"conjunction":"and","items":[{"filter":"filter:tasks:total_annotations",)"
+                              R"("operator":"greater_or_equal","type":"Number","value":2}]})";
+  auto view = Post("/api/dm/views", R"({"project":)" + std::to_string(project.id) +
+                                        R"(,"data":{"title":"Twice","filters":)" + filters + "}}");
+  ASSERT_EQ(view.status, 201) << view.body;
+  const int64_t view_id = view.Json().at("id").as_int64();
+  const std::string base = "/api/projects/" + std::to_string(project.id) + "/exports";
+  auto created = Post(base, R"({"task_filter_options":{"view":)" + std::to_string(view_id) + "}}");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string one = base + "/" + std::to_string(created.Json().at("id").as_int64());
+
+  // Editing the view afterwards does not change the snapshot.
+  auto edited = Patch("/api/dm/views/" + std::to_string(view_id),
+                      R"({"project":)" + std::to_string(project.id) + R"(,"data":{"title":"All","filters":null}})");
+  EXPECT_EQ(edited.status, 200) << edited.body;
+
+  const bj::value status = WaitForSnapshot(one);
+  ASSERT_EQ(status.at("status"), "completed") << bj::serialize(status);
+  const bj::value tasks = Get(one + "/download").Json();
+  ASSERT_EQ(tasks.as_array().size(), 1u) << "only task 1 has two annotations";
+  EXPECT_EQ(tasks.at(0).at("id"), project.task_ids[0]);
+  EXPECT_EQ(status.at("counters").at("task_number"), 1);
+
+  auto foreign = Post(base, R"({"task_filter_options":{"view":)" + std::to_string(view_id) + "}}", annotator_token_);
+  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_NE(foreign.body.find("task_filter_options.view"), std::string::npos) << foreign.body;
+  auto bad = Post(base, R"({"task_filter_options":{"view":"Twice"}})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("task_filter_options.view"), std::string::npos) << bad.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingExportTest, ::testing::ValuesIn(store::testing::Backends()));

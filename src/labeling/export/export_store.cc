@@ -4,6 +4,7 @@
 
 #include "core/time.h"
 #include "labeling/annotation_store.h"
+#include "labeling/datamanager/query_store.h"
 #include "labeling/prediction_store.h"
 #include "labeling/serialize.h"
 #include "labeling/task_store.h"
@@ -21,9 +22,19 @@ bj::value ParseStoredJson(const std::string& text, bj::value fallback) {
 }
 
 // The WHERE clause of the selection's tasks, with its parameters appended.
-std::string TaskFilter(const ExportSelection& selection, store::Params& params) {
+Result<std::string> TaskFilter(store::Connection& connection, const ExportSelection& selection,
+                               store::Params& params) {
   std::string where = "project_id = ?";
   params.push_back(selection.project_id);
+  if (selection.view) {
+    // A correlated EXISTS, so each batch tests only the rows it reads in id
+    // order instead of evaluating the view's filters over the whole project.
+    TALLY_ASSIGN_OR_RETURN(query, ParseTaskQuery(selection.view->query, "task_filter_options.view."));
+    TALLY_ASSIGN_OR_RETURN(compiled, CompileTaskQuery(connection.dialect(), selection.project_id,
+                                                      selection.view->user_id, query, /*apply_selection=*/true));
+    where += " AND EXISTS (SELECT 1 FROM tasks t WHERE t.id = tasks.id AND " + compiled.where + ")";
+    params.insert(params.end(), compiled.where_params.begin(), compiled.where_params.end());
+  }
   if (!selection.all_tasks) where += " AND total_annotations + cancelled_annotations > 0";
   if (!selection.task_ids.empty()) {
     where += " AND id IN (";
@@ -95,7 +106,7 @@ Result<std::vector<Draft>> DraftsOfTasks(store::Connection& connection, const st
 
 Result<int64_t> CountExportTasks(store::Connection& connection, const ExportSelection& selection) {
   store::Params params;
-  const std::string where = TaskFilter(selection, params);
+  TALLY_ASSIGN_OR_RETURN(where, TaskFilter(connection, selection, params));
   TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne("SELECT COUNT(*) FROM tasks WHERE " + where, params));
   return row ? row->Int(0) : 0;
 }
@@ -103,7 +114,7 @@ Result<int64_t> CountExportTasks(store::Connection& connection, const ExportSele
 Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, const ExportSelection& selection,
                                                 int64_t after_task_id, int64_t limit) {
   store::Params params;
-  std::string where = TaskFilter(selection, params);
+  TALLY_ASSIGN_OR_RETURN(where, TaskFilter(connection, selection, params));
   where += " AND id > ?";
   params.push_back(after_task_id);
   params.push_back(limit);

@@ -12,12 +12,22 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "core/result.h"
 #include "store/database.h"
 
 namespace tally::labeling::exporting {
+
+// A data manager view whose tasks an export snapshot is limited to.
+struct ExportView {
+  int64_t id = 0;
+  int64_t user_id = 0;  // the view's owner; some filters (draft_exists) depend on the user
+  // The view's filters and selectedItems (its `data`) as they were when the
+  // snapshot was created, so a later edit of the view does not change it.
+  boost::json::object query;
+};
 
 // The tasks and annotations an export includes.
 struct ExportSelection {
@@ -32,10 +42,13 @@ struct ExportSelection {
   bool ground_truth = true;
   bool skipped = true;
   bool completed_by_only_id = false;  // keep completed_by as a user id
+  // Only the tasks that match this view's filters and selection.
+  std::optional<ExportView> view;
 };
 
 // The next at most `limit` tasks of the selection with ids above
-// `after_task_id`, in id order. Empty when none remain.
+// `after_task_id`, in id order. Empty when none remain. Fails with
+// invalid_argument when a view's stored filters no longer parse.
 [[nodiscard]] Result<std::vector<boost::json::object>> ReadExportBatch(store::Connection& connection,
                                                                       const ExportSelection& selection,
                                                                       int64_t after_task_id, int64_t limit);

@@ -1,6 +1,7 @@
 #include "labeling/export/snapshot_job.h"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <fstream>
 
@@ -21,6 +22,34 @@ fs::path SnapshotPath(const fs::path& data_dir, int64_t project_id, int64_t snap
 
 namespace {
 
+// The md5 of a byte stream fed in pieces (OpenSSL's EVP interface), for
+// the snapshot's `md5` field.
+class Md5 {
+ public:
+  Md5() : context_(EVP_MD_CTX_new()) {
+    if (context_) EVP_DigestInit_ex(context_, EVP_md5(), nullptr);
+  }
+  ~Md5() { EVP_MD_CTX_free(context_); }
+  Md5(const Md5&) = delete;
+  Md5& operator=(const Md5&) = delete;
+
+  void Update(std::string_view bytes) {
+    if (context_) EVP_DigestUpdate(context_, bytes.data(), bytes.size());
+  }
+  // Lowercase hex digest; empty when OpenSSL could not set up the digest.
+  std::string Hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!context_ || EVP_DigestFinal_ex(context_, digest, &length) != 1) return {};
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+    return hex;
+  }
+
+ private:
+  EVP_MD_CTX* context_;
+};
+
 Result<bj::value> WriteSnapshot(jobs::JobContext& context, store::Database& db, const fs::path& data_dir,
                                 const Snapshot& snapshot) {
   TALLY_ASSIGN_OR_RETURN(project, db.Read([&](store::Connection& c) { return FindProject(c, snapshot.project_id); }));
@@ -37,6 +66,7 @@ Result<bj::value> WriteSnapshot(jobs::JobContext& context, store::Database& db, 
   if (!out) return Error::Internal(fmt::format("cannot write {}", partial.string()));
 
   int64_t bytes = 0;
+  Md5 md5;
   std::string chunk;
   for (;;) {
     chunk.clear();
@@ -46,6 +76,7 @@ Result<bj::value> WriteSnapshot(jobs::JobContext& context, store::Database& db, 
       return more.error();
     }
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    md5.Update(chunk);
     bytes += static_cast<int64_t>(chunk.size());
     if (!*more) break;
     // A cancel or a lost lease comes back as an error here: stop writing.
@@ -62,9 +93,10 @@ Result<bj::value> WriteSnapshot(jobs::JobContext& context, store::Database& db, 
   }
   fs::rename(partial, path, ec);
   if (ec) return Error::Internal(fmt::format("cannot move {} into place: {}", partial.string(), ec.message()));
+  const std::string digest = md5.Hex();
 
   TALLY_TRY(db.Write([&](store::Connection& c) {
-    return SetSnapshotStatus(c, snapshot.id, "completed", run->tasks_written(), bytes, std::nullopt);
+    return SetSnapshotStatus(c, snapshot.id, "completed", run->tasks_written(), bytes, std::nullopt, digest);
   }));
   TALLY_LOG_INFO("event=export_snapshot_done project_id={} snapshot_id={} job_id={} tasks={} bytes={}",
                  snapshot.project_id, snapshot.id, context.job_id(), run->tasks_written(), bytes);

@@ -6,10 +6,13 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fstream>
 
 #include "core/json.h"
 #include "core/log.h"
 #include "jobs/job_queue.h"
+#include "labeling/datamanager/task_query.h"
+#include "labeling/datamanager/view_store.h"
 #include "labeling/export/export_options.h"
 #include "labeling/export/export_run.h"
 #include "labeling/export/snapshot_job.h"
@@ -37,7 +40,8 @@ constexpr const char* kSnapshotSchema = R"({"type":"object","properties":{
 
 constexpr const char* kCreateSchema = R"({"type":"object","properties":{
   "title":{"type":"string"},
-  "task_filter_options":{"type":"object","properties":{"only_with_annotations":{"type":"boolean"}}},
+  "task_filter_options":{"type":"object","properties":{"only_with_annotations":{"type":"boolean"},
+    "view":{"type":["integer","null"]}}},
   "annotation_filter_options":{"type":"object","properties":{"usual":{"type":"boolean"},
     "ground_truth":{"type":"boolean"},"skipped":{"type":"boolean"}}},
   "serialization_options":{"type":"object","properties":{"annotations__completed_by":{"type":"object",
@@ -70,14 +74,63 @@ Result<bj::object> SnapshotJson(Connection& connection, const Snapshot& snapshot
       {"created_at", FormatIsoMicros(snapshot.created_at)},
       {"finished_at", snapshot.finished_at ? bj::value(FormatIsoMicros(*snapshot.finished_at)) : bj::value(nullptr)},
       {"status", snapshot.status},
-      // NOTE: the md5 of the file is not computed; clients that compare it
-      // see an empty string.
-      {"md5", ""},
+      {"md5", snapshot.md5},
       {"counters", bj::object{{"task_number", snapshot.task_count}}},
       {"converted_formats", bj::array()},
       {"job", snapshot.job_id ? bj::value(*snapshot.job_id) : bj::value(nullptr)},
       {"error", snapshot.error ? bj::value(*snapshot.error) : bj::value(nullptr)},
   };
+}
+
+// Streams a file as it is on disk, 1 MiB per chunk.
+class FileStream : public http::BodyStream {
+ public:
+  explicit FileStream(fs::path path) : path_(std::move(path)) {}
+
+  Result<bool> Next(std::string& chunk) override {
+    if (!in_.is_open()) {
+      in_.open(path_, std::ios::binary);
+      if (!in_) return Error::NotFound("The export file is missing; create the export again.");
+    }
+    std::string piece(1 << 20, '\0');
+    in_.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    chunk.append(piece.data(), static_cast<size_t>(in_.gcount()));
+    if (in_.bad()) return Error::Internal("reading export file " + path_.string() + " failed");
+    return !in_.eof();
+  }
+
+ private:
+  fs::path path_;
+  std::ifstream in_;
+};
+
+// The view of `task_filter_options.view` for an export snapshot: it must be
+// the caller's view of the project. Returns nullopt when the body names
+// none.
+Result<std::optional<exporting::ExportView>> SnapshotView(Connection& c, const bj::object& body, int64_t project_id,
+                                                          int64_t user_id) {
+  const bj::value* options = body.if_contains("task_filter_options");
+  if (!options || !options->is_object()) return std::optional<exporting::ExportView>();
+  const bj::value* view_id = options->get_object().if_contains("view");
+  if (!view_id || view_id->is_null()) return std::optional<exporting::ExportView>();
+  if (!view_id->is_int64()) {
+    return Error::InvalidField("task_filter_options.view", "must be the id of a data manager view");
+  }
+  TALLY_ASSIGN_OR_RETURN(view, FindView(c, view_id->get_int64()));
+  if (!view || view->project_id != project_id || view->user_id != user_id) {
+    return Error::InvalidField("task_filter_options.view",
+                               fmt::format("view {} is not one of your views of this project; list them with GET "
+                                           "/api/dm/views?project={}",
+                                           view_id->get_int64(), project_id));
+  }
+  // Keep only what selects tasks, and check that it parses now rather than
+  // when the job runs.
+  bj::object query;
+  for (const char* key : {"filters", "selectedItems"}) {
+    if (const bj::value* value = view->data.if_contains(key)) query[key] = *value;
+  }
+  TALLY_TRY(ParseTaskQuery(query, "task_filter_options.view."));
+  return std::optional<exporting::ExportView>(exporting::ExportView{view->id, user_id, std::move(query)});
 }
 
 // A boolean at body[object][key], or `fallback`; invalid_argument naming
@@ -167,6 +220,8 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
 
                 TALLY_ASSIGN_OR_RETURN(created, db.Write([&](Connection& c) -> Result<bj::object> {
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kReadRole));
+                  TALLY_ASSIGN_OR_RETURN(view, SnapshotView(c, body, project_id, request.principal.user_id));
+                  snapshot.selection.view = std::move(view);
                   if (snapshot.title.empty()) {
                     snapshot.title = fmt::format("{}-at-{}", project.title, LocalStamp(snapshot.created_at));
                   }
@@ -227,14 +282,27 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_ASSIGN_OR_RETURN(schema, exporting::ProjectExportSchema(project));
                 TALLY_ASSIGN_OR_RETURN(format, exporting::CheckFormat(format_name, schema));
                 const std::time_t now = std::time(nullptr);
+                const fs::path path = exporting::SnapshotPath(data_dir, snapshot.project_id, snapshot.id);
+                if (std::error_code ec; !fs::exists(path, ec)) {
+                  return Error::NotFound("The export file is missing; create the export again.");
+                }
+                if (format->name == "JSON") {
+                  // The stored file is the JSON export: send its bytes, which
+                  // the snapshot's md5 describes.
+                  const std::string file_name =
+                      exporting::ExportFileName(project.id, *format, snapshot.selection, now, false);
+                  Response response = Response::Stream(std::make_shared<FileStream>(path),
+                                                       exporting::ExportContentType(*format, false));
+                  response.WithHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", file_name));
+                  response.WithHeader("filename", file_name);
+                  return response;
+                }
                 exporting::WriterOptions options = exporting::WriterOptionsAt(now);
                 options.read_media =
                     exporting::ExportMediaReader(*format, resources.value_or(true), data_dir, snapshot.project_id);
                 TALLY_ASSIGN_OR_RETURN(
-                    run, exporting::ExportRun::Create(
-                             exporting::JsonFileTaskSource(
-                                 exporting::SnapshotPath(data_dir, snapshot.project_id, snapshot.id)),
-                             std::move(schema), format->name, options));
+                    run, exporting::ExportRun::Create(exporting::JsonFileTaskSource(path), std::move(schema),
+                                                      format->name, options));
                 const bool archive = run->archive();
                 const std::string file_name =
                     exporting::ExportFileName(project.id, *format, snapshot.selection, now, archive);

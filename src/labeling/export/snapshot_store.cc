@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, project_id, title, created_by, status, selection, job_id, task_count, file_bytes, error, created_at,"
-    " finished_at";
+    " finished_at, md5";
 
 Snapshot SnapshotFromRow(const store::Row& row) {
   Snapshot snapshot;
@@ -30,6 +30,7 @@ Snapshot SnapshotFromRow(const store::Row& row) {
   snapshot.error = row.OptionalText(9);
   snapshot.created_at = row.Int(10);
   if (!row.IsNull(11)) snapshot.finished_at = row.Int(11);
+  snapshot.md5 = row.Text(12);
   return snapshot;
 }
 
@@ -43,9 +44,15 @@ bool Flag(const bj::object& object, std::string_view key, bool fallback) {
 bj::object SelectionJson(const ExportSelection& selection) {
   bj::array ids;
   for (int64_t id : selection.task_ids) ids.push_back(id);
-  return bj::object{{"all_tasks", selection.all_tasks},       {"task_ids", std::move(ids)},
-                    {"usual", selection.usual},               {"ground_truth", selection.ground_truth},
-                    {"skipped", selection.skipped},           {"completed_by_only_id", selection.completed_by_only_id}};
+  bj::object json{{"all_tasks", selection.all_tasks},       {"task_ids", std::move(ids)},
+                  {"usual", selection.usual},               {"ground_truth", selection.ground_truth},
+                  {"skipped", selection.skipped},           {"completed_by_only_id", selection.completed_by_only_id}};
+  if (selection.view) {
+    json["view"] = bj::object{{"id", selection.view->id},
+                              {"user_id", selection.view->user_id},
+                              {"query", selection.view->query}};
+  }
+  return json;
 }
 
 ExportSelection SelectionFromJson(const bj::value& json, int64_t project_id) {
@@ -58,6 +65,15 @@ ExportSelection SelectionFromJson(const bj::value& json, int64_t project_id) {
   selection.ground_truth = Flag(object, "ground_truth", true);
   selection.skipped = Flag(object, "skipped", true);
   selection.completed_by_only_id = Flag(object, "completed_by_only_id", false);
+  if (const bj::value* view = object.if_contains("view"); view && view->is_object()) {
+    const bj::object& fields = view->get_object();
+    const bj::value* id = fields.if_contains("id");
+    const bj::value* user_id = fields.if_contains("user_id");
+    const bj::value* query = fields.if_contains("query");
+    if (id && id->is_int64() && user_id && user_id->is_int64() && query && query->is_object()) {
+      selection.view = ExportView{id->get_int64(), user_id->get_int64(), query->get_object()};
+    }
+  }
   if (const bj::value* ids = object.if_contains("task_ids"); ids && ids->is_array()) {
     for (const bj::value& id : ids->get_array()) {
       if (id.is_int64()) selection.task_ids.push_back(id.get_int64());
@@ -101,13 +117,14 @@ Result<void> SetSnapshotJob(store::Connection& connection, int64_t snapshot_id, 
 }
 
 Result<void> SetSnapshotStatus(store::Connection& connection, int64_t snapshot_id, std::string_view status,
-                               int64_t task_count, int64_t file_bytes, const std::optional<std::string>& error) {
+                               int64_t task_count, int64_t file_bytes, const std::optional<std::string>& error,
+                               std::string_view md5) {
   const bool finished = status == "completed" || status == "failed";
   TALLY_TRY(connection.Execute(
-      "UPDATE export_snapshots SET status = ?, task_count = ?, file_bytes = ?, error = ?, finished_at = ?"
+      "UPDATE export_snapshots SET status = ?, task_count = ?, file_bytes = ?, error = ?, finished_at = ?, md5 = ?"
       " WHERE id = ?",
       {std::string(status), task_count, file_bytes, store::OrNull(error),
-       finished ? store::Value(NowMicros()) : store::Null(), snapshot_id}));
+       finished ? store::Value(NowMicros()) : store::Null(), std::string(md5), snapshot_id}));
   return Ok();
 }
 

@@ -30,6 +30,7 @@ struct Snapshot {
   std::optional<int64_t> job_id;
   int64_t task_count = 0;
   int64_t file_bytes = 0;
+  std::string md5;  // hex md5 of the completed file; empty before
   std::optional<std::string> error;  // client-safe message of a failed run
   Micros created_at = 0;
   std::optional<Micros> finished_at;
@@ -45,7 +46,7 @@ struct Snapshot {
 // Records a status change; finished_at is set for completed and failed.
 [[nodiscard]] Result<void> SetSnapshotStatus(store::Connection& connection, int64_t snapshot_id,
                                              std::string_view status, int64_t task_count, int64_t file_bytes,
-                                             const std::optional<std::string>& error);
+                                             const std::optional<std::string>& error, std::string_view md5 = {});
 // Returns false when there was no such snapshot.
 [[nodiscard]] Result<bool> DeleteSnapshot(store::Connection& connection, int64_t snapshot_id);
 

@@ -1,0 +1,1 @@
+ALTER TABLE export_snapshots DROP COLUMN md5;
