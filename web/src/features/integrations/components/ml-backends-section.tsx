@@ -117,25 +117,27 @@ function ConnectForm({ projectId }: { projectId: number }) {
 function PreAnnotationSettingsForm({ projectId }: { projectId: number }) {
   const queryClient = useQueryClient();
   const settings = useQuery({ queryKey: preAnnotationKey(projectId), queryFn: () => fetchPreAnnotation(projectId) });
-  // The boxes show the new state at once and fall back if the save fails.
+  // The value being saved. React state, not the query cache, shows it:
+  // cache updates reach components a task later, and a controlled box
+  // flips back in between.
+  const [pending, setPending] = useState<PreAnnotationSettings | null>(null);
   const save = useMutation({
     mutationFn: (next: PreAnnotationSettings) => updatePreAnnotation(projectId, next),
-    onMutate: (next) => {
-      const previous = queryClient.getQueryData<PreAnnotationSettings>(preAnnotationKey(projectId));
-      queryClient.setQueryData(preAnnotationKey(projectId), next);
-      return { previous };
-    },
-    onError: (_error, _next, context) => {
-      if (context?.previous) queryClient.setQueryData(preAnnotationKey(projectId), context.previous);
-    },
     onSuccess: (saved) => queryClient.setQueryData(preAnnotationKey(projectId), saved),
+    onSettled: () => setPending(null),
   });
+
+  function change(next: PreAnnotationSettings) {
+    setPending(next);
+    save.mutate(next);
+  }
+
   if (!settings.data) {
     return settings.error ? (
       <p className="form-error">{describeError(settings.error, "load the pre-annotation settings")}</p>
     ) : null;
   }
-  const current = settings.data;
+  const current = pending ?? settings.data;
   return (
     <div className="stack">
       <label className="check">
@@ -143,7 +145,7 @@ function PreAnnotationSettingsForm({ projectId }: { projectId: number }) {
           type="checkbox"
           checked={current.evaluate_predictions_automatically}
           disabled={save.isPending}
-          onChange={(event) => save.mutate({ ...current, evaluate_predictions_automatically: event.target.checked })}
+          onChange={(event) => change({ ...current, evaluate_predictions_automatically: event.target.checked })}
         />
         Pre-annotate each task with the connected model when an annotator opens it
       </label>
@@ -152,7 +154,7 @@ function PreAnnotationSettingsForm({ projectId }: { projectId: number }) {
           type="checkbox"
           checked={current.show_collab_predictions}
           disabled={save.isPending}
-          onChange={(event) => save.mutate({ ...current, show_collab_predictions: event.target.checked })}
+          onChange={(event) => change({ ...current, show_collab_predictions: event.target.checked })}
         />
         Show predictions to annotators
       </label>
