@@ -55,9 +55,14 @@ function VersionPicker({
 }
 
 export function VersionDiff({ versions, initialRight }: { versions: PromptVersion[]; initialRight: number }) {
-  const older = versions.find((version) => version.version < initialRight);
-  const [left, setLeft] = useState(older?.version ?? initialRight);
-  const [right, setRight] = useState(initialRight);
+  const [chosenLeft, setLeft] = useState<number | null>(null);
+  const [chosenRight, setRight] = useState<number | null>(null);
+  // Until the user picks them, the right side is the selected version and
+  // the left side the one before it. Both are derived on each render because
+  // versions may still be loading when the view opens.
+  const right = chosenRight ?? initialRight;
+  const older = versions.find((version) => version.version < right);
+  const left = chosenLeft ?? older?.version ?? right;
   const before = versions.find((version) => version.version === left);
   const after = versions.find((version) => version.version === right);
 
