@@ -141,6 +141,7 @@ test("two editors converge and save a version", { skip }, async () => {
   // Both see two editors and the draft seeded once from the newest version.
   for (const page of [alice, bob]) {
     await page.locator('.draft-presence[data-count="2"]').waitFor();
+    await page.getByLabel("Editors").getByText(`2 editing: you and ${tally.user.email}`).waitFor();
     await page.getByText("Live", { exact: true }).waitFor();
   }
   await alice.waitForFunction(

@@ -3,10 +3,12 @@
 // compile preview, and a save form that publishes the draft as a version.
 // Chat prompts are edited as their JSON list of messages.
 import { useEffect, useRef, useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { basicSetup, EditorView } from "codemirror";
 import { EditorState } from "@codemirror/state";
 import { yCollab } from "y-codemirror.next";
+import { useCurrentUser } from "../../auth/hooks/use-current-user";
+import { fetchMembers } from "../../organizations/api/organizations";
 import type { PromptVersion } from "../api/prompts";
 import { usePromptDraft } from "../hooks/use-prompt-draft";
 import { promptNeeds } from "../lib/variables";
@@ -25,6 +27,23 @@ function parseDraft(type: "text" | "chat", text: string): string | unknown[] | n
   } catch {
     return null;
   }
+}
+
+// Names editors by email when the organization's member list is readable,
+// else by user id; a participant without a user id is an API key.
+function useEditorNames(): (userId: number | null) => string {
+  const organization = useCurrentUser().data?.active_organization ?? null;
+  const members = useQuery({
+    queryKey: ["members", organization],
+    queryFn: () => fetchMembers(organization!),
+    enabled: organization !== null,
+    retry: false,
+    staleTime: 60_000,
+  });
+  return (userId) => {
+    if (userId === null) return "an API key";
+    return members.data?.results.find((member) => member.user.id === userId)?.user.email ?? `user ${userId}`;
+  };
 }
 
 export function DraftEditor({
@@ -101,6 +120,7 @@ export function DraftEditor({
   }
 
   const others = draft.participants.filter((participant) => participant.participant !== draft.participant);
+  const editorNames = useEditorNames();
 
   return (
     <section className="card stack" aria-label="Draft editor">
@@ -114,7 +134,7 @@ export function DraftEditor({
             <>
               {": you and "}
               {others
-                .map((participant) => (participant.userId ? `user ${participant.userId}` : "an API key"))
+                .map((participant) => editorNames(participant.userId))
                 .join(", ")}
             </>
           )}
