@@ -1,7 +1,7 @@
 // Media annotation in the editor, in Debian's Chromium against a real
-// `tally serve`: a box on a rotated image, a brush mask painted and erased,
-// a VideoRectangle track with two keyframes, and a time-series range and
-// instant. The suite makes its own media: a PNG drawn on a canvas, a VP8
+// `tally serve`: a box on a rotated image, an OcrLabels box with its text,
+// a brush mask painted and erased, a VideoRectangle track with two
+// keyframes, and a time-series range and instant. The suite makes its own media: a PNG drawn on a canvas, a VP8
 // WebM whose frames show their numbers (support/webm.mjs), and a CSV
 // served from a loopback server of its own. Every stored
 // value is checked against numbers computed here from the mouse positions,
@@ -213,6 +213,36 @@ test("box on an image turned a quarter clockwise", { timeout: 120_000 }, async (
   for (const key of ["x", "y", "width", "height"]) assertPercent(item.value[key], expected[key], key);
 });
 
+test("OcrLabels box with its recognized text", { timeout: 120_000 }, async () => {
+  const config = `<View>
+    <Image name="image" value="$image"/>
+    <OcrLabels name="ocr" toName="image"><Label value="Text" background="#13a4b4"/></OcrLabels>
+  </View>`;
+  const { projectId, taskId } = await projectWithFile("OCR e2e", config, "gradient.png", await testPng(), "image/png");
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/label?task=${taskId}`);
+  await page.locator(".image-stage canvas").first().waitFor();
+  await page.locator(".label-button", { hasText: "Text" }).click();
+  const view = await measureImage(0);
+  const from = view.toScreen([40, 50]);
+  const to = view.toScreen([240, 90]);
+  await drag(from, to);
+  const entry = page.locator(".region-list li", { hasText: "Text" });
+  await entry.waitFor();
+  await entry.locator(".link-button").click();
+  await page.getByLabel("Recognized text of the selected box").fill("INVOICE 42");
+
+  const [item] = await submitAndRead(taskId);
+  assert.equal(item.type, "ocrlabels");
+  assert.deepEqual(item.value.ocrlabels, ["Text"]);
+  assert.equal(item.value.ocrtext, "INVOICE 42");
+  assert.equal(item.value.rotation, 0);
+  const [a, b] = [view.toNatural(from), view.toNatural(to)];
+  assertPercent(item.value.x, (a[0] / image.width) * 100, "x");
+  assertPercent(item.value.y, (a[1] / image.height) * 100, "y");
+  assertPercent(item.value.width, ((b[0] - a[0]) / image.width) * 100, "width");
+  assertPercent(item.value.height, ((b[1] - a[1]) / image.height) * 100, "height");
+});
+
 // Decodes Label Studio's brush RLE (see src/features/labeling/lib/rle.ts)
 // into the alpha channel of its RGBA values.
 function decodeMask(bytes) {
@@ -257,7 +287,15 @@ test("brush mask painted and partly erased", { timeout: 120_000 }, async () => {
   await drag(view.toScreen([50, 100]), view.toScreen([250, 100]));
   const entry = page.locator(".region-list li", { hasText: "Road" });
   await entry.waitFor();
-  await entry.locator(".link-button").click();
+
+  // Escape drops the label, so the Pan tool is back, and a click on the
+  // mask selects its region; a click beside it selects nothing.
+  await page.keyboard.press("Escape");
+  await settle();
+  await page.mouse.click(...view.toScreen([100, 130]));
+  assert.equal(await page.locator(".region-list li.selected").count(), 0, "a click beside the mask selects nothing");
+  await page.mouse.click(...view.toScreen([100, 100]));
+  await page.locator(".region-list li.selected", { hasText: "Road" }).waitFor();
   await page.getByRole("button", { name: "Eraser" }).click();
   view = await measureImage(0);
   await drag(view.toScreen([150, 60]), view.toScreen([150, 140]));

@@ -262,6 +262,18 @@ export function ImageObject({
     else if (paintedCount(mask) > 0) addRegion("brush", geometry);
   };
 
+  // The topmost shown brush region painted at a point, found by its mask's
+  // pixel there, because mask shapes take no clicks themselves.
+  const brushAt = ([x, y]: Point): ImageRegion | undefined => {
+    if (!size) return undefined;
+    return [...regions].reverse().find((region) => {
+      if (region.geometry.shape !== "brush" || hiddenIds.has(region.id)) return false;
+      const canvas = maskCanvas(region.geometry.rle, size, colorOf(region));
+      const pixel = canvas?.getContext("2d")?.getImageData(Math.floor(x), Math.floor(y), 1, 1).data;
+      return pixel !== undefined && pixel[3] > 0;
+    });
+  };
+
   const pointer = (): Point | null => {
     const position = stageRef.current?.getRelativePointerPosition();
     return position && size ? clampPoint([position.x, position.y], size) : null;
@@ -438,7 +450,9 @@ export function ImageObject({
             onMouseUp={onMouseUp}
             onMouseLeave={() => strokeRef.current && endStroke()}
             onClick={(event) => {
-              if (tool === "pan" && event.target.name() !== "region" && event.target.name() !== "vertex") selectRegion(null);
+              if (tool !== "pan" || event.target.name() === "region" || event.target.name() === "vertex") return;
+              const point = pointer();
+              selectRegion((point && brushAt(point)?.id) ?? null);
             }}
             onDblClick={() => {
               if (draft?.shape === "polygon" && draft.points.length >= 3) {

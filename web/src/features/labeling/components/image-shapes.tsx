@@ -125,7 +125,7 @@ export const RegionShape = memo(function RegionShape({ region, size, color, sele
       return <PolygonShape {...{ region, size, color, selected, editable, scale, onSelect, onChange }} common={common} />;
     case "brush": {
       // Not listening: presses on a mask go to the image, so a brush stroke
-      // can start over it. A mask is selected from the region list.
+      // can start over it. The image object selects a mask clicked with Pan.
       const canvas = maskCanvas(geometry.rle, size, color);
       if (!canvas) return null;
       return <KonvaImage id={region.id} name="region" image={canvas} width={size.width} height={size.height} opacity={selected ? 0.75 : 0.5} listening={false} />;
