@@ -108,10 +108,10 @@ test("widget figures follow new traces live", { skip, timeout: 90_000 }, async (
   assert.equal(await page.evaluate(() => window.dashboardMarker), "still here");
 
   if (screenshotDir) {
-    await page.screenshot({ path: join(screenshotDir, "dashboard-live.png") });
+    await page.screenshot({ path: join(screenshotDir, "guide-dashboards-live.png") });
     await page.getByLabel("Theme").selectOption("dark");
     await page.locator('html[data-theme="dark"]').waitFor({ state: "attached" });
-    await page.screenshot({ path: join(screenshotDir, "dashboard-dark.png") });
+    await page.screenshot({ path: join(screenshotDir, "guide-dashboards-dark.png") });
     await page.getByLabel("Theme").selectOption("light");
   }
 });
@@ -187,7 +187,7 @@ test("built widgets and their arrangement persist", { skip, timeout: 90_000 }, a
   assert.deepEqual(bar.query.dimensions, [{ field: "providedModelName" }]);
   assert.deepEqual(bar.query.metrics, [{ measure: "count", aggregation: "count" }]);
 
-  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "dashboard-editing.png") });
+  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "guide-dashboards-editing.png") });
 
   await page.reload();
   await page.locator('section.widget[aria-label="Checkout traces"]').waitFor();

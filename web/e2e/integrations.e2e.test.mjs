@@ -120,7 +120,6 @@ test("connected backend pre-annotates the next task", { timeout: 90_000 }, async
     async (url) => (await (await fetch(url)).json()).evaluate_predictions_automatically === true,
     `${tally.baseUrl}/api/projects/${projectId}`,
   );
-  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "integrations-ml.png"), fullPage: true });
 
   await page.goto(`${tally.baseUrl}/projects/${projectId}/label`);
   await page.getByText("Pre-filled from a prediction (model version “clf-v1”)").waitFor();
@@ -178,7 +177,7 @@ test("webhook test event shows in the log", { timeout: 60_000 }, async () => {
   const [stored] = (await tally.api(`/api/webhooks?project=${projectId}`)).filter((hook) => hook.url === receiverUrl);
   assert.deepEqual(stored.actions.sort(), ["ANNOTATION_CREATED", "TASKS_CREATED"]);
   assert.equal(stored.send_for_all_actions, false);
-  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "integrations-webhooks.png"), fullPage: true });
+  if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "guide-integrations.png"), fullPage: true });
 });
 
 test("agreement and annotator tables", { timeout: 60_000 }, async () => {

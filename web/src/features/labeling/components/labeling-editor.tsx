@@ -2,7 +2,7 @@
 // task's data and edits the annotation through an EditorModel. It makes no
 // requests: the controller (labeling-page.tsx) loads, submits and moves
 // between tasks.
-import { useEffect, useMemo, type ReactNode } from "react";
+import { useEffect, useMemo, useRef, type ReactNode } from "react";
 import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption, TaxonomyNode } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
@@ -12,8 +12,14 @@ import { newRegionId } from "../lib/results";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { AudioObject } from "./audio-object";
+import { ChatObject } from "./chat-object";
+import { HyperTextObject } from "./hypertext-object";
 import { ImageObject } from "./image-object";
+import { paragraphsOf, ParagraphsObject } from "./paragraphs-object";
+import { PdfObject } from "./pdf-object";
+import { TableObject } from "./table-object";
 import { TextObject } from "./text-object";
+import { TextRelations } from "./text-relations";
 import { formatTime, TimeSeriesObject } from "./time-series-object";
 import { VideoObject } from "./video-object";
 
@@ -113,6 +119,24 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         />
       );
     }
+    case "hypertext":
+      return (
+        <HyperTextObject
+          name={node.name}
+          html={textValue(data, node.valueKey, node.literal)}
+          regions={values.regions.filter((region) => region.toName === node.name)}
+          colors={labelColors(labelsControls)}
+          selectedRegionId={model.selectedRegionId}
+          onSpanSelected={(span) => !readOnly && model.selectSpan(span, labelsControls)}
+          onRegionClick={(id) => model.selectRegion(id)}
+        />
+      );
+    case "chat":
+      return <ChatObject name={node.name} value={node.valueKey ? data[node.valueKey] : undefined} />;
+    case "table":
+      return <TableObject name={node.name} value={node.valueKey ? data[node.valueKey] : undefined} />;
+    case "pdf":
+      return <PdfObject name={node.name} url={textValue(data, node.valueKey, node.literal)} />;
     case "audio": {
       const targetsAudio = (control: LabelsControl) => control.shape === null && targetsObject(control, node.name);
       return (
@@ -386,24 +410,19 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
     case "relations":
       // Relations are listed under the regions.
       return null;
-    case "paragraphs": {
-      // Display only: ParagraphLabels is not supported yet.
-      const raw = node.valueKey ? data[node.valueKey] : undefined;
-      const paragraphs = Array.isArray(raw) ? raw : [];
+    case "paragraphs":
       return (
-        <div className={node.dialogue ? "paragraphs paragraphs-dialogue" : "paragraphs"} aria-label={`Paragraphs ${node.name}`}>
-          {paragraphs.map((entry, index) => {
-            const record = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : {};
-            return (
-              <p key={index} className="paragraph">
-                {record[node.nameKey] !== undefined && <strong className="paragraph-author">{String(record[node.nameKey])}: </strong>}
-                {String(record[node.textKey] ?? "")}
-              </p>
-            );
-          })}
-        </div>
+        <ParagraphsObject
+          name={node.name}
+          paragraphs={paragraphsOf(node.valueKey ? data[node.valueKey] : undefined, node.nameKey, node.textKey)}
+          dialogue={node.dialogue}
+          regions={values.regions.filter((region) => region.toName === node.name)}
+          colors={labelColors(labelsControls)}
+          selectedRegionId={model.selectedRegionId}
+          onSpanSelected={(span) => !readOnly && model.selectSpan(span, labelsControls)}
+          onRegionClick={(id) => model.selectRegion(id)}
+        />
       );
-    }
     case "ranker": {
       const key = config.lists[node.toName] ?? null;
       const items = listItems(key ? data[key] : undefined);
@@ -794,8 +813,9 @@ export function LabelingEditor({
   const active = model ?? own;
   useEditorHotkeys(config, active, hotkeys && !readOnly);
   const missingKeys = useMemo(() => config.dataKeys.filter((key) => !(key in data)), [config, data]);
+  const root = useRef<HTMLDivElement>(null);
   return (
-    <div className="labeling-editor">
+    <div className="labeling-editor" ref={root}>
       {missingKeys.length > 0 && (
         <p className="notice">
           This task has no {missingKeys.map((key) => `“${key}”`).join(", ")} field that the label config reads.
@@ -803,6 +823,7 @@ export function LabelingEditor({
       )}
       <Node node={config.root} config={config} data={data} model={active} readOnly={readOnly} />
       <RegionList config={config} model={active} readOnly={readOnly} />
+      <TextRelations root={root} relations={active.state.values.relations} />
     </div>
   );
 }

@@ -9,6 +9,7 @@
 import { useMemo, useRef, type KeyboardEvent } from "react";
 import type { LabelOption } from "../lib/config";
 import { codePointToUtf16, spanFromSelection } from "../lib/offsets";
+import type { SpanAnchor } from "../lib/anchored-spans";
 import type { TextRegion } from "../lib/results";
 
 export interface PendingSpan {
@@ -16,6 +17,7 @@ export interface PendingSpan {
   start: number;
   end: number;
   text: string;
+  anchor?: SpanAnchor; // the stored position of a HyperText or Paragraphs span
 }
 
 interface Run {

@@ -75,7 +75,16 @@ export function useEditorModel(): EditorModel {
     const id = newRegionId();
     dispatch({
       type: "region-added",
-      region: { id, fromName: control.name, toName: span.toName, start: span.start, end: span.end, text: span.text, labels: [label.alias ?? label.value] },
+      region: {
+        id,
+        fromName: control.name,
+        toName: span.toName,
+        start: span.start,
+        end: span.end,
+        text: span.text,
+        labels: [label.alias ?? label.value],
+        ...(span.anchor ? { anchor: span.anchor } : {}),
+      },
     });
     setPending(null);
     setSelectedRegionId(null);

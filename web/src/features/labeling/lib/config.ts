@@ -13,6 +13,7 @@
 // half-shown.
 
 import { shapeTypes, type ImageShape } from "./image-regions";
+import { expandRepeaters } from "./repeater";
 import type { TimeSeriesOptions } from "./time-series";
 
 export interface ChoiceOption {
@@ -40,6 +41,13 @@ export type ConfigNode =
   // valueList: the data key contains a list of image URLs, shown one at a time.
   | { kind: "image"; name: string; valueKey: string | null; literal: string; valueList: boolean }
   | { kind: "relations" }
+  // HTML shown as a page; inline false: Label Studio shows it in an iframe, this editor never does.
+  | { kind: "hypertext"; name: string; valueKey: string | null; literal: string }
+  // An LLM conversation: a list of {role, content} messages, shown read-only.
+  | { kind: "chat"; name: string; valueKey: string | null }
+  // A flat object of key/value rows.
+  | { kind: "table"; name: string; valueKey: string | null }
+  | { kind: "pdf"; name: string; valueKey: string | null; literal: string }
   | { kind: "audio"; name: string; valueKey: string | null; literal: string }
   // frameRate: frames per second, a number or the data key of a number.
   | { kind: "video"; name: string; valueKey: string | null; literal: string; frameRate: number | { dataKey: string } }
@@ -183,12 +191,15 @@ function dateTimeParts(value: string | null): DateTimePart[] {
   return parts.length > 0 ? parts : ["date", "time"];
 }
 
-export function parseLabelConfig(xml: string): ParsedConfig {
+// `data` is the task's data, which a Repeater needs to know how many times
+// to repeat; without it each Repeater is read once (see repeater.ts).
+export function parseLabelConfig(xml: string, data: Record<string, unknown> | null = null): ParsedConfig {
   const doc = new DOMParser().parseFromString(xml, "text/xml");
   const error = doc.getElementsByTagName("parsererror")[0];
   if (error) return { ok: false, message: "The label config is not valid XML." };
   const rootElement = doc.documentElement;
   if (rootElement.tagName !== "View") return { ok: false, message: "The label config must start with <View>." };
+  expandRepeaters(rootElement, data);
 
   const controls: ControlNode[] = [];
   const dataKeys: string[] = [];
@@ -236,9 +247,6 @@ export function parseLabelConfig(xml: string): ParsedConfig {
       }
       case "Header":
         return { kind: "header", text: element.getAttribute("value") ?? element.textContent ?? "" };
-      // HyperText is not rendered: its spans are stored as XPath ranges, which
-      // this editor does not produce, so showing it as plain text would
-      // store offsets of the wrong kind.
       case "Text": {
         const value = element.getAttribute("value");
         const key = dataKeyOf(value);
@@ -265,6 +273,8 @@ export function parseLabelConfig(xml: string): ParsedConfig {
       }
       case "Labels":
       case "TimeSeriesLabels":
+      case "HyperTextLabels":
+      case "ParagraphLabels":
       case "RectangleLabels":
       case "PolygonLabels":
       case "KeyPointLabels":
@@ -279,6 +289,7 @@ export function parseLabelConfig(xml: string): ParsedConfig {
         const shape = shapeTags[element.tagName] ?? null;
         let resultType = element.tagName === "TimeSeriesLabels" ? "timeserieslabels" : "labels";
         if (shape) resultType = shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1];
+        if (element.tagName === "HyperTextLabels" || element.tagName === "ParagraphLabels") resultType = element.tagName.toLowerCase();
         if (element.tagName === "OcrLabels") resultType = "ocrlabels";
         const node: ControlNode = {
           kind: "labels",
@@ -432,6 +443,18 @@ export function parseLabelConfig(xml: string): ParsedConfig {
           textKey: element.getAttribute("textKey") ?? "text",
           dialogue: element.getAttribute("layout") === "dialogue",
         };
+      }
+      case "HyperText":
+      case "Chat":
+      case "Table":
+      case "Pdf": {
+        const value = element.getAttribute("value");
+        const key = dataKeyOf(value);
+        if (key && !dataKeys.includes(key)) dataKeys.push(key);
+        const literal = key ? "" : (value ?? "");
+        if (element.tagName === "HyperText") return { kind: "hypertext", name, valueKey: key, literal };
+        if (element.tagName === "Pdf") return { kind: "pdf", name, valueKey: key, literal };
+        return { kind: element.tagName === "Chat" ? "chat" : "table", name, valueKey: key };
       }
       case "List": {
         const key = dataKeyOf(element.getAttribute("value"));

@@ -56,7 +56,7 @@ describe("parseLabelConfig", () => {
   });
 
   it("lists tags it cannot render", () => {
-    expect(config('<View><Chat name="c" value="$chat"/></View>').unsupportedTags).toEqual(["Chat"]);
+    expect(config('<View><Collapse><Panel value="More"/></Collapse></View>').unsupportedTags).toEqual(["Collapse"]);
   });
 });
 

@@ -3,6 +3,7 @@
 // carrying both the span and its labels. The inverse, readResult, turns a
 // stored result back into editor state, keeping items it does not
 // understand so an update never drops another tool's work.
+import { anchoredSpanResult, anchorPosition, readAnchoredSpan, type SpanAnchor } from "./anchored-spans";
 import type { ControlNode, EditorConfig } from "./config";
 import { imageRegionResult, imageRegionResults, readImageRegion, type ImageRegion } from "./image-regions";
 import { readSequence, type VideoKeyframe } from "./video";
@@ -15,6 +16,9 @@ export interface TextRegion {
   end: number;
   text: string;
   labels: string[];
+  // Set on spans of HyperText and Paragraphs: their stored position (see
+  // anchored-spans.ts). Then start and end only order the region list.
+  anchor?: SpanAnchor;
 }
 
 // A time segment of an Audio object, in seconds.
@@ -260,7 +264,16 @@ export function buildResult(
   const regions = [...values.regions]
     .filter((region) => !hidden.has(region.fromName))
     .sort((a, b) => a.start - b.start || a.end - b.end);
-  for (const region of regions) items.push(spanResult(region, values.origins[region.id] ?? "manual"));
+  for (const region of regions) {
+    const origin = values.origins[region.id] ?? "manual";
+    if (!region.anchor) {
+      items.push(spanResult(region, origin));
+      continue;
+    }
+    const control = config.controls.find((candidate) => candidate.name === region.fromName);
+    const type = control?.kind === "labels" ? control.resultType : "labels";
+    items.push(anchoredSpanResult(region, region.anchor, type, origin));
+  }
   for (const region of values.imageRegions) {
     if (hidden.has(region.fromName)) continue;
     items.push(...(imageRegionResults(region, values.origins[region.id] ?? "manual") as ResultItem[]));
@@ -418,6 +431,9 @@ export function readResult(
         sequence,
       });
       keepOrigin(item.id, item);
+    } else if (control?.kind === "labels" && !control.shape && readAnchoredSpan(item)) {
+      values.regions.push(readAnchoredSpan(item)!);
+      keepOrigin(item.id, item);
     } else if (control?.kind === "labels" && control.shape) {
       const region = readImageRegion(item as unknown as Record<string, unknown>);
       if (region) {
@@ -509,7 +525,7 @@ function regionTextResults(config: EditorConfig, values: EditorValues): ResultIt
         Object.assign(item, { original_width: shaped.original_width, original_height: shaped.original_height, image_rotation: shaped.image_rotation });
         item.value = { ...geometry, text: texts };
       } else if (span) {
-        item.value = { start: span.start, end: span.end, text: texts };
+        item.value = span.anchor ? { ...anchorPosition(span.anchor), text: texts } : { start: span.start, end: span.end, text: texts };
       } else if (segment) {
         item.value = { start: segment.start, end: segment.end, text: texts };
       } else if (range) {
