@@ -220,8 +220,6 @@ function LabelingStream({ project }: { project: Project }) {
   const [done, setDone] = useState<{ how: string; taskId: number } | null>(null);
   const userId = useCurrentUser().data?.id;
 
-  const parsed = useMemo(() => parseLabelConfig(project.label_config), [project.label_config]);
-
   const loaded = useQuery({
     queryKey: ["labeling", projectId, taskParam ?? "next"],
     enabled: userId !== undefined,
@@ -248,6 +246,11 @@ function LabelingStream({ project }: { project: Project }) {
     staleTime: 0,
     gcTime: 0,
   });
+
+  // The task's data decides how often a Repeater repeats, so the config is
+  // read again for each task.
+  const taskData = loaded.data?.task.data ?? null;
+  const parsed = useMemo(() => parseLabelConfig(project.label_config, taskData), [project.label_config, taskData]);
 
   const onDone = useCallback(
     (how: "submitted" | "updated" | "skipped") => {
