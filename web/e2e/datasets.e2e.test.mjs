@@ -2,8 +2,8 @@
 // items and two runs come from the `langfuse` SDK (item.link on real
 // generations, scores on their traces). The runs show side by side with
 // their scores, latency and deltas against the chosen baseline, a built-in
-// evaluator scores a run from the page, and items are added from traces
-// and by hand and archived.
+// evaluator scores a run from the page, and items are added from traces,
+// from labeled tasks and by hand, and archived.
 //
 // The SDK comes from demo/'s npm packages (`make demo`, which `make test`
 // runs); without them the suite skips, except on CI. Screens go to
@@ -165,6 +165,34 @@ test("items from traces, by hand and archived", { skip }, async () => {
   await lisbon.waitFor({ state: "detached" });
   const stored = await langfuse.getDataset(dataset);
   assert.equal(stored.items.length, 4, "the archived item is no longer served to the SDK");
+});
+
+test("items from labeled tasks", { skip }, async () => {
+  const config = '<View><Text name="text" value="$text"/><Choices name="capital" toName="text"><Choice value="yes"/><Choice value="no"/></Choices></View>';
+  const project = await tally.api("/api/projects", {
+    method: "POST",
+    body: JSON.stringify({ title: "capital checks", label_config: config }),
+  });
+  await tally.api(`/api/projects/${project.id}/import`, {
+    method: "POST",
+    body: JSON.stringify([{ text: "Berlin is the capital of Germany." }, { text: "Sydney is the capital of Australia." }]),
+  });
+  const { tasks } = await tally.api(`/api/tasks?project=${project.id}`);
+  const labeled = tasks.find((task) => task.data.text.startsWith("Berlin"));
+  const result = [{ from_name: "capital", to_name: "text", type: "choices", value: { choices: ["yes"] } }];
+  await tally.api(`/api/tasks/${labeled.id}/annotations`, { method: "POST", body: JSON.stringify({ result }) });
+
+  // A reload lists the labeling project made above.
+  await page.reload();
+  await page.getByText("Add items from traces or labeled tasks").click();
+  await page.getByRole("option", { name: "capital checks" }).waitFor({ state: "attached" });
+  await page.getByLabel("Labeling project").selectOption({ label: "capital checks" });
+  await page.getByRole("button", { name: "Add from labeled tasks" }).click();
+  await page.getByText("1 items added, 0 refreshed, 1 tasks without a submitted annotation skipped.").waitFor();
+  const items = page.getByRole("table", { name: "Dataset items" });
+  const berlin = items.locator("tbody tr", { hasText: "Berlin is the capital of Germany." });
+  await berlin.waitFor();
+  assert.match(await berlin.locator("td").nth(2).innerText(), /"choices":\["yes"\]/);
 });
 
 async function screenshot(file) {
