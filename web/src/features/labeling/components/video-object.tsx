@@ -15,6 +15,7 @@ import type { ControlNode, LabelOption } from "../lib/config";
 import { newRegionId, type VideoRegion } from "../lib/results";
 import {
   boxAtFrame,
+  clampBox,
   frameAtTime,
   frameCount,
   removeKeyframe,
@@ -149,7 +150,7 @@ export function VideoObject({
   });
 
   const changeTrack = (track: VideoRegion, box: VideoBox) =>
-    dispatch({ type: "video-region-changed", region: { ...track, sequence: setKeyframe(track.sequence, frame, box, frameRate) } });
+    dispatch({ type: "video-region-changed", region: { ...track, sequence: setKeyframe(track.sequence, frame, clampBox(box), frameRate) } });
 
   const pointer = (): [number, number] | null => {
     const position = stageRef.current?.getPointerPosition();

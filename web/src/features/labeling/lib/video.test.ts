@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boxAtFrame, frameAtTime, frameCount, readSequence, removeKeyframe, setKeyframe, timeOfFrame, toggleInterpolation, type VideoKeyframe } from "./video";
+import { boxAtFrame, clampBox, frameAtTime, frameCount, readSequence, removeKeyframe, setKeyframe, timeOfFrame, toggleInterpolation, type VideoKeyframe } from "./video";
 
 const fps = 25;
 
@@ -70,5 +70,19 @@ describe("readSequence", () => {
   it("rejects an element without a box", () => {
     expect(readSequence([{ frame: 1, x: 1, y: 2, width: 3 }], fps)).toBeNull();
     expect(readSequence("frames", fps)).toBeNull();
+  });
+});
+
+describe("clampBox", () => {
+  it("slides a box moved past an edge back inside", () => {
+    expect(clampBox({ x: -5, y: 90, width: 20, height: 30, rotation: 0 })).toEqual({ x: 0, y: 70, width: 20, height: 30, rotation: 0 });
+  });
+
+  it("shrinks a box larger than the frame", () => {
+    expect(clampBox({ x: 0, y: 0, width: 120, height: 50, rotation: 0 })).toEqual({ x: 0, y: 0, width: 100, height: 50, rotation: 0 });
+  });
+
+  it("keeps only the corner of a rotated box inside", () => {
+    expect(clampBox({ x: 95, y: -1, width: 20, height: 10, rotation: 30 })).toEqual({ x: 95, y: 0, width: 20, height: 10, rotation: 30 });
   });
 });

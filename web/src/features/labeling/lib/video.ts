@@ -121,3 +121,14 @@ export function readSequence(raw: unknown, frameRate: number): VideoKeyframe[] |
   }
   return sequence.sort((a, b) => a.frame - b.frame);
 }
+
+// The box kept inside the frame, as stored boxes must be: each value within
+// 0–100 percent, and an unrotated box wholly inside. A box moved past an
+// edge slides back; one larger than the frame shrinks to it.
+export function clampBox(box: VideoBox): VideoBox {
+  const clamp = (value: number, max: number) => Math.min(Math.max(value, 0), max);
+  const width = clamp(box.width, 100);
+  const height = clamp(box.height, 100);
+  if (box.rotation !== 0) return { ...box, x: clamp(box.x, 100), y: clamp(box.y, 100), width, height };
+  return { ...box, x: clamp(box.x, 100 - width), y: clamp(box.y, 100 - height), width, height };
+}
