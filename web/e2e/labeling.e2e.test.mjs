@@ -141,7 +141,7 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     await page.getByRole("button", { name: "Create project" }).click();
     const dialog = page.getByRole("dialog", { name: "Create project" });
     await dialog.getByLabel("Project name").fill("Entities e2e");
-    await dialog.getByLabel("Search setups").fill("entities");
+    await dialog.getByLabel("Search templates").fill("entities");
     await dialog.getByText("Named entities in text").click();
     await capture("create-project");
     await dialog.getByRole("button", { name: "Create" }).click();

@@ -67,7 +67,8 @@ async function waitForDemo(logPath) {
   throw new Error(`the demo seeder did not finish within 120 s; see ${logPath}`);
 }
 
-export async function startTally({ keyPair = false, demo = false } = {}) {
+// `serveArgs` adds arguments to `tally serve`, such as --templates-dir.
+export async function startTally({ keyPair = false, demo = false, serveArgs = [] } = {}) {
   const binary = process.env.TALLY_BINARY ?? resolve(webDir, "../build/tally");
   if (!existsSync(binary)) throw new Error(`no tally binary at ${binary}; build it or set TALLY_BINARY`);
   if (!existsSync(join(servedWebDir, "dist/index.html"))) {
@@ -90,7 +91,7 @@ export async function startTally({ keyPair = false, demo = false } = {}) {
   const child = spawn(
     binary,
     ["serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", dataDir, "--web-dir", servedWebDir,
-     ...(demo ? ["--demo"] : [])],
+     ...(demo ? ["--demo"] : []), ...serveArgs],
     {
       stdio: ["ignore", log, log],
       env: demo

@@ -1,29 +1,28 @@
-import { useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+// The create-project dialog: title, description and a labeling setup from
+// the template gallery.
+import { useMemo, useState, type FormEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
 import { describeError } from "../../../api/client";
 import { Dialog } from "../../../ui/dialog";
 import { createProject } from "../api/projects";
-import { starterConfigs } from "../lib/starter-configs";
+import { fetchTemplates, templatesKey } from "../api/templates";
 import { ProjectFields } from "./project-fields";
 import { projectsKey } from "../api/query-keys";
+import { galleryEntries, TemplateGallery } from "./template-gallery";
 
 export function CreateProjectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
-  const [starterId, setStarterId] = useState(starterConfigs[0].id);
-  const [search, setSearch] = useState("");
+  const [chosenId, setChosenId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-
-  const needle = search.trim().toLowerCase();
-  const shown = starterConfigs.filter(
-    (starter) =>
-      needle === "" || `${starter.title} ${starter.description} ${starter.category}`.toLowerCase().includes(needle),
-  );
-  const chosen = starterConfigs.find((starter) => starter.id === starterId) ?? starterConfigs[0];
+  const templates = useQuery({ queryKey: templatesKey, queryFn: fetchTemplates, enabled: open, staleTime: 60_000 });
+  // A failed list falls back to the starters, with the error shown above them.
+  const entries = useMemo(() => galleryEntries(templates.data ?? []), [templates.data]);
+  const chosen = entries.find((entry) => entry.id === chosenId) ?? entries[0];
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -45,38 +44,16 @@ export function CreateProjectDialog({ open, onClose }: { open: boolean; onClose:
     <Dialog title="Create project" open={open} onClose={onClose} wide>
       <form onSubmit={submit} className="stack">
         <ProjectFields title={title} description={description} onTitle={setTitle} onDescription={setDescription} />
-        <fieldset className="starter-gallery">
-          <legend>Labeling setup</legend>
-          <input
-            type="search"
-            placeholder="Search setups"
-            aria-label="Search setups"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-          <div className="starter-list" role="radiogroup" aria-label="Labeling setups">
-            {shown.map((starter) => (
-              <label key={starter.id} className={starter.id === chosen.id ? "starter selected" : "starter"}>
-                <input
-                  type="radio"
-                  name="starter"
-                  value={starter.id}
-                  checked={starter.id === chosen.id}
-                  onChange={() => setStarterId(starter.id)}
-                />
-                <span className="starter-title">{starter.title}</span>
-                <span className="badge">{starter.category}</span>
-                <span className="muted">{starter.description}</span>
-              </label>
-            ))}
-            {shown.length === 0 && <p className="muted">No setup matches “{search}”.</p>}
-          </div>
-          <details>
-            <summary>Label config of “{chosen.title}”</summary>
-            <pre className="code-preview">{chosen.config}</pre>
-          </details>
-          <p className="hint">You can change the config later in the project's settings.</p>
-        </fieldset>
+        {templates.error && (
+          <p className="form-error" role="alert">
+            {describeError(templates.error, "load the template gallery")}
+          </p>
+        )}
+        {templates.isPending ? (
+          <p className="muted">Loading templates…</p>
+        ) : (
+          <TemplateGallery entries={entries} fromServer={(templates.data ?? []).length > 0} chosenId={chosen.id} onChoose={setChosenId} />
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -86,7 +63,7 @@ export function CreateProjectDialog({ open, onClose }: { open: boolean; onClose:
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || templates.isPending}>
             {busy ? "Creating…" : "Create"}
           </button>
         </div>
