@@ -3,7 +3,8 @@
 #
 #   make build   build build/tally, the test binaries and the web UI (web/dist)
 #   make run     serve on http://127.0.0.1:8080 with SQLite under ./data; a new
-#                database gets the demo account and projects (see docs/demo.md)
+#                database gets the demo account and projects (see docs/demo.md),
+#                and Label Studio's templates when ../shared contains them
 #   make test    every suite: unit, SQLite and PostgreSQL, API over HTTP, fuzzers
 #   make bench   benchmarks (FULL=1 for full size); results go to docs/benchmarks.md
 #   make clean   remove build directories
@@ -47,8 +48,13 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 build: deps web $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The create-project gallery lists these templates; without the folder it
+# offers the built-in starters.
+TEMPLATES_DIR ?= ../shared/reference/label-studio-templates
+
 run: build demo
-	./$(BUILD_DIR)/tally serve --data-dir ./data --demo
+	./$(BUILD_DIR)/tally serve --data-dir ./data --demo \
+	  $(if $(wildcard $(TEMPLATES_DIR)/INDEX.md),--templates-dir $(TEMPLATES_DIR))
 
 test: build demo
 	BUILD_DIR=$(BUILD_DIR) bash scripts/run-tests.sh
