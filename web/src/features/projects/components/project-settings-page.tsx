@@ -13,6 +13,7 @@ import { parseConfigDiagnostic, type ConfigDiagnostic } from "../lib/config-diag
 import { ConfigEditor } from "./config-editor";
 import { ProjectFields } from "./project-fields";
 import { ProjectPage } from "./project-page";
+import { WorkflowSettings } from "./workflow-settings";
 import { projectKey, projectsKey } from "../api/query-keys";
 
 function diagnosticsFrom(error: unknown): ConfigDiagnostic[] {
@@ -185,6 +186,7 @@ export function ProjectSettingsPage() {
       {(project) => (
         <>
           <SettingsForm key={project.id} project={project} />
+          <WorkflowSettings project={project} />
           <DangerZone project={project} />
         </>
       )}
