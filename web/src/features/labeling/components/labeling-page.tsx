@@ -11,6 +11,7 @@ import { projectKey } from "../../projects/api/query-keys";
 import { fetchTaskDraft, type Draft } from "../api/drafts";
 import { useDraftAutosave, type DraftStatus } from "../hooks/use-draft-autosave";
 import { useEditorModel } from "../hooks/use-editor-model";
+import { useLabelingPresence } from "../hooks/use-labeling-presence";
 import {
   bestPrediction,
   createAnnotation,
@@ -29,6 +30,7 @@ import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { buildResult, missingRequired, readResult } from "../lib/results";
 import { hiddenControls } from "../lib/visibility";
 import { LabelingEditor } from "./labeling-editor";
+import { PresenceList } from "./presence-list";
 
 interface Loaded {
   task: Task;
@@ -251,6 +253,7 @@ function LabelingStream({ project }: { project: Project }) {
   // read again for each task.
   const taskData = loaded.data?.task.data ?? null;
   const parsed = useMemo(() => parseLabelConfig(project.label_config, taskData), [project.label_config, taskData]);
+  const presence = useLabelingPresence(projectId, loaded.data?.task.id ?? null);
 
   const onDone = useCallback(
     (how: "submitted" | "updated" | "skipped") => {
@@ -266,6 +269,7 @@ function LabelingStream({ project }: { project: Project }) {
 
   return (
     <>
+      <PresenceList participants={presence.participants} self={presence.self} ownTaskId={loaded.data?.task.id ?? null} />
       {done && (
         <p className="form-ok" role="status">
           Task #{done.taskId} {done.how}.
