@@ -443,6 +443,108 @@ TEST_P(StorageApiTest, LocalFilesStayUnderTheRoot) {
   fs::remove_all(outside);
 }
 
+TEST_P(StorageApiTest, GcsWorksThroughXmlApiWithHmacKeys) {
+  const int64_t project_id = CreateProject(kImageConfig);
+  PutObject("media", "gcs/bird.png", "bird bytes");
+  bj::object fields{{"bucket", "media"},
+                    {"prefix", "gcs/"},
+                    {"use_blob_urls", true},
+                    {"gcs_endpoint", s3_->base_url()},
+                    {"gcs_hmac_access_key_id", "S3RVER"},
+                    {"gcs_hmac_secret", kS3Secret}};
+  const std::string path = PathOf("/api/storages/gcs", CreateStorage("/api/storages/gcs", project_id, fields));
+  bj::value synced = Sync(path);
+  ASSERT_EQ(synced.at("status"), "completed") << bj::serialize(synced);
+  bj::array tasks = TaskList(project_id);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks.at(0).at("data").at("image"), "gs://media/gcs/bird.png");
+  const std::string url(
+      Get("/api/tasks/" + std::to_string(tasks.at(0).at("id").as_int64())).Json().at("data").at("image").as_string());
+  ASSERT_TRUE(url.starts_with(s3_->base_url())) << url;
+  EXPECT_NE(url.find("%2Fauto%2Fs3%2F"), std::string::npos) << "GCS signs with region auto: " << url;
+  auto fetched = peer_->Get(url.substr(s3_->base_url().size()));
+  EXPECT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(fetched.body, "bird bytes");
+
+  // A service-account JSON alone is rejected with what to use instead.
+  auto service_account = Post("/api/storages/gcs", bj::serialize(bj::object{
+                                                      {"project", project_id},
+                                                      {"bucket", "media"},
+                                                      {"google_application_credentials", R"({"type": "service_account"})"}}));
+  EXPECT_EQ(service_account.status, 400) << service_account.body;
+  EXPECT_NE(service_account.body.find("gcs_hmac_access_key_id"), std::string::npos) << service_account.body;
+}
+
+TEST_P(StorageApiTest, AzureBlobSyncPresignAndExport) {
+  testing::PeerProcess azurite("azure_peer.py", {"--container", "media", "--container", "exports"});
+  ASSERT_TRUE(azurite.started()) << azurite.failure_reason();
+  testing::HttpClient azure(azurite.base_url());
+  constexpr const char* kAccountKey =
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+  ASSERT_EQ(azure.Send("PUT", "/__peer/objects/media/photos/dog%20one.png", "dog bytes").status, 200);
+  ASSERT_EQ(azure.Send("PUT", "/__peer/objects/media/photos/notes.txt", "notes").status, 200);
+  const int64_t project_id = CreateProject(kImageConfig);
+  bj::object fields{{"container", "media"},         {"prefix", "photos/"},
+                    {"regex_filter", ".*\\.png"},   {"use_blob_urls", true},
+                    {"account_name", "devstoreaccount1"}, {"account_key", kAccountKey},
+                    {"azure_endpoint", azurite.base_url()}};
+
+  bj::object wrong = fields;
+  wrong["account_key"] = "d3Jvbmcga2V5";
+  wrong["project"] = project_id;
+  auto rejected = Post("/api/storages/azure/validate", bj::serialize(wrong));
+  EXPECT_EQ(rejected.status, 400) << rejected.body;
+  EXPECT_NE(rejected.body.find("403"), std::string::npos) << rejected.body;
+
+  bj::object storage = CreateStorage("/api/storages/azure", project_id, fields);
+  EXPECT_EQ(storage.at("account_key"), nullptr);
+  EXPECT_EQ(storage.at("account_key_is_set"), true);
+  const std::string path = PathOf("/api/storages/azure", storage);
+  bj::value synced = Sync(path);
+  ASSERT_EQ(synced.at("status"), "completed") << bj::serialize(synced);
+  bj::array tasks = TaskList(project_id);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks.at(0).at("data").at("image"), "azure-blob://media/photos/dog one.png");
+  const int64_t task_id = tasks.at(0).at("id").as_int64();
+
+  // A SAS URL that Azurite checks.
+  const std::string url(Get("/api/tasks/" + std::to_string(task_id)).Json().at("data").at("image").as_string());
+  ASSERT_TRUE(url.starts_with(azurite.base_url() + "/devstoreaccount1/media/photos/dog%20one.png?")) << url;
+  auto fetched = azure.Get(url.substr(azurite.base_url().size()));
+  EXPECT_EQ(fetched.status, 200) << fetched.body;
+  EXPECT_EQ(fetched.body, "dog bytes");
+  std::string tampered = url.substr(azurite.base_url().size());
+  tampered.replace(tampered.find("sig=") + 4, 4, "AAAA");
+  EXPECT_EQ(azure.Get(tampered).status, 403) << "Azurite rejects a bad SAS signature";
+
+  // The proxy reads with SharedKey.
+  ASSERT_EQ(Patch(path, R"({"presign": false})").status, 200);
+  const std::string proxied(Get("/api/tasks/" + std::to_string(task_id)).Json().at("data").at("image").as_string());
+  auto streamed = Get(proxied);
+  EXPECT_EQ(streamed.status, 200) << streamed.body;
+  EXPECT_EQ(streamed.body, "dog bytes");
+
+  // A target container receives annotations.
+  bj::object target{{"container", "exports"},
+                    {"account_name", "devstoreaccount1"},
+                    {"account_key", kAccountKey},
+                    {"azure_endpoint", azurite.base_url()}};
+  const std::string target_path =
+      PathOf("/api/storages/export/azure", CreateStorage("/api/storages/export/azure", project_id, target));
+  EXPECT_EQ(WaitForStorage(target_path).at("status"), "completed");
+  auto created = Post("/api/tasks/" + std::to_string(task_id) + "/annotations",
+                      R"({"result": [{"from_name": "label", "to_name": "image", "type": "choices",
+                                      "value": {"choices": ["Dog"]}}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  testing::HttpResponse object;
+  for (int i = 0; i < 100 && object.status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    object = azure.Get("/__peer/objects/exports/" + std::to_string(created.Json().at("id").as_int64()));
+  }
+  ASSERT_EQ(object.status, 200) << object.body;
+  EXPECT_NE(object.body.find("\"Dog\""), std::string::npos) << object.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, StorageApiTest, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace
