@@ -77,6 +77,13 @@ test("trace table: an SDK trace appears live without reload", { skip, timeout: 6
   await page.locator('[role=row][data-trace-id="live-arrival"]').waitFor({ timeout: 5_000 });
   assert.equal(await page.evaluate(() => window.sameDocument), true, "the row arrived without a reload");
   assert.match(await page.getByTestId("trace-count").innerText(), /^1 trace/);
+
+  // A project with traces and no tasks opens on its traces, and the project
+  // list counts them.
+  await page.goto(`${tally.baseUrl}/projects`);
+  await page.getByRole("link", { name: "1 trace" }).waitFor();
+  await page.goto(`${tally.baseUrl}/projects/${projectId}`);
+  await page.waitForURL(`**/projects/${projectId}/traces`);
 });
 
 test("trace page: tree, timeline and chat show what was sent", { skip, timeout: 60_000 }, async () => {
@@ -138,6 +145,14 @@ test("trace page: tree, timeline and chat show what was sent", { skip, timeout: 
   await output.getByText("lookup_order").waitFor();
   await page.getByRole("region", { name: "Usage and cost" }).getByText("120").waitFor();
   await screenshot("tracing-trace");
+  if (screenshotDir) {
+    // The same screen in the dark theme, to check that it stays readable.
+    await page.evaluate(() => localStorage.setItem("tally.theme", "dark"));
+    await page.reload();
+    await row("answer").waitFor();
+    await screenshot("tracing-trace-dark");
+    await page.evaluate(() => localStorage.removeItem("tally.theme"));
+  }
 
   // A deep link opens the observation it names.
   await page.goto(`${tally.baseUrl}/projects/${projectId}/traces/chat-trace?observation=rerank`);
@@ -178,12 +193,17 @@ test("trace table: score and latency filters narrow the list", { skip, timeout: 
   await form.getByRole("button", { name: "Apply filters" }).click();
   await page.getByTestId("trace-count").filter({ hasText: /^1 trace matches/ }).waitFor();
   assert.deepEqual(await tableIds(), ["slow-good"]);
+  await screenshot("tracing-filters");
 
   // A bad bound names its field and changes nothing.
   await form.getByLabel("Latency to (s)").fill("soon");
   await form.getByRole("button", { name: "Apply filters" }).click();
   await form.getByRole("alert").filter({ hasText: "Latency to" }).waitFor();
   assert.deepEqual(await tableIds(), ["slow-good"]);
+
+  // Unfiltered, the table lists every trace of the suite so far.
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/traces`);
+  await page.locator('[role=row][data-trace-id="slow-good"]').waitFor();
   await screenshot("tracing-table");
 });
 

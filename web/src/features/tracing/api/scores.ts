@@ -1,6 +1,7 @@
 // Scores, score configs and score distributions under /api/public.
 import { z } from "zod";
 import { apiJson } from "../../../api/client";
+import { fillHistogram } from "../lib/histogram";
 
 const nullableString = z.string().nullable().optional();
 
@@ -145,12 +146,10 @@ export async function fetchNumericDistributions(
     .map((row) => {
       const cell = metricCell(row, "histogram");
       const triples = Array.isArray(cell) ? cell : [];
-      return {
-        name: String(row.name ?? ""),
-        bins: triples
-          .filter((triple): triple is number[] => Array.isArray(triple) && triple.length === 3)
-          .map(([lower, upper, count]) => ({ lower: Number(lower), upper: Number(upper), count: Number(count) })),
-      };
+      const returned = triples
+        .filter((triple): triple is number[] => Array.isArray(triple) && triple.length === 3)
+        .map(([lower, upper, count]) => ({ lower: Number(lower), upper: Number(upper), count: Number(count) }));
+      return { name: String(row.name ?? ""), bins: fillHistogram(returned, bins) };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }

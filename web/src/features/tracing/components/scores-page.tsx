@@ -201,7 +201,7 @@ function Distributions({ project }: { project: Project }) {
     <section className="card stack" aria-label="Score distributions">
       <div className="page-header">
         <h2>Distributions</h2>
-        <select aria-label="Time range" value={days} onChange={(e) => setDays(e.target.value as keyof typeof rangeDays)}>
+        <select className="distribution-range" aria-label="Time range" value={days} onChange={(e) => setDays(e.target.value as keyof typeof rangeDays)}>
           {Object.entries(rangeDays).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -218,7 +218,7 @@ function Distributions({ project }: { project: Project }) {
         {numeric.data?.map((distribution) => (
           <figure key={`n-${distribution.name}`} className="distribution" data-score-name={distribution.name}>
             <figcaption>
-              {distribution.name} <span className="muted">numeric · {distribution.bins.reduce((sum, bin) => sum + bin.count, 0)} scores</span>
+              {distribution.name} <span className="muted">numeric · {scoreCount(distribution.bins.reduce((sum, bin) => sum + bin.count, 0))}</span>
             </figcaption>
             <DistributionChart
               label={distribution.name}
@@ -231,7 +231,7 @@ function Distributions({ project }: { project: Project }) {
           <figure key={`c-${distribution.name}`} className="distribution" data-score-name={distribution.name}>
             <figcaption>
               {distribution.name}{" "}
-              <span className="muted">{distribution.counts.reduce((sum, entry) => sum + entry.count, 0)} scores</span>
+              <span className="muted">{scoreCount(distribution.counts.reduce((sum, entry) => sum + entry.count, 0))}</span>
             </figcaption>
             <DistributionChart
               label={distribution.name}
@@ -243,6 +243,10 @@ function Distributions({ project }: { project: Project }) {
       </div>
     </section>
   );
+}
+
+function scoreCount(count: number): string {
+  return `${count} score${count === 1 ? "" : "s"}`;
 }
 
 function formatBound(value: number): string {

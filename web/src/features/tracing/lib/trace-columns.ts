@@ -39,7 +39,7 @@ export const traceColumns: TraceColumn[] = [
   {
     id: "timestamp",
     title: "Time",
-    width: 180,
+    width: 200,
     group: "core",
     sort: "timestamp",
     value: (trace) => new Date(trace.timestamp).toLocaleString(),
