@@ -67,7 +67,7 @@ function WorkflowForm({ project, workflow }: { project: Project; workflow: Workf
 
   return (
     <form className="stack" onSubmit={submit} aria-label="Workflow">
-      <label className="checkbox">
+      <label className="inline-label">
         <input type="checkbox" checked={reviewRequired} onChange={(event) => setReviewRequired(event.target.checked)} />
         Review required: a labeled task waits for a reviewer before it counts as done
       </label>
