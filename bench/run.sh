@@ -81,6 +81,13 @@ if [ -d web/node_modules/ws ]; then
   node bench/dashboard_live_bench.mjs "$build_dir/tally"
 fi
 
+echo "== Storage sync throughput from a local S3 server (bench/storage_sync_bench.py)"
+if [ "${FULL:-}" = 1 ]; then
+  OBJECTS=10000 python3 bench/storage_sync_bench.py "$build_dir/tally"
+else
+  python3 bench/storage_sync_bench.py "$build_dir/tally"
+fi
+
 echo "== ML backend prediction round trip (bench/ml_predict_bench.py)"
 if [ "${FULL:-}" = 1 ]; then
   TASKS=3200 CALLS=2000 python3 bench/ml_predict_bench.py "$build_dir/tally"

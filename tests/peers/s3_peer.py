@@ -126,7 +126,10 @@ def main():
         print("s3rver is not installed; run npm ci in tests/peers", file=sys.stderr)
         sys.exit(2)
     backend_port = free_port()
-    command = ["node", s3rver, "-d", args.data_dir, "-a", "127.0.0.1", "-p", str(backend_port), "--silent"]
+    # s3rver makes continuation tokens with DES, which OpenSSL 3 keeps in
+    # its legacy provider.
+    command = ["node", "--openssl-legacy-provider", s3rver, "-d", args.data_dir, "-a", "127.0.0.1",
+               "-p", str(backend_port), "--silent"]
     for bucket in args.bucket:
         command += ["--configure-bucket", bucket]
     backend = subprocess.Popen(command, preexec_fn=die_with_parent, stdout=subprocess.DEVNULL)
