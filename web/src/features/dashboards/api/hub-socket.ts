@@ -57,9 +57,12 @@ export class HubSocket {
       this.listeners.set(topic, set);
     }
     set.add(listener);
-    listener.onStatus?.(this.liveTopics.has(topic) ? "live" : this.isOpen() ? "connecting" : "offline");
     if (first && this.isOpen()) this.sendFrame({ type: "subscribe", topic });
     this.ensureOpen();
+    // A socket that exists is open or opening; none means a retry is waiting.
+    let status: TopicStatus = this.socket ? "connecting" : "offline";
+    if (this.liveTopics.has(topic)) status = "live";
+    listener.onStatus?.(status);
 
     return () => {
       const current = this.listeners.get(topic);
@@ -69,8 +72,10 @@ export class HubSocket {
       this.listeners.delete(topic);
       this.lastMessage.delete(topic);
       this.liveTopics.delete(topic);
-      if (this.isOpen()) this.sendFrame({ type: "unsubscribe", topic });
+      // The server drops every subscription of a closed socket, so the last
+      // topic needs no unsubscribe frame.
       if (this.listeners.size === 0) this.disconnect();
+      else if (this.isOpen()) this.sendFrame({ type: "unsubscribe", topic });
     };
   }
 
