@@ -53,11 +53,13 @@ function SettingsForm({ project }: { project: Project }) {
     };
   }, [config]);
 
-  const parsed = useMemo(() => parseLabelConfig(config), [config]);
   const firstTask = useQuery({
     queryKey: ["tasks", project.id, "first"],
     queryFn: ({ signal }) => fetchTaskPage(project.id, 1, 1, signal),
   });
+  // The first task's data decides how often a Repeater repeats in the preview.
+  const firstData = firstTask.data?.tasks[0]?.data ?? null;
+  const parsed = useMemo(() => parseLabelConfig(config, firstData), [config, firstData]);
 
   const save = useMutation({
     mutationFn: () => updateProject(project.id, { title, description, label_config: config }),

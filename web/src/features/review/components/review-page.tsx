@@ -82,12 +82,14 @@ function AnnotationReview({ config, task, annotation }: { config: EditorConfig; 
 function TaskReview({ project }: { project: Project }) {
   const [params, setParams] = useSearchParams();
   const taskId = Number(params.get("task"));
-  const parsed = useMemo(() => parseLabelConfig(project.label_config), [project.label_config]);
   const loaded = useQuery({
     queryKey: ["review", taskId],
     queryFn: async () => ({ task: await fetchTask(taskId), annotations: await fetchAnnotations(taskId) }),
     enabled: Number.isInteger(taskId) && taskId > 0,
   });
+  // A Repeater repeats once per item of the task's list, so the config is read with its data.
+  const taskData = loaded.data?.task.data ?? null;
+  const parsed = useMemo(() => parseLabelConfig(project.label_config, taskData), [project.label_config, taskData]);
   const chosenId = Number(params.get("annotation")) || loaded.data?.annotations[0]?.id;
   const chosen = loaded.data?.annotations.find((annotation) => annotation.id === chosenId);
 
