@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "accounts/project_access.h"
@@ -71,6 +72,16 @@ constexpr const char* kAuditSchema = R"({
       "label": {"type": ["string", "null"]},
       "actor": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["user", "api_key"]}, "id": {"type": "string"}}},
       "createdAt": {"type": "string", "format": "date-time"}}}},
+    "meta": {"type": "object"}
+  }
+})";
+
+constexpr const char* kVersionsSchema = R"({
+  "type": "object", "required": ["name", "data", "meta"],
+  "properties": {
+    "name": {"type": "string"},
+    "data": {"type": "array", "description": "versions as stored (embedded-prompt tags unresolved), newest first",
+             "items": {"type": "object"}},
     "meta": {"type": "object"}
   }
 })";
@@ -182,6 +193,36 @@ Result<http::Response> AuditRoute(store::Database& database, PromptService& serv
                                          {"meta", PageMeta(page.first, page.second, audit.total)}});
 }
 
+// Every version of a name with its content, labels and commit message, newest
+// first and paged, so a history view needs one request instead of one per
+// version. Read in one snapshot, so a concurrent label move shows on one
+// version only.
+Result<http::Response> VersionsRoute(store::Database& database, const http::Request& request) {
+  TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("project_id"));
+  auto name = request.Query("name");
+  if (!name || name->empty()) return Error::InvalidField("name", "Missing prompt name: add ?name=<prompt name> to the URL");
+  TALLY_ASSIGN_OR_RETURN(page, ParsePage(request, 50));
+  const std::string prompt_name(*name);
+  return database.Read([&](store::Connection& connection) -> Result<http::Response> {
+    TALLY_TRY(accounts::AuthorizeProject(connection, request.principal, project_id, accounts::Role::kAnnotator));
+    TALLY_ASSIGN_OR_RETURN(refs, ListVersionRefs(connection, project_id, prompt_name));
+    if (refs.empty()) return Error::NotFound(fmt::format("Prompt not found: '{}'", prompt_name));
+
+    const auto total = static_cast<int64_t>(refs.size());
+    const int64_t first = std::min(total, (page.first - 1) * page.second);
+    const int64_t last = std::min(total, first + page.second);
+    bj::array data;
+    for (int64_t index = total - 1 - first; index > total - 1 - last; --index) {
+      const VersionSelector selector{.version = refs[index].version};
+      TALLY_ASSIGN_OR_RETURN(version, FindPromptVersion(connection, project_id, prompt_name, selector));
+      if (version) data.push_back(PromptVersionJson(*version, false));
+    }
+    return http::Response::Json(bj::object{{"name", prompt_name},
+                                           {"data", std::move(data)},
+                                           {"meta", PageMeta(page.first, page.second, total)}});
+  });
+}
+
 }  // namespace
 
 void AddPromptRoutes(http::Router& router, store::Database& database, http::Hub* hub,
@@ -249,6 +290,14 @@ void AddPromptRoutes(http::Router& router, store::Database& database, http::Hub*
               .handler = [&database, service](http::Request& request) {
                 return AuditRoute(database, *service, request);
               }});
+  router.Add({.method = "GET",
+              .pattern = "/api/prompts/{project_id:int}/versions",
+              .auth = http::Auth::kUser,
+              .doc = {.summary = "Every version of a prompt with its content, labels and commit message, newest first",
+                      .tag = "Prompts",
+                      .response_schema = kVersionsSchema,
+                      .query = {"name", "page", "limit"}},
+              .handler = [&database](http::Request& request) { return VersionsRoute(database, request); }});
   AddPromptMetricsRoutes(router, database);
 }
 

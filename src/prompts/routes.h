@@ -8,6 +8,7 @@
 //   DELETE /api/public/v2/prompts/{name}?version=|label=          delete versions (204)
 // Tally's own, with a user's token or session and a project id:
 //   GET    /api/prompts/{project_id}/audit?name=                  who created versions and moved labels
+//   GET    /api/prompts/{project_id}/versions?name=               every version with content, newest first, paged
 //   GET    /api/prompts/{project_id}/metrics?name=                per-version metrics of linked generations
 //   GET    /api/prompts/{project_id}/metrics/compare?name=&left=&right=   two versions side by side
 //

@@ -360,6 +360,41 @@ TEST_P(PromptsApiTest, AuditShowsActorsAndLabelMoves) {
             404);
 }
 
+TEST_P(PromptsApiTest, VersionsListsHistoryNewestFirst) {
+  CreateText("p", {"production"});
+  ASSERT_EQ(Create({{"name", "p"}, {"prompt", "second {{x}}"}, {"commitMessage", "shorter"}}).status, 201);
+  CreateText("p");
+  ASSERT_EQ(Send("PATCH", "/api/public/v2/prompts/p/versions/2", R"({"newLabels": ["staging"]})").status, 200);
+
+  const std::string token = std::string("Authorization: Token ") + kToken;
+  const std::string path = "/api/prompts/" + std::to_string(ProjectId()) + "/versions?name=p";
+  auto listed = Send("GET", path, "", token);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const bj::value body = listed.Json();
+  const bj::array& versions = body.at("data").as_array();
+  ASSERT_EQ(versions.size(), 3u) << listed.body;
+  EXPECT_EQ(versions[0].at("version"), 3);
+  EXPECT_EQ(versions[1].at("version"), 2);
+  EXPECT_EQ(versions[1].at("prompt"), "second {{x}}");
+  EXPECT_EQ(versions[1].at("commitMessage"), "shorter");
+  EXPECT_EQ(versions[1].at("labels"), (bj::array{"staging"}));
+  EXPECT_EQ(versions[2].at("labels"), (bj::array{"production"}));
+  EXPECT_EQ(body.at("meta").at("totalItems"), 3);
+
+  auto second_page = Send("GET", path + "&limit=2&page=2", "", token);
+  ASSERT_EQ(second_page.status, 200) << second_page.body;
+  const bj::value paged = second_page.Json();
+  ASSERT_EQ(paged.at("data").as_array().size(), 1u);
+  EXPECT_EQ(paged.at("data").at(0).at("version"), 1);
+  EXPECT_EQ(paged.at("meta").at("totalPages"), 2);
+
+  EXPECT_EQ(Send("GET", "/api/prompts/" + std::to_string(ProjectId()) + "/versions?name=missing", "", token).status, 404);
+  auto no_name = Send("GET", "/api/prompts/" + std::to_string(ProjectId()) + "/versions", "", token);
+  EXPECT_EQ(no_name.status, 400);
+  EXPECT_NE(no_name.body.find("name"), std::string::npos);
+  EXPECT_EQ(Send("GET", path).status, 403) << "read with a user's credentials";
+}
+
 TEST_P(PromptsApiTest, EmbeddedPromptResolves) {
   CreateText("shared/intro", {"production"});
   auto parent = Create({{"name", "parent"},

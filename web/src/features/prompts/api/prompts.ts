@@ -66,10 +66,19 @@ export function fetchPromptList(projectId: number, filter: PromptListFilter): Pr
   return apiJson(`/api/public/v2/prompts?${query}`, promptListSchema, { project: projectId });
 }
 
-// One version as stored: embedded-prompt tags stay unresolved, so diffs and
-// the editor show what the author wrote.
-export function fetchPromptVersion(projectId: number, name: string, version: number): Promise<PromptVersion> {
-  return apiJson(`${promptPath(name)}?version=${version}&resolve=false`, promptVersionSchema, { project: projectId });
+// The prefix of every query of one name's versions, so a label move can
+// reload them all.
+export function promptVersionsKey(projectId: number, name: string) {
+  return ["prompt-versions", projectId, name] as const;
+}
+
+const versionListSchema = z.object({ name: z.string(), data: z.array(promptVersionSchema), meta: pageMetaSchema });
+
+// A name's versions as stored (embedded-prompt tags unresolved, so diffs and
+// the editor show what the author wrote), newest first, one page of them.
+export function fetchPromptVersions(projectId: number, name: string, limit: number): Promise<PromptVersion[]> {
+  const query = new URLSearchParams({ name, limit: String(limit) });
+  return apiJson(`/api/prompts/${projectId}/versions?${query}`, versionListSchema).then((body) => body.data);
 }
 
 // Moves each label onto `version`; the server takes it off the version that had it.

@@ -2,21 +2,21 @@
 // a version with its labels, a diff of two versions, the live co-editing
 // editor, or the per-version metrics. The view and the selected version
 // live in the URL (?view=…&version=…), so each can be linked.
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router-dom";
 import { describeError } from "../../../api/client";
 import { ErrorState, Loading } from "../../../ui/states";
 import { ProjectPage } from "../../projects/components/project-page";
-import { fetchPromptList, fetchPromptVersion, type PromptSummary, type PromptVersion } from "../api/prompts";
+import { fetchPromptList, fetchPromptVersions, promptVersionsKey, type PromptSummary } from "../api/prompts";
 import { DraftEditor } from "./draft-editor";
 import { VersionDiff } from "./version-diff";
 import { VersionList } from "./version-list";
 import { VersionMetricsView } from "./version-metrics";
 import { VersionView } from "./version-view";
 
-// NOTE: the page reads the newest 50 versions one request each; older
-// versions of a longer history are not listed.
-const listedVersions = 50;
+// NOTE: the page reads the newest 100 versions (one page of the versions
+// route); older versions of a longer history are not listed.
+const listedVersions = 100;
 
 const views = [
   { id: "version", label: "Version" },
@@ -26,10 +26,6 @@ const views = [
 ] as const;
 type ViewId = (typeof views)[number]["id"];
 
-export function promptVersionKey(projectId: number, name: string, version: number) {
-  return ["prompt-version", projectId, name, version] as const;
-}
-
 function PromptDetail({ projectId, name }: { projectId: number; name: string }) {
   const [search, setSearch] = useSearchParams();
   const summary = useQuery({
@@ -37,13 +33,12 @@ function PromptDetail({ projectId, name }: { projectId: number; name: string }) 
     queryFn: () => fetchPromptList(projectId, { name, page: 1, limit: 1 }),
   });
   const prompt: PromptSummary | undefined = summary.data?.data[0];
-  const numbers = [...(prompt?.versions ?? [])].sort((a, b) => b - a).slice(0, listedVersions);
-  const versionQueries = useQueries({
-    queries: numbers.map((version) => ({
-      queryKey: promptVersionKey(projectId, name, version),
-      queryFn: () => fetchPromptVersion(projectId, name, version),
-      staleTime: 30_000,
-    })),
+  // Keyed by the version count too, so a new version reloads the list.
+  const versionList = useQuery({
+    queryKey: [...promptVersionsKey(projectId, name), prompt?.versions.length ?? 0],
+    queryFn: () => fetchPromptVersions(projectId, name, listedVersions),
+    enabled: prompt !== undefined,
+    placeholderData: (previous) => previous,
   });
 
   if (summary.isPending) return <Loading what="the prompt" />;
@@ -52,13 +47,12 @@ function PromptDetail({ projectId, name }: { projectId: number; name: string }) 
   }
   if (!prompt) return <ErrorState message={`There is no prompt named “${name}” in this project.`} />;
 
-  const versions = versionQueries.map((query) => query.data).filter((version): version is PromptVersion => !!version);
-  const failed = versionQueries.find((query) => query.error);
+  const versions = versionList.data ?? [];
   const view: ViewId = (views.find((candidate) => candidate.id === search.get("view"))?.id ?? "version") as ViewId;
-  const selectedNumber = Number(search.get("version") ?? numbers[0]);
+  const selectedNumber = Number(search.get("version") ?? versions[0]?.version);
   const selected = versions.find((version) => version.version === selectedNumber) ?? versions[0];
-  // The newest loaded version: right after a save the new one is still
-  // loading, and the editor must stay mounted (and connected) meanwhile.
+  // The newest loaded version. Right after a save the list reloads, and the
+  // editor must stay mounted (and connected) meanwhile.
   const latest = versions[0];
 
   function show(next: Partial<{ view: ViewId; version: number }>) {
@@ -91,11 +85,11 @@ function PromptDetail({ projectId, name }: { projectId: number; name: string }) 
           ))}
         </nav>
       </header>
-      {failed?.error && <p className="banner-error">{describeError(failed.error, "load a version")}</p>}
+      {versionList.error && <p className="banner-error">{describeError(versionList.error, "load the versions")}</p>}
       <div className="prompt-columns">
         <VersionList
           versions={versions}
-          loading={versions.length < numbers.length && !failed}
+          loading={versionList.isPending}
           selected={selected?.version}
           onSelect={(version) => show({ version })}
         />

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { describeError } from "../../../api/client";
-import { addLabels, fetchPromptAudit, type AuditEntry, type PromptVersion } from "../api/prompts";
+import { addLabels, fetchPromptAudit, promptVersionsKey, type AuditEntry, type PromptVersion } from "../api/prompts";
 import { promptNeeds } from "../lib/variables";
 
 // Label names as the prompts API accepts them; "latest" follows the newest
@@ -71,7 +71,7 @@ export function VersionView({ projectId, version }: { projectId: number; version
     onSuccess: () => {
       setLabel("");
       // A moved label leaves another version, so every version reloads.
-      queryClient.invalidateQueries({ queryKey: ["prompt-version", projectId, version.name] });
+      queryClient.invalidateQueries({ queryKey: promptVersionsKey(projectId, version.name) });
       queryClient.invalidateQueries({ queryKey: ["prompts", projectId] });
       queryClient.invalidateQueries({ queryKey: ["prompt-audit", projectId, version.name] });
     },
