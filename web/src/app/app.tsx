@@ -12,6 +12,10 @@ import { LabelingPage } from "../features/labeling/components/labeling-page";
 import { MembersPage } from "../features/organizations/components/members-page";
 import { ProjectLanding } from "../features/projects/components/project-landing";
 import { ProjectListPage } from "../features/projects/components/project-list-page";
+import { SessionPage } from "../features/tracing/components/session-page";
+import { SessionsPage } from "../features/tracing/components/sessions-page";
+import { TraceDetailPage } from "../features/tracing/components/trace-detail-page";
+import { TracesPage } from "../features/tracing/components/traces-page";
 import { ReviewPage } from "../features/review/components/review-page";
 import { ErrorState, Loading } from "../ui/states";
 import { Layout } from "./layout";
@@ -22,20 +26,9 @@ const ProjectSettingsPage = lazy(() =>
   import("../features/projects/components/project-settings-page").then((module) => ({ default: module.ProjectSettingsPage })),
 );
 
-// The tracing screens carry ECharts (score distributions) and the trace
-// viewer; load them on first use.
-const TracesPage = lazy(() =>
-  import("../features/tracing/components/traces-page").then((module) => ({ default: module.TracesPage })),
-);
-const TraceDetailPage = lazy(() =>
-  import("../features/tracing/components/trace-detail-page").then((module) => ({ default: module.TraceDetailPage })),
-);
-const SessionsPage = lazy(() =>
-  import("../features/tracing/components/sessions-page").then((module) => ({ default: module.SessionsPage })),
-);
-const SessionPage = lazy(() =>
-  import("../features/tracing/components/session-page").then((module) => ({ default: module.SessionPage })),
-);
+// Score distributions carry ECharts; load them on first use. The other
+// tracing screens are small and load with the app, because a lazy page
+// costs React's 300 ms Suspense reveal throttle on every first visit.
 const ScoresPage = lazy(() =>
   import("../features/tracing/components/scores-page").then((module) => ({ default: module.ScoresPage })),
 );
@@ -124,38 +117,10 @@ export function App() {
             />
             <Route path="/projects/:projectId/label" element={<LabelingPage />} />
             <Route path="/projects/:projectId/review" element={<ReviewPage />} />
-            <Route
-              path="/projects/:projectId/traces"
-              element={
-                <Suspense fallback={<Loading what="the traces" />}>
-                  <TracesPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="/projects/:projectId/traces/:traceId"
-              element={
-                <Suspense fallback={<Loading what="the trace" />}>
-                  <TraceDetailPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="/projects/:projectId/sessions"
-              element={
-                <Suspense fallback={<Loading what="the sessions" />}>
-                  <SessionsPage />
-                </Suspense>
-              }
-            />
-            <Route
-              path="/projects/:projectId/sessions/:sessionId"
-              element={
-                <Suspense fallback={<Loading what="the session" />}>
-                  <SessionPage />
-                </Suspense>
-              }
-            />
+            <Route path="/projects/:projectId/traces" element={<TracesPage />} />
+            <Route path="/projects/:projectId/traces/:traceId" element={<TraceDetailPage />} />
+            <Route path="/projects/:projectId/sessions" element={<SessionsPage />} />
+            <Route path="/projects/:projectId/sessions/:sessionId" element={<SessionPage />} />
             <Route
               path="/projects/:projectId/scores"
               element={

@@ -14,7 +14,7 @@ import { fetchScoreConfigs } from "../api/scores";
 import { maxReferencesPerRequest, type TraceReferences } from "../api/send-to-labeling";
 import { fetchTracePage } from "../api/traces";
 import { useLiveTopics } from "../hooks/use-live-topic";
-import { traceListKey, useTraceRows } from "../hooks/use-trace-rows";
+import { traceListKey, tracePageSize, useTraceRows } from "../hooks/use-trace-rows";
 import { columnsKey, parseColumnChoice, parseSavedFilters, savedFiltersKey, upsertSavedFilter, type SavedFilter } from "../lib/saved-filters";
 import { defaultTraceColumns, fieldsFor, traceColumnIds, traceColumns } from "../lib/trace-columns";
 import {
@@ -92,7 +92,8 @@ function TraceTable({ project }: { project: Project }) {
   const [saved, setSaved] = useState<SavedFilter[]>(() => parseSavedFilters(readStored(savedFiltersKey(projectId))));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [sending, setSending] = useState(false);
-  const [range, setRange] = useState({ start: 0, end: 50 });
+  // The first page until the virtualizer reports what is on screen.
+  const [range, setRange] = useState({ start: 0, end: tracePageSize - 1 });
   const scroller = useRef<HTMLDivElement>(null);
 
   const columns = traceColumns.filter((column) => columnIds.includes(column.id));
