@@ -625,6 +625,42 @@ TEST(ExportCoco, ArchivesImagesWithTheirSizes) {
   EXPECT_EQ(coco.at("annotations").at(0).at("bbox"), (bj::array{80.0, 120.0, 240.0, 240.0}));
 }
 
+TEST(ExportCoco, BytesMatchUjsonLayout) {
+  // Boxes are written without building a JSON object; the whole file must
+  // still read as ujson's indent=2, ensure_ascii layout of its own content.
+  // The numbers are chosen to survive Boost.JSON 1.81's parser, which can
+  // round a 17-digit double to a neighbour.
+  const ExportSchema schema = SchemaFromXml(
+      R"(<View><Image name="image" value="$image"/><RectangleLabels name="box" toName="image">)"
+      R"(<Label value="Кот"/></RectangleLabels><PolygonLabels name="shape" toName="image">)"
+      R"(<Label value="Dog"/></PolygonLabels></View>)");
+  const auto region = [](const char* from_name, bj::object value) {
+    return bj::object{{"from_name", from_name}, {"to_name", "image"}, {"original_width", 1280},
+                      {"original_height", 720}, {"value", std::move(value)}};
+  };
+  const bj::array tasks{bj::object{
+      {"id", 1},
+      {"data", bj::object{{"image", "/data/upload/1/a.png"}}},
+      {"annotations",
+       bj::array{bj::object{
+           {"result",
+            bj::array{region("box", {{"x", 0.000001}, {"y", 12.5}, {"width", 20.25}, {"height", 30},
+                                     {"rectanglelabels", bj::array{"Кот"}}}),
+                      region("box", {{"x", 50}, {"y", 25}, {"width", 5}, {"height", 1e-3},
+                                     {"rectanglelabels", bj::array{"Кот"}}}),
+                      region("shape", {{"points", bj::array{bj::array{10, 20}, bj::array{50, 40}, bj::array{50, 90}}},
+                                       {"polygonlabels", bj::array{"Dog"}}})}}}}}}};
+  WriterOptions options;
+  options.date_created = "2024-03-01 10:05:00.123456";
+  options.year = 2024;
+  const std::string coco = Only(Export("COCO", schema, tasks, options));
+
+  EXPECT_EQ(Ujson(bj::parse(coco), UjsonStyle{2, true}), coco);
+  EXPECT_NE(coco.find("\"bbox\": [\n        1.28e-5,"), std::string::npos) << coco;
+  EXPECT_NE(coco.find("\"segmentation\": [],"), std::string::npos);
+  EXPECT_EQ(bj::parse(coco).at("annotations").as_array().size(), 3u);
+}
+
 // ---------------------------------------------------------------- CONLL2003
 
 struct ConllCase {

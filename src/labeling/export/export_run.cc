@@ -70,6 +70,8 @@ std::unique_ptr<TaskSource> JsonFileTaskSource(std::filesystem::path path) {
 Result<std::unique_ptr<ExportRun>> ExportRun::Create(store::Database& database, ExportSelection selection,
                                                      ExportSchema schema, std::string_view format,
                                                      const WriterOptions& options) {
+  // Every format but JSON converts records, which read a few fields only.
+  selection.converter_fields_only = BaseFormatName(format) != "JSON";
   return Create(DatabaseTaskSource(database, std::move(selection)), std::move(schema), format, options);
 }
 

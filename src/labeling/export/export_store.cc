@@ -53,6 +53,20 @@ std::string Placeholders(size_t count) {
   return text;
 }
 
+// The fields of an annotation that converter records read (records.h),
+// without its result.
+bj::object ConverterAnnotationJson(const Annotation& annotation) {
+  return bj::object{
+      {"id", annotation.id},
+      {"completed_by", annotation.completed_by ? bj::value(*annotation.completed_by) : bj::value(nullptr)},
+      {"was_cancelled", annotation.was_cancelled},
+      {"ground_truth", annotation.ground_truth},
+      {"lead_time", annotation.lead_time ? bj::value(*annotation.lead_time) : bj::value(nullptr)},
+      {"created_at", FormatIsoMicros(annotation.created_at)},
+      {"updated_at", FormatIsoMicros(annotation.updated_at)},
+  };
+}
+
 bool KeepAnnotation(const ExportSelection& selection, const Annotation& annotation) {
   if (annotation.was_cancelled) return selection.skipped;
   if (annotation.ground_truth) return selection.ground_truth;
@@ -132,11 +146,16 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
     // Move the parsed data in after TaskJson, which would deep-copy it.
     bj::object data_object = std::move(task.data);
     task.data = bj::object();
-    bj::object json = TaskJson(task);
+    bj::object json;
+    if (selection.converter_fields_only) {
+      json = bj::object{{"id", task.id}};
+    } else {
+      json = TaskJson(task);
+      json["predictions"] = bj::array();
+      json["drafts"] = bj::array();
+    }
     json["data"] = std::move(data_object);
     json["annotations"] = bj::array();
-    json["predictions"] = bj::array();
-    json["drafts"] = bj::array();
     index[task.id] = tasks.size();
     tasks.push_back(std::move(json));
   }
@@ -158,8 +177,10 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
     // The same for the result, the largest part of an annotation.
     bj::value result = std::move(annotation.result);
     annotation.result = nullptr;
-    bj::object json = AnnotationJson(annotation);
-    json["result_count"] = result.is_array() ? static_cast<int64_t>(result.get_array().size()) : 0;
+    bj::object json = selection.converter_fields_only ? ConverterAnnotationJson(annotation) : AnnotationJson(annotation);
+    if (!selection.converter_fields_only) {
+      json["result_count"] = result.is_array() ? static_cast<int64_t>(result.get_array().size()) : 0;
+    }
     json["result"] = std::move(result);
     if (annotation.completed_by) {
       auto user = annotators.find(*annotation.completed_by);
@@ -167,6 +188,8 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
     }
     tasks[index.at(annotation.task_id)]["annotations"].get_array().push_back(std::move(json));
   }
+
+  if (selection.converter_fields_only) return tasks;
 
   TALLY_ASSIGN_OR_RETURN(predictions, ListPredictionsOfTasks(connection, ids));
   for (const Prediction& prediction : predictions) {

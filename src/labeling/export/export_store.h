@@ -44,6 +44,10 @@ struct ExportSelection {
   bool completed_by_only_id = false;  // keep completed_by as a user id
   // Only the tasks that match this view's filters and selection.
   std::optional<ExportView> view;
+  // Read only what converter formats use (records.h): each task's id and
+  // data, and each annotation's id, completed_by, result, was_cancelled,
+  // ground_truth, lead_time and timestamps. No predictions or drafts.
+  bool converter_fields_only = false;
 };
 
 // The next at most `limit` tasks of the selection with ids above

@@ -164,14 +164,7 @@ void AppendValue(std::string& out, const bj::value& value, const UjsonStyle& sty
     case bj::kind::bool_: out += value.get_bool() ? "true" : "false"; return;
     case bj::kind::int64: out += std::to_string(value.get_int64()); return;
     case bj::kind::uint64: out += std::to_string(value.get_uint64()); return;
-    case bj::kind::double_: {
-      // ujson prints doubles like Python's repr, but exponents without padding.
-      std::string number = PythonFloat(value.get_double());
-      const size_t e = number.find('e');
-      if (e != std::string::npos && number.size() > e + 2 && number[e + 2] == '0') number.erase(e + 2, 1);
-      out += number;
-      return;
-    }
+    case bj::kind::double_: AppendUjsonDouble(out, value.get_double()); return;
     case bj::kind::string: AppendUjsonString(out, value.get_string(), style.ensure_ascii); return;
     case bj::kind::array: {
       const auto& array = value.get_array();
@@ -215,6 +208,14 @@ void AppendValue(std::string& out, const bj::value& value, const UjsonStyle& sty
 }
 
 }  // namespace
+
+void AppendUjsonDouble(std::string& out, double value) {
+  // ujson prints doubles like Python's repr, but exponents without padding.
+  const size_t start = out.size();
+  AppendPythonFloat(out, value);
+  const size_t e = out.find('e', start);
+  if (e != std::string::npos && out.size() > e + 2 && out[e + 2] == '0') out.erase(e + 2, 1);
+}
 
 void AppendPythonJsonString(std::string& out, std::string_view text) {
   AppendUjsonString(out, text, /*ensure_ascii=*/true, /*escape_slash=*/false);

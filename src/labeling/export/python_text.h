@@ -24,6 +24,10 @@ struct UjsonStyle {
   bool ensure_ascii = false;  // true: non-ASCII as \uXXXX (surrogate pairs beyond the BMP)
 };
 
+// Appends a double as ujson.dumps prints it: Python's repr, with exponents
+// not padded to two digits ("1e-5").
+void AppendUjsonDouble(std::string& out, double value);
+
 // Appends `value` as ujson.dumps would (escape_forward_slashes on).
 void AppendUjson(std::string& out, const boost::json::value& value, const UjsonStyle& style = {});
 // The same for a value nested `depth` levels deep in an indented document
