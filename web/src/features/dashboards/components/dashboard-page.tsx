@@ -126,6 +126,12 @@ function DashboardView({ project }: { project: Project }) {
     setParams(next, { replace: true });
   }
 
+  // Opens the widget form without the error of an earlier save.
+  function openEditor(target: Widget | "new") {
+    save.reset();
+    setEditorFor(target);
+  }
+
   function chooseRange(key: string) {
     setParam("range", key);
     setRange(resolveTimeRange(key, Date.now()));
@@ -189,7 +195,7 @@ function DashboardView({ project }: { project: Project }) {
             Refresh
           </button>
           {editing && (
-            <button type="button" onClick={() => setEditorFor("new")}>
+            <button type="button" onClick={() => openEditor("new")}>
               Add widget
             </button>
           )}
@@ -232,7 +238,7 @@ function DashboardView({ project }: { project: Project }) {
           range={range}
           editing={editing}
           onLayoutChange={applyLayout}
-          onEdit={(widget) => setEditorFor(widget)}
+          onEdit={(widget) => openEditor(widget)}
           onRemove={(widget) => setRemoving(widget)}
         />
       )}

@@ -77,12 +77,6 @@ export function predictRandomTask(id: number): Promise<z.infer<typeof predictTes
   return apiJson(`/api/ml/${id}/predict/test?random=true`, predictTestSchema, { method: "POST" });
 }
 
-const versionsSchema = z.object({ versions: z.array(z.string()), message: z.string() });
-
-export function fetchBackendVersions(id: number): Promise<z.infer<typeof versionsSchema>> {
-  return apiJson(`/api/ml/${id}/versions`, versionsSchema);
-}
-
 const scoreFields = {
   true_positives: z.number(),
   false_positives: z.number(),
