@@ -170,7 +170,7 @@ test("an annotator labels text end to end", { timeout: 180_000 }, async (t) => {
     await page.locator(".diagnostics").waitFor({ state: "detached" });
     await page.locator(".preview .label-button", { hasText: "Place" }).waitFor();
     await capture("settings");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     const project = await tally.api(`/api/projects/${projectId}`);
     assert.equal(project.label_config, config);
