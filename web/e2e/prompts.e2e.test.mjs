@@ -183,3 +183,31 @@ test("two editors converge and save a version", { skip }, async () => {
   await alice.context().close();
   await bob.context().close();
 });
+
+test("chat prompt diff per message", { skip }, async () => {
+  const chat = "support/chat";
+  const system = { role: "system", content: "You are a support agent for {{product}}." };
+  await langfuse.createPrompt({ name: chat, type: "chat", prompt: [system, { role: "user", content: "{{question}}" }] });
+  await langfuse.createPrompt({
+    name: chat,
+    type: "chat",
+    prompt: [system, { type: "placeholder", name: "history" }, { role: "user", content: "Question: {{question}}" }],
+    commitMessage: "keep the history",
+  });
+
+  const page = await signIn(browser, tally);
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/prompts/${encodeURIComponent(chat)}?view=version`);
+  const version = page.getByRole("article", { name: "Version 2" });
+  await version.getByText("placeholder: history").waitFor();
+  await version.getByText("Variables").locator("xpath=following-sibling::dd[1]").getByText("product, question").waitFor();
+
+  await page.getByRole("button", { name: "Compare" }).click();
+  const messages = page.locator(".diff-messages > li");
+  await messages.nth(2).waitFor();
+  assert.deepEqual(await messages.locator(".prompt-role .badge").allTextContents(), ["same", "added", "changed"]);
+  assert.match(await messages.nth(1).locator(".prompt-role").innerText(), /placeholder history/);
+  assert.deepEqual(await messages.nth(2).locator('tr[data-kind="added"] .diff-text').allTextContents(), [
+    "added: Question: {{question}}",
+  ]);
+  await page.context().close();
+});

@@ -46,7 +46,7 @@ export function BuiltinEvaluatorForm({
 
   return (
     <form
-      className="card inline-form"
+      className="card eval-form-row"
       aria-label="Score a run with a built-in evaluator"
       onSubmit={(event) => {
         event.preventDefault();

@@ -50,7 +50,7 @@ function ImportForms({ projectId, datasetName }: { projectId: number; datasetNam
       <summary>Add items from traces or labeled tasks</summary>
       <div className="stack">
         <form
-          className="inline-form"
+          className="eval-form-row"
           aria-label="Items from traces"
           onSubmit={(event) => {
             event.preventDefault();
@@ -68,7 +68,7 @@ function ImportForms({ projectId, datasetName }: { projectId: number; datasetNam
         </form>
         <p className="hint">Each trace's input becomes the item input and its output the expected output.</p>
         <form
-          className="inline-form"
+          className="eval-form-row"
           aria-label="Items from labeled tasks"
           onSubmit={(event) => {
             event.preventDefault();

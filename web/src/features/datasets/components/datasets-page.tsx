@@ -36,7 +36,7 @@ function DatasetList({ projectId }: { projectId: number }) {
   return (
     <div className="stack">
       <form
-        className="inline-form card"
+        className="eval-form-row card"
         aria-label="New dataset"
         onSubmit={(event) => {
           event.preventDefault();

@@ -81,7 +81,7 @@ export function ConnectionsSection({
       )}
       {remove.error && <p className="form-error">{describeError(remove.error, "delete the connection")}</p>}
       <form
-        className="inline-form"
+        className="eval-form-row"
         aria-label="New LLM connection"
         onSubmit={(event) => {
           event.preventDefault();

@@ -93,7 +93,7 @@ export function RuleEditor({ projectId, connections }: { projectId: number; conn
           if (rule) create.mutate(rule);
         }}
       >
-        <div className="inline-form">
+        <div className="eval-form-row">
           <label>
             Name
             <input value={name} onChange={(e) => setName(e.target.value)} required />
@@ -163,7 +163,7 @@ export function RuleEditor({ projectId, connections }: { projectId: number; conn
             ))}
           </tbody>
         </table>
-        <div className="inline-form">
+        <div className="eval-form-row">
           <label className="grow">
             Target filter (JSON, as in GET /api/public/traces)
             <input value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder={filterExample} />
@@ -177,7 +177,7 @@ export function RuleEditor({ projectId, connections }: { projectId: number; conn
             <input type="number" min={0} value={delayMs} onChange={(e) => setDelayMs(e.target.value)} />
           </label>
         </div>
-        <div className="inline-form">
+        <div className="eval-form-row">
           <label>
             Score name
             <input value={scoreName} onChange={(e) => setScoreName(e.target.value)} required />
@@ -200,7 +200,7 @@ export function RuleEditor({ projectId, connections }: { projectId: number; conn
         {formError && <p className="form-error">{formError}</p>}
         {create.error && <p className="form-error">{describeError(create.error, "create the evaluator")}</p>}
         {create.isSuccess && <p className="form-ok">Evaluator created. It scores traces ingested from now on.</p>}
-        <div className="inline-form">
+        <div className="eval-form-row">
           <label>
             Trace id for a dry run
             <input value={traceId} onChange={(e) => setTraceId(e.target.value)} />

@@ -88,7 +88,7 @@ export function VersionDiff({ versions, initialRight }: { versions: PromptVersio
         <ol className="diff-messages">
           {messages.map((message, index) => (
             <li key={index} className={`diff-message diff-message-${message.kind}`}>
-              <span className="chat-role">
+              <span className="prompt-role">
                 {message.kind === "changed" && message.oldLabel !== message.newLabel
                   ? `${message.oldLabel} → ${message.newLabel}`
                   : (message.newLabel ?? message.oldLabel)}{" "}

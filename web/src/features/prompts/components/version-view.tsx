@@ -13,14 +13,14 @@ const labelPattern = /^[a-z0-9_\-.]{1,36}$/;
 export function PromptBody({ prompt }: { prompt: PromptVersion["prompt"] }) {
   if (typeof prompt === "string") return <pre className="prompt-text">{prompt}</pre>;
   return (
-    <ol className="chat-messages">
+    <ol className="prompt-messages">
       {prompt.map((message, index) => (
-        <li key={index} className="chat-message">
+        <li key={index} className="prompt-message">
           {"type" in message && message.type === "placeholder" ? (
-            <span className="chat-role">placeholder: {String(message.name)}</span>
+            <span className="prompt-role">placeholder: {String(message.name)}</span>
           ) : (
             <>
-              <span className="chat-role">{String((message as { role: unknown }).role)}</span>
+              <span className="prompt-role">{String((message as { role: unknown }).role)}</span>
               <pre className="prompt-text">
                 {typeof message.content === "string" ? message.content : JSON.stringify(message.content, null, 2)}
               </pre>

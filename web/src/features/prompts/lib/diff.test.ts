@@ -37,6 +37,20 @@ describe("diffMessages", () => {
     expect(result[1]).toMatchObject({ oldIndex: 1, newIndex: 1, oldLabel: "user", newLabel: "user" });
   });
 
+  it("pairs an edited message past an inserted one", () => {
+    const placeholder = { type: "placeholder", name: "history" };
+    const result = diffMessages([system, user], [system, placeholder, { role: "user", content: "Q: {{q}}" }]);
+    expect(result.map((message) => message.kind)).toEqual(["same", "added", "changed"]);
+    expect(result[1]).toMatchObject({ newIndex: 1, newLabel: "placeholder history" });
+    expect(result[2]).toMatchObject({ oldIndex: 1, newIndex: 2, oldLabel: "user", newLabel: "user" });
+  });
+
+  it("shows a replaced message of another role whole", () => {
+    const result = diffMessages([system, user], [system, { role: "assistant", content: "Hi" }]);
+    expect(result.map((message) => message.kind)).toEqual(["same", "removed", "added"]);
+    expect(result[1]).toMatchObject({ oldIndex: 1, oldLabel: "user" });
+  });
+
   it("shows inserted and deleted messages whole", () => {
     const placeholder = { type: "placeholder", name: "history" };
     const inserted = diffMessages([system, user], [system, placeholder, user]);
@@ -49,9 +63,10 @@ describe("diffMessages", () => {
     expect(deleted[0].lines).toEqual([{ kind: "removed", text: "Be brief.", oldNumber: 1 }]);
   });
 
-  it("reports a role change", () => {
-    const [changed] = diffMessages([system], [{ role: "developer", content: "Be brief." }]);
-    expect(changed).toMatchObject({ kind: "changed", oldLabel: "system", newLabel: "developer" });
-    expect(changed.lines.every((line) => line.kind === "same")).toBe(true);
+  it("shows a role change as a removal and an addition", () => {
+    const result = diffMessages([system], [{ role: "developer", content: "Be brief." }]);
+    expect(result.map((message) => message.kind)).toEqual(["removed", "added"]);
+    expect(result[0]).toMatchObject({ oldLabel: "system" });
+    expect(result[1]).toMatchObject({ newLabel: "developer" });
   });
 });

@@ -73,10 +73,11 @@ function wholeMessage(kind: "added" | "removed" | "same", message: unknown, oldI
   };
 }
 
-// Aligns the two message lists with an array diff. A run of removed
-// messages followed by a run of added ones pairs up in order as changed
-// messages, so an edited message shows as one line diff rather than a
-// removal and an addition.
+// Aligns the two message lists with an array diff. Within a run of removed
+// messages followed by a run of added ones, a removed message pairs with the
+// next added message of the same role (or placeholder) as a changed message,
+// so an edited message shows as one line diff rather than a removal and an
+// addition. Unpaired messages show whole, in the newer version's order.
 export function diffMessages(older: unknown[], newer: unknown[]): MessageDiff[] {
   const key = (message: unknown) => JSON.stringify(message);
   const changes = diffArrays(older.map(key), newer.map(key));
@@ -92,32 +93,69 @@ export function diffMessages(older: unknown[], newer: unknown[]): MessageDiff[] 
       newIndex += count;
       continue;
     }
-    if (change.removed) {
-      const next = changes[position + 1];
-      const added = next?.added ? next.value.length : 0;
-      const paired = Math.min(count, added);
-      for (let i = 0; i < paired; i++) {
-        const before = older[oldIndex + i];
-        const after = newer[newIndex + i];
-        result.push({
-          kind: "changed",
-          oldIndex: oldIndex + i,
-          newIndex: newIndex + i,
-          oldLabel: messageLabel(before),
-          newLabel: messageLabel(after),
-          lines: diffText(messageText(before), messageText(after)),
-        });
+    const next = changes[position + 1];
+    const removedCount = change.removed ? count : 0;
+    const addedCount = change.added ? count : next?.added && change.removed ? next.value.length : 0;
+    if (change.removed && next?.added) position++;
+    result.push(...alignBlock(older, newer, oldIndex, removedCount, newIndex, addedCount));
+    oldIndex += removedCount;
+    newIndex += addedCount;
+  }
+  return result;
+}
+
+// Pairs the removed and added messages of one block by label, in order.
+function alignBlock(
+  older: unknown[],
+  newer: unknown[],
+  oldStart: number,
+  removedCount: number,
+  newStart: number,
+  addedCount: number,
+): MessageDiff[] {
+  const pairOf = new Map<number, number>(); // added index to removed index
+  let searchFrom = 0;
+  for (let r = 0; r < removedCount; r++) {
+    const label = messageLabel(older[oldStart + r]);
+    for (let a = searchFrom; a < addedCount; a++) {
+      if (messageLabel(newer[newStart + a]) === label) {
+        pairOf.set(a, r);
+        searchFrom = a + 1;
+        break;
       }
-      for (let i = paired; i < count; i++) result.push(wholeMessage("removed", older[oldIndex + i], oldIndex + i));
-      for (let i = paired; i < added; i++) result.push(wholeMessage("added", newer[newIndex + i], undefined, newIndex + i));
-      oldIndex += count;
-      newIndex += added;
-      if (next?.added) position++;
+    }
+  }
+
+  const result: MessageDiff[] = [];
+  let nextRemoved = 0;
+  const flushRemovedBefore = (limit: number) => {
+    for (; nextRemoved < limit; nextRemoved++) {
+      if ([...pairOf.values()].includes(nextRemoved)) continue;
+      result.push(wholeMessage("removed", older[oldStart + nextRemoved], oldStart + nextRemoved));
+    }
+  };
+  // With nothing paired, removals come first, as in a line diff.
+  if (pairOf.size === 0) flushRemovedBefore(removedCount);
+  for (let a = 0; a < addedCount; a++) {
+    const r = pairOf.get(a);
+    if (r === undefined) {
+      result.push(wholeMessage("added", newer[newStart + a], undefined, newStart + a));
       continue;
     }
-    for (let i = 0; i < count; i++) result.push(wholeMessage("added", newer[newIndex + i], undefined, newIndex + i));
-    newIndex += count;
+    flushRemovedBefore(r);
+    nextRemoved = r + 1;
+    const before = older[oldStart + r];
+    const after = newer[newStart + a];
+    result.push({
+      kind: "changed",
+      oldIndex: oldStart + r,
+      newIndex: newStart + a,
+      oldLabel: messageLabel(before),
+      newLabel: messageLabel(after),
+      lines: diffText(messageText(before), messageText(after)),
+    });
   }
+  flushRemovedBefore(removedCount);
   return result;
 }
 
