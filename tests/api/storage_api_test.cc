@@ -298,6 +298,25 @@ TEST_P(StorageApiTest, SyncReportsEachKindOfFailure) {
   EXPECT_EQ(TaskList(project_id).size(), 3u);
 }
 
+TEST_P(StorageApiTest, CancelledSyncDoesNotBlockTheNext) {
+  // Without job workers a sync stays queued until its job is cancelled.
+  server_.reset();
+  StartServer({{"TALLY_SECRET_KEY", kSecretKey}, {"TALLY_JOB_WORKERS", "0"}});
+  const int64_t project_id = CreateProject(kSentimentConfig);
+  const std::string path = PathOf("/api/storages/s3", CreateStorage("/api/storages/s3", project_id, S3Fields("tasks")));
+  auto queued = Post(path + "/sync", "{}");
+  ASSERT_EQ(queued.status, 200) << queued.body;
+  EXPECT_EQ(queued.Json().at("status"), "queued");
+  const int64_t job_id = queued.Json().at("last_sync_job").as_int64();
+  EXPECT_EQ(Post(path + "/sync", "{}").status, 409) << "a second sync waits for the first";
+
+  ASSERT_EQ(Post("/api/jobs/" + std::to_string(job_id) + "/cancel", "{}").status, 200);
+  auto again = Post(path + "/sync", "{}");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Json().at("status"), "queued");
+  EXPECT_NE(again.Json().at("last_sync_job").as_int64(), job_id);
+}
+
 TEST_P(StorageApiTest, MediaIsPresignedOrProxied) {
   const int64_t project_id = CreateProject(kImageConfig);
   const std::string image = std::string("\x89PNG\r\n\x1a\n", 8) + "fake image bytes";

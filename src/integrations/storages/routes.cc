@@ -333,9 +333,14 @@ void AddStorageRoleRoutes(http::Router& router, const IntegrationsContext& conte
               .doc = {.summary = is_export ? "Write every annotation of the project to the storage, as a job"
                                            : "Create tasks from objects not imported before, as a job",
                       .tag = "Storages", .response_schema = kStorageSchema},
-              .handler = [&db, role_name](Request& request) -> Result<Response> {
+              .handler = [&db, &service, role_name](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(type, TypeParam(request));
                 TALLY_ASSIGN_OR_RETURN(storage_id, request.IdParam("id"));
+                TALLY_TRY(db.Read([&](Connection& c) -> Result<void> {
+                  TALLY_TRY(AuthorizedStorage(c, request.principal, storage_id, type, role_name, labeling::kManageRole));
+                  return Ok();
+                }));
+                TALLY_TRY(service.ReleaseStaleSync(storage_id));
                 TALLY_ASSIGN_OR_RETURN(storage, db.Write([&](Connection& c) -> Result<Storage> {
                   TALLY_ASSIGN_OR_RETURN(storage, AuthorizedStorage(c, request.principal, storage_id, type, role_name,
                                                                     labeling::kManageRole));

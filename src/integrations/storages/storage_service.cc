@@ -155,6 +155,24 @@ Result<void> StorageService::EnqueueAnnotationExport(Connection& connection, con
   return Ok();
 }
 
+Result<void> StorageService::ReleaseStaleSync(int64_t storage_id) {
+  TALLY_ASSIGN_OR_RETURN(found, database_.Read([&](Connection& c) { return FindStorage(c, storage_id); }));
+  if (!found || !found->last_sync_job || (found->status != "queued" && found->status != "in_progress")) return Ok();
+  jobs::JobQueue queue(database_);
+  auto job = queue.Get(*found->last_sync_job);
+  if (job && !job->is_finished()) return Ok();
+  if (!job && !job.error().IsNotFound()) return job.error();
+  const std::string ended = job ? std::string(jobs::JobStatusName(job->status)) : "deleted";
+  Storage storage = std::move(*found);
+  storage.status = "failed";
+  storage.traceback = fmt::format("The sync job {} ended ({}) before it finished the sync. Sync again.",
+                                  *storage.last_sync_job, ended);
+  TALLY_TRY(database_.Write([&](Connection& c) { return UpdateStorageState(c, storage); }));
+  TALLY_LOG_WARN("event=storage_sync_released storage_id={} job_id={} job_status={}", storage.id,
+                 *storage.last_sync_job, ended);
+  return Ok();
+}
+
 void StorageService::RecordFailure(Storage& storage, const Error& error) {
   storage.status = "failed";
   storage.traceback = error.message;

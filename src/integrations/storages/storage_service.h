@@ -70,6 +70,12 @@ class StorageService {
   [[nodiscard]] static Result<int64_t> EnqueueSync(Connection& connection, Storage& storage,
                                                    int64_t organization_id, std::optional<int64_t> created_by);
 
+  // Marks the storage failed when it shows a sync queued or in progress but
+  // its job has already ended (cancelled while queued, or its worker died
+  // and the single attempt ran out), so a new sync may start. Does nothing
+  // otherwise.
+  [[nodiscard]] Result<void> ReleaseStaleSync(int64_t storage_id);
+
   // Enqueues one export job per target storage of the project for an
   // annotation that was created, updated (`deleted` false) or deleted, in
   // the caller's write transaction. Deletions are enqueued only for
