@@ -208,7 +208,13 @@ test("trace table: score and latency filters narrow the list", { skip, timeout: 
 });
 
 test("send to labeling: the annotation shows as a score on the trace", { skip, timeout: 60_000 }, async () => {
-  const trace = langfuse.trace({ id: "review-me", name: "review-me", input: "How do I reset?", output: "Reinstall." });
+  const trace = langfuse.trace({
+    id: "review-me",
+    name: "review-me",
+    timestamp: at(0),
+    input: "How do I reset?",
+    output: "Reinstall.",
+  });
   trace.span({ name: "lookup", startTime: at(0), endTime: at(10) });
   await langfuse.flushAsync();
   const labeling = await tally.api("/api/projects", {

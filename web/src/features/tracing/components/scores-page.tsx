@@ -222,7 +222,8 @@ function Distributions({ project }: { project: Project }) {
             </figcaption>
             <DistributionChart
               label={distribution.name}
-              categories={distribution.bins.map((bin) => `${formatBound(bin.lower)}–${formatBound(bin.upper)}`)}
+              // Each bar is labeled with its lower bound; the bins are equal-width.
+              categories={distribution.bins.map((bin) => formatBound(bin.lower))}
               counts={distribution.bins.map((bin) => bin.count)}
             />
           </figure>
@@ -250,5 +251,5 @@ function scoreCount(count: number): string {
 }
 
 function formatBound(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(2)));
 }

@@ -4,7 +4,7 @@ import { barFor, formatCost, formatDuration, timelineScale, timelineTicks } from
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 5, 10, 0, 0) + ms).toISOString();
 
 describe("timelineScale", () => {
-  it("spans from the earliest start to the latest end", () => {
+  it("spans the observations, not the trace timestamp", () => {
     const scale = timelineScale(at(100), [
       { startTime: at(0), endTime: at(500) },
       { startTime: at(200), endTime: at(2000) },
@@ -12,10 +12,13 @@ describe("timelineScale", () => {
     ]);
     expect(scale.startMs).toBe(Date.parse(at(0)));
     expect(scale.durationMs).toBe(2000);
+    const farTimestamp = timelineScale(at(86_400_000), [{ startTime: at(0), endTime: at(10) }]);
+    expect(farTimestamp.startMs).toBe(Date.parse(at(0)));
+    expect(farTimestamp.durationMs).toBe(10);
   });
 
   it("has a width of at least 1 ms for a trace without observations", () => {
-    expect(timelineScale(at(0), []).durationMs).toBe(1);
+    expect(timelineScale(at(0), [])).toEqual({ startMs: Date.parse(at(0)), durationMs: 1 });
   });
 });
 
@@ -52,6 +55,8 @@ describe("formatDuration and formatCost", () => {
     expect(formatDuration(850)).toBe("850 ms");
     expect(formatDuration(1250)).toBe("1.25 s");
     expect(formatDuration(125_000)).toBe("2 m 5 s");
+    expect(formatDuration(12_000_000)).toBe("3 h 20 m");
+    expect(formatDuration(187_200_000)).toBe("2 d 4 h");
     expect(formatDuration(null)).toBe("–");
   });
 

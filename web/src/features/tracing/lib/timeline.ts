@@ -1,6 +1,9 @@
 // Scales observation times onto a waterfall: every bar's offset and width
-// are fractions of the trace's span, from the earliest start to the latest
-// end among the trace and its observations.
+// are fractions of the span from the earliest observation start to the
+// latest end, the span the server reports as the trace's latency. A trace
+// without observations spans its timestamp alone. The trace's own
+// timestamp is left out otherwise, because SDKs set it when the trace
+// object is made, which can lie far from its observations.
 
 export interface TimedItem {
   startTime: string;
@@ -19,8 +22,8 @@ export interface Bar {
 }
 
 export function timelineScale(traceTimestamp: string, items: TimedItem[]): TimelineScale {
-  let start = Date.parse(traceTimestamp);
-  let end = start;
+  let start = Number.NaN;
+  let end = Number.NaN;
   for (const item of items) {
     const itemStart = Date.parse(item.startTime);
     if (Number.isNaN(itemStart)) continue;
@@ -28,6 +31,10 @@ export function timelineScale(traceTimestamp: string, items: TimedItem[]): Timel
     if (Number.isNaN(start) || itemStart < start) start = itemStart;
     if (Number.isNaN(end) || itemStart > end) end = itemStart;
     if (!Number.isNaN(itemEnd) && itemEnd > end) end = itemEnd;
+  }
+  if (Number.isNaN(start)) {
+    start = Date.parse(traceTimestamp);
+    end = start;
   }
   if (Number.isNaN(start)) return { startMs: 0, durationMs: 1 };
   return { startMs: start, durationMs: Math.max(1, end - start) };
@@ -58,14 +65,17 @@ export function timelineTicks(durationMs: number, count = 5): number[] {
   return ticks;
 }
 
-// "850 ms", "1.25 s", "2 m 5 s".
+// "850 ms", "1.25 s", "2 m 5 s", "3 h 20 m", "2 d 4 h".
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return "–";
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes} m ${seconds} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} m ${seconds % 60} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 1440) return `${Math.floor(minutes / 60)} h ${minutes % 60} m`;
+  const hours = Math.round(minutes / 60);
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
 // US dollars with enough digits to show a fraction of a cent: "$0.000125".
