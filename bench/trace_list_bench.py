@@ -159,19 +159,27 @@ class Server:
         self.process.wait()
 
 
-def measure(tally, size, calls):
+def filled_data_dir(server_class, tally, size):
+    """Make a fresh data directory holding one project filled to `size`
+    observations. `server_class(tally, data_dir)` starts `tally serve`, which
+    applies the schema and creates the project; it is stopped before the
+    fill. The caller removes the directory."""
     data_dir = tempfile.mkdtemp(prefix="tally-trace-list-")
-    try:
-        Server(tally, data_dir).stop()
-        db_path = os.path.join(data_dir, "tally.db")
-        database = sqlite3.connect(db_path)
-        (project_id,) = database.execute("SELECT id FROM projects").fetchone()
-        database.close()
-        started = time.time()
-        fill(db_path, project_id, size)
-        print(f"size {size:,}: filled in {time.time() - started:.0f} s,"
-              f" {os.path.getsize(db_path) / 2**30:.2f} GiB", flush=True)
+    server_class(tally, data_dir).stop()
+    db_path = os.path.join(data_dir, "tally.db")
+    database = sqlite3.connect(db_path)
+    (project_id,) = database.execute("SELECT id FROM projects").fetchone()
+    database.close()
+    started = time.time()
+    fill(db_path, project_id, size)
+    print(f"size {size:,}: filled in {time.time() - started:.0f} s,"
+          f" {os.path.getsize(db_path) / 2**30:.2f} GiB", flush=True)
+    return data_dir, project_id
 
+
+def measure(tally, size, calls):
+    data_dir, _ = filled_data_dir(Server, tally, size)
+    try:
         server = Server(tally, data_dir)
         medians = {}
         for label, params in queries(size // OBSERVATIONS_PER_TRACE).items():
