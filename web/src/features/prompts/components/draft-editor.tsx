@@ -15,6 +15,8 @@ import { promptNeeds } from "../lib/variables";
 import { CompilePreview } from "./compile-preview";
 import { templateHighlight } from "./template-highlight";
 
+const statusLabels = { ready: "Live", connecting: "Connecting…", disconnected: "Reconnecting…" } as const;
+
 function initialText(latest: PromptVersion): string {
   return typeof latest.prompt === "string" ? latest.prompt : JSON.stringify(latest.prompt, null, 2);
 }
@@ -126,7 +128,7 @@ export function DraftEditor({
     <section className="card stack" aria-label="Draft editor">
       <div className="draft-status">
         <span className={`draft-connection draft-${draft.status}`} role="status">
-          {draft.status === "ready" ? "Live" : draft.status === "connecting" ? "Connecting…" : "Reconnecting…"}
+          {statusLabels[draft.status]}
         </span>
         <span aria-label="Editors" className="draft-presence" data-count={draft.participants.length}>
           {draft.participants.length} editing

@@ -39,7 +39,7 @@ const auditActions: Record<AuditEntry["action"], string> = {
   delete_version: "deleted",
 };
 
-// Who created the version and moved its labels, oldest first.
+// Lists who created the version and moved its labels, oldest first.
 function VersionHistory({ projectId, version }: { projectId: number; version: PromptVersion }) {
   const audit = useQuery({
     queryKey: ["prompt-audit", projectId, version.name],

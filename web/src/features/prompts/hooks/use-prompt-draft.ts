@@ -5,7 +5,7 @@
 // a save into a prompt version (src/prompts/collaboration.h).
 //
 // Ownership: the hook owns the socket and the Y.Doc for as long as the
-// component that calls it is mounted; the editor binds to `text` and never
+// component that calls it is mounted. The editor binds to `text` and never
 // talks to the socket. A lost connection is reopened after a second; edits
 // made meanwhile stay in the document and are sent once the replay is in.
 import { useCallback, useEffect, useRef, useState } from "react";

@@ -73,10 +73,10 @@ function wholeMessage(kind: "added" | "removed" | "same", message: unknown, oldI
   };
 }
 
-// Aligns the two message lists with an array diff. Within a run of removed
-// messages followed by a run of added ones, a removed message pairs with the
-// next added message of the same role (or placeholder) as a changed message,
-// so an edited message shows as one line diff rather than a removal and an
+// Aligns the two message lists with an array diff. A run of removed messages
+// may be followed by a run of added ones. There a removed message pairs with
+// the next added message of the same role (or placeholder) as a changed
+// message, so an edit shows as one line diff rather than a removal and an
 // addition. Unpaired messages show whole, in the newer version's order.
 export function diffMessages(older: unknown[], newer: unknown[]): MessageDiff[] {
   const key = (message: unknown) => JSON.stringify(message);
@@ -95,7 +95,9 @@ export function diffMessages(older: unknown[], newer: unknown[]): MessageDiff[] 
     }
     const next = changes[position + 1];
     const removedCount = change.removed ? count : 0;
-    const addedCount = change.added ? count : next?.added && change.removed ? next.value.length : 0;
+    let addedCount = 0;
+    if (change.added) addedCount = count;
+    else if (next?.added) addedCount = next.value.length;
     if (change.removed && next?.added) position++;
     result.push(...alignBlock(older, newer, oldIndex, removedCount, newIndex, addedCount));
     oldIndex += removedCount;

@@ -44,10 +44,10 @@ export function base64ToBytes(text: string): Uint8Array {
   return bytes;
 }
 
-// A Yjs client id derived from the seed text (FNV-1a, 32 bits, never 0).
-// Editors that open an empty draft at the same moment each seed it with the
-// current version's text; with the same id and text their seeds are the same
-// Yjs update, which Yjs applies once, so the text does not appear twice.
+// Returns a Yjs client id derived from the seed text (FNV-1a, 32 bits, never
+// 0). Editors that open an empty draft at the same moment each seed it with
+// the current version's text. With the same id and text their seeds are the
+// same Yjs update, which Yjs applies once, so the text does not appear twice.
 export function seedClientId(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -1,5 +1,5 @@
-// What a prompt needs before it can be compiled: the template variables its
-// text names, the placeholders of a chat prompt, and the other prompts it
+// The inputs a prompt needs before it can be compiled: the template variables
+// its text names, the placeholders of a chat prompt, and the other prompts it
 // embeds with composition tags.
 //
 // Variables follow mustache's tag kinds, because both template engines read
