@@ -160,8 +160,20 @@ test("the editor's document tags, gallery, workflow and presence", { skip, timeo
     // A span across two elements: from "1843" to the end of "Second".
     await selectIn(".hypertext-object", "1843 👩‍💻.Second");
     await page.getByRole("toolbar", { name: "Labels ner" }).getByRole("button", { name: /Body/ }).click();
+    // Keyboard: put the caret before "page", extend by four graphemes.
+    await page.evaluate(() => {
+      const container = document.querySelector(".hypertext-object");
+      const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf("page");
+        if (at >= 0) getSelection().collapse(node, at);
+      }
+      container.focus({ preventScroll: true });
+    });
+    for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+ArrowRight");
+    await page.getByRole("toolbar", { name: "Labels ner" }).getByRole("button", { name: /Title/ }).click();
     await page.locator(".hypertext-object .region-run").first().waitFor();
-    assert.equal(await page.locator(".region-list li").count(), 2);
+    assert.equal(await page.locator(".region-list li").count(), 3);
     await capture("hypertext-labeling");
     await page.keyboard.press("Control+Enter");
     await page.getByText("No task is left for you").waitFor();
@@ -197,6 +209,19 @@ test("the editor's document tags, gallery, workflow and presence", { skip, timeo
             globalOffsets: { start: 24, end: 39 },
             text: "1843 👩‍💻.Second",
             hypertextlabels: ["Body"],
+          },
+        },
+        {
+          from_name: "ner",
+          to_name: "text",
+          value: {
+            start: "/div[1]/p[2]/text()[1]",
+            end: "/div[1]/p[2]/text()[1]",
+            startOffset: 7,
+            endOffset: 11,
+            globalOffsets: { start: 40, end: 44 },
+            text: "page",
+            hypertextlabels: ["Title"],
           },
         },
       ],

@@ -5,7 +5,8 @@
 // in <span> elements, which changes the XPaths of the live page, so
 // positions are always computed on a pristine copy of the sanitized HTML
 // and carried over to the live page as offsets in the text content, which
-// wrapping does not change.
+// wrapping does not change. Keyboard: focus the page, move with the arrow
+// keys and extend the selection with Shift+arrows, then choose a label.
 import "./document-objects.css";
 import { useLayoutEffect, useMemo, useRef } from "react";
 import type { LabelOption } from "../lib/config";
@@ -13,6 +14,7 @@ import { hyperTextAnchor, hyperTextRange, textNodes } from "../lib/anchored-span
 import { codePointLength, codePointToUtf16, spanFromSelection } from "../lib/offsets";
 import type { TextRegion } from "../lib/results";
 import { sanitizeHtml } from "../lib/sanitize-html";
+import { moveSelectionByKey } from "./keyboard-selection";
 import { offsetInContainer, type PendingSpan } from "./text-object";
 
 interface Highlight {
@@ -86,20 +88,29 @@ export function HyperTextObject({
     return element;
   }, [clean]);
 
-  useLayoutEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    element.innerHTML = clean;
-    const highlights: Highlight[] = [];
+  const highlights = useMemo(() => {
+    const list: Highlight[] = [];
     for (const region of regions) {
       if (region.anchor?.kind !== "hypertext") continue;
       const range = hyperTextRange(pristine, region.anchor);
       if (!range) continue; // the XPaths do not fit this HTML: the region stays listed, unhighlighted
       const color = colors.get(region.labels[0] ?? "")?.background ?? "#888888";
-      highlights.push({ id: region.id, ...range, color, label: region.labels.join(", ") });
+      list.push({ id: region.id, ...range, color, label: region.labels.join(", ") });
     }
-    applyHighlights(element, highlights, selectedRegionId);
-  }, [clean, pristine, regions, colors, selectedRegionId]);
+    return list;
+  }, [pristine, regions, colors]);
+  const latest = useRef(highlights);
+  latest.current = highlights;
+  // Rebuilding the page drops the user's selection, so it happens only when
+  // the highlights change, not on every render.
+  const highlightKey = `${JSON.stringify(highlights)} ${selectedRegionId}`;
+
+  useLayoutEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    element.innerHTML = clean;
+    applyHighlights(element, latest.current, selectedRegionId);
+  }, [clean, highlightKey]);
 
   function readSelection() {
     const element = container.current;
@@ -123,7 +134,7 @@ export function HyperTextObject({
       role="document"
       aria-label={`HyperText ${name}: select a span, then choose a label`}
       onMouseUp={readSelection}
-      onKeyUp={(event) => event.shiftKey && readSelection()}
+      onKeyDown={(event) => moveSelectionByKey(event, container.current, readSelection)}
       onClick={(event) => {
         const target = event.target as HTMLElement;
         // Links are not followed while labeling, as with clickableLinks="false".

@@ -2,11 +2,14 @@
 // nameKey and textKey), shown as a dialogue or as plain paragraphs. With
 // ParagraphLabels (or Labels) on it, a selection becomes a span stored as
 // paragraph indexes and offsets inside the first and last paragraph's text
-// (lib/anchored-spans.ts). A selection is widened to whole graphemes.
+// (lib/anchored-spans.ts). A selection is widened to whole graphemes. From
+// the keyboard, focus the dialogue and extend the selection with
+// Shift+arrows.
 import { useRef } from "react";
 import type { LabelOption } from "../lib/config";
 import { codePointToUtf16, snapToGraphemes, utf16ToCodePoint } from "../lib/offsets";
 import type { TextRegion } from "../lib/results";
+import { moveSelectionByKey } from "./keyboard-selection";
 import { offsetInContainer, type PendingSpan } from "./text-object";
 
 export interface Paragraph {
@@ -167,8 +170,9 @@ export function ParagraphsObject({
       className={dialogue ? "paragraphs paragraphs-dialogue" : "paragraphs"}
       aria-label={`Paragraphs ${name}`}
       data-name={name}
+      tabIndex={onSpanSelected ? 0 : undefined}
       onMouseUp={readSelection}
-      onKeyUp={(event) => event.shiftKey && readSelection()}
+      onKeyDown={(event) => moveSelectionByKey(event, container.current, readSelection, container.current?.querySelector("[data-paragraph]"))}
     >
       {paragraphs.map((paragraph, index) => (
         <p key={index} className="paragraph">

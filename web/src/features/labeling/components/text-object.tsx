@@ -6,11 +6,12 @@
 // it (Range.toString). Labels appear through CSS ::after, which adds no text
 // nodes. Keyboard: focus the text, move with the arrow keys and extend the
 // selection with Shift+arrows, then press a label's hotkey.
-import { useMemo, useRef, type KeyboardEvent } from "react";
+import { useMemo, useRef } from "react";
 import type { LabelOption } from "../lib/config";
 import { codePointToUtf16, spanFromSelection } from "../lib/offsets";
 import type { SpanAnchor } from "../lib/anchored-spans";
 import type { TextRegion } from "../lib/results";
+import { moveSelectionByKey } from "./keyboard-selection";
 
 export interface PendingSpan {
   toName: string;
@@ -88,22 +89,6 @@ export function TextObject({
     onSpanSelected(span ? { toName: name, ...span } : null);
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    const selection = window.getSelection();
-    if (!selection || !container.current) return;
-    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    event.preventDefault();
-    if (selection.rangeCount === 0 || !container.current.contains(selection.anchorNode)) {
-      selection.collapse(container.current, 0);
-    }
-    const direction = event.key === "ArrowRight" ? "forward" : "backward";
-    // Selection.modify moves by grapheme ("character") in Chromium and Firefox.
-    const modify = (selection as Selection & { modify?: (a: string, d: string, g: string) => void }).modify;
-    modify?.call(selection, event.shiftKey ? "extend" : "move", direction, "character");
-    readSelection();
-  }
-
   const lastRunOf = new Map<string, number>();
   runs.forEach((run, index) => run.regions.forEach((region) => lastRunOf.set(region.id, index)));
 
@@ -117,7 +102,7 @@ export function TextObject({
       aria-label={`Text ${name}: select a span, then choose a label`}
       onMouseUp={readSelection}
       onKeyUp={(event) => event.shiftKey && readSelection()}
-      onKeyDown={onKeyDown}
+      onKeyDown={(event) => moveSelectionByKey(event, container.current, readSelection)}
     >
       {runs.map((run, index) => {
         if (run.regions.length === 0) return <span key={run.from}>{text.slice(run.from, run.to)}</span>;
