@@ -12,13 +12,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
+import { assertPercent, drag as dragMouse, settle as settleCanvas, submitAndRead as submitAndReadResult } from "./support/editor.mjs";
 import { startTally } from "./support/tally.mjs";
 
 // A 500 x 338 JPEG from Debian's labelme-examples package.
 const photoPath = "/usr/share/doc/labelme-examples/examples/bbox_detection/data_dataset_voc/JPEGImages/2011_000003.jpg";
 const photo = { width: 500, height: 338 };
 const stageHeight = 540; // the editor's fixed viewport height
-const digits = 4; // stored percent coordinates must match to this many decimals
 
 const photoMissing = !existsSync(photoPath);
 if (photoMissing && process.env.CI === "true") {
@@ -128,46 +128,16 @@ async function measureStage() {
   };
 }
 
-// Waits until Konva has drawn the last change, hit regions included, which
-// happens on an animation frame after React renders it.
-async function settle() {
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-}
-
-async function drag(from, to) {
-  await page.mouse.move(...from);
-  await page.mouse.down();
-  await page.mouse.move(...to, { steps: 6 });
-  await page.mouse.up();
-}
+// The shared editor steps, bound to this suite's page and server.
+const settle = () => settleCanvas(page);
+const drag = (from, to) => dragMouse(page, from, to, 6);
+const submitAndRead = (taskId) => submitAndReadResult(page, tally, taskId);
 
 // Presses a label button, which may scroll the page, and returns the
 // stage's layout after it.
 async function chooseLabel(name) {
   await page.locator(".label-button", { hasText: name }).click();
   return measureStage();
-}
-
-function assertPercent(actual, expected, what) {
-  const tolerance = 0.5 * 10 ** -digits;
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance,
-    `${what}: stored ${actual}, expected ${expected.toFixed(digits + 2)} (to ${digits} decimals)`,
-  );
-}
-
-// Submits with Ctrl+Enter and returns the stored result, polling the API
-// for up to 10 s.
-async function submitAndRead(taskId) {
-  await page.keyboard.press("Control+Enter");
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const [annotation] = await tally.api(`/api/tasks/${taskId}/annotations`);
-    if (annotation) return annotation.result;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  const alert = await page.getByRole("alert").allTextContents();
-  throw new Error(`no annotation stored for task ${taskId} within 10 s; the page shows: ${alert.join(" ")}`);
 }
 
 const pct = {

@@ -12,11 +12,11 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { launchBrowser } from "./support/browser.mjs";
+import { assertPercent, drag as dragMouse, settle as settleCanvas, submitAndRead as submitAndReadResult } from "./support/editor.mjs";
 import { startTally } from "./support/tally.mjs";
 import { encodeFrameNumberVideo, readFrameNumber } from "./support/webm.mjs";
 
 const stageHeight = 540; // the image editor's fixed viewport height
-const digits = 4; // stored percent coordinates must match to this many decimals
 const image = { width: 400, height: 300 };
 const video = { width: 320, height: 240, frameRate: 25, frames: 20 };
 
@@ -111,40 +111,10 @@ async function testPng() {
   return Buffer.from(base64, "base64");
 }
 
-// Waits until Konva has drawn the last change, which happens on an
-// animation frame after React renders it.
-async function settle() {
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-}
-
-async function drag(from, to) {
-  await page.mouse.move(...from);
-  await page.mouse.down();
-  await page.mouse.move(...to, { steps: 8 });
-  await page.mouse.up();
-}
-
-function assertPercent(actual, expected, what) {
-  const tolerance = 0.5 * 10 ** -digits;
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance,
-    `${what}: stored ${actual}, expected ${expected.toFixed(digits + 2)} (to ${digits} decimals)`,
-  );
-}
-
-// Submits with Ctrl+Enter and returns the stored result, polling the API
-// for up to 10 s.
-async function submitAndRead(taskId) {
-  await page.keyboard.press("Control+Enter");
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const [annotation] = await tally.api(`/api/tasks/${taskId}/annotations`);
-    if (annotation) return annotation.result;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  const alert = await page.getByRole("alert").allTextContents();
-  throw new Error(`no annotation stored for task ${taskId} within 10 s; the page shows: ${alert.join(" ")}`);
-}
+// The shared editor steps, bound to this suite's page and server.
+const settle = () => settleCanvas(page);
+const drag = (from, to) => dragMouse(page, from, to, 8);
+const submitAndRead = (taskId) => submitAndReadResult(page, tally, taskId);
 
 // The image stage's layout: the shown image is fitted into the viewport,
 // and a screen point maps to the natural frame through the rotation.
