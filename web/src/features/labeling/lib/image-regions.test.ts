@@ -446,6 +446,18 @@ describe("OcrLabels regions", () => {
     expect(buildResult(ocr, values)).toEqual([ocrItem]);
   });
 
+  it("keeps ocrtext out of a per-region TextArea item", () => {
+    const transcribed = config(`<View>
+      <Image name="image" value="$image"/>
+      <OcrLabels name="ocr" toName="image"><Label value="Text"/></OcrLabels>
+      <TextArea name="note" toName="image" perRegion="true"/>
+    </View>`);
+    const values = readResult(transcribed, [ocrItem]);
+    values.regionTexts = { o1: { note: ["checked"] } };
+    const note = buildResult(transcribed, values).find((item) => item.type === "textarea");
+    expect(note?.value).toEqual({ x: 5, y: 5, width: 40, height: 10, rotation: 0, text: ["checked"] });
+  });
+
   it("stores edited text in ocrtext", () => {
     const [region] = readResult(ocr, [ocrItem]).imageRegions;
     const [item] = buildResult(ocr, { ...readResult(ocr, [ocrItem]), imageRegions: [{ ...region, ocrText: "INVOICE 43" }] });

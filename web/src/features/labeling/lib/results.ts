@@ -522,6 +522,7 @@ function regionTextResults(config: EditorConfig, values: EditorValues): ResultIt
         const shaped = imageRegionResult(image, item.origin ?? "manual") as ResultItem & Record<string, unknown>;
         const geometry = { ...shaped.value };
         delete geometry[image.type];
+        delete geometry.ocrtext; // an OcrLabels box's own text is not the TextArea's
         Object.assign(item, { original_width: shaped.original_width, original_height: shaped.original_height, image_rotation: shaped.image_rotation });
         item.value = { ...geometry, text: texts };
       } else if (span) {
