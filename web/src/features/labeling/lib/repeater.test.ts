@@ -42,6 +42,8 @@ describe("Repeater", () => {
     expect(empty.ok && empty.config.controls).toEqual([]);
     const once = parseLabelConfig(pages);
     expect(once.ok && once.config.controls.map((control) => control.name)).toEqual(["rating_0"]);
+    // Without data the object reads the list's own field.
+    expect(once.ok && once.config.dataKeys).toEqual(["document"]);
   });
 
   it("reads nested paths", () => {

@@ -25,17 +25,21 @@ export function valueAtPath(data: Record<string, unknown>, path: string): unknow
   return current;
 }
 
-function substitute(element: Element, flag: string, index: number, data: Record<string, unknown> | null) {
+// `list` is the data key of the Repeater's list (its `on` without "$").
+function substitute(element: Element, flag: string, index: number, list: string, data: Record<string, unknown> | null) {
   for (const attribute of Array.from(element.attributes)) {
     if (!attribute.value.includes(flag)) continue;
     let value = attribute.value.split(flag).join(String(index));
-    if (attribute.name === "value" && data && value.startsWith("$")) {
-      const resolved = valueAtPath(data, value.slice(1));
+    if (attribute.name === "value" && value.startsWith("$")) {
+      const resolved = data ? valueAtPath(data, value.slice(1)) : undefined;
       if (typeof resolved === "string") value = resolved;
+      // Read without data, the object depends on the list's own task field,
+      // which is what the Data Manager and missing-field checks look for.
+      else if (!data && value.startsWith(`$${list}[`)) value = `$${list}`;
     }
     element.setAttribute(attribute.name, value);
   }
-  for (const child of Array.from(element.children)) substitute(child, flag, index, data);
+  for (const child of Array.from(element.children)) substitute(child, flag, index, list, data);
 }
 
 // Replaces every Repeater under `root` (in place) by copies of its children,
@@ -52,7 +56,7 @@ export function expandRepeaters(root: Element, data: Record<string, unknown> | n
     for (let index = 0; index < count; index++) {
       for (const child of Array.from(repeater.children)) {
         const copy = child.cloneNode(true) as Element;
-        substitute(copy, flag, index, data);
+        substitute(copy, flag, index, on, data);
         copies.appendChild(copy);
       }
     }
