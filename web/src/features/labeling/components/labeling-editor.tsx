@@ -8,7 +8,7 @@ import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
 import { viewDeltaToNatural, type Point } from "../lib/geometry";
 import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-regions";
-import { newRegionId } from "../lib/results";
+import { newRegionId, type TextRegion } from "../lib/results";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { AudioObject } from "./audio-object";
@@ -538,7 +538,7 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
           .map((region) => (
             <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined}>
               <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
-                {region.labels.join(", ") || "(no label)"}: “{region.text}” [{region.start}–{region.end}]
+                {region.labels.join(", ") || "(no label)"}: “{region.text}” {spanPlace(region)}
               </button>
               <span className="region-actions">
                 {relateButton(region.id, region.text)}
@@ -644,6 +644,20 @@ function findTimeSeries(node: ConfigNode, name: string): Extract<ConfigNode, { k
   }
   if (node.kind === "conditional") return findTimeSeries(node.child, name);
   return undefined;
+}
+
+// Where a span lies, for the region list: code points of a Text or
+// HyperText, utterance numbers (from 1) of a dialogue.
+function spanPlace(region: TextRegion): string {
+  const anchor = region.anchor;
+  if (anchor?.kind === "paragraphs") {
+    const first = anchor.startParagraph + 1;
+    const last = anchor.endParagraph + 1;
+    return first === last ? `[utterance ${first}]` : `[utterances ${first}–${last}]`;
+  }
+  const start = anchor?.kind === "hypertext" ? anchor.globalStart : region.start;
+  const end = anchor?.kind === "hypertext" ? anchor.globalEnd : region.end;
+  return start === undefined || end === undefined ? "" : `[${start}–${end}]`;
 }
 
 // A short name of a region for lists: its position in the image region
