@@ -135,6 +135,12 @@ export function WidgetGrid({
   }
 
   const bottom = layout.reduce((max, placed) => Math.max(max, placed.layout.y + placed.layout.h), 0);
+  // Row order for reading (screen readers, the one-column narrow layout).
+  // Edit mode keeps the stored order, because moving the DOM node of a
+  // focused handle would drop its focus after each key press.
+  const ordered = editing
+    ? widgets
+    : [...widgets].sort((a, b) => a.layout.y - b.layout.y || a.layout.x - b.layout.x);
 
   return (
     <>
@@ -143,7 +149,7 @@ export function WidgetGrid({
         className={editing ? "widget-grid widget-grid-editing" : "widget-grid"}
         style={{ gridTemplateRows: `repeat(${Math.max(bottom, 1)}, ${rowHeight}px)`, gap: `${gap}px` }}
       >
-        {widgets.map((widget) => {
+        {ordered.map((widget) => {
           const cell = cellOf.get(widget.id) ?? widget.layout;
           const dragging = drag?.id === widget.id;
           return (
