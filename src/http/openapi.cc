@@ -41,9 +41,16 @@ bj::array SecurityFor(Auth auth) {
     case Auth::kUser:
       return bj::array{bj::object{{"TokenAuth", bj::array{}}}, bj::object{{"BearerAuth", bj::array{}}},
                        bj::object{{"SessionCookie", bj::array{}}}};
-    case Auth::kProjectKey: return bj::array{bj::object{{"BasicAuth", bj::array{}}}};
-    case Auth::kScoreWriter:
-      return bj::array{bj::object{{"BasicAuth", bj::array{}}}, bj::object{{"PublicKeyBearer", bj::array{}}}};
+    case Auth::kProjectKey:
+    case Auth::kScoreWriter: {
+      // A key pair, or a person's credential together with the project header.
+      bj::array security{bj::object{{"BasicAuth", bj::array{}}}};
+      if (auth == Auth::kScoreWriter) security.push_back(bj::object{{"PublicKeyBearer", bj::array{}}});
+      for (const char* user_scheme : {"TokenAuth", "BearerAuth", "SessionCookie"}) {
+        security.push_back(bj::object{{user_scheme, bj::array{}}, {"ProjectHeader", bj::array{}}});
+      }
+      return security;
+    }
   }
   return bj::array{};
 }
@@ -62,7 +69,12 @@ bj::object Components() {
         {"BasicAuth", {{"type", "http"}, {"scheme", "basic"},
                        {"description", "Langfuse project key pair: base64(publicKey:secretKey)."}}},
         {"PublicKeyBearer", {{"type", "http"}, {"scheme", "bearer"},
-                             {"description", "A project's public key alone (pk-lf-…); allowed to write scores only."}}}}},
+                             {"description", "A project's public key alone (pk-lf-…); allowed to write scores only."}}},
+        {"ProjectHeader",
+         {{"type", "apiKey"}, {"in", "header"}, {"name", "X-Tally-Project"},
+          {"description", "With a user's token, access token or session: the id of the project a key-pair endpoint "
+                          "acts on. Members read; score writes are open to every member, other writes need the "
+                          "manager role."}}}}},
       {"schemas",
        {{"LabelStudioError",
          {{"type", "object"},

@@ -41,6 +41,15 @@ TEST(OpenApiCoverage, EveryRegisteredRouteIsDocumented) {
     if (route.auth != http::Auth::kNone) {
       EXPECT_FALSE(operation.at("security").as_array().empty());
     }
+    if (route.auth == http::Auth::kProjectKey || route.auth == http::Auth::kScoreWriter) {
+      // A person reaches key-pair routes with a credential and the project header.
+      bool session_with_header = false;
+      for (const bj::value& requirement : operation.at("security").as_array()) {
+        const bj::object& schemes = requirement.as_object();
+        session_with_header = session_with_header || (schemes.contains("SessionCookie") && schemes.contains("ProjectHeader"));
+      }
+      EXPECT_TRUE(session_with_header) << "document X-Tally-Project with the session";
+    }
     if (route.doc.success_status != 204 && route.method != "DELETE" && route.pattern.find("/docs") == std::string::npos &&
         route.pattern != "/metrics") {
       EXPECT_FALSE(route.doc.response_schema.empty()) << "document the response body";
