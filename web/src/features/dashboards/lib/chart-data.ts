@@ -240,9 +240,9 @@ export function mergeWidgetUpdate(rows: MetricsRow[], update: WidgetUpdate): Met
   if (update.mode === "replace") return update.rows;
   const from = Date.parse(update.from);
   const to = Date.parse(update.to);
-  const kept = rows.filter((row) => {
+  const untouched = rows.filter((row) => {
     const time = Date.parse(String(row.time_dimension));
     return Number.isNaN(time) || time < from || time >= to;
   });
-  return sortRowsByTime([...kept, ...update.rows], true);
+  return sortRowsByTime([...untouched, ...update.rows], true);
 }
