@@ -18,8 +18,8 @@ the web UI and the script times:
           bench/trace_table_render.mjs). Its reference, in the same browser:
           the project list opening, the same page load without the table.
 
-The figure is the ratio largest / smallest size for each; the goal is at
-most 2, and the page should open in well under a second.
+The figure is the ratio largest / smallest size for each, with a goal of
+at most 2. The page should also open in well under a second.
 
 Usage: bench/trace_table_bench.py [path/to/tally]
   (env: SIZES="100000 10000000", CALLS=20, RENDERS=5, TALLY_WEB_DIR=dir with dist/)

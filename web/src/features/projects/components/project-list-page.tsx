@@ -32,9 +32,9 @@ function Progress({ project }: { project: Project }) {
 }
 
 // The project's trace count, read per card from the trace list's total.
-// NOTE: on SQLite an unfiltered total comes from a trigger-kept counter;
-// on PostgreSQL it counts rows, so a project of millions of traces adds a
-// visible delay to its card.
+// NOTE: on SQLite an unfiltered total comes from a trigger-kept counter.
+// PostgreSQL counts the rows, so there a project of millions of traces adds
+// a visible delay to its card.
 function TraceCount({ projectId }: { projectId: number }) {
   const traces = useQuery({
     queryKey: ["trace-count", projectId],

@@ -26,7 +26,8 @@ export interface TreeRow<T extends TreeObservation> {
 function compareByStart(a: TreeObservation, b: TreeObservation): number {
   const byTime = Date.parse(a.startTime) - Date.parse(b.startTime);
   if (byTime !== 0 && !Number.isNaN(byTime)) return byTime;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
 }
 
 export function buildObservationTree<T extends TreeObservation>(observations: T[]): TreeNode<T>[] {

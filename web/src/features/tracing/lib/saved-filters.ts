@@ -1,6 +1,6 @@
 // Saved trace filters and the chosen table columns, kept in localStorage
 // per project. Stored values are checked on the way in, because they
-// survive UI upgrades and can be edited by hand; anything unreadable is
+// survive UI upgrades and can be edited by hand. Anything unreadable is
 // dropped rather than breaking the page.
 import { z } from "zod";
 import { emptyFilters, levels, numberOperators, type TraceFilters } from "./trace-filters";

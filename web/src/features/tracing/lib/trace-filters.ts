@@ -3,12 +3,16 @@
 //
 // Plain columns use the endpoint's simple parameters (name, userId, tags,
 // environment, …). Aggregates (latency, cost, level), scores and metadata go
-// into the structured `filter` JSON parameter, whose columns and condition
-// types are Langfuse's: latency in seconds, totalCost in USD, level as the
-// most severe observation level, scores_avg (numberObject keyed by score
-// name), score_categories (categoryOptions keyed by score name) and
-// metadata (stringObject keyed by metadata key). `searchQuery` is Tally's
-// free-text search over ids, names, tags, metadata, input and output.
+// into the structured `filter` JSON parameter with Langfuse's columns and
+// condition types:
+//   latency           seconds
+//   totalCost         USD
+//   level             the most severe observation level
+//   scores_avg        numberObject keyed by score name
+//   score_categories  categoryOptions keyed by score name
+//   metadata          stringObject keyed by metadata key
+// `searchQuery` is Tally's free-text search over ids, names, tags,
+// metadata, input and output.
 
 export type TimeRange = "all" | "1h" | "24h" | "7d" | "30d";
 export const timeRangeLabels: Record<TimeRange, string> = {
@@ -180,7 +184,7 @@ export function traceListParams(
   }
   for (const environment of filters.environments) params.append("environment", environment);
   // Repeated tags are all required. The server splits a tag at commas, so
-  // when any tag holds one, all tags go through `filter` instead.
+  // when any tag contains one, all tags go through `filter` instead.
   const conditions = structuredConditions(filters);
   if (filters.tags.some((tag) => tag.includes(","))) {
     conditions.push({ type: "arrayOptions", column: "tags", operator: "all of", value: [...filters.tags] });
