@@ -158,6 +158,11 @@ test("trace page: tree, timeline and chat show what was sent", { skip, timeout: 
   await page.goto(`${tally.baseUrl}/projects/${projectId}/traces/chat-trace?observation=rerank`);
   await page.getByRole("article", { name: "Observation rerank" }).waitFor();
   assert.equal(await row("rerank").getAttribute("aria-selected"), "true");
+
+  // Rows are reachable from the keyboard.
+  await row("retrieve").focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("article", { name: "Observation retrieve" }).waitFor();
 });
 
 test("trace table: score and latency filters narrow the list", { skip, timeout: 60_000 }, async () => {

@@ -1,11 +1,24 @@
 // The trace's observation tree beside a timeline: one row per observation,
 // indented by depth, with a bar placed and sized to scale of its start and
 // end. Clicking a row selects it; the trace itself is the first row.
+import type { KeyboardEvent } from "react";
 import type { Observation, TraceDetail } from "../api/traces";
 import { flattenTree, type TreeNode } from "../lib/observation-tree";
 import { barFor, formatDuration, timelineTicks, type TimelineScale } from "../lib/timeline";
 
 const typeClass: Record<string, string> = { GENERATION: "generation", SPAN: "span", EVENT: "event" };
+
+// Rows are selected with Enter or Space as well as by clicking, so the tree
+// works from the keyboard (Tab moves between rows).
+function selectOnKey(select: () => void) {
+  return (event: KeyboardEvent) => {
+    // Keys on the collapse button inside a row are the button's own.
+    if (event.target !== event.currentTarget) return;
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    select();
+  };
+}
 
 export function ObservationWaterfall({
   trace,
@@ -42,7 +55,9 @@ export function ObservationWaterfall({
         role="treeitem"
         aria-selected={selectedId === null}
         className={`waterfall-row${selectedId === null ? " selected" : ""}`}
+        tabIndex={0}
         onClick={() => onSelect(null)}
+        onKeyDown={selectOnKey(() => onSelect(null))}
       >
         <div className="waterfall-label">
           <span className="obs-type obs-trace">TRACE</span> {trace.name ?? trace.id}
@@ -65,7 +80,9 @@ export function ObservationWaterfall({
             aria-expanded={hasChildren ? !collapsed.has(observation.id) : undefined}
             data-observation-id={observation.id}
             className={`waterfall-row${selected ? " selected" : ""}${observation.level === "ERROR" ? " level-error" : ""}`}
+            tabIndex={0}
             onClick={() => onSelect(observation.id)}
+            onKeyDown={selectOnKey(() => onSelect(observation.id))}
           >
             <div className="waterfall-label" style={{ paddingLeft: `${(depth + 1) * 14}px` }}>
               {hasChildren ? (
