@@ -1,6 +1,9 @@
 // The trace's observation tree beside a timeline: one row per observation,
 // indented by depth, with a bar placed and sized to scale of its start and
 // end. Clicking a row selects it; the trace itself is the first row.
+// NOTE: every visible row is rendered, so a trace of many thousands of
+// observations is slow to draw; collapse its branches or read it through
+// the API until this list is virtualised like the trace table.
 import type { KeyboardEvent } from "react";
 import type { Observation, TraceDetail } from "../api/traces";
 import { flattenTree, type TreeNode } from "../lib/observation-tree";
