@@ -302,3 +302,31 @@ test("sessions and scores: a conversation in order and score distributions", { s
   await tone.getByText("2 scores").waitFor();
   await screenshot("tracing-scores");
 });
+
+test("trace page: a large trace draws only the rows on screen", { skip, timeout: 60_000 }, async () => {
+  // One batch straight to the ingestion endpoint: this test is about drawing
+  // 2,000 observations, not about the SDK's batching.
+  const batch = [{ id: "big-t", type: "trace-create", timestamp: at(0).toISOString(), body: { id: "big-trace", name: "big" } }];
+  for (let i = 0; i < 2000; i++) {
+    batch.push({
+      id: `big-o-${i}`,
+      type: "span-create",
+      timestamp: at(0).toISOString(),
+      body: { id: `big-${i}`, traceId: "big-trace", name: `step ${i}`, startTime: at(i).toISOString(), endTime: at(i + 1).toISOString() },
+    });
+  }
+  const basic = Buffer.from(`${tally.keys.publicKey}:${tally.keys.secretKey}`).toString("base64");
+  const response = await fetch(`${tally.baseUrl}/api/public/ingestion`, {
+    method: "POST",
+    headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ batch }),
+  });
+  assert.equal(response.status, 207);
+
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/traces/big-trace?observation=big-1999`);
+  const last = page.locator('[role=treeitem][data-observation-id="big-1999"]');
+  await last.waitFor();
+  assert.equal(await last.getAttribute("aria-selected"), "true", "the deep-linked last row is drawn and selected");
+  const drawn = await page.locator(".waterfall [role=treeitem]").count();
+  assert.ok(drawn < 100, `only the rows near the view are drawn, not 2,001: ${drawn}`);
+});
