@@ -2,7 +2,8 @@
 // real `langfuse` SDK. The tests cover live arrival in the trace table, the
 // observation tree, timeline and chat view of one trace, the score and
 // latency filters, a trace sent to labeling that comes back with its
-// annotation as a score, and the session and score screens.
+// annotation as a score, the session and score screens, and a trace of
+// 2,000 observations.
 // Set TALLY_SCREENSHOT_DIR to keep screenshots of the screens.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
