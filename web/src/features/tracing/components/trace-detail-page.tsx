@@ -4,7 +4,7 @@
 // Scores and observations that ingestion publishes for this trace refetch
 // it. NOTE: scores that annotations on a labeling task derive, and scores
 // from POST /api/public/scores, are not published on the hub, so they show
-// on the next load.
+// when the trace loads again or the window regains focus.
 import { useMemo, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router-dom";
@@ -40,7 +40,12 @@ function TraceView({ project }: { project: Project }) {
   const [params, setParams] = useSearchParams();
   const selectedId = params.get("observation");
   const queryClient = useQueryClient();
-  const trace = useQuery({ queryKey: traceKey(projectId, traceId), queryFn: ({ signal }) => fetchTrace(projectId, traceId, signal) });
+  // Refetching on focus brings in annotation scores made in another tab.
+  const trace = useQuery({
+    queryKey: traceKey(projectId, traceId),
+    queryFn: ({ signal }) => fetchTrace(projectId, traceId, signal),
+    refetchOnWindowFocus: true,
+  });
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [scoring, setScoring] = useState(false);
   const [sending, setSending] = useState(false);
