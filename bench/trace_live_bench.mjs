@@ -19,6 +19,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { launchBrowser } from "../web/e2e/support/browser.mjs";
+import { signIn } from "../web/e2e/support/sign-in.mjs";
 import { startTally, webDir } from "../web/e2e/support/tally.mjs";
 
 const rounds = Number(process.env.ROUNDS ?? 30);
@@ -39,12 +40,7 @@ function percentile(values, fraction) {
 const tally = await startTally({ keyPair: true });
 const browser = await launchBrowser();
 try {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await page.goto(tally.baseUrl + "/login");
-  await page.getByLabel("Email").fill(tally.user.email);
-  await page.getByLabel("Password").fill(tally.user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL("**/projects");
+  const page = await signIn(browser, tally, { width: 1400, height: 900 });
   const projectId = tally.keys.projectId;
   await page.goto(`${tally.baseUrl}/projects/${projectId}/traces`);
   await page.getByLabel("Live updates: live").waitFor();

@@ -9,16 +9,12 @@
 // Usage: node bench/trace_table_render.mjs BASE_URL EMAIL PASSWORD PROJECT_ID RUNS
 import { performance } from "node:perf_hooks";
 import { launchBrowser } from "../web/e2e/support/browser.mjs";
+import { signIn } from "../web/e2e/support/sign-in.mjs";
 
 const [baseUrl, email, password, projectId, runs = "5"] = process.argv.slice(2);
 const browser = await launchBrowser();
 try {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await page.goto(baseUrl + "/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL("**/projects");
+  const page = await signIn(browser, { baseUrl, user: { email, password } }, { width: 1400, height: 900 });
 
   const open = async (path, selector) => {
     const started = performance.now();

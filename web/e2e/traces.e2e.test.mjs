@@ -11,6 +11,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
+import { signIn } from "./support/sign-in.mjs";
 import { startTally, webDir } from "./support/tally.mjs";
 
 const demoDir = resolve(webDir, "../demo");
@@ -32,13 +33,7 @@ before(async () => {
   tally = await startTally({ keyPair: true });
   projectId = tally.keys.projectId;
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  await page.goto(tally.baseUrl + "/login");
-  await page.getByLabel("Email").fill(tally.user.email);
-  await page.getByLabel("Password").fill(tally.user.password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.waitForURL("**/projects");
+  page = await signIn(browser, tally, { width: 1400, height: 900 });
 
   const { Langfuse } = require("langfuse");
   langfuse = new Langfuse({ publicKey: tally.keys.publicKey, secretKey: tally.keys.secretKey, baseUrl: tally.baseUrl });
