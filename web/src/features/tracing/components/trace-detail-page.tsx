@@ -2,9 +2,9 @@
 // selected trace or observation on the right. `?observation=<id>` selects
 // an observation and expands its ancestors, so any observation has a link.
 // Scores and observations that ingestion publishes for this trace refetch
-// it. NOTE: scores that annotations on a labeling task derive, and scores
-// from POST /api/public/scores, are not published on the hub, so they show
-// when the trace loads again or the window regains focus.
+// it. NOTE: scores that annotations on a labeling task derive are not
+// published on the hub, so they show when the trace loads again or the
+// window regains focus.
 import { useMemo, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router-dom";
