@@ -1,7 +1,9 @@
-// A project's integrations: ML backends, webhooks, and the agreement and
-// annotator statistics of its labeling work.
+// A project's integrations: ML backends, cloud storage (the storage
+// feature's section), webhooks, and the agreement and annotator statistics
+// of its labeling work.
 import type { Project } from "../../projects/api/projects";
 import { ProjectPage } from "../../projects/components/project-page";
+import { StorageSection } from "../../storage/components/storage-section";
 import { AgreementSection } from "./agreement-section";
 import { MlBackendsSection } from "./ml-backends-section";
 import { WebhooksSection } from "./webhooks-section";
@@ -14,7 +16,7 @@ function Integrations({ project }: { project: Project }) {
   return (
     <div className="stack integrations">
       <MlBackendsSection project={project} />
-      {/* Cloud storage section: the storage feature renders <StorageSection projectId={project.id} /> here. */}
+      <StorageSection projectId={project.id} />
       <WebhooksSection project={project} />
       <AgreementSection project={project} />
     </div>
