@@ -141,6 +141,8 @@ void AppendString(std::string_view text, std::string& out) {
   out.push_back('"');
 }
 
+void SerializeObjectTo(const bj::object& object, std::string& out);
+
 void SerializeTo(const bj::value& value, std::string& out) {
   switch (value.kind()) {
     case bj::kind::string:
@@ -163,22 +165,25 @@ void SerializeTo(const bj::value& value, std::string& out) {
       out.push_back(']');
       return;
     }
-    case bj::kind::object: {
-      out.push_back('{');
-      bool first = true;
-      for (const auto& member : value.get_object()) {
-        if (!first) out.push_back(',');
-        first = false;
-        AppendString(member.key(), out);
-        out.push_back(':');
-        SerializeTo(member.value(), out);
-      }
-      out.push_back('}');
+    case bj::kind::object:
+      SerializeObjectTo(value.get_object(), out);
       return;
-    }
     default:
       out += bj::serialize(value);
   }
+}
+
+void SerializeObjectTo(const bj::object& object, std::string& out) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& member : object) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendString(member.key(), out);
+    out.push_back(':');
+    SerializeTo(member.value(), out);
+  }
+  out.push_back('}');
 }
 
 }  // namespace
@@ -187,6 +192,13 @@ std::string Serialize(const bj::value& value) {
   std::string out;
   out.reserve(256);
   SerializeTo(value, out);
+  return out;
+}
+
+std::string Serialize(const bj::object& object) {
+  std::string out;
+  out.reserve(256);
+  SerializeObjectTo(object, out);
   return out;
 }
 

@@ -35,6 +35,9 @@ namespace bj = boost::json;
 // Serializes with numbers people read (scores, costs, coordinates) in plain
 // decimal form: Boost.JSON's default would print 0.413 as 4.13E-1.
 std::string Serialize(const bj::value& value);
+// The same for an object, which would otherwise be deep-copied into a
+// temporary bj::value before it is written.
+std::string Serialize(const bj::object& object);
 
 // Formats a double the way JavaScript's JSON.stringify does for ordinary
 // magnitudes: shortest round-trip digits, no exponent between 1e-7 and 1e21.

@@ -48,6 +48,12 @@ TEST(Json, SerializePrintsPlainDecimals) {
   EXPECT_EQ(Serialize(value), R"({"score":0.413,"list":[1,2.25,"x"]})");
 }
 
+TEST(Json, SerializeObjectMatchesValue) {
+  const bj::object object = {{"score", 0.413}, {"nested", {{"k", "v"}}}, {"empty", bj::object()}};
+  EXPECT_EQ(Serialize(object), R"({"score":0.413,"nested":{"k":"v"},"empty":{}})");
+  EXPECT_EQ(Serialize(object), Serialize(bj::value(object)));
+}
+
 TEST(Json, SerializeEscapesStrings) {
   bj::value value = {{"q\"k", "line\nbreak \\ \x01 caf\xc3\xa9"}};
   EXPECT_EQ(Serialize(value), bj::serialize(value));
