@@ -82,6 +82,7 @@ if [ -d web/node_modules/ws ]; then
 fi
 
 echo "== Storage sync throughput from a local S3 server (bench/storage_sync_bench.py)"
+(cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
 if [ "${FULL:-}" = 1 ]; then
   OBJECTS=10000 python3 bench/storage_sync_bench.py "$build_dir/tally"
 else
