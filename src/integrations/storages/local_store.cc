@@ -71,6 +71,11 @@ class LocalStore final : public ObjectStore {
     TALLY_ASSIGN_OR_RETURN(path, PathOf(key));
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
+    // A symlinked folder inside the storage must not lead a write out of the root.
+    const fs::path parent = fs::canonical(path.parent_path(), ec);
+    if (ec || !IsWithin(parent, location_.root)) {
+      return Error::Forbidden("Object key leads outside TALLY_LOCAL_FILES_ROOT");
+    }
     const fs::path temporary = path.string() + ".tmp";
     {
       std::ofstream out(temporary, std::ios::binary | std::ios::trunc);

@@ -158,6 +158,9 @@ TEST_F(LocalFilesTest, StoreListsReadsAndWritesInsideItsDirectory) {
   ASSERT_TRUE((*store)->Put("exports/1", "{}", "application/json"));
   EXPECT_TRUE(fs::exists(base_ / "root" / "exports" / "1"));
   EXPECT_EQ((*store)->Put("../escape", "{}", "application/json").error().code, Errc::kForbidden);
+  EXPECT_EQ((*store)->Put("link-out/planted", "{}", "application/json").error().code, Errc::kForbidden)
+      << "a write through a symlink out of the root";
+  EXPECT_FALSE(fs::exists(base_ / "outside" / "planted"));
   EXPECT_EQ((*store)->Get("images/missing.png").error().code, Errc::kNotFound);
 }
 
