@@ -31,6 +31,8 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "integrations/ml_backends/ml_service.h"
+#include "integrations/storages/local_store.h"
+#include "integrations/storages/storage_service.h"
 #include "integrations/routes.h"
 #include "integrations/webhooks/delivery.h"
 #include "jobs/job_metrics.h"
@@ -54,6 +56,7 @@ struct App::Parts {
   std::optional<integrations::webhooks::WebhookSender> webhook_sender;
   std::optional<integrations::ml::MlBackendClient> ml_client;
   std::optional<integrations::ml::MlService> ml_service;
+  std::optional<integrations::storages::StorageService> storage_service;
 
   // Built by Wire(), in dependency order; destroyed in reverse.
   bool wired = false;
@@ -118,6 +121,9 @@ Result<std::unique_ptr<App>> App::Open(const Settings& settings) {
   parts->webhook_sender.emplace(*parts->database, *parts->secret_box, *parts->outbound_client, delivery_options);
   parts->ml_client.emplace(*parts->outbound_client, *parts->secret_box);
   parts->ml_service.emplace(*parts->database, *parts->ml_client);
+  TALLY_ASSIGN_OR_RETURN(local_roots, integrations::storages::ParseLocalRoots(settings.local_files_root));
+  parts->storage_service.emplace(*parts->database, *parts->secret_box, *parts->outbound_client,
+                                 std::move(local_roots));
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -179,6 +185,13 @@ Result<void> App::Wire() {
                                                   .webhook_sender = *parts.webhook_sender,
                                                   .ml_service = *parts.ml_service});
   integrations::InstallMlHooks(*parts.ml_service);
+  integrations::AddStorageRoutes(parts.router, {.database = db,
+                                                .secret_box = *parts.secret_box,
+                                                .client = *parts.outbound_client,
+                                                .webhook_sender = *parts.webhook_sender,
+                                                .ml_service = *parts.ml_service,
+                                                .storage_service = &*parts.storage_service});
+  integrations::InstallStorageHooks(*parts.storage_service);
   evals::AddDatasetRoutes(parts.router, db);
   evals::AddExperimentRoutes(parts.router, db);
   evals::AddLlmConnectionRoutes(parts.router, db, *parts.secret_box, *parts.outbound_client);
@@ -231,6 +244,7 @@ int App::Serve() {
   labeling::RegisterLabelingJobs(workers, db, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
   integrations::ml::RegisterPredictJob(workers, *parts_->ml_service);
+  integrations::storages::RegisterStorageJobs(workers, *parts_->storage_service);
   evals::RegisterEvaluatorJobs(workers, db, *parts_->secret_box, *parts_->outbound_client);
   // Evaluator rules are scanned where jobs run; a serve without workers
   // leaves both to `tally worker` processes.
@@ -325,6 +339,7 @@ int App::RunWorkers() {
   labeling::RegisterLabelingJobs(workers, *parts_->database, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
   integrations::ml::RegisterPredictJob(workers, *parts_->ml_service);
+  integrations::storages::RegisterStorageJobs(workers, *parts_->storage_service);
   evals::RegisterEvaluatorJobs(workers, *parts_->database, *parts_->secret_box, *parts_->outbound_client);
   evals::EvaluatorScheduler evaluator_scheduler(*parts_->database);
   workers.Start();
