@@ -2,7 +2,7 @@
 // and a real S3 peer on 127.0.0.1 (tests/peers/s3_peer.py: s3rver behind a
 // proxy that checks every SigV4 signature). A source storage added in the
 // UI tests its connection, syncs a task JSON object into a task and shows
-// the count; a wrong secret shows the service's error.
+// the count. A wrong secret shows the service's error code.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -85,7 +85,7 @@ test("source storage tests, syncs and counts its tasks", { timeout: 90_000 }, as
   await dialog.getByLabel(/^Prefix/).fill("inbox/");
   await dialog.getByLabel(/^Access key ID/).fill("S3RVER");
 
-  // A wrong secret: the peer rejects the signature and the form says so.
+  // A wrong secret: the peer rejects the signature and the form shows its error code.
   await dialog.getByLabel(/^Secret access key/).fill("not-the-secret");
   await dialog.getByRole("button", { name: "Test connection" }).click();
   await dialog.getByText(/SignatureDoesNotMatch/).waitFor();
