@@ -42,21 +42,22 @@ class SqliteConnection final : public Connection {
 
   Result<std::vector<Row>> Query(std::string_view sql, const Params& params) override {
     std::vector<Row> rows;
-    TALLY_TRY(Run(sql, params, [&](const Row& row) {
-      rows.push_back(row);
+    // Rows are moved, not copied, because a row may carry large JSON text.
+    TALLY_TRY(Run(sql, params, [&](Row& row) {
+      rows.push_back(std::move(row));
       return true;
     }));
     return rows;
   }
 
   Result<int64_t> Execute(std::string_view sql, const Params& params) override {
-    TALLY_TRY(Run(sql, params, [](const Row&) { return true; }));
+    TALLY_TRY(Run(sql, params, [](Row&) { return true; }));
     return static_cast<int64_t>(sqlite3_changes64(db_));
   }
 
   Result<void> ForEach(std::string_view sql, const Params& params,
                        const std::function<bool(const Row&)>& on_row) override {
-    return Run(sql, params, on_row);
+    return Run(sql, params, [&on_row](Row& row) { return on_row(row); });
   }
 
   Result<void> ExecuteScript(std::string_view sql) override {
@@ -116,7 +117,7 @@ class SqliteConnection final : public Connection {
     return Ok();
   }
 
-  Result<void> Run(std::string_view sql, const Params& params, const std::function<bool(const Row&)>& on_row) {
+  Result<void> Run(std::string_view sql, const Params& params, const std::function<bool(Row&)>& on_row) {
     TALLY_TRY(CheckTextParams(params));
     TALLY_ASSIGN_OR_RETURN(statement, Prepare(sql));
     // Reset on every exit path so the cached statement never holds a read lock.
@@ -159,7 +160,8 @@ class SqliteConnection final : public Connection {
           default: values.emplace_back(nullptr);
         }
       }
-      if (!on_row(Row(columns, std::move(values)))) return Ok();
+      Row row(columns, std::move(values));
+      if (!on_row(row)) return Ok();
     }
   }
 
