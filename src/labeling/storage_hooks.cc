@@ -19,6 +19,11 @@ Result<void> NotifyAnnotationWritten(Connection& connection, const Project& proj
   return Hooks().annotation_written(connection, project, annotation_id, deleted);
 }
 
+Result<bool> AnnotationDeletionsExported(Connection& connection, const Project& project) {
+  if (!Hooks().exports_deletions) return false;
+  return Hooks().exports_deletions(connection, project);
+}
+
 Result<void> ResolveTaskUris(Connection& connection, int64_t project_id, int64_t task_id,
                              boost::json::object& rendered_task) {
   if (!Hooks().resolve_task_data) return Ok();

@@ -22,6 +22,10 @@ struct StorageHooks {
   std::function<Result<void>(Connection& connection, const Project& project, int64_t annotation_id, bool deleted)>
       annotation_written;
 
+  // Whether deleting an annotation of the project must reach
+  // annotation_written, because a target storage deletes its objects.
+  std::function<Result<bool>(Connection& connection, const Project& project)> exports_deletions;
+
   // Rewrites cloud URIs in a task's data for a reader (presigned or proxy URLs).
   std::function<Result<void>(Connection& connection, int64_t project_id, int64_t task_id, boost::json::object& data)>
       resolve_task_data;
@@ -32,6 +36,9 @@ void SetStorageHooks(StorageHooks hooks);
 // Calls annotation_written when set.
 [[nodiscard]] Result<void> NotifyAnnotationWritten(Connection& connection, const Project& project,
                                                    int64_t annotation_id, bool deleted);
+
+// Calls exports_deletions when set; false otherwise.
+[[nodiscard]] Result<bool> AnnotationDeletionsExported(Connection& connection, const Project& project);
 
 // Calls resolve_task_data on body["data"] of a rendered task when set.
 [[nodiscard]] Result<void> ResolveTaskUris(Connection& connection, int64_t project_id, int64_t task_id,

@@ -426,6 +426,19 @@ TEST_P(StorageApiTest, ExportStorageReceivesEveryAnnotation) {
     object = PeerObject("exports", key);
   }
   EXPECT_EQ(object.status, 404) << "the deleted annotation's object stays";
+
+  // Deleting annotations from the data manager removes their objects too.
+  const std::string early_key = "annotations/" + std::to_string(early_id);
+  ASSERT_EQ(PeerObject("exports", early_key).status, 200);
+  auto bulk = Post("/api/dm/actions?project=" + std::to_string(project_id) + "&id=delete_tasks_annotations",
+                   R"({"selectedItems":{"all":true}})");
+  ASSERT_EQ(bulk.status, 200) << bulk.body;
+  testing::HttpResponse early_object = PeerObject("exports", early_key);
+  for (int i = 0; i < 100 && early_object.status == 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    early_object = PeerObject("exports", early_key);
+  }
+  EXPECT_EQ(early_object.status, 404) << "the bulk-deleted annotation's object stays";
 }
 
 TEST_P(StorageApiTest, LocalFilesStayUnderTheRoot) {

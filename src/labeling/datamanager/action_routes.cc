@@ -13,6 +13,7 @@
 #include "labeling/route_support.h"
 #include "labeling/routes.h"
 #include "labeling/ml_hooks.h"
+#include "labeling/storage_hooks.h"
 #include "labeling/webhook_events.h"
 
 namespace tally::labeling {
@@ -82,9 +83,12 @@ Result<ActionOutcome> RunAction(Connection& c, const Project& project, int64_t u
   }
   if (action == "delete_tasks_annotations") {
     TALLY_ASSIGN_OR_RETURN(annotator, json::OptionalInt(body, "annotator"));
-    // Annotation ids are collected only when a webhook receives them.
+    // Annotation ids are collected only when a webhook receives them or a
+    // target storage deletes their objects.
     std::vector<int64_t> annotation_ids;
-    TALLY_ASSIGN_OR_RETURN(notify, HasWebhookReceivers(c, project, "ANNOTATIONS_DELETED"));
+    TALLY_ASSIGN_OR_RETURN(webhook_notify, HasWebhookReceivers(c, project, "ANNOTATIONS_DELETED"));
+    TALLY_ASSIGN_OR_RETURN(storage_notify, AnnotationDeletionsExported(c, project));
+    const bool notify = webhook_notify || storage_notify;
     for (size_t i = 0; notify && i < ids.size(); ++i) {
       TALLY_ASSIGN_OR_RETURN(annotations, ListTaskAnnotations(c, ids[i], /*include_skipped=*/true));
       for (const Annotation& annotation : annotations) {
@@ -93,6 +97,9 @@ Result<ActionOutcome> RunAction(Connection& c, const Project& project, int64_t u
     }
     TALLY_ASSIGN_OR_RETURN(deleted, DeleteAnnotationsOfTasks(c, project, ids, annotator, user_id));
     TALLY_TRY(EmitAnnotationsDeleted(c, project, annotation_ids));
+    for (size_t i = 0; storage_notify && i < annotation_ids.size(); ++i) {
+      TALLY_TRY(NotifyAnnotationWritten(c, project, annotation_ids[i], /*deleted=*/true));
+    }
     outcome = {deleted, fmt::format("Deleted {} annotations", deleted)};
     return outcome;
   }
