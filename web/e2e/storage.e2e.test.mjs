@@ -37,7 +37,12 @@ async function startS3Peer() {
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const lines = createInterface({ input: child.stdout });
-  const [line] = await once(lines, "line");
+  // A peer that cannot start (s3rver not installed) exits instead of printing its port.
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`the S3 peer exited with code ${code}; run npm ci in tests/peers`);
+  });
+  exited.catch(() => {}); // the later kill in after() must not count as an unhandled rejection
+  const [line] = await Promise.race([once(lines, "line"), exited]);
   const match = /^PORT (\d+)$/.exec(line);
   if (!match) throw new Error(`the S3 peer printed ${line} instead of PORT <n>`);
   return { child, url: `http://127.0.0.1:${match[1]}` };
