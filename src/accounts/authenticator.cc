@@ -238,12 +238,15 @@ Result<http::Principal> TokenAuthenticator::ScopeToProject(const http::Principal
     return Error::InvalidField("X-Tally-Project", "Send the numeric id of a project you are a member of");
   }
   const int64_t id = std::stoll(std::string(digits));
-  TALLY_ASSIGN_OR_RETURN(project, database_.Read([&](store::Connection& connection) {
-    return AuthorizeProject(connection, user, id, write ? Role::kManager : Role::kAnnotator);
-  }));
   http::Principal scoped = user;
-  scoped.project_id = project.id;
-  scoped.organization_id = project.organization_id;
+  TALLY_TRY(database_.Read([&](store::Connection& connection) -> Result<void> {
+    TALLY_ASSIGN_OR_RETURN(project, AuthorizeProject(connection, user, id, write ? Role::kManager : Role::kAnnotator));
+    TALLY_ASSIGN_OR_RETURN(role, RequireMembership(connection, user, project.organization_id));
+    scoped.project_id = project.id;
+    scoped.organization_id = project.organization_id;
+    scoped.project_manager = RoleAtLeast(role, Role::kManager);
+    return Ok();
+  }));
   return scoped;
 }
 

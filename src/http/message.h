@@ -37,6 +37,9 @@ struct Principal {
   int64_t organization_id = 0;  // kUser: active organization; keys: the project's organization
   int64_t project_id = 0;       // key kinds; a user scoped by X-Tally-Project on a key-pair route
   bool via_session = false;     // kUser through the session cookie (CSRF applies)
+  // kUser scoped to project_id (X-Tally-Project) with at least the manager
+  // role: may write traces and observations and overwrite scores by id.
+  bool project_manager = false;
 
   bool is_user() const { return kind == Kind::kUser; }
   bool is_project_key() const { return kind == Kind::kProjectKey; }

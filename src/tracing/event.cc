@@ -306,7 +306,9 @@ Result<ValidatedEvent> ValidateEvent(const bj::value& raw, bool scores_only) {
   if (type_name == "sdk-log") return ValidatedEvent{ValidatedEvent::Outcome::kSilent, {}};
   if (scores_only && type_name != "score-create") {
     return Error::Unauthorized(
-        fmt::format("Access Scope Denied: a public key alone may only send score-create events, not {}", type_name));
+        fmt::format("Access Scope Denied: a public key alone, or a project member below manager, may only send "
+                    "score-create events, not {}",
+                    type_name));
   }
   if (type_name == "dataset-run-item-create") {
     return Error::Invalid("Dataset run item creation is only allowed for internal usage");

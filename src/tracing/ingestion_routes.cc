@@ -55,6 +55,19 @@ http::Response WholeRequestInvalid(const std::string& issue) {
                               400);
 }
 
+// A member below manager, scoped by X-Tally-Project, writes the way a public
+// key does (scores only) and may not overwrite an existing score by its id.
+bool IsScoreOnlyMember(const http::Principal& principal) {
+  return principal.is_user() && !principal.project_manager;
+}
+
+bool WritesOnlyScores(const http::Principal& principal) {
+  return principal.kind == http::Principal::Kind::kPublicKey || IsScoreOnlyMember(principal);
+}
+
+constexpr std::string_view kScoreIdForbidden =
+    "Only a project manager or a key pair may send a score with an id; leave id out to add a new score";
+
 bj::array OutcomesToJson(const std::vector<EventOutcome>& outcomes, bool with_error) {
   bj::array out;
   for (const EventOutcome& outcome : outcomes) {
@@ -75,8 +88,28 @@ Result<http::Response> HandleIngestion(store::Database& database, http::Hub* hub
   const bj::value* batch = body ? body->if_contains("batch") : nullptr;
   if (!batch || !batch->is_array()) return WholeRequestInvalid("batch: Required, expected an array of events");
 
-  const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
-  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch->as_array(), scores_only));
+  // Score events with an id from a member below manager are refused before
+  // the batch is stored; the other events go through as usual.
+  bj::array accepted;
+  std::vector<EventOutcome> refused;
+  for (const bj::value& raw : batch->as_array()) {
+    const bj::object* event = raw.if_object();
+    const bj::value* type = event ? event->if_contains("type") : nullptr;
+    const bj::value* event_body = event ? event->if_contains("body") : nullptr;
+    const bool score_with_id = type && type->is_string() && type->as_string() == "score-create" && event_body &&
+                               event_body->is_object() && event_body->as_object().if_contains("id") &&
+                               !event_body->as_object().at("id").is_null();
+    if (IsScoreOnlyMember(request.principal) && score_with_id) {
+      const bj::value* id = event->if_contains("id");
+      refused.push_back(EventOutcome{id && id->is_string() ? std::string(id->as_string()) : "unknown", 403,
+                                     "Access Scope Denied", std::string(kScoreIdForbidden)});
+      continue;
+    }
+    accepted.push_back(raw);
+  }
+  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, accepted,
+                                             WritesOnlyScores(request.principal)));
+  result.errors.insert(result.errors.end(), refused.begin(), refused.end());
   PublishChanges(hub, request.principal.project_id, result.changes);
   for (const EventOutcome& error : result.errors) {
     TALLY_LOG_WARN("event=ingestion_event_rejected request_id={} project_id={} event_id={} status={}",
@@ -98,8 +131,8 @@ Result<http::Response> IngestOneEvent(store::Database& database, http::Hub* hub,
                              {"type", type},
                              {"timestamp", FormatIsoMillis(NowMicros())},
                              {"body", std::move(body)}});
-  const bool scores_only = request.principal.kind == http::Principal::Kind::kPublicKey;
-  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch, scores_only));
+  TALLY_ASSIGN_OR_RETURN(result, IngestBatch(database, request.principal.project_id, batch,
+                                             WritesOnlyScores(request.principal)));
   PublishChanges(hub, request.principal.project_id, result.changes);
   if (!result.errors.empty()) {
     const EventOutcome& error = result.errors.front();
@@ -118,7 +151,11 @@ Result<http::Response> HandleCreateScore(store::Database& database, http::Hub* h
   if (const bj::value* source = body.if_contains("source"); source && source->is_string() && source->as_string() == "EVAL") {
     return Error::InvalidField("source", "Invalid enum value. Expected API or ANNOTATION");
   }
-  if (!body.contains("id") || body.at("id").is_null()) body["id"] = NewUuidV4();
+  if (!body.contains("id") || body.at("id").is_null()) {
+    body["id"] = NewUuidV4();
+  } else if (IsScoreOnlyMember(request.principal)) {
+    return Error::Forbidden(std::string(kScoreIdForbidden));
+  }
   return IngestOneEvent(database, hub, request, "score-create", std::move(body));
 }
 

@@ -231,6 +231,26 @@ TEST_P(AccountsApiTest, UsersReachProjectKeyRoutesForOneProject) {
   EXPECT_EQ(score.status, 200) << score.body;
   auto created = client_->Post("/api/public/v2/prompts", prompt, {TokenHeader(kToken), scope});
   EXPECT_EQ(created.status, 201) << created.body;
+
+  // Through the batch endpoint the annotator still adds scores only, and
+  // cannot overwrite a score by naming its id.
+  const std::string batch = R"({"batch":[
+    {"id":"a1","type":"trace-create","timestamp":"2026-01-05T10:00:01.000Z","body":{"id":"t-scoped","name":"renamed"}},
+    {"id":"a2","type":"score-create","timestamp":"2026-01-05T10:00:01.000Z","body":{"traceId":"t-scoped","name":"tone","value":2}},
+    {"id":"a3","type":"score-create","timestamp":"2026-01-05T10:00:01.000Z","body":{"id":"s-owned","traceId":"t-scoped","name":"tone","value":-99}}]})";
+  auto mixed = client_->Post("/api/public/ingestion", batch, {TokenHeader(*annotator), scope});
+  ASSERT_EQ(mixed.status, 207) << mixed.body;
+  ASSERT_EQ(mixed.Json().at("successes").as_array().size(), 1u) << mixed.body;
+  EXPECT_EQ(mixed.Json().at("successes").at(0).at("id"), "a2");
+  ASSERT_EQ(mixed.Json().at("errors").as_array().size(), 2u) << mixed.body;
+  EXPECT_EQ(client_->Get("/api/public/traces/t-scoped", {basic}).Json().at("name"), "chat");
+  EXPECT_EQ(client_->Post("/api/public/scores", R"({"id":"s-owned","traceId":"t-scoped","name":"tone","value":-99})",
+                          {TokenHeader(*annotator), scope})
+                .status,
+            403);
+  auto owned = client_->Post("/api/public/scores", R"({"id":"s-owned","traceId":"t-scoped","name":"tone","value":3})",
+                             {TokenHeader(kToken), scope});
+  EXPECT_EQ(owned.status, 200) << owned.body;
 }
 
 TEST_P(AccountsApiTest, CrossOrganizationAccessDenied) {
