@@ -10,7 +10,7 @@ packages=(
   # libraries named in docs/architecture.md
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libpugixml-dev libsqlite3-dev libpq-dev libsodium-dev
-  libcurl4-openssl-dev libprotobuf-dev protobuf-compiler zlib1g-dev libpng-dev libssl-dev
+  libcurl4-openssl-dev libprotobuf-dev protobuf-compiler zlib1g-dev libpng-dev libssl-dev libre2-dev
   libspdlog-dev libfmt-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev

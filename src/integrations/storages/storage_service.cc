@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <map>
-#include <regex>
+#include <re2/re2.h>
 
 #include "core/crypto.h"
 #include "core/json.h"
@@ -509,19 +509,35 @@ std::string ExportKey(const StorageSettings& settings, int64_t annotation_id) {
   return prefix + std::to_string(annotation_id);
 }
 
+namespace {
+
+// `pattern` anchored at the start of the key only, as re.match is.
+std::unique_ptr<re2::RE2> CompileAnchored(const std::string& pattern) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);  // a bad pattern is reported to the user, not logged
+  return std::make_unique<re2::RE2>("^(?:" + pattern + ")", options);
+}
+
+}  // namespace
+
 RegexFilter::RegexFilter(const std::string& pattern) {
   if (pattern.empty()) return;
-  try {
-    compiled_.emplace(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
-    invalid_ = true;  // saved storages were checked; this only guards old rows
-  }
+  compiled_ = CompileAnchored(pattern);
+  invalid_ = !compiled_->ok();  // saved storages were checked; this only guards old rows
 }
+
+RegexFilter::~RegexFilter() = default;
 
 bool RegexFilter::Matches(const std::string& key) const {
   if (invalid_) return false;
   if (!compiled_) return true;
-  return std::regex_search(key, *compiled_, std::regex_constants::match_continuous);
+  return re2::RE2::PartialMatch(key, *compiled_);
+}
+
+std::string RegexFilter::Problem(const std::string& pattern) {
+  if (pattern.empty()) return "";
+  const auto compiled = CompileAnchored(pattern);
+  return compiled->ok() ? "" : compiled->error();
 }
 
 }  // namespace tally::integrations::storages

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <regex>
+#include "integrations/storages/storage_service.h"
+
 
 namespace tally::integrations::storages {
 
@@ -62,6 +63,9 @@ bool Accepts(const FieldSpec& spec, std::string_view type) {
 
 // Presigned URLs of S3 and GCS are valid for at most 7 days.
 constexpr int64_t kMaxPresignTtlMinutes = 7 * 24 * 60;
+constexpr size_t kMaxRegexFilterLength = 1000;
+// S3, GCS and Azure all cap object keys at 1,024 bytes.
+constexpr size_t kMaxPrefixBytes = 1024;
 
 }  // namespace
 
@@ -154,11 +158,20 @@ Result<void> CheckSettings(const StorageSettings& settings) {
   if (settings.type == "localfiles" && settings.String("path").empty()) {
     return Error::InvalidField("path", "This field is required: an absolute directory under TALLY_LOCAL_FILES_ROOT.");
   }
+  if (settings.String("prefix").size() > kMaxPrefixBytes) {
+    return Error::InvalidField("prefix",
+                               fmt::format("Must be at most {} bytes: object keys are no longer.", kMaxPrefixBytes));
+  }
   if (const std::string pattern = settings.String("regex_filter"); !pattern.empty()) {
-    try {
-      std::regex compiled(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      return Error::InvalidField("regex_filter", "Must be a valid regular expression, such as .*\\.json");
+    if (pattern.size() > kMaxRegexFilterLength) {
+      return Error::InvalidField("regex_filter",
+                                 fmt::format("Must be at most {} characters long.", kMaxRegexFilterLength));
+    }
+    if (const std::string problem = RegexFilter::Problem(pattern); !problem.empty()) {
+      return Error::InvalidField("regex_filter",
+                                 fmt::format("Must be a valid regular expression, such as .*\\.json ({}); "
+                                             "backreferences and lookarounds are not supported.",
+                                             problem));
     }
   }
   const int64_t ttl = settings.Integer("presign_ttl", 1);

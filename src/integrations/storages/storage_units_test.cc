@@ -34,6 +34,15 @@ TEST(RegexFilter, MatchesAtStartLikePythonReMatch) {
     EXPECT_EQ(RegexFilter(item.pattern).Matches(item.key), item.matches) << item.pattern << " on " << item.key;
   }
   EXPECT_FALSE(RegexFilter("(").Matches("x")) << "an invalid pattern matches nothing";
+  EXPECT_TRUE(RegexFilter("(?P<folder>[a-z]+)/").Matches("tasks/a.json")) << "Python's named groups";
+  EXPECT_TRUE(RegexFilter("a|b").Matches("b.json")) << "an alternation is anchored as a whole";
+  EXPECT_FALSE(RegexFilter("a|b").Matches("cb.json"));
+
+  // A pattern that makes a backtracking engine take exponential time on a
+  // non-matching key; a linear engine answers at once.
+  EXPECT_FALSE(RegexFilter("(a+)+$").Matches(std::string(5000, 'a') + "b"));
+  EXPECT_FALSE(RegexFilter::Problem("(a)\\1").empty()) << "backreferences are refused when saved";
+  EXPECT_TRUE(RegexFilter::Problem(".*\\.json").empty());
 }
 
 TEST(StorageSettings, FieldsAreCheckedAndCredentialsKeptApart) {
