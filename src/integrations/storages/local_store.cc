@@ -170,6 +170,11 @@ Result<LocalPath> CheckLocalPath(const std::string& path, const std::vector<fs::
 
 Result<fs::path> ResolveLocalFile(const std::string& relative, const std::vector<fs::path>& roots) {
   if (relative.empty()) return Error::InvalidField("d", "This parameter is required.");
+  // The C library would stop at a NUL and open a shorter name than the one
+  // every check here looked at.
+  if (relative.find('\0') != std::string::npos) {
+    return Error::InvalidField("d", "The path must not contain a NUL character (%00).");
+  }
   const fs::path given(relative);
   if (given.is_absolute()) return Error::Forbidden("The path must be relative to TALLY_LOCAL_FILES_ROOT.");
   for (const fs::path& root : roots) {

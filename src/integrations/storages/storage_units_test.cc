@@ -150,6 +150,9 @@ TEST_F(LocalFilesTest, ServedFilesCannotTraverse) {
     EXPECT_EQ(resolved.error().code, Errc::kForbidden) << bad;
   }
   EXPECT_EQ(ResolveLocalFile("images/missing.png", roots_).error().code, Errc::kNotFound);
+  auto with_nul = ResolveLocalFile(std::string("images/a.png\0.jpg", 17), roots_);
+  ASSERT_FALSE(with_nul) << "a NUL would make open() see a shorter name";
+  EXPECT_EQ(with_nul.error().code, Errc::kInvalidArgument);
 }
 
 TEST_F(LocalFilesTest, StoreListsReadsAndWritesInsideItsDirectory) {
