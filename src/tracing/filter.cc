@@ -60,7 +60,11 @@ Result<std::vector<FilterCondition>> ParseFilter(const std::string& filter,
                                                  const std::map<std::string, std::vector<std::string>>& columns) {
   boost::system::error_code ec;
   bj::value parsed = bj::parse(filter, ec);
-  if (ec || !parsed.is_array()) return Error::Invalid("Invalid JSON in filter parameter");
+  if (ec) return Error::Invalid("Invalid JSON in filter parameter");
+  if (!parsed.is_array()) {
+    return Error::InvalidField("filter", "must be a JSON array of conditions, e.g. "
+                                         "[{\"type\":\"string\",\"column\":\"name\",\"operator\":\"=\",\"value\":\"chat\"}]");
+  }
 
   std::vector<FilterCondition> conditions;
   for (size_t i = 0; i < parsed.as_array().size(); ++i) {
@@ -98,6 +102,14 @@ Result<std::vector<FilterCondition>> ParseFilter(const std::string& filter,
       return Error::InvalidField(field + ".key", fmt::format("is required for {} conditions", condition.type));
     }
     TALLY_TRY(CheckValue(condition, field));
+    if (condition.column == "level" && condition.value.is_array()) {
+      // A misspelt level would match nothing and look like an empty project.
+      for (const auto& item : condition.value.as_array()) {
+        if (!Contains({"DEBUG", "DEFAULT", "WARNING", "ERROR"}, std::string(item.as_string()))) {
+          return Error::InvalidField(field + ".value", "levels are DEBUG, DEFAULT, WARNING and ERROR");
+        }
+      }
+    }
     conditions.push_back(std::move(condition));
   }
   return conditions;

@@ -279,6 +279,13 @@ TEST_P(TracingApiTest, TraceListFiltersOrderAndDelete) {
   auto after_time = filtered(R"([{"type":"datetime","column":"timestamp","operator":">=","value":"2026-01-05T11:30:00Z"}])");
   EXPECT_EQ(after_time.Json().at("meta").at("totalItems"), 1);
   EXPECT_EQ(Get("/api/public/traces?filter=nope").status, 400);
+  auto not_a_list = filtered(R"({"type":"string","column":"name","operator":"=","value":"alpha"})");
+  EXPECT_EQ(not_a_list.status, 400);
+  EXPECT_NE(not_a_list.body.find("JSON array of conditions"), std::string::npos) << not_a_list.body;
+  auto misspelt_level = filtered(R"([{"type":"stringOptions","column":"level","operator":"any of","value":["NOPE"]}])");
+  EXPECT_EQ(misspelt_level.status, 400);
+  EXPECT_NE(misspelt_level.body.find("levels are DEBUG"), std::string::npos) << misspelt_level.body;
+  EXPECT_EQ(filtered(R"([{"type":"stringOptions","column":"level","operator":"any of","value":["ERROR"]}])").status, 200);
   EXPECT_EQ(filtered(R"([{"type":"numberObject","column":"metadata","key":"a","operator":"=","value":1}])").status, 400);
   EXPECT_EQ(filtered(R"([{"type":"string","column":"name","operator":"like","value":"a"}])").status, 400);
   auto observation_filter = Get("/api/public/observations?filter=" +
