@@ -26,6 +26,7 @@ import {
 } from "../api/tasks";
 import { useCurrentUser } from "../../auth/hooks/use-current-user";
 import { parseLabelConfig, type EditorConfig } from "../lib/config";
+import { editorHints } from "../lib/editor-hints";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { buildResult, missingRequired, readResult } from "../lib/results";
 import { hiddenControls } from "../lib/visibility";
@@ -173,17 +174,11 @@ function TaskEditor({
             Redo
           </button>
         </div>
-        {config.controls.some((control) => control.kind === "labels" && control.shape) ? (
-          <p className="hint">
-            Click a label, then draw on the image. Click a region to select it: Delete removes it, the arrow keys move it
-            (Shift: ten pixels), Ctrl+C and Ctrl+V copy it. The wheel zooms; Pan drags the image. Ctrl+Z undoes.
+        {editorHints(config).map((hint) => (
+          <p className="hint" key={hint}>
+            {hint}
           </p>
-        ) : (
-          <p className="hint">
-            Select text, then press a label's key or click it. Shift+arrows select from the keyboard once the text has
-            focus. Delete removes the selected region; Ctrl+Z undoes.
-          </p>
-        )}
+        ))}
       </aside>
     </div>
   );

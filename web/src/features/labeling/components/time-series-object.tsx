@@ -247,10 +247,10 @@ function Charts({
               onMouseLeave={() => setPress(null)}
               style={{ cursor: activeControl && !readOnly ? "crosshair" : "default" }}
             >
-              <text x={axisWidth - 4} y={12} textAnchor="end" fontSize={10}>
+              <text x={axisWidth - 4} y={12} textAnchor="end" fontSize={10} fill="currentColor">
                 {high.toPrecision(3)}
               </text>
-              <text x={axisWidth - 4} y={chartHeight - 2} textAnchor="end" fontSize={10}>
+              <text x={axisWidth - 4} y={chartHeight - 2} textAnchor="end" fontSize={10} fill="currentColor">
                 {low.toPrecision(3)}
               </text>
               <line x1={axisWidth} x2={axisWidth} y1={0} y2={chartHeight} stroke="currentColor" strokeOpacity={0.3} />
