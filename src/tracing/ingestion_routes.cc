@@ -273,6 +273,7 @@ void AddTracingRoutes(http::Router& router, store::Database& database, http::Hub
   AddTraceRoutes(router, database);
   AddScoreRoutes(router, database);
   AddModelRoutes(router, database);
+  AddCommentRoutes(router, database);
   AddOtelRoutes(router, database, hub);
 }
 

@@ -10,9 +10,11 @@
 //          /v2/scores/{id}; DELETE /scores/{id}
 //   GET/POST /score-configs, GET/PATCH /score-configs/{configId}
 //   GET/POST /models, GET/DELETE /models/{id}
+//   POST   /comments; GET /comments, /comments/{commentId}
 //
 // All routes need a project key pair (Basic), except ingestion and score
-// creation, which also take a public key alone (Bearer) for scores. Every
+// creation, which also take a public key alone (Bearer) for scores. Comment
+// creation is open to every member of the project, but not to a public key. Every
 // query is scoped to the key's project; another project's objects are 404.
 //
 // Every write route publishes the traces, observations and scores it wrote
@@ -36,6 +38,7 @@ void AddIngestionRoutes(http::Router& router, store::Database& database, http::H
 void AddTraceRoutes(http::Router& router, store::Database& database);
 void AddScoreRoutes(http::Router& router, store::Database& database);
 void AddModelRoutes(http::Router& router, store::Database& database);
+void AddCommentRoutes(http::Router& router, store::Database& database);
 void AddOtelRoutes(http::Router& router, store::Database& database, http::Hub* hub);
 
 }  // namespace tally::tracing

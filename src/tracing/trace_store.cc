@@ -820,6 +820,10 @@ Result<int64_t> DeleteTraces(Connection& c, int64_t project_id, const std::vecto
                         {project_id, project_id, id}));
     TALLY_TRY(c.Execute("DELETE FROM tracing_events WHERE project_id = ? AND entity_kind = 'trace' AND entity_id = ?",
                         params));
+    TALLY_TRY(c.Execute("DELETE FROM comments WHERE project_id = ? AND object_type = 'OBSERVATION' AND object_id "
+                        "IN (SELECT id FROM observations WHERE project_id = ? AND trace_id = ?)",
+                        {project_id, project_id, id}));
+    TALLY_TRY(c.Execute("DELETE FROM comments WHERE project_id = ? AND object_type = 'TRACE' AND object_id = ?", params));
     TALLY_TRY(c.Execute("DELETE FROM observations WHERE project_id = ? AND trace_id = ?", params));
     TALLY_TRY(c.Execute("DELETE FROM scores WHERE project_id = ? AND trace_id = ?", params));
     TALLY_TRY(c.Execute("DELETE FROM trace_tags WHERE project_id = ? AND trace_id = ?", params));

@@ -168,7 +168,8 @@ struct TraceAggregates {
 
 // ----- Deletes -----
 
-// Deletes traces with their observations, scores, tags and stored events.
+// Deletes traces with their observations, scores, tags, comments and stored
+// events.
 // Returns how many traces existed.
 [[nodiscard]] Result<int64_t> DeleteTraces(store::Connection& c, int64_t project_id,
                                            const std::vector<std::string>& trace_ids);
