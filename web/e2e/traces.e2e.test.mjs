@@ -1,9 +1,9 @@
 // The tracing screens in Chromium against a real `tally serve`, fed by the
 // real `langfuse` SDK. The tests cover live arrival in the trace table, the
-// observation tree, timeline and chat view of one trace, the score and
-// latency filters, a trace sent to labeling that comes back with its
-// annotation as a score, the session and score screens, and a trace of
-// 2,000 observations.
+// observation tree, timeline and chat view of one trace, and the score and
+// latency filters. They also send a trace to labeling that comes back with
+// its annotation as a score, and cover the session and score screens, a
+// trace of 2,000 observations, and comments on a trace and an observation.
 // Set TALLY_SCREENSHOT_DIR to keep screenshots of the screens.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -325,4 +325,40 @@ test("trace page: a large trace draws only the rows on screen", { skip, timeout:
   assert.equal(await last.getAttribute("aria-selected"), "true", "the deep-linked last row is drawn and selected");
   const drawn = await page.locator(".waterfall [role=treeitem]").count();
   assert.ok(drawn < 100, `only the rows near the view are drawn, not 2,001: ${drawn}`);
+});
+
+test("trace page: comments on a trace and an observation survive a reload", { skip, timeout: 60_000 }, async () => {
+  const trace = langfuse.trace({ id: "commented-trace", name: "commented", timestamp: at(0) });
+  trace.span({ id: "commented-span", name: "lookup", startTime: at(0), endTime: at(100) });
+  await langfuse.flushAsync();
+
+  const traceUrl = `${tally.baseUrl}/projects/${projectId}/traces/commented-trace`;
+  await page.goto(traceUrl);
+  const comments = page.getByRole("region", { name: "Comments" });
+  await comments.getByText("No comments yet.").waitFor();
+  await comments.getByLabel("New comment (Markdown)").fill("Answer is **wrong**");
+  await comments.getByRole("button", { name: "Add comment" }).click();
+  await comments.locator("li strong", { hasText: "wrong" }).waitFor();
+  assert.equal(await comments.getByLabel("New comment (Markdown)").inputValue(), "", "the box empties once saved");
+
+  // The observation has its own list.
+  await page.locator('[role=treeitem][data-observation-id="commented-span"]').click();
+  await page.getByRole("article", { name: "Observation lookup" }).waitFor();
+  await comments.getByText("No comments yet.").waitFor();
+  await comments.getByLabel("New comment (Markdown)").fill("Slow lookup");
+  await comments.getByRole("button", { name: "Add comment" }).click();
+  await comments.getByText("Slow lookup").waitFor();
+  await screenshot("tracing-comments");
+
+  await page.reload();
+  await page.getByRole("article", { name: "Observation lookup" }).waitFor();
+  await comments.getByText("Slow lookup").waitFor();
+  assert.equal(await comments.locator("li").count(), 1);
+
+  await page.goto(traceUrl);
+  await page.getByRole("article", { name: "Trace" }).waitFor();
+  await comments.locator("li strong", { hasText: "wrong" }).waitFor();
+  assert.equal(await comments.locator("li").count(), 1, "the observation's comment stays on the observation");
+  // The signed-in user is recorded as the author.
+  assert.match(await comments.locator(".comment-meta").innerText(), /^User \d+/);
 });

@@ -1,6 +1,7 @@
 // The right-hand pane of the trace page: the selected trace or observation
 // with its input and output, model and parameters, usage and cost with the
-// price that produced it, level and status, metadata, and its scores.
+// price that produced it, level and status, metadata, its scores and its
+// comments.
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
@@ -107,12 +108,14 @@ export function NodeDetail({
   observation,
   scores,
   actions,
+  comments,
 }: {
   projectId: number;
   trace: TraceDetail;
   observation: Observation | null;
   scores: Score[];
   actions: ReactNode;
+  comments?: ReactNode;
 }) {
   const subject = observation ?? trace;
   const start = observation ? observation.startTime : trace.timestamp;
@@ -182,6 +185,7 @@ export function NodeDetail({
         <h3>Scores</h3>
         <ScoreList scores={scores} />
       </section>
+      {comments}
     </article>
   );
 }

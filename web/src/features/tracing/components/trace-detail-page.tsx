@@ -17,6 +17,7 @@ import { fetchTrace } from "../api/traces";
 import { useLiveTopics } from "../hooks/use-live-topic";
 import { ancestorIds, buildObservationTree } from "../lib/observation-tree";
 import { timelineScale } from "../lib/timeline";
+import { CommentsSection } from "./comments-section";
 import { NodeDetail } from "./node-detail";
 import { ObservationWaterfall } from "./observation-waterfall";
 import { ScoreForm } from "./score-form";
@@ -114,6 +115,14 @@ function TraceView({ project }: { project: Project }) {
           trace={data}
           observation={observation}
           scores={scores}
+          comments={
+            <CommentsSection
+              key={observation ? `o:${observation.id}` : "trace"}
+              projectId={projectId}
+              objectType={observation ? "OBSERVATION" : "TRACE"}
+              objectId={observation?.id ?? data.id}
+            />
+          }
           actions={
             <>
               <button type="button" onClick={() => setScoring(true)}>
@@ -126,9 +135,6 @@ function TraceView({ project }: { project: Project }) {
           }
         />
       </div>
-      <p className="hint">
-        Comments: this server has no comments API yet, so notes go into a score's comment.
-      </p>
       <Dialog title={`Score ${subjectLabel}`} open={scoring} onClose={() => setScoring(false)}>
         <ScoreForm
           projectId={projectId}
