@@ -23,16 +23,34 @@ export interface GalleryEntry {
 
 const blankEntry = starterConfigs.find((starter) => starter.id === "blank")!;
 
+// The corpus spells some groups two ways ("BioWork" and "Biowork",
+// "Ranking & Scoring" and "Ranking and scoring"); they are one category.
+function groupKey(group: string): string {
+  return group.toLowerCase().replace(/&/g, "and").replace(/\s+/g, " ").trim();
+}
+
+// The tag names a config uses, so a search for "brush" finds BrushLabels.
+export function configTags(config: string): string {
+  return [...new Set(Array.from(config.matchAll(/<([A-Z][A-Za-z]*)/g), (match) => match[1]))].join(" ");
+}
+
 // Entries for the gallery: the server's templates and a blank config, or the
-// starters when the server lists none.
+// starters when the server lists none. Groups that differ only in spelling
+// take the first spelling seen.
 export function galleryEntries(templates: LabelTemplate[]): GalleryEntry[] {
+  const spelling = new Map<string, string>();
+  const groupOf = (group: string) => {
+    const key = groupKey(group);
+    if (!spelling.has(key)) spelling.set(key, group);
+    return spelling.get(key)!;
+  };
   const base =
     templates.length > 0
       ? [
           ...templates.map((template) => ({
             id: `template:${template.id}`,
             title: template.title || template.id,
-            group: template.group || "Other",
+            group: groupOf(template.group || "Other"),
             description: "",
             config: template.config,
             sample: template.sample ?? {},
@@ -83,7 +101,8 @@ export function TemplateGallery({
   const matching = entries.filter(
     (entry) =>
       (group === null || entry.group === group) &&
-      (needle === "" || `${entry.title} ${entry.description} ${entry.group}`.toLowerCase().includes(needle)),
+      (needle === "" ||
+        `${entry.title} ${entry.description} ${entry.group} ${configTags(entry.config)}`.toLowerCase().includes(needle)),
   );
   const chosen = entries.find((entry) => entry.id === chosenId) ?? entries[0];
 
