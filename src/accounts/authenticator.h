@@ -8,7 +8,7 @@
 //   Cookie: tally_session=…           browser session (CSRF checked on writes)
 //
 // A user (any of the schemes that name a person) may call the key-pair
-// routes under /api/public for one project by adding X-Tally-Project: <id>;
+// routes under /api/public for one project by adding X-Tally-Project: <id>.
 // ScopeToProject checks the membership.
 //
 // Lookups are cached for `cache_ttl` keyed by the SHA-256 of the credential,
@@ -40,7 +40,7 @@ class TokenAuthenticator final : public http::Authenticator {
 
   Result<http::Principal> Authenticate(const http::Request& request) override;
   Result<void> CheckCsrf(const http::Request& request) override;
-  // Members of the project's organization may read; writes need a manager.
+  // Members of the project's organization may read, and writes need a manager.
   Result<http::Principal> ScopeToProject(const http::Principal& user, std::string_view project_id,
                                          bool write) override;
 

@@ -54,8 +54,8 @@ Result<Response> Dispatcher::Run(Request& request, const Route& route) {
     request.principal = principal;
   }
 
-  // A user reaches the project-key API for one project at a time; score
-  // writes are open to every member, other writes need a manager.
+  // A user reaches the project-key API for one project at a time. Score
+  // writes are open to every member, and other writes need a manager.
   if (IsProjectRoute(route.auth) && request.principal.is_user() && authenticator_) {
     const std::string_view project = request.Header("x-tally-project");
     if (project.empty()) {

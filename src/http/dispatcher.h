@@ -26,11 +26,12 @@ class Authenticator {
   [[nodiscard]] virtual Result<Principal> Authenticate(const Request& request) = 0;
   // Checks the CSRF token of a cookie-authenticated unsafe request.
   [[nodiscard]] virtual Result<void> CheckCsrf(const Request& request) = 0;
-  // Lets a signed-in user call a project-key route (the Langfuse public API)
-  // for one project, named by the X-Tally-Project header: returns `user` with
-  // project_id and organization_id set when the user may read the project
-  // (`write` false) or change it (`write` true). The browser UI reads traces,
-  // prompts and datasets this way without holding a project's secret key.
+  // Scopes a signed-in user to the project named by the X-Tally-Project
+  // header, so the user can call a project-key route (the Langfuse public
+  // API). Returns `user` with project_id and organization_id set when the
+  // user may read the project (`write` false) or change it (`write` true).
+  // The browser UI reads traces, prompts and datasets this way without
+  // holding a project's secret key.
   [[nodiscard]] virtual Result<Principal> ScopeToProject(const Principal& user, std::string_view project_id,
                                                          bool write) {
     (void)user, (void)project_id, (void)write;

@@ -57,11 +57,11 @@ struct NewTask {
 [[nodiscard]] Result<int64_t> InsertTask(Connection& connection, int64_t project_id, int64_t inner_id,
                                          const NewTask& task, Micros now);
 
-// Inserts `tasks` in one statement, the i-th with inner_id first_inner_id + i,
-// and returns their ids in the same order. Imports use it for runs of plain
-// tasks: one multi-row INSERT costs a fraction of the per-statement work
-// (statement journal, trigger set-up, round trip on PostgreSQL) of a row at
-// a time. REQUIRES: tasks.size() <= kMaxTasksPerInsert.
+// Inserts `tasks` in one statement and returns their ids in the same order.
+// The i-th task gets inner_id first_inner_id + i. Imports use it for runs of
+// plain tasks, because one multi-row INSERT saves most of the work around
+// each statement (statement journal, trigger set-up, PostgreSQL round trip).
+// REQUIRES: tasks.size() <= kMaxTasksPerInsert.
 inline constexpr size_t kMaxTasksPerInsert = 64;
 [[nodiscard]] Result<std::vector<int64_t>> InsertTasks(Connection& connection, int64_t project_id,
                                                        int64_t first_inner_id, const std::vector<NewTask>& tasks,

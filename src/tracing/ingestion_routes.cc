@@ -88,8 +88,8 @@ Result<http::Response> HandleIngestion(store::Database& database, http::Hub* hub
   const bj::value* batch = body ? body->if_contains("batch") : nullptr;
   if (!batch || !batch->is_array()) return WholeRequestInvalid("batch: Required, expected an array of events");
 
-  // Score events with an id from a member below manager are refused before
-  // the batch is stored; the other events go through as usual.
+  // Score events with an id from a member below manager are rejected before
+  // the batch is stored. The other events go through as usual.
   bj::array accepted;
   std::vector<EventOutcome> refused;
   for (const bj::value& raw : batch->as_array()) {

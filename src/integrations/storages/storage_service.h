@@ -125,7 +125,7 @@ void RegisterStorageJobs(jobs::WorkerPool& pool, StorageService& service);
 // without a slash when the prefix is empty or already ends with one.
 std::string ExportKey(const StorageSettings& settings, int64_t annotation_id);
 
-// A storage's regex_filter. Matches() tells whether a key matches the
+// A storage's regex_filter. Matches() returns whether a key matches the
 // pattern at its start, as Python's re.match does (not a full match). An
 // empty pattern matches every key, an invalid one none. Patterns run on RE2,
 // whose syntax is Python's for everything but backreferences and

@@ -9,8 +9,8 @@ function nodeKinds(node: ConfigNode, into: Set<string>): Set<string> {
   return into;
 }
 
-// How to make regions on each kind of object the config shows; a config of
-// choices and fields alone needs none.
+// Returns how to make regions on each kind of object the config shows. A
+// config of choices and fields alone needs no hint.
 export function editorHints(config: EditorConfig): string[] {
   const kinds = nodeKinds(config.root, new Set());
   const hints: string[] = [];
