@@ -132,9 +132,11 @@ test("trace page: tree, timeline and chat show what was sent", { skip, timeout: 
   await row("answer").click();
   await page.waitForURL(/observation=answer/);
   const input = page.getByRole("region", { name: "Input" });
+  // The observation's detail loads after the URL changes: wait for its text
+  // before reading the rendered messages.
+  await input.getByText("Where is order 17? See the photo.").waitFor();
   const roles = await input.locator(".trace-chat-message").evaluateAll((items) => items.map((item) => item.dataset.role));
   assert.deepEqual(roles, ["system", "user"]);
-  await input.getByText("Where is order 17? See the photo.").waitFor();
   assert.equal(await input.locator("img.trace-chat-image").getAttribute("src"), `${tally.baseUrl}/favicon.svg`);
   const output = page.getByRole("region", { name: "Output" });
   assert.equal(await output.locator(".trace-chat-message").getAttribute("data-role"), "assistant");
