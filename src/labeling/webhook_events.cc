@@ -103,6 +103,28 @@ Result<void> EmitAnnotationEvent(Connection& connection, const Project& project,
   });
 }
 
+Result<void> EmitAnnotationsCreated(Connection& connection, const Project& project,
+                                    const std::vector<Annotation>& annotations) {
+  if (annotations.empty()) return Ok();
+  return Emit(connection, project, "ANNOTATIONS_CREATED", [&]() -> Result<bj::object> {
+    bj::array annotation_items;
+    std::vector<int64_t> task_ids;
+    for (const Annotation& annotation : annotations) {
+      annotation_items.push_back(AnnotationJson(annotation));
+      // Callers pass annotations grouped by task, so a repeat is always the
+      // previous task.
+      if (task_ids.empty() || task_ids.back() != annotation.task_id) task_ids.push_back(annotation.task_id);
+    }
+    TALLY_ASSIGN_OR_RETURN(tasks, ListTasksByIds(connection, task_ids));
+    bj::array task_items;
+    for (const Task& task : tasks) task_items.push_back(TaskJson(task));
+    TALLY_ASSIGN_OR_RETURN(rendered, ProjectPayload(connection, project));
+    return bj::object{{"annotation", std::move(annotation_items)},
+                      {"task", std::move(task_items)},
+                      {"project", std::move(rendered)}};
+  });
+}
+
 Result<void> EmitAnnotationsDeleted(Connection& connection, const Project& project,
                                     const std::vector<int64_t>& annotation_ids) {
   if (annotation_ids.empty()) return Ok();

@@ -44,6 +44,18 @@ inline constexpr size_t kTasksPerWebhookEvent = 100;
 [[nodiscard]] Result<void> EmitAnnotationEvent(Connection& connection, const Project& project,
                                                std::string_view action, const Annotation& annotation);
 
+// ANNOTATIONS_CREATED with {"annotation": [<annotation>…], "task":
+// [<task>…], "project"}. The singular key "annotation" contains a list,
+// as in Label Studio's payload. Tasks are rendered as they are when
+// this runs, so call it after their counters are updated. `annotations`
+// must be grouped by task.
+// NOTE: unlike TASKS_CREATED this is one event however many annotations
+// there are, as in Label Studio. A body over webhooks::kMaxBodyBytes
+// (roughly several hundred annotations, fewer with large results) is sent
+// without its payload.
+[[nodiscard]] Result<void> EmitAnnotationsCreated(Connection& connection, const Project& project,
+                                                  const std::vector<Annotation>& annotations);
+
 // ANNOTATIONS_DELETED with {"annotations": [{"id"}…], "project"}.
 [[nodiscard]] Result<void> EmitAnnotationsDeleted(Connection& connection, const Project& project,
                                                   const std::vector<int64_t>& annotation_ids);

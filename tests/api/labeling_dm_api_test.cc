@@ -347,7 +347,7 @@ TEST_P(LabelingDataManager, ActionsOnSelections) {
   const std::string base = "/api/dm/actions?project=" + std::to_string(project_) + "&id=";
   auto actions = Get("/api/dm/actions?project=" + std::to_string(project_));
   ASSERT_EQ(actions.status, 200);
-  EXPECT_EQ(actions.Json().as_array().size(), 4u);
+  EXPECT_EQ(actions.Json().as_array().size(), 5u);
 
   EXPECT_EQ(Post(base + "delete_tasks", R"({"selectedItems":{"all":true}})", annotator_token_).status, 403);
   EXPECT_EQ(Post(base + "explode", "{}").status, 400);
@@ -386,6 +386,71 @@ TEST_P(LabelingDataManager, ActionsOnSelections) {
   std::sort(left.begin(), left.end());
   EXPECT_EQ(left, (Texts{"alpha", "beta"}));
   EXPECT_EQ(Counter(project_, "task_number"), 2);
+}
+
+TEST_P(LabelingDataManager, PredictionsToAnnotations) {
+  // delta and eps have no annotations. Each gets a v1 and a v2 prediction
+  // with different results, so the copy shows which one was converted.
+  std::map<std::string, int64_t> v1_ids;
+  for (const std::string text : {"delta", "eps"}) {
+    for (const std::string version : {"v1", "v2"}) {
+      const std::string label = version == "v1" ? "Positive" : "Negative";
+      auto created = Post("/api/predictions", bj::serialize(bj::object{{"task", ids_.at(text)},
+                                                                       {"model_version", version},
+                                                                       {"result", bj::parse("[" + Choice(label) + "]")}}));
+      ASSERT_EQ(created.status, 201) << created.body;
+      if (version == "v1") v1_ids[text] = created.Json().at("id").as_int64();
+    }
+  }
+  const std::string path = "/api/dm/actions?project=" + std::to_string(project_) + "&id=predictions_to_annotations";
+  const std::string selection = R"("selectedItems":{"all":false,"included":[)" + std::to_string(ids_["delta"]) + "," +
+                                std::to_string(ids_["eps"]) + "]}";
+  const int64_t annotations_before = Counter(project_, "total_annotations_number");
+  const int64_t finished_before = Counter(project_, "finished_task_number");
+
+  EXPECT_EQ(Post(path, "{" + selection + R"(,"model_version":"v1"})", annotator_token_).status, 403);
+  auto wrong_type = Post(path, "{" + selection + R"(,"model_version":[1]})");
+  EXPECT_EQ(wrong_type.status, 400);
+  EXPECT_NE(wrong_type.body.find("model_version"), std::string::npos) << wrong_type.body;
+  EXPECT_EQ(Post(path, "{" + selection + R"(,"model_version":[]})").status, 400) << "an empty list is not every version";
+
+  auto unknown = Post(path, "{" + selection + R"(,"model_version":"v9"})");
+  ASSERT_EQ(unknown.status, 200) << unknown.body;
+  EXPECT_EQ(unknown.Json().at("processed_items"), 0);
+  EXPECT_EQ(Get(TaskPath("delta")).Json().at("total_annotations"), 0);
+
+  auto converted = Post(path, "{" + selection + R"(,"model_version":"v1"})");
+  ASSERT_EQ(converted.status, 200) << converted.body;
+  EXPECT_EQ(converted.Json().at("processed_items"), 2);
+  EXPECT_EQ(converted.Json().at("detail"), "Created 2 annotations");
+  for (const std::string text : {"delta", "eps"}) {
+    auto listed = Get(TaskPath(text) + "/annotations");
+    ASSERT_EQ(listed.status, 200) << listed.body;
+    const bj::value annotations = listed.Json();
+    ASSERT_EQ(annotations.as_array().size(), 1u) << text;
+    const bj::value& annotation = annotations.at(0);
+    EXPECT_EQ(annotation.at("result"), bj::parse("[" + Choice("Positive") + "]")) << text;
+    EXPECT_EQ(annotation.at("last_action"), "prediction") << text;
+    EXPECT_EQ(annotation.at("parent_prediction"), v1_ids[text]) << text;
+    EXPECT_EQ(annotation.at("completed_by"), owner_id_) << text;
+
+    const bj::value task = Get(TaskPath(text)).Json();
+    EXPECT_EQ(task.at("is_labeled"), true) << text;
+    EXPECT_EQ(task.at("total_annotations"), 1) << text;
+    EXPECT_EQ(task.at("state"), "labeled") << text;
+  }
+  EXPECT_EQ(Counter(project_, "total_annotations_number"), annotations_before + 2);
+  EXPECT_EQ(Counter(project_, "finished_task_number"), finished_before + 2);
+
+  auto again = Post(path, "{" + selection + R"(,"model_version":"v1"})");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Json().at("processed_items"), 0) << "converted predictions are not converted twice";
+  EXPECT_EQ(Get(TaskPath("delta")).Json().at("total_annotations"), 1);
+
+  auto both = Post(path, "{" + selection + R"(,"model_version":["v1","v2"]})");
+  ASSERT_EQ(both.status, 200) << both.body;
+  EXPECT_EQ(both.Json().at("processed_items"), 2) << "only the v2 predictions were left";
+  EXPECT_EQ(Counter(project_, "total_annotations_number"), annotations_before + 4);
 }
 
 // A selection may name more ids than either database accepts as bound

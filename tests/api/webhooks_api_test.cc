@@ -297,6 +297,38 @@ TEST_P(WebhooksApiTest, LabelingWritesEmitEvents) {
   }
 }
 
+TEST_P(WebhooksApiTest, PredictionsToAnnotationsEmitsList) {
+  CreateWebhook({{"url", Hook("/bulk")}, {"send_for_all_actions", false}, {"actions", {"ANNOTATIONS_CREATED"}}});
+  const int64_t project_id = CreateProject(kSentimentConfig, "Bulk");
+  ASSERT_EQ(Import(project_id, R"([{"text": "a"}, {"text": "b"}])").status, 201);
+  const bj::array tasks = TaskList(project_id);
+  ASSERT_EQ(tasks.size(), 2u);
+  for (const auto& task : tasks) {
+    auto predicted = Post("/api/predictions", bj::serialize(bj::object{
+                                                  {"task", task.at("id")},
+                                                  {"model_version", "v1"},
+                                                  {"result", bj::parse(R"([{"from_name": "sentiment", "to_name": "text",
+                                                      "type": "choices", "value": {"choices": ["Positive"]}}])")}}));
+    ASSERT_EQ(predicted.status, 201) << predicted.body;
+  }
+  auto converted = Post("/api/dm/actions?project=" + std::to_string(project_id) + "&id=predictions_to_annotations",
+                        R"({"selectedItems": {"all": true}, "model_version": "v1"})");
+  ASSERT_EQ(converted.status, 200) << converted.body;
+  ASSERT_EQ(converted.Json().at("processed_items"), 2);
+
+  const bj::array received = WaitForRequests("/bulk", 1);
+  ASSERT_EQ(received.size(), 1u);
+  const bj::value body = bj::parse(received.at(0).at("body").as_string());
+  EXPECT_EQ(body.at("action"), "ANNOTATIONS_CREATED");
+  ASSERT_TRUE(body.at("annotation").is_array()) << "the singular key holds a list";
+  ASSERT_EQ(body.at("annotation").as_array().size(), 2u);
+  EXPECT_EQ(body.at("annotation").at(0).at("last_action"), "prediction");
+  ASSERT_TRUE(body.at("task").is_array());
+  ASSERT_EQ(body.at("task").as_array().size(), 2u);
+  EXPECT_EQ(body.at("task").at(0).at("is_labeled"), true) << "tasks are sent after their counters change";
+  EXPECT_EQ(body.at("project").at("id"), project_id);
+}
+
 TEST_P(WebhooksApiTest, FailedWriteEmitsNothing) {
   CreateWebhook({{"url", Hook("/rolled-back")}});
   const int64_t project_id = CreateProject(kSentimentConfig);

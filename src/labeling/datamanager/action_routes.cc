@@ -34,6 +34,8 @@ struct ActionSpec {
 const ActionSpec kActions[] = {
     {"retrieve_tasks_predictions", "Retrieve Predictions",
      "Send the selected tasks to the project's ML backends for predictions."},
+    {"predictions_to_annotations", "Create Annotations From Predictions",
+     "Create an annotation from each prediction of the selected tasks that has not been converted yet."},
     {"delete_tasks", "Delete Tasks", "Delete the selected tasks with their annotations, predictions and drafts."},
     {"delete_tasks_annotations", "Delete Annotations", "Delete every annotation and draft of the selected tasks."},
     {"delete_tasks_predictions", "Delete Predictions", "Delete every prediction of the selected tasks."},
@@ -71,6 +73,29 @@ Result<std::vector<int64_t>> SelectedTaskIds(Connection& c, const Project& proje
   return AllMatchingTaskIds(c, compiled);
 }
 
+// The body's model_version: a string or a list of strings. Absent or null
+// returns an empty list, which selects every model version.
+// NOTE: Label Studio's API reference documents no default here. Tally does
+// not fall back to the project's model_version.
+Result<std::vector<std::string>> RequestedModelVersions(const bj::object& body) {
+  const bj::value* value = body.if_contains("model_version");
+  if (!value || value->is_null()) return std::vector<std::string>();
+  if (value->is_string()) return std::vector<std::string>{std::string(value->get_string())};
+  const char* expected = "Invalid type; expected a model version string or a list of model version strings.";
+  if (!value->is_array()) return Error::InvalidField("model_version", expected);
+  std::vector<std::string> versions;
+  for (const bj::value& item : value->get_array()) {
+    if (!item.is_string()) return Error::InvalidField("model_version", expected);
+    versions.emplace_back(item.get_string());
+  }
+  // An empty list is rejected because it would otherwise mean every version.
+  if (versions.empty()) {
+    return Error::InvalidField("model_version",
+                               "Empty list; give at least one model version, or omit the field for every version.");
+  }
+  return versions;
+}
+
 Result<ActionOutcome> RunAction(Connection& c, const Project& project, int64_t user_id, const std::string& action,
                                 const TaskQuery& query, const bj::object& body) {
   TALLY_ASSIGN_OR_RETURN(ids, SelectedTaskIds(c, project, user_id, query));
@@ -101,6 +126,17 @@ Result<ActionOutcome> RunAction(Connection& c, const Project& project, int64_t u
       TALLY_TRY(NotifyAnnotationWritten(c, project, annotation_ids[i], /*deleted=*/true));
     }
     outcome = {deleted, fmt::format("Deleted {} annotations", deleted)};
+    return outcome;
+  }
+  if (action == "predictions_to_annotations") {
+    TALLY_ASSIGN_OR_RETURN(versions, RequestedModelVersions(body));
+    TALLY_ASSIGN_OR_RETURN(created, AnnotationsFromPredictions(c, project, ids, versions, user_id));
+    TALLY_TRY(EmitAnnotationsCreated(c, project, created));
+    for (const Annotation& annotation : created) {
+      TALLY_TRY(NotifyAnnotationWritten(c, project, annotation.id, /*deleted=*/false));
+    }
+    const auto count = static_cast<int64_t>(created.size());
+    outcome = {count, fmt::format("Created {} annotations", count)};
     return outcome;
   }
   if (action == "delete_tasks_predictions") {
@@ -140,12 +176,14 @@ void AddDataManagerActionRoutes(http::Router& router, LabelingContext& context) 
 
   router.Add({.method = "POST", .pattern = "/api/dm/actions", .auth = Auth::kUser,
               .doc = {.summary = "Run a data manager action (delete_tasks, delete_tasks_annotations, "
-                                 "delete_tasks_predictions, retrieve_tasks_predictions) on selected tasks (managers)",
+                                 "delete_tasks_predictions, predictions_to_annotations, "
+                                 "retrieve_tasks_predictions) on selected tasks (managers)",
                       .tag = "Data manager",
                       .request_schema = R"({"type":"object","properties":{"selectedItems":{"type":"object",
                         "properties":{"all":{"type":"boolean"},"included":{"type":"array"},
                         "excluded":{"type":"array"}}},"filters":{"type":"object"},"ordering":{"type":"array"},
-                        "annotator":{"type":"integer"}}})",
+                        "annotator":{"type":"integer"},
+                        "model_version":{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}})",
                       .response_schema = R"({"type":"object","properties":{"processed_items":{"type":"integer"},
                         "detail":{"type":"string"},"reload":{"type":"boolean"}}})",
                       .query = {"id", "project", "view"}},
@@ -155,7 +193,8 @@ void AddDataManagerActionRoutes(http::Router& router, LabelingContext& context) 
                 for (const ActionSpec& spec : kActions) known = known || action == spec.id;
                 if (!known) {
                   return Error::InvalidField("id", "Unknown action; use delete_tasks, delete_tasks_annotations, "
-                                                   "delete_tasks_predictions or retrieve_tasks_predictions.");
+                                                   "delete_tasks_predictions, predictions_to_annotations or "
+                                                   "retrieve_tasks_predictions.");
                 }
                 TALLY_ASSIGN_OR_RETURN(project_id, QueryInt(request, "project"));
                 if (!project_id) return Error::InvalidField("project", "This field is required.");

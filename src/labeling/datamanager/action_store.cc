@@ -7,6 +7,7 @@
 #include "labeling/annotation_store.h"
 #include "labeling/counters.h"
 #include "labeling/lifecycle.h"
+#include "labeling/prediction_store.h"
 
 namespace tally::labeling {
 
@@ -79,6 +80,55 @@ Result<int64_t> DeletePredictionsOfTasks(Connection& connection, const Project& 
   }
   TALLY_TRY(RecomputeProjectCounters(connection, project.id));
   return deleted;
+}
+
+Result<std::vector<Annotation>> AnnotationsFromPredictions(Connection& connection, const Project& project,
+                                                           const std::vector<int64_t>& task_ids,
+                                                           const std::vector<std::string>& model_versions,
+                                                           int64_t acting_user) {
+  const std::set<std::string> versions(model_versions.begin(), model_versions.end());
+  std::vector<Annotation> created;
+  for (size_t start = 0; start < task_ids.size(); start += kChunk) {
+    const size_t end = std::min(task_ids.size(), start + kChunk);
+    const std::vector<int64_t> chunk(task_ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                     task_ids.begin() + static_cast<std::ptrdiff_t>(end));
+
+    // A prediction counts as converted while an annotation names it as its
+    // parent, so deleting that annotation makes it convertible again.
+    TALLY_ASSIGN_OR_RETURN(existing, ListAnnotationsOfTasks(connection, chunk));
+    std::set<int64_t> converted;
+    for (const Annotation& annotation : existing) {
+      if (annotation.parent_prediction) converted.insert(*annotation.parent_prediction);
+    }
+
+    TALLY_ASSIGN_OR_RETURN(predictions, ListPredictionsOfTasks(connection, chunk));
+    std::set<int64_t> touched;
+    for (const Prediction& prediction : predictions) {
+      if (prediction.project_id != project.id || converted.contains(prediction.id)) continue;
+      if (!versions.empty() && !versions.contains(prediction.model_version)) continue;
+      if (!prediction.result.is_array()) continue;
+
+      Annotation annotation;
+      annotation.task_id = prediction.task_id;
+      annotation.project_id = project.id;
+      annotation.completed_by = acting_user;
+      annotation.result = prediction.result;
+      annotation.last_action = "prediction";
+      annotation.last_created_by = acting_user;
+      annotation.updated_by = acting_user;
+      annotation.parent_prediction = prediction.id;
+      annotation.bulk_created = true;
+      TALLY_ASSIGN_OR_RETURN(stored, InsertAnnotation(connection, std::move(annotation), acting_user));
+      touched.insert(stored.task_id);
+      created.push_back(std::move(stored));
+    }
+
+    for (int64_t task_id : touched) {
+      TALLY_TRY(AfterAnnotationWrite(connection, project, task_id,
+                                     {.user_id = acting_user, .reason = "annotations created from predictions"}));
+    }
+  }
+  return created;
 }
 
 }  // namespace tally::labeling

@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "labeling/annotation_store.h"
 #include "labeling/project_store.h"
 
 namespace tally::labeling {
@@ -29,5 +31,18 @@ namespace tally::labeling {
 // recounts the project. Returns how many predictions were deleted.
 [[nodiscard]] Result<int64_t> DeletePredictionsOfTasks(Connection& connection, const Project& project,
                                                        const std::vector<int64_t>& task_ids);
+
+// Creates one annotation owned by `acting_user` for each prediction of the
+// tasks that no annotation names as parent_prediction yet. Only predictions
+// whose model_version is in `model_versions` count, or all when it is empty.
+// Predictions with a null result are left out. Each annotation copies the
+// result and has last_action "prediction" and parent_prediction set. Each
+// touched task is then recounted and moved along its lifecycle. Returns the
+// created annotations, grouped by task and ordered by prediction id within
+// it. Fails with conflict, and changes nothing, when a task's workflow
+// forbids the change.
+[[nodiscard]] Result<std::vector<Annotation>> AnnotationsFromPredictions(
+    Connection& connection, const Project& project, const std::vector<int64_t>& task_ids,
+    const std::vector<std::string>& model_versions, int64_t acting_user);
 
 }  // namespace tally::labeling
