@@ -244,6 +244,7 @@ int App::Serve() {
   labeling::RegisterLabelingJobs(workers, db, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
   integrations::ml::RegisterPredictJob(workers, *parts_->ml_service);
+  integrations::ml::RegisterTrainJob(workers, *parts_->ml_service);
   integrations::storages::RegisterStorageJobs(workers, *parts_->storage_service);
   evals::RegisterEvaluatorJobs(workers, db, *parts_->secret_box, *parts_->outbound_client);
   // Evaluator rules are scanned where jobs run; a serve without workers
@@ -339,6 +340,7 @@ int App::RunWorkers() {
   labeling::RegisterLabelingJobs(workers, *parts_->database, settings.data_dir);
   integrations::webhooks::RegisterDeliveryJob(workers, *parts_->webhook_sender);
   integrations::ml::RegisterPredictJob(workers, *parts_->ml_service);
+  integrations::ml::RegisterTrainJob(workers, *parts_->ml_service);
   integrations::storages::RegisterStorageJobs(workers, *parts_->storage_service);
   evals::RegisterEvaluatorJobs(workers, *parts_->database, *parts_->secret_box, *parts_->outbound_client);
   evals::EvaluatorScheduler evaluator_scheduler(*parts_->database);

@@ -9,6 +9,7 @@
 #include "labeling/config/result_validator.h"
 #include "labeling/counters.h"
 #include "labeling/lifecycle.h"
+#include "labeling/ml_hooks.h"
 #include "labeling/next_task/lock_store.h"
 #include "labeling/prediction_store.h"
 #include "labeling/route_support.h"
@@ -82,6 +83,29 @@ Result<void> CheckMayEdit(Connection& c, const http::Principal& principal, const
   TALLY_ASSIGN_OR_RETURN(role, CallerRole(c, principal, project));
   if (accounts::RoleAtLeast(role, kManageRole)) return Ok();
   return Error::Forbidden("Only the annotator or a manager may change this annotation.");
+}
+
+// Enqueues training for every ML backend of the project when its
+// min_annotations_to_start_training is N > 0 and the project's annotation
+// count after this write, skips and ground truth included, is a multiple of
+// N. An update counts as a write too, so an update while the count is a
+// multiple of N trains again.
+// NOTE: only these annotation routes call it, so annotations written by an
+// import or by the data manager's predictions-to-annotations action do not
+// start training until the next annotation saved here.
+Result<void> QueueTrainingIfDue(Connection& c, const Project& project) {
+  const int64_t every = project.settings.at("min_annotations_to_start_training").as_int64();
+  const MlHooks& hooks = GetMlHooks();
+  if (every <= 0 || !hooks.queue_training) return Ok();
+
+  TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT COUNT(*) FROM annotations WHERE project_id = ?", {project.id}));
+  const int64_t total = row ? row->Int(0) : 0;
+  if (total == 0 || total % every != 0) return Ok();
+
+  TALLY_ASSIGN_OR_RETURN(jobs, hooks.queue_training(c, project));
+  TALLY_LOG_INFO("event=ml_training_queued project_id={} annotations={} every={} jobs={}", project.id, total, every,
+                 jobs);
+  return Ok();
 }
 
 Result<Annotation> CreateAnnotation(Connection& c, const Request& request, const TaskAndProject& found,
@@ -161,6 +185,7 @@ Result<Annotation> CreateAnnotation(Connection& c, const Request& request, const
   TALLY_ASSIGN_OR_RETURN(stored, InsertAnnotation(c, std::move(a), user_id));
   TALLY_TRY(ReleaseTaskLock(c, task.id, user_id));
   TALLY_TRY(AfterAnnotationWrite(c, project, task.id, {.user_id = user_id, .annotation_id = stored.id}));
+  TALLY_TRY(QueueTrainingIfDue(c, project));
   TALLY_TRY(EmitAnnotationEvent(c, project, "ANNOTATION_CREATED", stored));
   TALLY_TRY(NotifyAnnotationWritten(c, project, stored.id, /*deleted=*/false));
   return stored;
@@ -179,6 +204,10 @@ Result<Annotation> ChangeAnnotation(Connection& c, const http::Principal& princi
   if (was_cancelled) a.was_cancelled = *was_cancelled;
   TALLY_ASSIGN_OR_RETURN(ground_truth, json::OptionalBool(body, "ground_truth"));
   if (ground_truth) a.ground_truth = *ground_truth;
+  // Marking or unmarking ground truth alone gives a backend nothing new to
+  // learn from, so it does not count towards training.
+  const bool ground_truth_only = ground_truth && !body.contains("result") && !body.contains("was_cancelled") &&
+                                 !body.contains("lead_time") && !body.contains("completed_by");
   if (body.contains("lead_time")) {
     TALLY_ASSIGN_OR_RETURN(lead_time, json::OptionalNumber(body, "lead_time"));
     a.lead_time = lead_time;
@@ -195,6 +224,7 @@ Result<Annotation> ChangeAnnotation(Connection& c, const http::Principal& princi
   TALLY_ASSIGN_OR_RETURN(stored, UpdateAnnotation(c, std::move(a), principal.user_id));
   TALLY_TRY(AfterAnnotationWrite(c, project, stored.task_id,
                                  {.user_id = principal.user_id, .annotation_id = stored.id}));
+  if (!ground_truth_only) TALLY_TRY(QueueTrainingIfDue(c, project));
   TALLY_TRY(EmitAnnotationEvent(c, project, "ANNOTATION_UPDATED", stored));
   TALLY_TRY(NotifyAnnotationWritten(c, project, stored.id, /*deleted=*/false));
   return stored;

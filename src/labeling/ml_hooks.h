@@ -26,6 +26,11 @@ struct MlHooks {
   std::function<Result<std::string>(Connection& connection, const Project& project,
                                     const std::vector<int64_t>& task_ids, int64_t user_id)>
       retrieve_predictions;
+
+  // Enqueues one training job per ML backend of the project in the caller's
+  // transaction, so the annotation write that made training due never waits
+  // for a backend. Returns how many jobs it enqueued.
+  std::function<Result<size_t>(Connection& connection, const Project& project)> queue_training;
 };
 
 void SetMlHooks(MlHooks hooks);

@@ -126,6 +126,10 @@ Project ProjectFromRow(const store::Row& row) {
   for (const SettingSpec& spec : kProjectSettings) {
     project.settings[spec.name] = SettingFromRow(row, index++, spec.kind);
   }
+  // Label Studio serves this flag as a view of min_annotations_to_start_training.
+  // Deriving it here also corrects rows stored before the two were kept in step.
+  project.settings["start_training_on_annotation_update"] =
+      project.settings.at("min_annotations_to_start_training").as_int64() > 0;
   return project;
 }
 
@@ -201,6 +205,18 @@ Result<bj::object> CheckProjectSettings(const bj::object& body) {
   if (auto it = checked.find("skip_queue"); it != checked.end() && !OneOf(it->value(), kSkipQueueModes)) {
     return Error::InvalidField("skip_queue", fmt::format("\"{}\" is not a valid choice.",
                                                          std::string(it->value().as_string())));
+  }
+  // start_training_on_annotation_update is written as N = 1 (train on every
+  // annotation) or N = 0 (off) and wins over an explicit N in the same body.
+  if (auto it = checked.find("start_training_on_annotation_update"); it != checked.end()) {
+    checked["min_annotations_to_start_training"] = it->value().as_bool() ? 1 : 0;
+  }
+  if (auto it = checked.find("min_annotations_to_start_training"); it != checked.end()) {
+    if (it->value().as_int64() < 0) {
+      return Error::InvalidField("min_annotations_to_start_training",
+                                 "Ensure this value is greater than or equal to 0 (0 turns training off).");
+    }
+    checked["start_training_on_annotation_update"] = it->value().as_int64() > 0;
   }
   if (auto it = checked.find("maximum_annotations"); it != checked.end() && it->value().as_int64() < 1) {
     return Error::InvalidField("maximum_annotations", "Ensure this value is greater than or equal to 1.");

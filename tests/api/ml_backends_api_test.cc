@@ -379,6 +379,161 @@ TEST_P(MlBackendsApiTest, AnnotationEventsReachBackend) {
   EXPECT_TRUE(delivered);
 }
 
+// Training every N annotations. The annotation write enqueues `ml.train`
+// jobs in its own transaction, so the job count is exact right after each
+// response. The START_TRAINING calls arrive once those jobs have run.
+class MlTrainingApiTest : public MlBackendsApiTest {
+ protected:
+  int64_t TrainJobs(int64_t project_id) {
+    const auto count = database_->db().Read([&](store::Connection& c) -> Result<int64_t> {
+      TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT COUNT(*) FROM jobs WHERE kind = 'ml.train' AND project_id = ?",
+                                             {project_id}));
+      return row->Int(0);
+    });
+    EXPECT_TRUE(count) << count.error().message;
+    return count ? *count : -1;
+  }
+
+  // Waits up to 30 s for every ml.train job of the project to succeed.
+  bool TrainJobsSucceeded(int64_t project_id) {
+    for (int i = 0; i < 300; ++i) {
+      const auto pending = database_->db().Read([&](store::Connection& c) -> Result<int64_t> {
+        TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT COUNT(*) FROM jobs WHERE kind = 'ml.train' AND project_id = ?"
+                                               " AND status <> 'succeeded'",
+                                               {project_id}));
+        return row->Int(0);
+      });
+      if (pending && *pending == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  size_t BackendCalls(const std::string& action) {
+    size_t calls = 0;
+    for (const auto& hook : BackendRequests(backend_, "/webhook")) {
+      if (hook.at("body").at("action") == bj::value(action)) ++calls;
+    }
+    return calls;
+  }
+
+  // Waits up to 10 s for the backend to have received `expected` webhook
+  // calls of `action`. Returns the last count.
+  size_t WaitForBackendCalls(const std::string& action, size_t expected) {
+    size_t calls = 0;
+    for (int i = 0; i < 100; ++i) {
+      calls = BackendCalls(action);
+      if (calls >= expected) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return calls;
+  }
+
+  testing::HttpResponse Annotate(int64_t task_id, bool skip = false) {
+    const std::string body = skip ? R"({"was_cancelled": true, "result": []})"
+                                  : R"({"result": [{"from_name": "sentiment", "to_name": "text", "type": "choices",
+                                        "value": {"choices": ["Positive"]}}]})";
+    auto response = Post("/api/tasks/" + std::to_string(task_id) + "/annotations", body);
+    EXPECT_EQ(response.status, 201) << response.body;
+    return response;
+  }
+
+  testing::HttpResponse PatchProject(int64_t project_id, const std::string& body) {
+    return Patch("/api/projects/" + std::to_string(project_id), body);
+  }
+};
+
+TEST_P(MlTrainingApiTest, TrainsEveryNthAnnotation) {
+  const int64_t project_id = CreateProject(kSentimentConfig);
+  ASSERT_EQ(PatchProject(project_id, R"({"min_annotations_to_start_training": 2})").status, 200);
+  Connect(project_id);
+  const std::vector<int64_t> ids = ImportTexts(project_id, {"good", "bad", "fine", "great"});
+
+  const int64_t first = Annotate(ids[0]).Json().at("id").as_int64();
+  EXPECT_EQ(TrainJobs(project_id), 0) << "1 annotation of every 2";
+
+  Annotate(ids[1], /*skip=*/true);
+  EXPECT_EQ(TrainJobs(project_id), 1) << "a skip counts as an annotation";
+  ASSERT_TRUE(TrainJobsSucceeded(project_id));
+  EXPECT_EQ(WaitForBackendCalls("START_TRAINING", 1), 1u);
+  for (const auto& hook : BackendRequests(backend_, "/webhook")) {
+    if (hook.at("body").at("action") != "START_TRAINING") continue;
+    EXPECT_EQ(hook.at("body").at("project").at("id"), project_id);
+  }
+
+  Annotate(ids[2]);
+  EXPECT_EQ(TrainJobs(project_id), 1) << "3 annotations are not a multiple of 2";
+
+  Annotate(ids[3]);
+  EXPECT_EQ(TrainJobs(project_id), 2);
+
+  const std::string first_path = "/api/annotations/" + std::to_string(first);
+  ASSERT_EQ(Patch(first_path, R"({"ground_truth": true})").status, 200);
+  EXPECT_EQ(TrainJobs(project_id), 2) << "a ground-truth-only change does not train";
+
+  auto changed = Patch(first_path, R"({"result": [{"from_name": "sentiment", "to_name": "text", "type": "choices",
+                                        "value": {"choices": ["Negative"]}}]})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(TrainJobs(project_id), 3) << "an update with 4 annotations stored trains again";
+
+  ASSERT_TRUE(TrainJobsSucceeded(project_id));
+  EXPECT_EQ(WaitForBackendCalls("START_TRAINING", 3), 3u);
+}
+
+TEST_P(MlTrainingApiTest, ZeroNeverTrains) {
+  const int64_t project_id = CreateProject(kSentimentConfig);
+  Connect(project_id);
+  const std::vector<int64_t> ids = ImportTexts(project_id, {"good", "bad"});
+  Annotate(ids[0]);
+  Annotate(ids[1]);
+  EXPECT_EQ(TrainJobs(project_id), 0);
+  // The job count above is exact. The backend check below only covers
+  // calls that would arrive before the ANNOTATION_CREATED deliveries.
+  ASSERT_EQ(WaitForBackendCalls("ANNOTATION_CREATED", 2), 2u);
+  EXPECT_EQ(BackendCalls("START_TRAINING"), 0u);
+}
+
+TEST_P(MlTrainingApiTest, StartTrainingFlagMirrorsN) {
+  const int64_t project_id = CreateProject(kSentimentConfig);
+  bj::object project = Project(project_id);
+  EXPECT_EQ(project.at("min_annotations_to_start_training"), 0);
+  EXPECT_EQ(project.at("start_training_on_annotation_update"), false);
+
+  auto patched = PatchProject(project_id, R"({"min_annotations_to_start_training": 5})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.Json().at("start_training_on_annotation_update"), true);
+  project = Project(project_id);
+  EXPECT_EQ(project.at("min_annotations_to_start_training"), 5);
+  EXPECT_EQ(project.at("start_training_on_annotation_update"), true);
+
+  ASSERT_EQ(PatchProject(project_id, R"({"start_training_on_annotation_update": false})").status, 200);
+  project = Project(project_id);
+  EXPECT_EQ(project.at("min_annotations_to_start_training"), 0);
+  EXPECT_EQ(project.at("start_training_on_annotation_update"), false);
+
+  ASSERT_EQ(PatchProject(project_id,
+                         R"({"start_training_on_annotation_update": true, "min_annotations_to_start_training": 7})")
+                .status,
+            200);
+  project = Project(project_id);
+  EXPECT_EQ(project.at("min_annotations_to_start_training"), 1) << "the flag wins over an explicit N";
+  EXPECT_EQ(project.at("start_training_on_annotation_update"), true);
+
+  auto negative = PatchProject(project_id, R"({"min_annotations_to_start_training": -1})");
+  EXPECT_EQ(negative.status, 400) << negative.body;
+  EXPECT_NE(negative.body.find("min_annotations_to_start_training"), std::string::npos) << negative.body;
+  EXPECT_EQ(Project(project_id).at("min_annotations_to_start_training"), 1) << "a rejected patch changes nothing";
+
+  auto created = Post("/api/projects", 
+                      bj::serialize(bj::object{{"title", "Flagged"},
+                                               {"label_config", kSentimentConfig},
+                                               {"start_training_on_annotation_update", true}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.Json().at("min_annotations_to_start_training"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MlTrainingApiTest, ::testing::ValuesIn(store::testing::Backends()));
+
 INSTANTIATE_TEST_SUITE_P(Backends, MlBackendsApiTest, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace

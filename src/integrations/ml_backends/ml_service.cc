@@ -348,9 +348,48 @@ Result<bj::value> MlService::RunPredictJob(jobs::JobContext& context) {
   return bj::value(outcome->ToJson());
 }
 
+Result<std::vector<int64_t>> MlService::EnqueueTrainJobs(store::Connection& connection, int64_t project_id,
+                                                         int64_t organization_id) {
+  TALLY_ASSIGN_OR_RETURN(backends, ListMlBackends(connection, project_id));
+  std::vector<int64_t> job_ids;
+  for (const MlBackend& backend : backends) {
+    jobs::EnqueueOptions options;
+    options.organization_id = organization_id;
+    options.project_id = project_id;
+    // NOTE: a retry after a lost reply can start a second training run on
+    // the backend.
+    options.max_attempts = 3;
+    TALLY_ASSIGN_OR_RETURN(job_id, jobs::JobQueue::EnqueueIn(connection, kTrainJobKind,
+                                                             bj::object{{"backend_id", backend.id}}, options));
+    job_ids.push_back(job_id);
+  }
+  return job_ids;
+}
+
+Result<bj::value> MlService::RunTrainJob(jobs::JobContext& context) {
+  const bj::object* fields = context.payload().if_object();
+  if (!fields || !fields->contains("backend_id") || !fields->at("backend_id").is_int64()) {
+    return Error::Invalid("Invalid ml.train job payload: the integer backend_id is missing");
+  }
+  const int64_t backend_id = fields->at("backend_id").as_int64();
+  auto reply = Train(backend_id);
+  if (!reply) {
+    // A deleted backend will not come back: fail now instead of retrying.
+    if (reply.error().IsNotFound()) return Error::Invalid("The ML backend of this job was deleted");
+    return reply.error();
+  }
+  return bj::value(bj::object{{"backend_id", backend_id}, {"response", std::move(*reply)}});
+}
+
 void RegisterPredictJob(jobs::WorkerPool& pool, MlService& service) {
   pool.Register(std::string(kPredictJobKind), [&service](jobs::JobContext& context) {
     return service.RunPredictJob(context);
+  });
+}
+
+void RegisterTrainJob(jobs::WorkerPool& pool, MlService& service) {
+  pool.Register(std::string(kTrainJobKind), [&service](jobs::JobContext& context) {
+    return service.RunTrainJob(context);
   });
 }
 

@@ -1,6 +1,7 @@
 // What Tally does with ML backends: connects them (health, then setup),
 // fetches and stores predictions, trains them and requests suggestions from
-// interactive ones. Routes, the `ml.predict` job and the next-task hook call it.
+// interactive ones. Routes, the `ml.predict` and `ml.train` jobs and the
+// labeling hooks call it.
 //
 // Predictions are stored so that no retry duplicates them: each batch is
 // written in one transaction that skips a task which already has a
@@ -27,6 +28,7 @@
 namespace tally::integrations::ml {
 
 inline constexpr std::string_view kPredictJobKind = "ml.predict";
+inline constexpr std::string_view kTrainJobKind = "ml.train";
 // Tasks per /predict request in jobs. Label Studio sends the selection in
 // batches too; 16 keeps one slow batch from holding a job for long.
 inline constexpr size_t kPredictBatchSize = 16;
@@ -89,6 +91,14 @@ class MlService {
   // Runs one `ml.predict` job: {"backend_id", "task_ids"}.
   [[nodiscard]] Result<boost::json::value> RunPredictJob(jobs::JobContext& context);
 
+  // Enqueues one `ml.train` job per backend of the project (interactive
+  // ones included) inside the caller's transaction. Returns the job ids.
+  [[nodiscard]] static Result<std::vector<int64_t>> EnqueueTrainJobs(store::Connection& connection,
+                                                                     int64_t project_id, int64_t organization_id);
+
+  // Runs one `ml.train` job, {"backend_id"}, through Train.
+  [[nodiscard]] Result<boost::json::value> RunTrainJob(jobs::JobContext& context);
+
   const MlBackendClient& client() const { return client_; }
 
  private:
@@ -101,5 +111,7 @@ class MlService {
 
 // Registers the `ml.predict` job handler. `service` must outlive the pool.
 void RegisterPredictJob(jobs::WorkerPool& pool, MlService& service);
+// Registers the `ml.train` job handler. `service` must outlive the pool.
+void RegisterTrainJob(jobs::WorkerPool& pool, MlService& service);
 
 }  // namespace tally::integrations::ml

@@ -491,6 +491,10 @@ void InstallMlHooks(ml::MlService& service) {
     return fmt::format("Retrieving predictions for {} tasks from {} ML backends in {} jobs", task_ids.size(),
                        backends.size(), jobs);
   };
+  hooks.queue_training = [](Connection& c, const labeling::Project& project) -> Result<size_t> {
+    TALLY_ASSIGN_OR_RETURN(job_ids, ml::MlService::EnqueueTrainJobs(c, project.id, project.organization_id));
+    return job_ids.size();
+  };
   labeling::SetMlHooks(std::move(hooks));
 }
 
