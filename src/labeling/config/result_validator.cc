@@ -3,6 +3,8 @@
 // answers. Value payloads are checked in result_checks.cc.
 #include "labeling/config/result_validator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -217,6 +219,22 @@ class ResultChecker {
     return nullptr;
   }
 
+  // A brush mask must fit the size that export can decode.
+  void CheckBrushMaskSize(const std::string& field, const bj::object& item) {
+    const bj::value* type = item.if_contains("type");
+    if (!type || !type->is_string() || (type->as_string() != "brushlabels" && type->as_string() != "brush")) return;
+    const bj::value* width = item.if_contains("original_width");
+    const bj::value* height = item.if_contains("original_height");
+    const std::optional<double> w = width ? AsNumber(*width) : std::nullopt;
+    const std::optional<double> h = height ? AsNumber(*height) : std::nullopt;
+    if (!w || !h || *w <= 0 || *h <= 0) return;
+    if (*w * *h > static_cast<double>(kMaxBrushMaskPixels)) {
+      Fail(field + ".original_width",
+           fmt::format("a brush mask may cover at most {} pixels (16384 × 16384); this one is {} × {}",
+                       kMaxBrushMaskPixels, *w, *h));
+    }
+  }
+
   void CheckCommonFields(const std::string& field, const bj::object& item) {
     if (const bj::value* id = item.if_contains("id"); id && !id->is_string()) Fail(field + ".id", "must be a string");
 
@@ -231,6 +249,7 @@ class ResultChecker {
       const std::optional<double> number = AsNumber(*size);
       if (!number || *number <= 0) Fail(field + "." + std::string(key), "must be a number of pixels above 0");
     }
+    CheckBrushMaskSize(field, item);
     for (std::string_view key : {"image_rotation", "score", "original_length"}) {
       const bj::value* number = item.if_contains(key);
       if (number && !number->is_null() && !AsNumber(*number)) Fail(field + "." + std::string(key), "must be a number");

@@ -20,12 +20,13 @@
 #include <boost/json.hpp>
 
 #include "core/result.h"
+#include "labeling/config/result_validator.h"
 
 namespace tally::labeling::exporting {
 
-// The maximum pixel count of a mask (a 16,384 × 16,384 image), because the
-// decoded mask is held in memory while its file is written.
-inline constexpr uint64_t kMaxBrushPixels = 16384ULL * 16384ULL;
+// The maximum pixel count of a mask, the same limit results are checked
+// against when they are stored.
+inline constexpr uint64_t kMaxBrushPixels = kMaxBrushMaskPixels;
 
 // RLE bytes from a result's `value.rle` list. Fails with invalid_argument
 // naming the first element that is not an integer 0–255.
