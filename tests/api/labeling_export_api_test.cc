@@ -524,7 +524,8 @@ TEST_P(LabelingExportTest, BrushMasksRoundTrip) {
   ASSERT_EQ(files.count(stem + ".png"), 1u) << (files.empty() ? "no files" : files.begin()->first);
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
-  const std::string& file = files[stem + ".png"];
+  // A copy: `files` is reassigned below, and the CLI check compares against it.
+  const std::string file = files[stem + ".png"];
   ASSERT_TRUE(png_image_begin_read_from_memory(&image, file.data(), file.size())) << image.message;
   EXPECT_EQ(image.width, 7u);
   EXPECT_EQ(image.height, 5u);
