@@ -7,7 +7,7 @@
 // Supported: datetime, string, number, stringOptions, categoryOptions,
 // arrayOptions, boolean and null conditions, and the keyed types
 // stringObject, numberObject and booleanObject, which name a metadata key or
-// a score name in "key". The caller's table says which column takes which
+// a score name in "key". The caller's table lists which column takes which
 // type. A column or type outside it is rejected with a 400 naming the
 // column, rather than silently ignored.
 //

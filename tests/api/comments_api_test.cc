@@ -247,7 +247,7 @@ TEST_P(CommentsApiTest, MembersCommentPublicKeysCannot) {
   // Without the project header a user reaches no project.
   EXPECT_EQ(Create(Body("TRACE", "t-1", "x"), {TokenHeader(annotator_token)}).status, 401);
 
-  // A key pair may name a member of the organization, but nobody else.
+  // A key pair may name a member of the organization, but no other user.
   bj::object for_member = Body("TRACE", "t-1", "on behalf");
   for_member["authorUserId"] = std::to_string(annotator_id);
   EXPECT_EQ(Create(for_member).status, 200);

@@ -66,7 +66,7 @@ TEST_P(LabelingImport, JsonBodiesInEveryForm) {
 }
 
 // Plain tasks go in by runs of many rows per statement, annotated ones one
-// by one; ids, inner ids and data must still follow the file's order.
+// by one. Ids, inner ids and data must still follow the file's order.
 TEST_P(LabelingImport, LongImportsKeepArrivalOrder) {
   TALLY_REQUIRE_TEMPLATE(config, "natural-language-processing__text-classification");
   const int64_t id = CreateProject(config);

@@ -8,7 +8,7 @@ against --secret-key first and returns 403 SignatureDoesNotMatch on a
 mismatch, as S3 does, then forwards the request to s3rver unchanged.
 
 Both listen on 127.0.0.1 only. The access key id must be S3RVER, the one
-s3rver knows. The first line printed is "PORT <n>" once both listen.
+s3rver accepts. The first line printed is "PORT <n>" once both listen.
 
 Test controls (no signature needed):
   POST /__peer/faults  {"method": "GET", "contains": "key part", "status": 500,

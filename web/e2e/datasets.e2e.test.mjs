@@ -29,7 +29,7 @@ if (screenshotDir) mkdirSync(screenshotDir, { recursive: true });
 
 const dataset = "capitals";
 const capitals = { fr: "Paris", it: "Rome", es: "Madrid" };
-// What each run answered, and how long its generation took in seconds.
+// What each run returned, and how long its generation took in seconds.
 const runs = {
   "gpt-baseline": { answers: { fr: "Paris", it: "Rome", es: "Madrid" }, seconds: 2 },
   "small-model": { answers: { fr: "Paris", it: "Milan", es: "Madrid" }, seconds: 1 },

@@ -13,8 +13,8 @@
 //
 // Errors: kNotFound for an object that is not there (deleted between list
 // and get); kInvalidArgument when the store rejects the request for good
-// (403 wrong credentials, missing bucket, a malformed answer); kUnavailable
-// when the store cannot be reached, times out or answers 5xx, so jobs retry.
+// (403 wrong credentials, missing bucket, a malformed response); kUnavailable
+// when the store cannot be reached, times out or returns 5xx, so jobs retry.
 // Messages name the storage type, bucket and host with the store's error
 // code, never a key, secret or signed URL.
 //

@@ -39,7 +39,7 @@ TEST(RegexFilter, MatchesAtStartLikePythonReMatch) {
   EXPECT_FALSE(RegexFilter("a|b").Matches("cb.json"));
 
   // A pattern that makes a backtracking engine take exponential time on a
-  // non-matching key; a linear engine answers at once.
+  // non-matching key; a linear engine returns at once.
   EXPECT_FALSE(RegexFilter("(a+)+$").Matches(std::string(5000, 'a') + "b"));
   EXPECT_FALSE(RegexFilter::Problem("(a)\\1").empty()) << "backreferences are refused when saved";
   EXPECT_TRUE(RegexFilter::Problem(".*\\.json").empty());

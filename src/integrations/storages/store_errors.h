@@ -1,4 +1,4 @@
-// Turns a storage service's error answer into Tally's error codes, the same
+// Turns a storage service's error response into Tally's error codes, the same
 // way for S3, GCS and Azure (see object_store.h for the mapping).
 #pragma once
 

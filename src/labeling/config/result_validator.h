@@ -52,7 +52,7 @@
 
 namespace tally::labeling {
 
-// The largest brush mask, in pixels (a 16,384 × 16,384 image). Export holds
+// The largest brush mask, in pixels (a 16,384 × 16,384 image). Export keeps
 // a decoded mask in memory while it writes the file, so results over this
 // size are rejected when they are stored rather than skipped on export.
 inline constexpr uint64_t kMaxBrushMaskPixels = 16384ULL * 16384ULL;
