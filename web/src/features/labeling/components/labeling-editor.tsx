@@ -14,9 +14,11 @@ import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { AudioObject } from "./audio-object";
 import { ChatObject } from "./chat-object";
 import { HyperTextObject } from "./hypertext-object";
+import { HyperTextUrl } from "./hypertext-url";
 import { ImageObject } from "./image-object";
 import { paragraphsOf, ParagraphsObject } from "./paragraphs-object";
 import { PdfObject } from "./pdf-object";
+import { RepeaterPages } from "./repeater-pages";
 import { TableObject } from "./table-object";
 import { TextObject } from "./text-object";
 import { TextRelations } from "./text-relations";
@@ -80,6 +82,14 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
   const labelsControls = config.controls.filter((c): c is LabelsControl => c.kind === "labels");
   switch (node.kind) {
     case "view":
+      if (node.paginated) {
+        return (
+          <RepeaterPages
+            pages={node.children.length}
+            renderPage={(index) => <Node node={node.children[index]} config={config} data={data} model={model} readOnly={readOnly} />}
+          />
+        );
+      }
       return (
         <div className={node.inline ? "view view-inline" : "view"}>
           {node.children.map((child, index) => (
@@ -119,11 +129,11 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         />
       );
     }
-    case "hypertext":
-      return (
+    case "hypertext": {
+      const page = (html: string) => (
         <HyperTextObject
           name={node.name}
-          html={textValue(data, node.valueKey, node.literal)}
+          html={html}
           regions={values.regions.filter((region) => region.toName === node.name)}
           colors={labelColors(labelsControls)}
           selectedRegionId={model.selectedRegionId}
@@ -131,6 +141,16 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
           onRegionClick={(id) => model.selectRegion(id)}
         />
       );
+      const value = textValue(data, node.valueKey, node.literal);
+      if (node.valueType === "url") {
+        return (
+          <HyperTextUrl name={node.name} url={value}>
+            {page}
+          </HyperTextUrl>
+        );
+      }
+      return page(value);
+    }
     case "chat":
       return <ChatObject name={node.name} value={node.valueKey ? data[node.valueKey] : undefined} />;
     case "table":

@@ -13,7 +13,7 @@
 // half-shown.
 
 import { shapeTypes, type ImageShape } from "./image-regions";
-import { expandRepeaters } from "./repeater";
+import { expandRepeaters, paginationAttribute } from "./repeater";
 import type { TimeSeriesOptions } from "./time-series";
 
 export interface ChoiceOption {
@@ -31,7 +31,9 @@ export interface LabelOption {
 }
 
 export type ConfigNode =
-  | { kind: "view"; children: ConfigNode[]; inline: boolean }
+  // paginated: the children are the items of a Repeater with
+  // mode="pagination", shown one at a time.
+  | { kind: "view"; children: ConfigNode[]; inline: boolean; paginated?: boolean }
   | { kind: "header"; text: string }
   | { kind: "text"; name: string; valueKey: string | null; literal: string }
   | { kind: "choices"; name: string; toName: string; multiple: boolean; inline: boolean; required: boolean; options: ChoiceOption[] }
@@ -42,7 +44,8 @@ export type ConfigNode =
   | { kind: "image"; name: string; valueKey: string | null; literal: string; valueList: boolean }
   | { kind: "relations" }
   // HTML shown as a page; inline false: Label Studio shows it in an iframe, this editor never does.
-  | { kind: "hypertext"; name: string; valueKey: string | null; literal: string }
+  // valueType "url": the value is the URL of the HTML, fetched by the browser.
+  | { kind: "hypertext"; name: string; valueKey: string | null; literal: string; valueType: "text" | "url" }
   // An LLM conversation: a list of {role, content} messages, shown read-only.
   | { kind: "chat"; name: string; valueKey: string | null }
   // A flat object of key/value rows.
@@ -239,11 +242,13 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
     switch (element.tagName) {
       case "View": {
         const style = element.getAttribute("style") ?? "";
-        return {
+        const node: ConfigNode = {
           kind: "view",
           inline: /display\s*:\s*(flex|inline)/.test(style),
           children: Array.from(element.children).map(walk),
         };
+        if (element.getAttribute(paginationAttribute) === "true") node.paginated = true;
+        return node;
       }
       case "Header":
         return { kind: "header", text: element.getAttribute("value") ?? element.textContent ?? "" };
@@ -452,7 +457,10 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
         const key = dataKeyOf(value);
         if (key && !dataKeys.includes(key)) dataKeys.push(key);
         const literal = key ? "" : (value ?? "");
-        if (element.tagName === "HyperText") return { kind: "hypertext", name, valueKey: key, literal };
+        if (element.tagName === "HyperText") {
+          const valueType = attribute(element, "valueType") === "url" ? "url" : "text";
+          return { kind: "hypertext", name, valueKey: key, literal, valueType };
+        }
         if (element.tagName === "Pdf") return { kind: "pdf", name, valueKey: key, literal };
         return { kind: element.tagName === "Chat" ? "chat" : "table", name, valueKey: key };
       }

@@ -24,10 +24,35 @@ describe("Repeater", () => {
     if (root.kind !== "view") throw new Error("root");
     const copies = root.children[0];
     if (copies.kind !== "view") throw new Error("copies");
-    expect(copies.children.filter((node) => node.kind === "image")).toEqual([
-      { kind: "image", name: "page_0", valueKey: null, literal: "https://example.org/1.jpg", valueList: false },
-      { kind: "image", name: "page_1", valueKey: null, literal: "https://example.org/2.jpg", valueList: false },
+    // Pagination groups each item's tags in a page of their own.
+    expect(copies.paginated).toBe(true);
+    const images = copies.children.map((page) => (page.kind === "view" ? page.children.filter((node) => node.kind === "image") : []));
+    expect(images).toEqual([
+      [{ kind: "image", name: "page_0", valueKey: null, literal: "https://example.org/1.jpg", valueList: false }],
+      [{ kind: "image", name: "page_1", valueKey: null, literal: "https://example.org/2.jpg", valueList: false }],
     ]);
+  });
+
+  it("lays items out in one view without pagination", () => {
+    const parsed = parseLabelConfig(pages.replace(' mode="pagination"', ""), { document: [{ page: "a" }, { page: "b" }] });
+    if (!parsed.ok) throw new Error(parsed.message);
+    const root = parsed.config.root;
+    if (root.kind !== "view") throw new Error("root");
+    const copies = root.children[0];
+    if (copies.kind !== "view") throw new Error("copies");
+    expect(copies.paginated).toBeUndefined();
+    expect(copies.children.map((node) => node.kind)).toEqual(["image", "rating", "image", "rating"]);
+  });
+
+  it("stores the same result with and without pagination", () => {
+    const data = { document: [{ page: "a" }, { page: "b" }] };
+    const values = { ...emptyValues, ratings: { rating_0: 2, rating_1: 5 } };
+    const ids = { rating_0: "r0", rating_1: "r1" };
+    const paginated = parseLabelConfig(pages, data);
+    const flat = parseLabelConfig(pages.replace(' mode="pagination"', ""), data);
+    if (!paginated.ok || !flat.ok) throw new Error("parse");
+    expect(buildResult(paginated.config, values, ids)).toEqual(buildResult(flat.config, values, ids));
+    expect(buildResult(paginated.config, values, ids).map((item) => item.from_name)).toEqual(["rating_0", "rating_1"]);
   });
 
   it("stores results under the expanded names", () => {

@@ -10,10 +10,17 @@
 // NOTE: a path that leads to a list or an object (a Paragraphs or Table
 // inside a Repeater) is left as it is and shows as a missing field.
 //
-// Label Studio's `mode="pagination"` shows one item at a time; this editor
-// shows them all one below the other.
+// With `mode="pagination"` the copies of each item are grouped in their own
+// View under a View marked `paginated`, and the editor shows one item at a
+// time with page controls, as Label Studio does. Every item's controls stay
+// in the config, so the result is the same as without pagination.
 
 const defaultIndexFlag = "{{idx}}";
+
+// Marks the View that contains one child View per item of a paginated
+// Repeater. The name cannot clash with Label Studio's attributes, which
+// have no dashes.
+export const paginationAttribute = "tally-repeater-pages";
 
 // The value at a path such as `pages[0].url` or `pages.0.url`, or undefined.
 export function valueAtPath(data: Record<string, unknown>, path: string): unknown {
@@ -52,13 +59,17 @@ export function expandRepeaters(root: Element, data: Record<string, unknown> | n
     const list = data ? valueAtPath(data, on) : [null];
     const count = Array.isArray(list) ? list.length : 0;
     const document = repeater.ownerDocument;
+    const paginated = repeater.getAttribute("mode") === "pagination";
     const copies = document.createElement("View");
+    if (paginated) copies.setAttribute(paginationAttribute, "true");
     for (let index = 0; index < count; index++) {
+      const page = paginated ? document.createElement("View") : copies;
       for (const child of Array.from(repeater.children)) {
         const copy = child.cloneNode(true) as Element;
         substitute(copy, flag, index, on, data);
-        copies.appendChild(copy);
+        page.appendChild(copy);
       }
+      if (paginated) copies.appendChild(page);
     }
     repeater.parentNode!.replaceChild(copies, repeater);
   }

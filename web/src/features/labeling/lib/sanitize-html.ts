@@ -38,3 +38,25 @@ export function sanitizeHtml(html: string): string {
   }
   return doc.body.innerHTML;
 }
+
+// Makes the relative links and sources of `html` absolute against
+// `baseUrl`, the address the HTML was fetched from, so its images and
+// links point where its author meant rather than at the labeling app. Run it before
+// sanitizeHtml, which then checks the absolute URLs.
+export function resolveRelativeUrls(html: string, baseUrl: string): string {
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  for (const element of Array.from(doc.body.querySelectorAll("*"))) {
+    for (const attribute of Array.from(element.attributes)) {
+      if (!urlAttributes.has(attribute.name.toLowerCase())) continue;
+      const value = attribute.value.trim();
+      // Fragment links stay inside the page.
+      if (value === "" || value.startsWith("#")) continue;
+      try {
+        element.setAttribute(attribute.name, new URL(value, baseUrl).href);
+      } catch {
+        // Not a URL even relative to the base: sanitizeHtml decides.
+      }
+    }
+  }
+  return doc.body.innerHTML;
+}
