@@ -9,6 +9,7 @@ import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, una
 import { viewDeltaToNatural, type Point } from "../lib/geometry";
 import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-regions";
 import { newRegionId, type TextRegion } from "../lib/results";
+import { isPerRegionControl } from "../lib/selectable-regions";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { AudioObject } from "./audio-object";
@@ -18,6 +19,7 @@ import { HyperTextUrl } from "./hypertext-url";
 import { ImageObject } from "./image-object";
 import { paragraphsOf, ParagraphsObject } from "./paragraphs-object";
 import { PdfObject } from "./pdf-object";
+import { PerRegionControl } from "./per-region-controls";
 import { RepeaterPages } from "./repeater-pages";
 import { TableObject } from "./table-object";
 import { TextObject } from "./text-object";
@@ -80,6 +82,7 @@ function HotkeyHint({ hotkey }: { hotkey?: string }) {
 function Node({ node, config, data, model, readOnly }: { node: ConfigNode; config: EditorConfig; data: Record<string, unknown>; model: EditorModel; readOnly: boolean }): ReactNode {
   const values = model.state.values;
   const labelsControls = config.controls.filter((c): c is LabelsControl => c.kind === "labels");
+  if (isPerRegionControl(node)) return <PerRegionControl node={node} model={model} readOnly={readOnly} />;
   switch (node.kind) {
     case "view":
       if (node.paginated) {
@@ -256,33 +259,6 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
         </div>
       );
     case "textarea": {
-      if (node.perRegion) {
-        // Shown for the selected region of the object it targets.
-        const id = model.selectedRegionId;
-        const targets = node.toName.split(",").map((name) => name.trim());
-        const region =
-          values.regions.find((r) => r.id === id) ??
-          values.imageRegions.find((r) => r.id === id) ??
-          values.audioRegions.find((r) => r.id === id) ??
-          values.timeSeriesRegions.find((r) => r.id === id) ??
-          values.videoRegions.find((r) => r.id === id);
-        if (!region || !targets.includes(region.toName)) return null;
-        const texts = values.regionTexts[region.id]?.[node.name] ?? [];
-        return (
-          <label className="control textarea">
-            <span>{node.name} (selected region)</span>
-            <textarea
-              rows={Math.max(2, node.rows)}
-              placeholder={node.placeholder}
-              readOnly={readOnly}
-              value={texts[0] ?? ""}
-              onChange={(event) =>
-                model.dispatch({ type: "region-text-changed", regionId: region.id, control: node.name, texts: [event.target.value, ...texts.slice(1)] })
-              }
-            />
-          </label>
-        );
-      }
       const texts = values.textareas[node.name] ?? [];
       return (
         <label className="control textarea">

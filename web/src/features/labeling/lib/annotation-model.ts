@@ -7,8 +7,10 @@ import {
   emptyValues,
   type AudioRegion,
   type EditorValues,
+  type RegionAnswer,
   type Relation,
   type TextRegion,
+  type TimelineRegion,
   type TimeSeriesRegion,
   type VideoRegion,
 } from "./results";
@@ -26,7 +28,11 @@ export type EditorAction =
   | { type: "time-series-region-changed"; region: TimeSeriesRegion }
   | { type: "video-region-added"; region: VideoRegion }
   | { type: "video-region-changed"; region: VideoRegion }
+  | { type: "timeline-region-added"; region: TimelineRegion }
+  | { type: "timeline-region-changed"; region: TimelineRegion }
   | { type: "region-text-changed"; regionId: string; control: string; texts: string[] }
+  // A per-region Choices, Rating or Number answer about one region; null clears it.
+  | { type: "region-answer-set"; regionId: string; control: string; answer: RegionAnswer | null }
   | { type: "relation-added"; relation: Relation }
   | { type: "relation-changed"; relation: Relation }
   | { type: "relation-removed"; id: string }
@@ -86,9 +92,11 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         audioRegions: values.audioRegions.filter((r) => r.id !== action.id),
         timeSeriesRegions: values.timeSeriesRegions.filter((r) => r.id !== action.id),
         videoRegions: values.videoRegions.filter((r) => r.id !== action.id),
-        // An arrow or a region's text cannot outlive its region.
+        timelineRegions: values.timelineRegions.filter((r) => r.id !== action.id),
+        // An arrow or a per-region answer cannot outlive its region.
         relations: values.relations.filter((r) => r.fromId !== action.id && r.toId !== action.id),
         regionTexts: Object.fromEntries(Object.entries(values.regionTexts).filter(([id]) => id !== action.id)),
+        regionAnswers: Object.fromEntries(Object.entries(values.regionAnswers).filter(([id]) => id !== action.id)),
       };
     case "audio-region-added":
       return { ...values, audioRegions: [...values.audioRegions, action.region] };
@@ -114,6 +122,20 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         videoRegions: values.videoRegions.map((r) => (r.id === action.region.id ? action.region : r)),
         origins: edited(values, action.region.id),
       };
+    case "timeline-region-added":
+      return { ...values, timelineRegions: [...values.timelineRegions, action.region] };
+    case "timeline-region-changed":
+      return {
+        ...values,
+        timelineRegions: values.timelineRegions.map((r) => (r.id === action.region.id ? action.region : r)),
+        origins: edited(values, action.region.id),
+      };
+    case "region-answer-set": {
+      const answers = { ...values.regionAnswers[action.regionId] };
+      if (action.answer === null) delete answers[action.control];
+      else answers[action.control] = action.answer;
+      return { ...values, regionAnswers: { ...values.regionAnswers, [action.regionId]: answers }, origins: edited(values, action.regionId) };
+    }
     case "region-text-changed":
       return {
         ...values,
@@ -132,6 +154,7 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         audioRegions: values.audioRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         timeSeriesRegions: values.timeSeriesRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         videoRegions: values.videoRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
+        timelineRegions: values.timelineRegions.map((r) => (r.id === action.id ? { ...r, labels: action.labels } : r)),
         origins: edited(values, action.id),
       };
     case "relation-added": {

@@ -29,8 +29,9 @@ describe.skipIf(!present)("chat templates", () => {
     if (!parsed.ok) throw new Error(parsed.message);
     const values = { ...emptyValues, ratings: { rating: 4 }, textareas: { conversation_comment: ["Clear."] } };
     const hidden = hiddenControls(parsed.config, values, null);
-    // The per-message controls wait for a selected message.
-    expect([...hidden]).toContain("assistant_response_accuracy");
+    // The per-message controls answer about selected messages, so without
+    // one they store nothing, and they are not hidden at submit.
+    expect([...hidden]).not.toContain("assistant_response_accuracy");
     expect(buildResult(parsed.config, values, { rating: "r1", conversation_comment: "c1" }, hidden)).toEqual([
       { id: "r1", from_name: "rating", to_name: "chat", type: "rating", origin: "manual", value: { rating: 4 } },
       { id: "c1", from_name: "conversation_comment", to_name: "chat", type: "textarea", origin: "manual", value: { text: ["Clear."] } },

@@ -36,7 +36,7 @@ export type ConfigNode =
   | { kind: "view"; children: ConfigNode[]; inline: boolean; paginated?: boolean }
   | { kind: "header"; text: string }
   | { kind: "text"; name: string; valueKey: string | null; literal: string }
-  | { kind: "choices"; name: string; toName: string; multiple: boolean; inline: boolean; required: boolean; options: ChoiceOption[] }
+  | { kind: "choices"; name: string; toName: string; multiple: boolean; inline: boolean; required: boolean; options: ChoiceOption[]; perRegion: boolean; regionFilter?: RegionFilter }
   // Labels on Text, or a shape control on an Image (`shape` set): the
   // *Labels tags with their labels, the bare tools (Rectangle, ...) with none.
   | { kind: "labels"; name: string; toName: string; multiple: boolean; labels: LabelOption[]; shape: ImageShape | null; resultType: string }
@@ -57,10 +57,11 @@ export type ConfigNode =
   // valueType "url": the value is the URL of a CSV file; "json": an object of columns.
   | { kind: "timeseries"; name: string; valueKey: string | null; literal: string; valueType: "url" | "json"; options: TimeSeriesOptions }
   | { kind: "videorectangle"; name: string; toName: string }
-  // perRegion: one text per selected region, stored under the region's id.
-  | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean; perRegion: boolean }
-  | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean }
-  | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean }
+  // perRegion: one answer per region, shown for the selected region and
+  // stored under the region's id (see selectable-regions.ts).
+  | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
+  | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
+  | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
   | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean }
   | { kind: "taxonomy"; name: string; toName: string; tree: TaxonomyNode[]; leafsOnly: boolean; required: boolean }
   | { kind: "pairwise"; name: string; toName: string; required: boolean }
@@ -78,6 +79,25 @@ export interface VisibleWhen {
   tagName?: string;
   choiceValues: string[];
   labelValues: string[];
+  role?: string; // whenRole: the role of the selected chat message
+}
+
+// A per-region control's own whenTagName, whenLabelValue and whenRole: the
+// regions it describes. Absent when the control sets none of them.
+export type RegionFilter = Pick<VisibleWhen, "tagName" | "labelValues" | "role">;
+
+function regionFilter(element: Element): RegionFilter | undefined {
+  const when = element.getAttribute("visibleWhen");
+  // With a choice condition, whenTagName names a Choices control, not a region's.
+  if (when !== null && when !== "region-selected") return undefined;
+  const tagName = element.getAttribute("whenTagName") ?? undefined;
+  const role = element.getAttribute("whenRole") ?? undefined;
+  const labelValues = (element.getAttribute("whenLabelValue") ?? "")
+    .split(",")
+    .map((value) => value.trim())
+    .filter(Boolean);
+  if (tagName === undefined && role === undefined && labelValues.length === 0) return undefined;
+  return { tagName, labelValues, role };
 }
 
 // Parts a DateTime control requests (its `only` attribute). Date and time
@@ -122,6 +142,7 @@ export interface RelationsConfig {
 export interface EditorConfig {
   root: ConfigNode;
   audioNames: string[]; // names of Audio objects: Labels on them make time segments
+  videoNames: string[]; // names of Video objects
   videoFrameRates: Record<string, number>; // Video name -> frames per second, when the config gives a number
   relations: RelationsConfig | null; // null without a Relations tag: arrows carry no labels
   controls: ControlNode[];
@@ -210,6 +231,7 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
   const lists: Record<string, string | null> = {};
   let relations: RelationsConfig | null = null;
   const audioNames: string[] = [];
+  const videoNames: string[] = [];
   const videoFrameRates: Record<string, number> = {};
   let colorIndex = 0;
 
@@ -231,6 +253,7 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
         tagName: element.getAttribute("whenTagName") ?? undefined,
         choiceValues: list("whenChoiceValue"),
         labelValues: list("whenLabelValue"),
+        role: element.getAttribute("whenRole") ?? undefined,
       },
       child: node,
     };
@@ -266,6 +289,8 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
           multiple: element.getAttribute("choice") === "multiple",
           inline: bool(element, "showInline"),
           required: bool(element, "required"),
+          perRegion: bool(element, "perRegion"),
+          regionFilter: bool(element, "perRegion") ? regionFilter(element) : undefined,
           options: Array.from(element.getElementsByTagName("Choice")).map((choice) => ({
             value: choice.getAttribute("value") ?? "",
             alias: optional(choice, "alias"),
@@ -278,6 +303,7 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
       }
       case "Labels":
       case "TimeSeriesLabels":
+      case "TimelineLabels":
       case "HyperTextLabels":
       case "ParagraphLabels":
       case "RectangleLabels":
@@ -292,7 +318,7 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
       case "Brush":
       case "OcrLabels": {
         const shape = shapeTags[element.tagName] ?? null;
-        let resultType = element.tagName === "TimeSeriesLabels" ? "timeserieslabels" : "labels";
+        let resultType = element.tagName === "TimeSeriesLabels" || element.tagName === "TimelineLabels" ? element.tagName.toLowerCase() : "labels";
         if (shape) resultType = shapeTypes[shape][element.tagName.endsWith("Labels") ? 0 : 1];
         if (element.tagName === "HyperTextLabels" || element.tagName === "ParagraphLabels") resultType = element.tagName.toLowerCase();
         if (element.tagName === "OcrLabels") resultType = "ocrlabels";
@@ -323,6 +349,7 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
           maxSubmissions: int(element, "maxSubmissions", 0),
           required: bool(element, "required"),
           perRegion: bool(element, "perRegion"),
+          regionFilter: bool(element, "perRegion") ? regionFilter(element) : undefined,
         };
         controls.push(node);
         return node;
@@ -335,6 +362,8 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
           maxRating: Math.max(1, Math.min(int(element, "maxRating", 5), 20)),
           hotkey: optional(element, "hotkey"),
           required: bool(element, "required"),
+          perRegion: bool(element, "perRegion"),
+          regionFilter: bool(element, "perRegion") ? regionFilter(element) : undefined,
         };
         controls.push(node);
         return node;
@@ -348,6 +377,8 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
           max: optionalNumber(element, "max"),
           step: optionalNumber(element, "step") ?? 1,
           required: bool(element, "required"),
+          perRegion: bool(element, "perRegion"),
+          regionFilter: bool(element, "perRegion") ? regionFilter(element) : undefined,
         };
         controls.push(node);
         return node;
@@ -399,6 +430,7 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
         const parsedRate = Number.parseFloat(rate ?? "");
         const frameRate = rateKey ? { dataKey: rateKey } : Number.isFinite(parsedRate) && parsedRate > 0 ? parsedRate : defaultFrameRate;
         if (typeof frameRate === "number") videoFrameRates[name] = frameRate;
+        videoNames.push(name);
         return { kind: "video", name, valueKey: key, literal: key ? "" : (value ?? ""), frameRate };
       }
       case "VideoRectangle": {
@@ -504,5 +536,5 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
   };
 
   const root = walk(rootElement);
-  return { ok: true, config: { root, controls, dataKeys, lists, relations, audioNames, videoFrameRates, unsupportedTags: [...unsupported] } };
+  return { ok: true, config: { root, controls, dataKeys, lists, relations, audioNames, videoNames, videoFrameRates, unsupportedTags: [...unsupported] } };
 }

@@ -3,9 +3,10 @@
 // carrying both the span and its labels. The inverse, readResult, turns a
 // stored result back into editor state, keeping items it does not
 // understand so an update never drops another tool's work.
-import { anchoredSpanResult, anchorPosition, readAnchoredSpan, type SpanAnchor } from "./anchored-spans";
+import { anchoredSpanResult, readAnchoredSpan, type SpanAnchor } from "./anchored-spans";
 import type { ControlNode, EditorConfig } from "./config";
-import { imageRegionResult, imageRegionResults, readImageRegion, type ImageRegion } from "./image-regions";
+import { imageRegionResults, readImageRegion, type ImageRegion } from "./image-regions";
+import { appliesToRegion, isPerRegionControl, selectableRegions } from "./selectable-regions";
 import { readSequence, type VideoKeyframe } from "./video";
 
 export interface TextRegion {
@@ -55,6 +56,20 @@ export interface VideoRegion {
   sequence: VideoKeyframe[]; // in frame order
 }
 
+// A segment on a Video's timeline: frame ranges with labels, stored as
+// `{"ranges": [{"start", "end"}], "<type>": [...]}` with frame numbers.
+export interface TimelineRegion {
+  id: string;
+  fromName: string; // the TimelineLabels (or Labels) control
+  toName: string; // the Video object
+  type: string; // the control's result type: "timelinelabels" or "labels"
+  ranges: { start: number; end: number }[];
+  labels: string[];
+}
+
+// A per-region Choices, Rating or Number control's answer about one region.
+export type RegionAnswer = { choices: string[] } | { rating: number } | { number: number };
+
 // An arrow between two regions, stored as a "relation" item. `right`
 // points from the first region to the second, `left` back, `bi` both ways.
 export interface Relation {
@@ -84,7 +99,9 @@ export interface EditorValues {
   audioRegions: AudioRegion[];
   timeSeriesRegions: TimeSeriesRegion[];
   videoRegions: VideoRegion[];
+  timelineRegions: TimelineRegion[];
   regionTexts: Record<string, Record<string, string[]>>; // region id -> per-region TextArea name -> texts
+  regionAnswers: Record<string, Record<string, RegionAnswer>>; // region id -> per-region control name -> answer
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
 }
@@ -104,7 +121,9 @@ export const emptyValues: EditorValues = {
   audioRegions: [],
   timeSeriesRegions: [],
   videoRegions: [],
+  timelineRegions: [],
   regionTexts: {},
+  regionAnswers: {},
   foreign: [],
   origins: {},
 };
@@ -214,6 +233,7 @@ export function buildResult(
     const origin = values.origins[control.name] ?? "manual";
     switch (control.kind) {
       case "choices": {
+        if (control.perRegion) break; // written with its regions below
         const chosen = values.choices[control.name] ?? [];
         if (chosen.length > 0) items.push(choicesResult(control.name, control.toName, chosen, id, origin));
         break;
@@ -225,6 +245,7 @@ export function buildResult(
         break;
       }
       case "rating": {
+        if (control.perRegion) break;
         const rating = values.ratings[control.name];
         if (rating !== undefined && rating > 0) {
           items.push(ratingResult(control.name, control.toName, rating, id, origin));
@@ -232,6 +253,7 @@ export function buildResult(
         break;
       }
       case "number": {
+        if (control.perRegion) break;
         const number = values.numbers[control.name];
         if (number !== undefined) items.push(numberResult(control.name, control.toName, number, id, origin));
         break;
@@ -299,7 +321,13 @@ export function buildResult(
     const origin = values.origins[region.id] ?? "manual";
     items.push({ id: region.id, from_name: region.fromName, to_name: region.toName, type: "videorectangle", origin, value });
   }
-  items.push(...regionTextResults(config, values));
+  for (const segment of values.timelineRegions) {
+    if (hidden.has(segment.fromName)) continue;
+    const origin = values.origins[segment.id] ?? "manual";
+    const value = { ranges: segment.ranges, [segment.type]: segment.labels };
+    items.push({ id: segment.id, from_name: segment.fromName, to_name: segment.toName, type: segment.type, origin, value });
+  }
+  items.push(...perRegionResults(config, values));
   const relations = values.relations.map((relation) => ({
     id: relation.id,
     type: "relation",
@@ -336,7 +364,9 @@ export function readResult(
     audioRegions: [],
     timeSeriesRegions: [],
     videoRegions: [],
+    timelineRegions: [],
     regionTexts: {},
+    regionAnswers: {},
     foreign: [],
     origins: {},
   };
@@ -361,7 +391,10 @@ export function readResult(
     }
     const control = byName.get(item.from_name);
     const value = (item.value ?? {}) as Record<string, unknown>;
-    if (control?.kind === "choices" && Array.isArray(value.choices)) {
+    const answer = control && isPerRegionControl(control) && control.kind !== "textarea" ? readRegionAnswer(control.kind, value) : null;
+    if (answer && typeof item.id === "string") {
+      values.regionAnswers[item.id] = { ...values.regionAnswers[item.id], [control!.name]: answer };
+    } else if (control?.kind === "choices" && Array.isArray(value.choices)) {
       values.choices[control.name] = value.choices.filter((c): c is string => typeof c === "string");
       ids[control.name] = item.id;
       keepOrigin(control.name, item);
@@ -413,6 +446,17 @@ export function readResult(
         end: value.end,
         instant: value.instant === true,
         labels: labels.filter((l): l is string => typeof l === "string"),
+      });
+      keepOrigin(item.id, item);
+    } else if (control?.kind === "labels" && Array.isArray(value.ranges) && config.videoNames.includes(item.to_name)) {
+      const labels = value[control.resultType];
+      values.timelineRegions.push({
+        id: item.id,
+        fromName: control.name,
+        toName: item.to_name,
+        type: control.resultType,
+        ranges: readFrameRanges(value.ranges),
+        labels: Array.isArray(labels) ? labels.filter((l): l is string => typeof l === "string") : [],
       });
       keepOrigin(item.id, item);
     } else if (control?.kind === "videorectangle" && readSequence(value.sequence, 1) !== null) {
@@ -494,50 +538,57 @@ function attachImageLabels(values: EditorValues) {
   });
 }
 
-// Items of per-region TextAreas: one per region and control, with the
-// region's id. For an image region the value also carries its geometry, as
-// Label Studio writes it, so exporters can place the text.
-function regionTextResults(config: EditorConfig, values: EditorValues): ResultItem[] {
+// Items of per-region controls: one per region and control, with the
+// region's id, its object as to_name and its position repeated in the
+// value, as Label Studio writes them. For an image region the item also
+// repeats original_width, original_height and image_rotation, so exporters
+// can place the answer.
+function perRegionResults(config: EditorConfig, values: EditorValues): ResultItem[] {
   const items: ResultItem[] = [];
-  const controls = config.controls.filter((control) => control.kind === "textarea" && control.perRegion);
-  for (const [regionId, byControl] of Object.entries(values.regionTexts)) {
-    const image = values.imageRegions.find((region) => region.id === regionId);
-    const span = values.regions.find((region) => region.id === regionId);
-    const segment = values.audioRegions.find((region) => region.id === regionId);
-    const range = values.timeSeriesRegions.find((region) => region.id === regionId);
-    const track = values.videoRegions.find((region) => region.id === regionId);
-    if (!image && !span && !segment && !range && !track) continue;
+  const controls = config.controls.filter(isPerRegionControl);
+  for (const region of selectableRegions(values)) {
     for (const control of controls) {
-      const texts = (byControl[control.name] ?? []).filter((text) => text.length > 0);
-      if (texts.length === 0) continue;
-      const item: ResultItem = {
-        id: regionId,
-        from_name: control.name,
-        to_name: image?.toName ?? span?.toName ?? segment?.toName ?? range?.toName ?? track!.toName,
-        type: "textarea",
-        origin: values.origins[regionId] ?? "manual",
-        value: { text: texts },
-      };
-      if (image) {
-        const shaped = imageRegionResult(image, item.origin ?? "manual") as ResultItem & Record<string, unknown>;
-        const geometry = { ...shaped.value };
-        delete geometry[image.type];
-        delete geometry.ocrtext; // an OcrLabels box's own text is not the TextArea's
-        Object.assign(item, { original_width: shaped.original_width, original_height: shaped.original_height, image_rotation: shaped.image_rotation });
-        item.value = { ...geometry, text: texts };
-      } else if (span) {
-        item.value = span.anchor ? { ...anchorPosition(span.anchor), text: texts } : { start: span.start, end: span.end, text: texts };
-      } else if (segment) {
-        item.value = { start: segment.start, end: segment.end, text: texts };
-      } else if (range) {
-        item.value = { start: range.start, end: range.end, instant: range.instant, text: texts };
-      } else if (track) {
-        item.value = { sequence: track.sequence, text: texts };
+      let answer: Record<string, unknown> | null = null;
+      if (control.kind === "textarea") {
+        const texts = (values.regionTexts[region.id]?.[control.name] ?? []).filter((text) => text.length > 0);
+        if (texts.length > 0) answer = { text: texts };
+      } else {
+        answer = values.regionAnswers[region.id]?.[control.name] ?? null;
       }
-      items.push(item);
+      if (!answer) continue;
+      items.push({
+        id: region.id,
+        from_name: control.name,
+        to_name: region.toName,
+        type: control.kind,
+        origin: values.origins[region.id] ?? "manual",
+        ...region.itemFields,
+        value: { ...region.position, ...answer },
+      });
     }
   }
   return items;
+}
+
+// A stored per-region answer of a Choices, Rating or Number control, or
+// null when the value has none.
+function readRegionAnswer(kind: "choices" | "rating" | "number", value: Record<string, unknown>): RegionAnswer | null {
+  if (kind === "choices" && Array.isArray(value.choices)) {
+    return { choices: value.choices.filter((c): c is string => typeof c === "string") };
+  }
+  if (kind === "rating" && typeof value.rating === "number") return { rating: value.rating };
+  if (kind === "number" && typeof value.number === "number") return { number: value.number };
+  return null;
+}
+
+// Frame ranges of a timeline segment; entries without two whole numbers are dropped.
+function readFrameRanges(ranges: unknown[]): { start: number; end: number }[] {
+  return ranges
+    .filter((range): range is { start: number; end: number } => {
+      const candidate = range as { start?: unknown; end?: unknown } | null;
+      return Number.isInteger(candidate?.start) && Number.isInteger(candidate?.end);
+    })
+    .map((range) => ({ start: range.start, end: range.end }));
 }
 
 // A time-series bound: a number, or a date string as some tools store it.
@@ -563,10 +614,14 @@ export function missingRequired(
   const missing: string[] = [];
   for (const control of config.controls) {
     if (hidden.has(control.name)) continue;
+    if (isPerRegionControl(control)) {
+      if (control.required && regionsWithoutAnswer(control, values).length > 0) missing.push(control.name);
+      continue;
+    }
     if (control.kind === "choices" && control.required && (values.choices[control.name] ?? []).length === 0) {
       missing.push(control.name);
     }
-    if (control.kind === "textarea" && control.required && !control.perRegion && (values.textareas[control.name] ?? []).every((t) => !t)) {
+    if (control.kind === "textarea" && control.required && (values.textareas[control.name] ?? []).every((t) => !t)) {
       missing.push(control.name);
     }
     if (control.kind === "rating" && control.required && !values.ratings[control.name]) missing.push(control.name);
@@ -581,4 +636,18 @@ export function missingRequired(
     if (control.kind === "ranker" && control.required && !values.rankers[control.name]) missing.push(control.name);
   }
   return missing;
+}
+
+// Ids of the regions a per-region control describes that have no answer
+// from it yet. Label Studio requires an answer for each such region.
+export function regionsWithoutAnswer(control: ControlNode, values: EditorValues): string[] {
+  if (!isPerRegionControl(control)) return [];
+  return selectableRegions(values)
+    .filter((region) => appliesToRegion(control, region))
+    .filter((region) =>
+      control.kind === "textarea"
+        ? (values.regionTexts[region.id]?.[control.name] ?? []).every((text) => !text)
+        : values.regionAnswers[region.id]?.[control.name] === undefined,
+    )
+    .map((region) => region.id);
 }

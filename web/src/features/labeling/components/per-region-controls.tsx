@@ -1,0 +1,127 @@
+// Per-region controls (perRegion="true" on Choices, Rating, Number and
+// TextArea): shown while a region they describe is selected, and editing
+// that region's answer. Which regions can be selected is decided in
+// lib/selectable-regions.ts.
+import type { ChoiceOption } from "../lib/config";
+import type { EditorModel } from "../hooks/use-editor-model";
+import { appliesToRegion, findSelectableRegion, type PerRegionControl as PerRegionNode } from "../lib/selectable-regions";
+
+type ChoicesNode = Extract<PerRegionNode, { kind: "choices" }>;
+
+// The choices after a click on `option`: the single choice toggles, and a
+// multiple selection keeps the config's order, as whole-task Choices do.
+function toggledChoices(control: ChoicesNode, current: string[], option: ChoiceOption): string[] {
+  const value = option.alias ?? option.value;
+  if (current.includes(value)) return current.filter((chosen) => chosen !== value);
+  if (!control.multiple) return [value];
+  const selected = new Set([...current, value]);
+  return control.options.map((choice) => choice.alias ?? choice.value).filter((chosen) => selected.has(chosen));
+}
+
+export function PerRegionControl({ node, model, readOnly }: { node: PerRegionNode; model: EditorModel; readOnly: boolean }) {
+  const values = model.state.values;
+  const region = findSelectableRegion(values, model.selectedRegionId);
+  if (!region || !appliesToRegion(node, region)) return null;
+
+  const answer = values.regionAnswers[region.id]?.[node.name];
+  const title = (
+    <>
+      {node.name} (selected region)
+      {node.required && <span className="required"> (required)</span>}
+    </>
+  );
+  const setAnswer = (next: { choices: string[] } | { rating: number } | { number: number } | null) =>
+    model.dispatch({ type: "region-answer-set", regionId: region.id, control: node.name, answer: next });
+
+  switch (node.kind) {
+    case "choices": {
+      const chosen = answer && "choices" in answer ? answer.choices : [];
+      return (
+        <fieldset className={node.inline ? "control choices choices-inline per-region" : "control choices per-region"} disabled={readOnly}>
+          <legend>{title}</legend>
+          {node.options.map((option) => {
+            const value = option.alias ?? option.value;
+            return (
+              <label key={option.value} className="choice" title={option.hint}>
+                <input
+                  type={node.multiple ? "checkbox" : "radio"}
+                  name={`region-choice-${node.name}`}
+                  checked={chosen.includes(value)}
+                  onChange={() => {
+                    const next = toggledChoices(node, chosen, option);
+                    setAnswer(next.length > 0 ? { choices: next } : null);
+                  }}
+                  onClick={(event) => {
+                    // A second click on the chosen radio clears it.
+                    if (!node.multiple && chosen.includes(value)) {
+                      event.preventDefault();
+                      setAnswer(null);
+                    }
+                  }}
+                />
+                {option.value}
+              </label>
+            );
+          })}
+        </fieldset>
+      );
+    }
+    case "rating": {
+      const rating = answer && "rating" in answer ? answer.rating : 0;
+      return (
+        <fieldset className="control rating per-region" disabled={readOnly}>
+          <legend>{title}</legend>
+          {Array.from({ length: node.maxRating }, (_, index) => index + 1).map((star) => (
+            <button
+              key={star}
+              type="button"
+              className={star <= rating ? "star star-on" : "star"}
+              aria-label={`${star} of ${node.maxRating}`}
+              aria-pressed={star === rating}
+              onClick={() => setAnswer(star === rating ? null : { rating: star })}
+            >
+              ★
+            </button>
+          ))}
+        </fieldset>
+      );
+    }
+    case "number": {
+      const number = answer && "number" in answer ? answer.number : undefined;
+      return (
+        <label className="control number per-region">
+          <span>{title}</span>
+          <input
+            type="number"
+            min={node.min}
+            max={node.max}
+            step={node.step}
+            readOnly={readOnly}
+            value={number ?? ""}
+            onChange={(event) => {
+              if (event.target.value === "") setAnswer(null);
+              else if (Number.isFinite(Number(event.target.value))) setAnswer({ number: Number(event.target.value) });
+            }}
+          />
+        </label>
+      );
+    }
+    case "textarea": {
+      const texts = values.regionTexts[region.id]?.[node.name] ?? [];
+      return (
+        <label className="control textarea per-region">
+          <span>{title}</span>
+          <textarea
+            rows={Math.max(2, node.rows)}
+            placeholder={node.placeholder}
+            readOnly={readOnly}
+            value={texts[0] ?? ""}
+            onChange={(event) =>
+              model.dispatch({ type: "region-text-changed", regionId: region.id, control: node.name, texts: [event.target.value, ...texts.slice(1)] })
+            }
+          />
+        </label>
+      );
+    }
+  }
+}
