@@ -8,12 +8,13 @@ import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
 import { viewDeltaToNatural, type Point } from "../lib/geometry";
 import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-regions";
-import { newRegionId, type TextRegion } from "../lib/results";
+import { withTaskMessages } from "../lib/chat";
+import { emptyValues, newRegionId, type TextRegion } from "../lib/results";
 import { isPerRegionControl } from "../lib/selectable-regions";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { AudioObject } from "./audio-object";
-import { ChatObject } from "./chat-object";
+import { ChatObject, ChatReplyContext, type ChatReplyRequester } from "./chat-object";
 import { HyperTextObject } from "./hypertext-object";
 import { HyperTextUrl } from "./hypertext-url";
 import { ImageObject } from "./image-object";
@@ -155,7 +156,7 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
       return page(value);
     }
     case "chat":
-      return <ChatObject name={node.name} value={node.valueKey ? data[node.valueKey] : undefined} />;
+      return <ChatObject node={node} data={data} model={model} readOnly={readOnly} />;
     case "table":
       return <TableObject name={node.name} value={node.valueKey ? data[node.valueKey] : undefined} />;
     case "pdf":
@@ -812,15 +813,24 @@ export function LabelingEditor({
   model,
   readOnly = false,
   hotkeys = false,
+  requestChatReply,
 }: {
   config: EditorConfig;
   data: Record<string, unknown>;
   model?: EditorModel;
   readOnly?: boolean;
   hotkeys?: boolean;
+  // Requests LLM replies for a Chat with `llm`; without it a Chat gets none.
+  requestChatReply?: ChatReplyRequester;
 }) {
   const own = useEditorModel();
   const active = model ?? own;
+  // A caller's model is loaded by the caller. The editor's own model (a
+  // preview) starts with the task's chat messages, so they can be selected.
+  const loadOwn = own.dispatch;
+  useEffect(() => {
+    if (!model) loadOwn({ type: "loaded", values: withTaskMessages(config, data, emptyValues) });
+  }, [model, config, data, loadOwn]);
   useEditorHotkeys(config, active, hotkeys && !readOnly);
   const missingKeys = useMemo(() => config.dataKeys.filter((key) => !(key in data)), [config, data]);
   const root = useRef<HTMLDivElement>(null);
@@ -831,7 +841,9 @@ export function LabelingEditor({
           This task has no {missingKeys.map((key) => `“${key}”`).join(", ")} field that the label config reads.
         </p>
       )}
-      <Node node={config.root} config={config} data={data} model={active} readOnly={readOnly} />
+      <ChatReplyContext.Provider value={requestChatReply}>
+        <Node node={config.root} config={config} data={data} model={active} readOnly={readOnly} />
+      </ChatReplyContext.Provider>
       <RegionList config={config} model={active} readOnly={readOnly} />
       <TextRelations root={root} relations={active.state.values.relations} />
     </div>

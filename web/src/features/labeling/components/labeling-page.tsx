@@ -3,11 +3,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router-dom";
-import { describeError } from "../../../api/client";
+import { ApiError, describeError } from "../../../api/client";
 import { ErrorState, Loading } from "../../../ui/states";
 import type { Project } from "../../projects/api/projects";
 import { ProjectPage } from "../../projects/components/project-page";
 import { projectKey } from "../../projects/api/query-keys";
+import { requestChatReply } from "../api/chat-replies";
 import { fetchTaskDraft, type Draft } from "../api/drafts";
 import { useDraftAutosave, type DraftStatus } from "../hooks/use-draft-autosave";
 import { useEditorModel } from "../hooks/use-editor-model";
@@ -25,6 +26,7 @@ import {
   type Task,
 } from "../api/tasks";
 import { useCurrentUser } from "../../auth/hooks/use-current-user";
+import { chatProblems, withTaskMessages } from "../lib/chat";
 import { parseLabelConfig, type EditorConfig } from "../lib/config";
 import { editorHints } from "../lib/editor-hints";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
@@ -57,6 +59,19 @@ function TaskEditor({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { dispatch } = model;
+  const requestReply = useCallback(
+    async (chat: string, messages: { role: string; content: string }[]) => {
+      try {
+        return await requestChatReply(project.id, chat, messages);
+      } catch (caught) {
+        // A missing connection (409) and a failing model (503) carry the
+        // server's own explanation, which the generic wording would hide.
+        const explained = caught instanceof ApiError && (caught.code === "conflict" || caught.code === "unavailable");
+        throw new Error(explained ? `Could not get the model's reply: ${caught.message}` : describeError(caught, "get the model's reply"));
+      }
+    },
+    [project.id],
+  );
   const leadTime = () => (performance.now() - startedAt.current) / 1000;
   const draft = useDraftAutosave({
     taskId: loaded.task.id,
@@ -74,7 +89,7 @@ function TaskEditor({
     if (loaded.annotation) values = readResult(config, loaded.annotation.result, ids.current);
     else if (loaded.draft) values = readResult(config, loaded.draft.result, ids.current);
     else values = readResult(config, loaded.prediction?.result ?? [], ids.current, true);
-    dispatch({ type: "loaded", values });
+    dispatch({ type: "loaded", values: withTaskMessages(config, loaded.task.data, values) });
     startedAt.current = performance.now();
   }, [loaded, config, dispatch]);
 
@@ -88,6 +103,11 @@ function TaskEditor({
         const missing = missingRequired(config, model.state.values, hidden);
         if (missing.length > 0) {
           setError(`Fill in ${missing.join(", ")} before submitting.`);
+          return;
+        }
+        const chatProblem = chatProblems(config, loaded.task.data, model.state.values)[0];
+        if (chatProblem) {
+          setError(chatProblem);
           return;
         }
       }
@@ -149,7 +169,7 @@ function TaskEditor({
             is or change it, then submit.
           </p>
         )}
-        <LabelingEditor config={config} data={loaded.task.data} model={model} hotkeys />
+        <LabelingEditor config={config} data={loaded.task.data} model={model} hotkeys requestChatReply={requestReply} />
       </div>
       <aside className="labeling-actions card">
         {error && (

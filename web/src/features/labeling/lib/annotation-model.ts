@@ -1,6 +1,7 @@
 // The editor's model: all annotation state in one reducer. Every change is
 // an action whose `type` names the reason, so the history (undo/redo) and
 // any listener see why state changed, not just that it did.
+import type { ChatMessageRegion } from "./chat";
 import type { ChoiceOption, ControlNode } from "./config";
 import type { ImageRegion } from "./image-regions";
 import {
@@ -33,6 +34,8 @@ export type EditorAction =
   | { type: "region-text-changed"; regionId: string; control: string; texts: string[] }
   // A per-region Choices, Rating or Number answer about one region; null clears it.
   | { type: "region-answer-set"; regionId: string; control: string; answer: RegionAnswer | null }
+  | { type: "chat-message-added"; message: ChatMessageRegion }
+  | { type: "chat-message-changed"; id: string; content: string }
   | { type: "relation-added"; relation: Relation }
   | { type: "relation-changed"; relation: Relation }
   | { type: "relation-removed"; id: string }
@@ -85,8 +88,11 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
     case "region-added":
       return { ...values, regions: [...values.regions, action.region] };
     case "region-removed":
+      // The task's chat messages stay, and so do the answers about them.
+      if (values.chatMessages.some((message) => message.id === action.id && message.fromTask)) return values;
       return {
         ...values,
+        chatMessages: values.chatMessages.filter((message) => message.id !== action.id),
         regions: values.regions.filter((r) => r.id !== action.id),
         imageRegions: values.imageRegions.filter((r) => r.id !== action.id),
         audioRegions: values.audioRegions.filter((r) => r.id !== action.id),
@@ -97,6 +103,14 @@ function change(values: EditorValues, action: EditorAction): EditorValues {
         relations: values.relations.filter((r) => r.fromId !== action.id && r.toId !== action.id),
         regionTexts: Object.fromEntries(Object.entries(values.regionTexts).filter(([id]) => id !== action.id)),
         regionAnswers: Object.fromEntries(Object.entries(values.regionAnswers).filter(([id]) => id !== action.id)),
+      };
+    case "chat-message-added":
+      return { ...values, chatMessages: [...values.chatMessages, action.message] };
+    case "chat-message-changed":
+      return {
+        ...values,
+        chatMessages: values.chatMessages.map((message) => (message.id === action.id ? { ...message, content: action.content } : message)),
+        origins: edited(values, action.id),
       };
     case "audio-region-added":
       return { ...values, audioRegions: [...values.audioRegions, action.region] };

@@ -12,6 +12,7 @@
 // node that the editor shows as a notice, so a config is never silently
 // half-shown.
 
+import { chatOptions, type ChatOptions } from "./chat";
 import { shapeTypes, type ImageShape } from "./image-regions";
 import { expandRepeaters, paginationAttribute } from "./repeater";
 import type { TimeSeriesOptions } from "./time-series";
@@ -46,8 +47,9 @@ export type ConfigNode =
   // HTML shown as a page; inline false: Label Studio shows it in an iframe, this editor never does.
   // valueType "url": the value is the URL of the HTML, fetched by the browser.
   | { kind: "hypertext"; name: string; valueKey: string | null; literal: string; valueType: "text" | "url" }
-  // An LLM conversation: a list of {role, content} messages, shown read-only.
-  | { kind: "chat"; name: string; valueKey: string | null }
+  // An LLM conversation: the task's list of {role, content} messages, which
+  // the annotator may extend (see chat.ts).
+  | { kind: "chat"; name: string; valueKey: string | null; options: ChatOptions }
   // A flat object of key/value rows.
   | { kind: "table"; name: string; valueKey: string | null }
   | { kind: "pdf"; name: string; valueKey: string | null; literal: string }
@@ -494,7 +496,8 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
           return { kind: "hypertext", name, valueKey: key, literal, valueType };
         }
         if (element.tagName === "Pdf") return { kind: "pdf", name, valueKey: key, literal };
-        return { kind: element.tagName === "Chat" ? "chat" : "table", name, valueKey: key };
+        if (element.tagName === "Chat") return { kind: "chat", name, valueKey: key, options: chatOptions((option) => attribute(element, option)) };
+        return { kind: "table", name, valueKey: key };
       }
       case "List": {
         const key = dataKeyOf(element.getAttribute("value"));

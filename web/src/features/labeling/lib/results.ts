@@ -4,6 +4,7 @@
 // stored result back into editor state, keeping items it does not
 // understand so an update never drops another tool's work.
 import { anchoredSpanResult, readAnchoredSpan, type SpanAnchor } from "./anchored-spans";
+import { chatMessageResults, chatNodes, readChatMessage, type ChatMessageRegion } from "./chat";
 import type { ControlNode, EditorConfig } from "./config";
 import { imageRegionResults, readImageRegion, type ImageRegion } from "./image-regions";
 import { appliesToRegion, isPerRegionControl, selectableRegions } from "./selectable-regions";
@@ -102,6 +103,7 @@ export interface EditorValues {
   timelineRegions: TimelineRegion[];
   regionTexts: Record<string, Record<string, string[]>>; // region id -> per-region TextArea name -> texts
   regionAnswers: Record<string, Record<string, RegionAnswer>>; // region id -> per-region control name -> answer
+  chatMessages: ChatMessageRegion[]; // every Chat's messages, the task's first (see chat.ts)
   foreign: ResultItem[]; // items of controls the editor does not render
   origins: Record<string, Origin>; // control name or region id -> origin; absent = manual
 }
@@ -124,6 +126,7 @@ export const emptyValues: EditorValues = {
   timelineRegions: [],
   regionTexts: {},
   regionAnswers: {},
+  chatMessages: [],
   foreign: [],
   origins: {},
 };
@@ -327,6 +330,7 @@ export function buildResult(
     const value = { ranges: segment.ranges, [segment.type]: segment.labels };
     items.push({ id: segment.id, from_name: segment.fromName, to_name: segment.toName, type: segment.type, origin, value });
   }
+  items.push(...chatMessageResults(values));
   items.push(...perRegionResults(config, values));
   const relations = values.relations.map((relation) => ({
     id: relation.id,
@@ -367,6 +371,7 @@ export function readResult(
     timelineRegions: [],
     regionTexts: {},
     regionAnswers: {},
+    chatMessages: [],
     foreign: [],
     origins: {},
   };
@@ -381,12 +386,19 @@ export function readResult(
     if (origin) values.origins[key] = origin;
   };
   const byName = new Map<string, ControlNode>(config.controls.map((control) => [control.name, control]));
+  const chatNames = new Set(chatNodes(config.root).map((chat) => chat.name));
   for (const raw of result) {
     if (typeof raw !== "object" || raw === null) continue;
     const item = raw as ResultItem;
     const relation = readRelation(raw as Record<string, unknown>);
     if (relation) {
       values.relations.push(relation);
+      continue;
+    }
+    const message = readChatMessage(item, chatNames);
+    if (message) {
+      values.chatMessages.push(message);
+      keepOrigin(message.id, item);
       continue;
     }
     const control = byName.get(item.from_name);

@@ -7,6 +7,7 @@
 // To make a new kind of region selectable, add its source to
 // `regionSources`. Nothing else in the per-region code names region kinds.
 import { anchorPosition } from "./anchored-spans";
+import { chatMessageRegions } from "./chat";
 import type { ConfigNode, VisibleWhen } from "./config";
 import { imageRegionResult } from "./image-regions";
 import type { EditorValues } from "./results";
@@ -101,7 +102,15 @@ function timelineSegments(values: EditorValues): SelectableRegion[] {
 }
 
 // Every kind of region the editor can select, in region-list order.
-export const regionSources: RegionSource[] = [spanRegions, imageRegions, audioRegions, timeSeriesRegions, videoTracks, timelineSegments];
+export const regionSources: RegionSource[] = [
+  spanRegions,
+  imageRegions,
+  audioRegions,
+  timeSeriesRegions,
+  videoTracks,
+  timelineSegments,
+  chatMessageRegions,
+];
 
 export function selectableRegions(values: EditorValues): SelectableRegion[] {
   return regionSources.flatMap((source) => source(values));

@@ -9,6 +9,7 @@ import { fetchAnnotations, fetchTask, type Annotation, type Task } from "../../l
 import { LabelingEditor } from "../../labeling/components/labeling-editor";
 import { useEditorModel } from "../../labeling/hooks/use-editor-model";
 import { parseLabelConfig, type EditorConfig } from "../../labeling/lib/config";
+import { withTaskMessages } from "../../labeling/lib/chat";
 import { readResult } from "../../labeling/lib/results";
 import type { Project } from "../../projects/api/projects";
 import { ProjectPage } from "../../projects/components/project-page";
@@ -29,8 +30,8 @@ function AnnotationReview({ config, task, annotation }: { config: EditorConfig; 
   });
 
   useEffect(() => {
-    dispatch({ type: "loaded", values: readResult(config, annotation.result) });
-  }, [annotation, config, dispatch]);
+    dispatch({ type: "loaded", values: withTaskMessages(config, task.data, readResult(config, annotation.result)) });
+  }, [annotation, config, task.data, dispatch]);
 
   return (
     <div className="labeling-layout">
