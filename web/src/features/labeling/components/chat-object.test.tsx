@@ -2,10 +2,10 @@
 // the Chat tag, and selecting a message for per-message controls.
 import { afterEach, describe, expect, it } from "vitest";
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
-import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
 import { withTaskMessages } from "../lib/chat";
 import { parseLabelConfig } from "../lib/config";
 import { buildResult, emptyValues } from "../lib/results";
+import { renderWithModel } from "./editor-harness";
 import { LabelingEditor } from "./labeling-editor";
 
 afterEach(cleanup);
@@ -32,15 +32,7 @@ const conversation = {
 function renderEditor(xml: string, data: Record<string, unknown>) {
   const parsed = parseLabelConfig(xml, data);
   if (!parsed.ok) throw new Error(parsed.message);
-  const editorConfig = parsed.config;
-  const captured: { model: EditorModel | null } = { model: null };
-  function Harness() {
-    const model = useEditorModel();
-    captured.model = model;
-    return <LabelingEditor config={editorConfig} data={data} model={model} />;
-  }
-  render(<Harness />);
-  return { editorConfig, captured };
+  return { editorConfig: parsed.config, model: renderWithModel(parsed.config, data) };
 }
 
 function write(role: string, text: string) {
@@ -51,13 +43,13 @@ function write(role: string, text: string) {
 
 describe("ChatObject", () => {
   it("adds messages as the chosen roles", () => {
-    const { editorConfig, captured } = renderEditor(evalConfig, { chat: [] });
+    const { editorConfig, model } = renderEditor(evalConfig, { chat: [] });
     write("user", "Hi, is my order late?");
     write("assistant", "Let me check that for you.");
 
     const messages = screen.getAllByRole("listitem");
     expect(messages.map((message) => message.textContent)).toEqual(["userHi, is my order late?✎", "assistantLet me check that for you.✎"]);
-    const result = buildResult(editorConfig, captured.model!.state.values);
+    const result = buildResult(editorConfig, model().state.values);
     expect(result.map((item) => [item.type, item.from_name, item.to_name, item.value])).toEqual([
       ["chatmessage", "chat", "chat", { chatmessage: expect.objectContaining({ role: "user", content: "Hi, is my order late?" }) }],
       ["chatmessage", "chat", "chat", { chatmessage: expect.objectContaining({ role: "assistant", content: "Let me check that for you." }) }],
@@ -66,12 +58,12 @@ describe("ChatObject", () => {
   });
 
   it("edits written messages when editable", () => {
-    const { captured } = renderEditor(evalConfig, { chat: [] });
+    const { model } = renderEditor(evalConfig, { chat: [] });
     write("user", "Helo");
     fireEvent.click(screen.getByRole("button", { name: "Edit user message" }));
     fireEvent.change(screen.getByRole("textbox", { name: "Edit user message" }), { target: { value: "Hello" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
-    expect(captured.model!.state.values.chatMessages.map((message) => message.content)).toEqual(["Hello"]);
+    expect(model().state.values.chatMessages.map((message) => message.content)).toEqual(["Hello"]);
   });
 
   it("stops at maxMessages", () => {
@@ -94,18 +86,9 @@ describe("ChatObject", () => {
   });
 
   it("answers about the selected assistant message", () => {
-    const parsed = parseLabelConfig(rlhfConfig, conversation);
-    if (!parsed.ok) throw new Error(parsed.message);
-    const editorConfig = parsed.config;
-    const captured: { model: EditorModel | null } = { model: null };
-    function Harness() {
-      const model = useEditorModel();
-      captured.model = model;
-      return <LabelingEditor config={editorConfig} data={conversation} model={model} />;
-    }
-    render(<Harness />);
+    const { editorConfig, model } = renderEditor(rlhfConfig, conversation);
     // The labeling screen loads the task's messages into the model.
-    act(() => captured.model!.dispatch({ type: "loaded", values: withTaskMessages(editorConfig, conversation, emptyValues) }));
+    act(() => model().dispatch({ type: "loaded", values: withTaskMessages(editorConfig, conversation, emptyValues) }));
     expect(screen.getByText("Click on a message to evaluate")).toBeTruthy();
 
     fireEvent.click(screen.getByRole("button", { name: /Where are the export settings/ }));
@@ -115,7 +98,7 @@ describe("ChatObject", () => {
     const rating = screen.getByRole("group", { name: /accuracy/ });
     fireEvent.click(within(rating).getByRole("button", { name: "4 of 5" }));
 
-    const result = buildResult(editorConfig, captured.model!.state.values);
+    const result = buildResult(editorConfig, model().state.values);
     expect(result).toEqual([
       {
         id: "chat-task-1",

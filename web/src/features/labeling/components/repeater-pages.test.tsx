@@ -1,11 +1,10 @@
 // A paginated Repeater in the editor: one item on screen at a time, and
 // answers given on every page end up in the result.
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
+import { cleanup, fireEvent, screen } from "@testing-library/react";
 import { parseLabelConfig } from "../lib/config";
 import { buildResult } from "../lib/results";
-import { LabelingEditor } from "./labeling-editor";
+import { renderWithModel } from "./editor-harness";
 
 afterEach(cleanup);
 
@@ -23,15 +22,7 @@ const data = { items: [{ text: "First item" }, { text: "Second item" }, { text: 
 function renderEditor() {
   const parsed = parseLabelConfig(config, data);
   if (!parsed.ok) throw new Error(parsed.message);
-  const editorConfig = parsed.config;
-  const captured: { model: EditorModel | null } = { model: null };
-  function Harness() {
-    const model = useEditorModel();
-    captured.model = model;
-    return <LabelingEditor config={editorConfig} data={data} model={model} />;
-  }
-  render(<Harness />);
-  return { config: editorConfig, captured };
+  return { config: parsed.config, model: renderWithModel(parsed.config, data) };
 }
 
 describe("RepeaterPages", () => {
@@ -51,12 +42,12 @@ describe("RepeaterPages", () => {
   });
 
   it("keeps answers from pages no longer shown", () => {
-    const { config: editorConfig, captured } = renderEditor();
+    const { config: editorConfig, model } = renderEditor();
     fireEvent.click(screen.getByLabelText("Positive"));
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
     fireEvent.click(screen.getByLabelText("Negative"));
 
-    const result = buildResult(editorConfig, captured.model!.state.values, { sentiment_0: "a", sentiment_1: "b" });
+    const result = buildResult(editorConfig, model().state.values, { sentiment_0: "a", sentiment_1: "b" });
     expect(result).toEqual([
       { id: "a", from_name: "sentiment_0", to_name: "text_0", type: "choices", origin: "manual", value: { choices: ["Positive"] } },
       { id: "b", from_name: "sentiment_1", to_name: "text_1", type: "choices", origin: "manual", value: { choices: ["Negative"] } },
