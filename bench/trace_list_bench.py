@@ -2,11 +2,13 @@
 """Trace-list latency with filters at two project sizes.
 
 For each size in observations (default 100,000 and 1,000,000; FULL runs use
-10,000,000) the script builds one project in a fresh SQLite data directory.
+10,000,000) the script builds one project in a fresh SQLite data directory,
+or with DATABASE=postgres in a fresh database of a PostgreSQL cluster.
 `tally serve` applies the schema and creates the project and its key pair.
-Then, with the server stopped, one SQL statement per table fills it. Rows go
-straight into the store's tables because ingesting ten million observations
-over HTTP would take hours; what is measured is the read.
+Then, with the server stopped, one SQL statement per table fills it (through
+psql on PostgreSQL, followed by VACUUM ANALYZE as autovacuum would run).
+Rows go straight into the store's tables because ingesting ten million
+observations over HTTP would take hours; what is measured is the read.
 
 The data grows the way a busy project grows, so a selective filter matches
 about as many traces at every size:
@@ -25,7 +27,11 @@ query of QUERIES below (one untimed call, then CALLS timed calls) and prints
 the median per size and the ratio largest / smallest. The goal is a ratio of
 at most 2 for every query.
 
-Usage: bench/trace_list_bench.py [path/to/tally]   (env: SIZES="100000 10000000", CALLS=20)
+Usage: bench/trace_list_bench.py [path/to/tally]
+  env: SIZES="100000 10000000", CALLS=20, DATABASE=sqlite (default) or postgres,
+       POSTGRES_URL=postgresql://postgres@127.0.0.1:PORT/postgres, a server whose
+         user may create databases; without it, DATABASE=postgres starts a
+         throwaway cluster with scripts/start-postgres.sh (needs PostgreSQL 15)
 """
 import base64
 import http.client
@@ -93,9 +99,10 @@ def fill(db_path, project_id, size):
         f" '{{\"answer\":\"Revenue grew, costs fell.\"}}', {timestamp}, {timestamp} FROM seq")
 
     database.execute(
-        "INSERT INTO trace_tags (project_id, trace_id, tag) "
+        "INSERT INTO trace_tags (project_id, trace_id, tag, timestamp, environment) "
         f"{sequence}, tag(t) AS (VALUES ('prod'), ('customer'), ('beta'))"
-        f" SELECT {project_id}, {trace_id}, CASE t WHEN 'customer' THEN 'customer-' || (i / 1000) ELSE t END"
+        f" SELECT {project_id}, {trace_id}, CASE t WHEN 'customer' THEN 'customer-' || (i / 1000) ELSE t END,"
+        f" {timestamp}, CASE WHEN i % 10 = 0 THEN 'staging' ELSE 'production' END"
         " FROM seq, tag WHERE t <> 'beta' OR i % 50 = 7")
     database.execute(
         "INSERT INTO trace_sessions (project_id, id, environment, created_at) "
@@ -130,15 +137,69 @@ def fill(db_path, project_id, size):
     database.close()
 
 
+def fill_postgres(database_url, project_id, size):
+    """Write the same rows as fill() with PostgreSQL's generate_series."""
+    traces = size // OBSERVATIONS_PER_TRACE
+    sequence = f"generate_series(0, {traces - 1}) AS i"
+    trace_id = "lpad(to_hex(i::bigint * 2654435761 % 2147483648 * 4294967296 + i), 32, '0')"
+    timestamp = f"({BASE_TIME_US} + i::bigint * {TRACE_INTERVAL_US})"
+    environment = "CASE WHEN i % 10 = 0 THEN 'staging' ELSE 'production' END"
+    generation = "j IN (1, 2, 3)"
+    psql(database_url, f"""
+BEGIN;
+INSERT INTO traces (project_id, id, timestamp, name, user_id, session_id, release, version, environment,
+  tags, metadata, input, output, created_at, updated_at)
+SELECT {project_id}, {trace_id}, {timestamp}, 'agent-' || (i % 20), 'user-' || (i / 100),
+  'session-' || (i / 10), 'v1.2.3', 'app-1.0', {environment},
+  CASE WHEN i % 50 = 7 THEN '["beta","customer-' || (i / 1000) || '","prod"]'
+  ELSE '["customer-' || (i / 1000) || '","prod"]' END,
+  '{{"plan":"pro"}}', '{{"question":"Summarize the quarterly report."}}',
+  '{{"answer":"Revenue grew, costs fell."}}', {timestamp}, {timestamp} FROM {sequence};
+INSERT INTO trace_tags (project_id, trace_id, tag, timestamp, environment)
+SELECT {project_id}, {trace_id}, CASE t WHEN 'customer' THEN 'customer-' || (i / 1000) ELSE t END,
+  {timestamp}, {environment}
+FROM {sequence}, (VALUES ('prod'), ('customer'), ('beta')) AS tag(t) WHERE t <> 'beta' OR i % 50 = 7;
+INSERT INTO trace_sessions (project_id, id, environment, created_at)
+SELECT {project_id}, 'session-' || (i / 10), {environment}, {timestamp} FROM {sequence} WHERE i % 10 = 0;
+INSERT INTO observations (project_id, id, trace_id, parent_observation_id, type, name, environment,
+  start_time, end_time, level, input, output, metadata, model, usage_details, cost_details, total_cost,
+  created_at, updated_at)
+SELECT {project_id}, {trace_id} || '-' || j, {trace_id},
+  CASE WHEN j = 0 THEN NULL ELSE {trace_id} || '-0' END,
+  CASE WHEN j = 0 THEN 'SPAN' WHEN {generation} THEN 'GENERATION' WHEN j >= 8 THEN 'EVENT' ELSE 'SPAN' END,
+  'step-' || j, {environment}, {timestamp} + j * 10000, {timestamp} + j * 10000 + 5000, 'DEFAULT',
+  '{{"query":"quarterly report"}}', '{{"documents":3}}', '{{}}',
+  CASE WHEN {generation} THEN 'gpt-4o' END,
+  CASE WHEN {generation} THEN '{{"input":120,"output":30,"total":150}}' ELSE '{{}}' END,
+  CASE WHEN {generation} THEN '{{"input":0.0003,"output":0.0003,"total":0.0006}}' ELSE '{{}}' END,
+  CASE WHEN {generation} THEN 0.0006 END, {timestamp}, {timestamp}
+FROM {sequence}, generate_series(0, 9) AS j;
+INSERT INTO scores (project_id, id, name, value, data_type, source, trace_id, environment, timestamp,
+  created_at, updated_at)
+SELECT {project_id}, 'score-' || i, 'helpfulness', (i % 10) / 10.0, 'NUMERIC', 'API', {trace_id},
+  'production', {timestamp}, {timestamp}, {timestamp} FROM {sequence};
+COMMIT;
+VACUUM ANALYZE;
+""")
+
+
+def psql(database_url, script):
+    """Runs `script` with psql and returns its unaligned output."""
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", database_url],
+                          input=script, text=True, check=True, capture_output=True).stdout.strip()
+
+
 class Server:
-    def __init__(self, tally, data_dir):
+    def __init__(self, tally, data_dir, database_url=None):
         self.port = free_port()
         env = dict(os.environ, TALLY_INIT_USER_EMAIL="bench@example.com", TALLY_INIT_PROJECT_NAME="Bench",
                    TALLY_INIT_PROJECT_PUBLIC_KEY=PUBLIC_KEY, TALLY_INIT_PROJECT_SECRET_KEY=SECRET_KEY)
-        self.process = subprocess.Popen(
-            [tally, "serve", "--data-dir", data_dir, "--port", str(self.port), "--job-workers", "0",
-             "--no-access-log", "--log-level", "warn"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        arguments = [tally, "serve", "--data-dir", data_dir, "--host", "127.0.0.1", "--port", str(self.port),
+                     "--job-workers", "0", "--no-access-log", "--log-level", "warn"]
+        if database_url:
+            arguments += ["--database-url", database_url]
+            env["TALLY_SECRET_KEY"] = "trace-list-bench-secret-key-0123456789"
+        self.process = subprocess.Popen(arguments, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_healthy(self.port, time.time() + 60)
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port)
         self.auth = "Basic " + base64.b64encode(f"{PUBLIC_KEY}:{SECRET_KEY}".encode()).decode()
@@ -177,10 +238,30 @@ def filled_data_dir(server_class, tally, size):
     return data_dir, project_id
 
 
-def measure(tally, size, calls):
-    data_dir, _ = filled_data_dir(Server, tally, size)
+def filled_postgres_database(tally, admin_url, size):
+    """Make a fresh database in the cluster of `admin_url` holding one project
+    filled to `size` observations, and a data directory for `tally serve`.
+    Returns both; the caller drops the database and removes the directory."""
+    name = f"tally_trace_list_{size}"
+    psql(admin_url, f"DROP DATABASE IF EXISTS {name};\nCREATE DATABASE {name};")
+    database_url = admin_url.rsplit("/", 1)[0] + "/" + name
+    data_dir = tempfile.mkdtemp(prefix="tally-trace-list-")
+    Server(tally, data_dir, database_url).stop()
+    project_id = int(psql(database_url, "SELECT id FROM projects;"))
+    started = time.time()
+    fill_postgres(database_url, project_id, size)
+    database_bytes = int(psql(database_url, f"SELECT pg_database_size('{name}');"))
+    print(f"size {size:,}: filled in {time.time() - started:.0f} s, {database_bytes / 2**30:.2f} GiB", flush=True)
+    return data_dir, database_url
+
+
+def measure(tally, size, calls, admin_url):
+    if admin_url:
+        data_dir, database_url = filled_postgres_database(tally, admin_url, size)
+    else:
+        (data_dir, _), database_url = filled_data_dir(Server, tally, size), None
     try:
-        server = Server(tally, data_dir)
+        server = Server(tally, data_dir, database_url)
         medians = {}
         for label, params in queries(size // OBSERVATIONS_PER_TRACE).items():
             path = "/api/public/traces?" + urllib.parse.urlencode(params, doseq=True)
@@ -192,13 +273,31 @@ def measure(tally, size, calls):
         return medians
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+        if database_url:
+            psql(admin_url, f"DROP DATABASE IF EXISTS {database_url.rsplit('/', 1)[1]};")
 
 
 def main():
     tally = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/tally")
     sizes = [int(s) for s in os.environ.get("SIZES", "100000 1000000").split()]
     calls = int(os.environ.get("CALLS", "20"))
-    results = {size: measure(tally, size, calls) for size in sizes}
+    database = os.environ.get("DATABASE", "sqlite")
+    if database not in ("sqlite", "postgres"):
+        raise SystemExit(f"trace_list_bench: DATABASE must be sqlite or postgres, not {database!r}")
+    admin_url = os.environ.get("POSTGRES_URL") if database == "postgres" else None
+    scripts = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
+    cluster_dir = None
+    if database == "postgres" and not admin_url:
+        cluster_dir = tempfile.mkdtemp(prefix="tally-trace-list-postgres-")
+        os.rmdir(cluster_dir)
+        admin_url = subprocess.run(["bash", os.path.join(scripts, "start-postgres.sh"), cluster_dir],
+                                   capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        print(f"database={database}", flush=True)
+        results = {size: measure(tally, size, calls, admin_url) for size in sizes}
+    finally:
+        if cluster_dir:
+            subprocess.run(["bash", os.path.join(scripts, "stop-postgres.sh"), cluster_dir], check=False)
     small, large = results[sizes[0]], results[sizes[-1]]
     print(f"\nratio {sizes[-1]:,} / {sizes[0]:,} observations (goal <= 2):")
     for label in small:

@@ -61,8 +61,9 @@ class MetricsStoreTest : public ::testing::TestWithParam<std::string> {
                          std::string(R"({"tier":"gold","rank":3})"), timestamp, timestamp}));
     const bj::value parsed = bj::parse(tags);
     for (const auto& tag : parsed.as_array()) {
-      TALLY_TRY(c.Execute("INSERT INTO trace_tags (project_id, trace_id, tag) VALUES (?, ?, ?)",
-                          {project, id, std::string(tag.as_string())}));
+      TALLY_TRY(c.Execute("INSERT INTO trace_tags (project_id, trace_id, tag, timestamp, environment) "
+                          "VALUES (?, ?, ?, ?, ?)",
+                          {project, id, std::string(tag.as_string()), timestamp, environment}));
     }
     return Ok();
   }

@@ -137,8 +137,10 @@ Result<http::Response> ListTracesRoute(store::Database& database, const http::Re
   const TraceFields fields = ParseTraceFields(TextParam(request, "fields"));
   const int64_t project_id = request.principal.project_id;
 
-  return database.Read([&](Connection& c) -> Result<http::Response> {
+  bool compaction_due = false;
+  auto response = database.Read([&](Connection& c) -> Result<http::Response> {
     TALLY_ASSIGN_OR_RETURN(list, ListTraces(c, project_id, query));
+    compaction_due = list.compaction_due;
     std::vector<std::string> ids;
     for (const auto& row : list.rows) ids.push_back(row.Text(row.Column("id")));
     TALLY_ASSIGN_OR_RETURN(aggregates, LoadTraceAggregates(c, project_id, ids));
@@ -148,6 +150,17 @@ Result<http::Response> ListTracesRoute(store::Database& database, const http::Re
     }
     return http::Response::Json(bj::object{{"data", std::move(data)}, {"meta", PageMeta(query.page, list.total)}});
   });
+
+  // The page is already built, so a failed compaction only leaves the
+  // deltas for the next list to fold.
+  if (response && compaction_due) {
+    auto compacted = database.Write([&](Connection& c) { return CompactTraceCounts(c, project_id); });
+    if (!compacted) {
+      TALLY_LOG_WARN("event=trace_counts_compaction_failed project_id={} error=\"{}\"", project_id,
+                     compacted.error().detail);
+    }
+  }
+  return response;
 }
 
 Result<http::Response> GetTraceRoute(store::Database& database, const http::Request& request) {

@@ -430,13 +430,27 @@ Result<void> UpsertTrace(Connection& c, int64_t project_id, const bj::object& tr
        store::Bool(Flag(trace, "bookmarked")), JsonTextOr(trace, "tags", "[]"), JsonTextOr(trace, "metadata", "{}"),
        JsonText(trace, "input"), JsonText(trace, "output"), now, now}));
 
-  // Tag rows mirror the tags column for the all-of filter.
-  TALLY_TRY(c.Execute("DELETE FROM trace_tags WHERE project_id = ? AND trace_id = ?", {project_id, id}));
-  if (const bj::value* tags = trace.if_contains("tags"); tags && tags->is_array()) {
-    for (const auto& tag : tags->as_array()) {
-      TALLY_TRY(c.Execute("INSERT INTO trace_tags (project_id, trace_id, tag) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                          {project_id, id, std::string(tag.as_string())}));
-    }
+  // Tag rows mirror the tags column for the all-of filter, with the trace's
+  // timestamp and environment so that tag lists read only the tag index.
+  // Rows that stay as they are are not rewritten: every refold of a trace
+  // comes here, and each changed row also moves the tag counters.
+  std::vector<std::string> tags;
+  if (const bj::value* listed = trace.if_contains("tags"); listed && listed->is_array()) {
+    for (const auto& tag : listed->as_array()) tags.emplace_back(tag.as_string());
+  }
+  Params stale{project_id, id};
+  std::string not_listed;
+  if (!tags.empty()) {
+    not_listed = " AND tag NOT IN (" + Placeholders(tags.size()) + ")";
+    stale.insert(stale.end(), tags.begin(), tags.end());
+  }
+  TALLY_TRY(c.Execute("DELETE FROM trace_tags WHERE project_id = ? AND trace_id = ?" + not_listed, stale));
+  for (const std::string& tag : tags) {
+    TALLY_TRY(c.Execute("INSERT INTO trace_tags (project_id, trace_id, tag, timestamp, environment) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, trace_id, tag) DO UPDATE SET "
+                        "timestamp = excluded.timestamp, environment = excluded.environment "
+                        "WHERE trace_tags.timestamp <> excluded.timestamp OR trace_tags.environment <> excluded.environment",
+                        {project_id, id, tag, timestamp, environment}));
   }
 
   // A session exists as soon as one trace names it.
@@ -528,22 +542,43 @@ namespace {
 // sorting them all.
 constexpr int64_t kTagDriveLimit = 10'000;
 
+// Above this many counter rows summed for one total, a list requests
+// CompactTraceCounts. PostgreSQL adds a delta row per write statement that
+// adds, removes or moves traces or tags; SQLite keeps one row per key.
+constexpr int64_t kMaxTraceCountRows = 1000;
+
+// The tags of a filter with the number of traces carrying each, rarest
+// first, from the trigger-kept trace_tag_counts.
+Result<std::vector<std::pair<int64_t, std::string>>> TagsByCount(Connection& c, int64_t project_id,
+                                                                 const std::vector<std::string>& tags) {
+  std::vector<std::pair<int64_t, std::string>> by_count;
+  for (const std::string& tag : tags) {
+    TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT COALESCE(SUM(count), 0) FROM trace_tag_counts "
+                                           "WHERE project_id = ? AND tag = ?",
+                                           {project_id, tag}));
+    by_count.emplace_back(row ? row->Int(0) : 0, tag);
+  }
+  std::sort(by_count.begin(), by_count.end());
+  return by_count;
+}
+
+// Sums the counter rows of `table` that `where` selects into `list.total`.
+// On PostgreSQL the rows are deltas, so many of them ask for compaction.
+Result<void> SumCounters(Connection& c, const std::string& table, Where& where, RowList& list) {
+  TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT COALESCE(SUM(count), 0), COUNT(*) FROM " + table + " WHERE " +
+                                             where.sql(),
+                                         where.params()));
+  list.total = row ? row->Int(0) : 0;
+  list.compaction_due = row && row->Int(1) > kMaxTraceCountRows;
+  return Ok();
+}
+
 // Adds "carries every tag in `tags`" to `where`. The rarest tag becomes an
 // IN over the tag index, so counting reads only its traces. The other tags
 // become point lookups per trace. Returns whether the rarest tag is rare
 // enough to drive the page read too.
 Result<bool> AddTagConditions(Connection& c, int64_t project_id, const std::vector<std::string>& tags, Where& where) {
-  std::vector<std::pair<int64_t, std::string>> by_count;
-  for (const std::string& tag : tags) {
-    // The count stops at kTagDriveLimit + 1, so a common tag costs no more
-    // than a rare one.
-    TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT COUNT(*) FROM (SELECT 1 FROM trace_tags WHERE project_id = ? "
-                                           "AND tag = ? LIMIT ?) AS capped",
-                                           {project_id, tag, kTagDriveLimit + 1}));
-    by_count.emplace_back(row ? row->Int(0) : 0, tag);
-  }
-  std::sort(by_count.begin(), by_count.end());
-
+  TALLY_ASSIGN_OR_RETURN(by_count, TagsByCount(c, project_id, tags));
   const bool drives = !by_count.empty() && by_count.front().first <= kTagDriveLimit;
   for (size_t i = 0; i < by_count.size(); ++i) {
     const std::string& tag = by_count[i].second;
@@ -556,6 +591,81 @@ Result<bool> AddTagConditions(Connection& c, int64_t project_id, const std::vect
               {tag});
   }
   return drives;
+}
+
+// Whether every condition of the list is on a column that tag rows carry:
+// tags, environments and the time window, in timestamp order.
+bool FiltersOnlyTagColumns(const TraceQuery& query) {
+  return !query.tags.empty() && query.order_column == "timestamp" && !query.user_id && !query.name &&
+         !query.session_id && !query.version && !query.release && query.filters.empty() && !query.search;
+}
+
+// Lists traces whose conditions FiltersOnlyTagColumns accepts from the tag
+// index (project_id, tag, timestamp, trace_id, environment) alone. The
+// rarest tag's range is walked in the list's order. Each further tag is a
+// lookup of the same (timestamp, trace_id) in its own range. Only the page's
+// traces are read from the traces table. With one tag and no time window
+// the total comes from trace_tag_counts.
+Result<RowList> ListTracesByTags(Connection& c, int64_t project_id, const TraceQuery& query) {
+  const bool sqlite = c.dialect() == store::Dialect::kSqlite;
+  TALLY_ASSIGN_OR_RETURN(by_count, TagsByCount(c, project_id, query.tags));
+
+  Where where("g.project_id = ? AND g.tag = ?");
+  where.params().push_back(project_id);
+  where.params().push_back(by_count.front().second);
+  where.AnyOf("g.environment", query.environments);
+  if (query.from_timestamp) where.Add("g.timestamp >= ?", {*query.from_timestamp});
+  if (query.to_timestamp) where.Add("g.timestamp < ?", {*query.to_timestamp});
+  // Each further tag is a scalar subquery, not an EXISTS, because
+  // PostgreSQL turns an EXISTS into a semi-join. The generic plan of the
+  // cached prepared statement cannot see which tag is rare, so it merges the
+  // rare tag's range with the common tag's whole range. SQLite would pick
+  // the unique primary key (project_id, trace_id, tag) for the lookup, but
+  // there the entries of traces close in time are scattered over the file.
+  const std::string other_tags = sqlite ? "trace_tags h INDEXED BY trace_tags_project_tag_time" : "trace_tags h";
+  for (size_t i = 1; i < by_count.size(); ++i) {
+    where.Add("(SELECT 1 FROM " + other_tags +
+                  " WHERE h.project_id = g.project_id AND h.tag = ? AND h.timestamp = g.timestamp "
+                  "AND h.trace_id = g.trace_id) = 1",
+              {by_count[i].second});
+  }
+
+  RowList list;
+  if (by_count.size() == 1 && !query.from_timestamp && !query.to_timestamp) {
+    Where count_where("project_id = ? AND tag = ?");
+    count_where.params().push_back(project_id);
+    count_where.params().push_back(by_count.front().second);
+    count_where.AnyOf("environment", query.environments);
+    TALLY_TRY(SumCounters(c, "trace_tag_counts", count_where, list));
+  } else {
+    TALLY_ASSIGN_OR_RETURN(total, c.QueryOne("SELECT COUNT(*) FROM trace_tags g WHERE " + where.sql(), where.params()));
+    list.total = total ? total->Int(0) : 0;
+  }
+
+  Params page_params = where.params();
+  page_params.push_back(query.page.limit);
+  page_params.push_back((query.page.page - 1) * query.page.limit);
+  const std::string direction = query.descending ? " DESC" : " ASC";
+  TALLY_ASSIGN_OR_RETURN(ids, c.Query("SELECT g.trace_id FROM trace_tags g WHERE " + where.sql() +
+                                          " ORDER BY g.timestamp" + direction + ", g.trace_id DESC LIMIT ? OFFSET ?",
+                                      std::move(page_params)));
+  if (ids.empty()) return list;
+
+  Params trace_params{project_id};
+  for (const Row& id : ids) trace_params.emplace_back(id.Text(0));
+  TALLY_ASSIGN_OR_RETURN(traces, c.Query(fmt::format("SELECT {} FROM traces WHERE project_id = ? AND id IN ({})",
+                                                     kTraceColumns, Placeholders(ids.size())),
+                                         std::move(trace_params)));
+  std::map<std::string, Row> by_id;
+  for (Row& trace : traces) {
+    std::string id = trace.Text(0);
+    by_id.emplace(std::move(id), std::move(trace));
+  }
+  for (const Row& id : ids) {
+    auto found = by_id.find(id.Text(0));
+    if (found != by_id.end()) list.rows.push_back(std::move(found->second));
+  }
+  return list;
 }
 
 bool FiltersOnlyEnvironment(const TraceQuery& query) {
@@ -586,6 +696,8 @@ void AddSearch(Where& where, store::Dialect dialect, const std::string& text) {
 }  // namespace
 
 Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& query) {
+  if (FiltersOnlyTagColumns(query)) return ListTracesByTags(c, project_id, query);
+
   Where where("project_id = ?");
   where.params().push_back(project_id);
   where.Equal("user_id", query.user_id);
@@ -609,21 +721,44 @@ Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& 
   const bool selective = tags_drive || ((query.user_id || query.session_id) && query.order_column != "timestamp");
   const std::string order_key = (selective && c.dialect() == store::Dialect::kSqlite ? "+" : "") + query.order_column;
   const std::string order = order_key + (query.descending ? " DESC" : " ASC") + ", id DESC";
-  const bool counted = c.dialect() == store::Dialect::kSqlite && FiltersOnlyEnvironment(query);
+  const bool counted = FiltersOnlyEnvironment(query);
   TALLY_ASSIGN_OR_RETURN(list, RunList(c, fmt::format("SELECT {}", kTraceColumns), "FROM traces WHERE " + where.sql(),
                                        std::move(where.params()), order, query.page, !counted));
   if (counted) {
-    // SQLite's trigger-kept trace_counts (migration 0012) spare counting
-    // every trace of the project.
+    // The trigger-kept trace_counts spare counting every trace of the
+    // project.
     Where count_where("project_id = ?");
     count_where.params().push_back(project_id);
     count_where.AnyOf("environment", query.environments);
-    TALLY_ASSIGN_OR_RETURN(total, c.QueryOne("SELECT COALESCE(SUM(count), 0) FROM trace_counts WHERE " +
-                                                 count_where.sql(),
-                                             std::move(count_where.params())));
-    list.total = total ? total->Int(0) : 0;
+    TALLY_TRY(SumCounters(c, "trace_counts", count_where, list));
   }
   return list;
+}
+
+Result<void> CompactTraceCounts(Connection& c, int64_t project_id) {
+  if (c.dialect() != store::Dialect::kPostgres) return Ok();
+
+  // One compaction per project at a time, because two would lock the same
+  // delta rows in whatever order their scans met them. The key is a hash, so
+  // a rare collision only leaves one project's deltas for the next list.
+  TALLY_ASSIGN_OR_RETURN(locked, c.QueryOne("SELECT pg_try_advisory_xact_lock(hashtextextended('trace_counts', ?))",
+                                            {project_id}));
+  if (!locked || !locked->Bool(0)) return Ok();
+
+  // One statement per table, so every snapshot sees either the deltas or
+  // their sums. Deltas that other transactions insert meanwhile are not in
+  // the statement's snapshot, so they are neither deleted nor summed.
+  TALLY_TRY(c.Execute("WITH moved AS (DELETE FROM trace_counts WHERE project_id = ? RETURNING *) "
+                      "INSERT INTO trace_counts (project_id, environment, count) "
+                      "SELECT project_id, environment, SUM(count) FROM moved GROUP BY project_id, environment "
+                      "HAVING SUM(count) <> 0",
+                      {project_id}));
+  TALLY_TRY(c.Execute("WITH moved AS (DELETE FROM trace_tag_counts WHERE project_id = ? RETURNING *) "
+                      "INSERT INTO trace_tag_counts (project_id, tag, environment, count) "
+                      "SELECT project_id, tag, environment, SUM(count) FROM moved "
+                      "GROUP BY project_id, tag, environment HAVING SUM(count) <> 0",
+                      {project_id}));
+  return Ok();
 }
 
 Result<std::map<std::string, TraceAggregates>> LoadTraceAggregates(Connection& c, int64_t project_id,

@@ -126,11 +126,20 @@ struct SessionQuery {
 struct RowList {
   std::vector<store::Row> rows;
   int64_t total = 0;  // rows matching the filters, for offset pagination
+  // Set by ListTraces when its total summed many PostgreSQL counter deltas,
+  // so the caller should run CompactTraceCounts.
+  bool compaction_due = false;
 };
 
 [[nodiscard]] Result<std::optional<store::Row>> FindTrace(store::Connection& c, int64_t project_id,
                                                           const std::string& id);
 [[nodiscard]] Result<RowList> ListTraces(store::Connection& c, int64_t project_id, const TraceQuery& query);
+
+// Folds the project's trace_counts and trace_tag_counts deltas into one row
+// per key on PostgreSQL, dropping keys whose count is 0. Does nothing on
+// SQLite, whose triggers keep one row per key, or while another compaction
+// of the project runs. REQUIRES: a write transaction is open on `c`.
+[[nodiscard]] Result<void> CompactTraceCounts(store::Connection& c, int64_t project_id);
 
 // Per-trace aggregates for the trace objects: observation and score ids,
 // latency in seconds and total cost.

@@ -650,6 +650,140 @@ TEST_P(TracingApiTest, TraceListTotalsAndDrivenOrder) {
   EXPECT_EQ(total("environment=staging"), 0);
 }
 
+// Lists filtered only by tags, environments and a time window are read from
+// the tag index and counted from tag counters. Adding `userId`, which every
+// trace here shares, sends the same filter through the traces table, so the
+// two plans must return the same page and total.
+TEST_P(TracingApiTest, TraceListByTagsMatchesTraceRows) {
+  auto trace = [](const std::string& id, bj::array tags, const std::string& environment, const std::string& time) {
+    return Event("create-" + id, "trace-create",
+                 {{"id", id}, {"userId", "u"}, {"tags", std::move(tags)}, {"environment", environment},
+                  {"timestamp", time}},
+                 "2026-01-05T10:00:00.500Z");
+  };
+  // t-2 and t-3 share a timestamp, so the id breaks the tie.
+  auto response = Ingest({
+      trace("t-1", {"x"}, "production", "2026-01-05T10:00:01Z"),
+      trace("t-2", {"x", "y"}, "production", "2026-01-05T10:00:02Z"),
+      trace("t-3", {"x", "y"}, "staging", "2026-01-05T10:00:02Z"),
+      trace("t-4", {"y"}, "production", "2026-01-05T10:00:04Z"),
+      trace("t-5", {"y", "x"}, "production", "2026-01-05T10:00:05Z"),
+  });
+  ASSERT_EQ(response.status, 207) << response.body;
+  ASSERT_TRUE(response.Json().at("errors").as_array().empty()) << response.body;
+
+  struct Listed {
+    std::vector<std::string> ids;
+    int64_t total = -1;
+  };
+  auto list = [&](const std::string& query) {
+    auto answer = Get("/api/public/traces?" + query);
+    EXPECT_EQ(answer.status, 200) << query << ": " << answer.body;
+    Listed out;
+    if (answer.status != 200) return out;
+    const bj::value body = answer.Json();
+    for (const auto& item : body.at("data").as_array()) out.ids.emplace_back(item.at("id").as_string());
+    out.total = body.at("meta").at("totalItems").to_number<int64_t>();
+    return out;
+  };
+  auto expect_list = [&](const std::string& query, const std::vector<std::string>& ids, int64_t total) {
+    const Listed by_tags = list(query);
+    EXPECT_EQ(by_tags.ids, ids) << query;
+    EXPECT_EQ(by_tags.total, total) << query;
+    const Listed by_rows = list(query + "&userId=u");
+    EXPECT_EQ(by_rows.ids, ids) << query << "&userId=u";
+    EXPECT_EQ(by_rows.total, total) << query << "&userId=u";
+  };
+
+  expect_list("tags=x", {"t-5", "t-3", "t-2", "t-1"}, 4);
+  expect_list("tags=x&environment=production", {"t-5", "t-2", "t-1"}, 3);
+  expect_list("tags=x&environment=production&environment=staging", {"t-5", "t-3", "t-2", "t-1"}, 4);
+  expect_list("tags=x&environment=nowhere", {}, 0);
+  expect_list("tags=x&tags=y", {"t-5", "t-3", "t-2"}, 3);
+  expect_list("tags=y&tags=x&environment=staging", {"t-3"}, 1);
+  expect_list("tags=x&tags=absent", {}, 0);
+  expect_list("tags=x&fromTimestamp=2026-01-05T10:00:02Z&toTimestamp=2026-01-05T10:00:05Z", {"t-3", "t-2"}, 2);
+  expect_list("tags=x&orderBy=timestamp.asc", {"t-1", "t-3", "t-2", "t-5"}, 4);
+  expect_list("tags=x&limit=2&page=2", {"t-2", "t-1"}, 4);
+  expect_list("tags=x&tags=y&limit=2&page=2", {"t-2"}, 3);
+  expect_list("tags=x&limit=2&page=3", {}, 4);
+
+  // A later event adds tag y to t-1. An event dated before t-4's create
+  // gives t-4 its first, and therefore kept, timestamp and environment, and
+  // the tag rows must follow both.
+  response = Ingest({
+      Event("tag-t-1", "trace-create", {{"id", "t-1"}, {"tags", {"y"}}}, "2026-01-05T10:00:06.000Z"),
+      Event("early-t-4", "trace-create",
+            {{"id", "t-4"}, {"tags", {"x"}}, {"environment", "staging"}, {"timestamp", "2026-01-05T09:00:00Z"}},
+            "2026-01-05T09:59:00.000Z"),
+  });
+  ASSERT_EQ(response.status, 207) << response.body;
+  ASSERT_TRUE(response.Json().at("errors").as_array().empty()) << response.body;
+  const Listed t4 = list("userId=u&environment=staging&fromTimestamp=2026-01-05T09:00:00Z"
+                         "&toTimestamp=2026-01-05T09:00:01Z");
+  ASSERT_EQ(t4.ids, (std::vector<std::string>{"t-4"})) << "the earlier event should set t-4's time and environment";
+
+  expect_list("tags=x&tags=y", {"t-5", "t-3", "t-2", "t-1", "t-4"}, 5);
+  expect_list("tags=y&environment=production", {"t-5", "t-2", "t-1"}, 3);
+  expect_list("tags=x&environment=staging", {"t-3", "t-4"}, 2);
+
+  ASSERT_EQ(Send("DELETE", "/api/public/traces/t-2", "").status, 200);
+  expect_list("tags=x", {"t-5", "t-3", "t-1", "t-4"}, 4);
+  expect_list("tags=y&environment=production", {"t-5", "t-1"}, 2);
+}
+
+// PostgreSQL keeps the trace and tag counters as delta rows, one or more per
+// write statement, and a list that sums more than 1,000 of them folds them
+// after it has responded. The totals must be the same before and after the fold.
+TEST_P(TracingApiTest, TraceCountsStayExactThroughCompaction) {
+  constexpr int kTraces = 1050;
+  for (int first = 0; first < kTraces; first += 50) {
+    bj::array batch;
+    for (int i = first; i < first + 50; ++i) {
+      batch.push_back(Event(fmt::format("bulk-{}", i), "trace-create",
+                            {{"id", fmt::format("bulk-{}", i)},
+                             {"tags", {"bulk"}},
+                             {"environment", i % 2 == 0 ? "production" : "staging"}}));
+    }
+    auto response = Post("/api/public/ingestion", bj::object{{"batch", std::move(batch)}});
+    ASSERT_EQ(response.status, 207) << response.body;
+    ASSERT_TRUE(response.Json().at("errors").as_array().empty()) << response.body;
+  }
+
+  auto total = [&](const std::string& query) -> int64_t {
+    auto list = Get("/api/public/traces?limit=1&" + query);
+    EXPECT_EQ(list.status, 200) << list.body;
+    if (list.status != 200) return -1;
+    return list.Json().at("meta").at("totalItems").to_number<int64_t>();
+  };
+  auto counter_rows = [&](const std::string& table) -> int64_t {
+    auto counted = database_->db().Read([&](store::Connection& c) { return c.QueryOne("SELECT COUNT(*) FROM " + table); });
+    EXPECT_TRUE(counted) << counted.error().detail;
+    return counted && *counted ? (*counted)->Int(0) : -1;
+  };
+  const bool deltas = GetParam() == "postgres";
+  if (deltas) {
+    EXPECT_GT(counter_rows("trace_counts"), 1000);
+    EXPECT_GT(counter_rows("trace_tag_counts"), 1000);
+  }
+
+  // The first list sums the deltas and then folds them.
+  EXPECT_EQ(total(""), kTraces);
+  EXPECT_LE(counter_rows("trace_counts"), 2);
+  EXPECT_EQ(total(""), kTraces);
+  EXPECT_EQ(total("environment=staging"), kTraces / 2);
+
+  EXPECT_EQ(total("tags=bulk"), kTraces);
+  EXPECT_LE(counter_rows("trace_tag_counts"), 2);
+  EXPECT_EQ(total("tags=bulk"), kTraces);
+  EXPECT_EQ(total("tags=bulk&environment=production"), kTraces / 2);
+
+  ASSERT_EQ(Send("DELETE", "/api/public/traces/bulk-0", "").status, 200);
+  EXPECT_EQ(total(""), kTraces - 1);
+  EXPECT_EQ(total("tags=bulk&environment=production"), kTraces / 2 - 1);
+  EXPECT_EQ(total("tags=bulk&environment=staging"), kTraces / 2);
+}
+
 TEST_P(TracingApiTest, LegacyWriteEndpointsUseIngestion) {
   auto trace = Post("/api/public/traces", bj::object{{"name", "legacy"}, {"userId", "u-1"}, {"tags", {"b", "a"}}});
   ASSERT_EQ(trace.status, 200) << trace.body;

@@ -1,0 +1,18 @@
+DROP TRIGGER trace_tags_counts_delete ON trace_tags;
+DROP TRIGGER trace_tags_counts_update ON trace_tags;
+DROP TRIGGER trace_tags_counts_insert ON trace_tags;
+DROP FUNCTION move_trace_tag_counts();
+DROP FUNCTION remove_trace_tag_counts();
+DROP FUNCTION add_trace_tag_counts();
+DROP TRIGGER traces_counts_delete ON traces;
+DROP TRIGGER traces_counts_update ON traces;
+DROP TRIGGER traces_counts_insert ON traces;
+DROP FUNCTION move_trace_counts();
+DROP FUNCTION remove_trace_counts();
+DROP FUNCTION add_trace_counts();
+DROP TABLE trace_tag_counts;
+DROP TABLE trace_counts;
+DROP INDEX trace_tags_project_tag_time;
+CREATE INDEX trace_tags_project_tag_trace ON trace_tags (project_id, tag, trace_id);
+ALTER TABLE trace_tags DROP COLUMN environment;
+ALTER TABLE trace_tags DROP COLUMN timestamp;
