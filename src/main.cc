@@ -21,6 +21,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "integrations/storages/local_store.h"
 #include "labeling/export/cli.h"
 #include "store/migrations.h"
 #ifdef TALLY_HAS_LABEL_CONFIG
@@ -236,6 +237,10 @@ int main(int argc, char** argv) {
 
   if (export_cmd->parsed()) {
     export_command.data_dir = settings.data_dir;
+    auto local_roots = tally::integrations::storages::ParseLocalRoots(settings.local_files_root);
+    if (!local_roots) return Fail(local_roots.error());
+    export_command.resolve_local_file =
+        tally::integrations::storages::ProjectLocalFileResolver(db, std::move(*local_roots));
     return tally::labeling::exporting::RunExportCommand(db, export_command, stderr, std::cerr);
   }
   if (import_cmd->parsed()) {

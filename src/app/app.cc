@@ -170,7 +170,11 @@ Result<void> App::Wire() {
   AddSystemRoutes(parts.router, *parts.health, parts.metrics, db);
   accounts::AddAccountRoutes(parts.router, *parts.accounts_context);
   jobs::AddJobRoutes(parts.router, *parts.job_queue);
-  labeling::AddLabelingRoutes(parts.router, db, settings.data_dir, &*parts.outbound_client);
+  // Exports put local files into their archives under the checks of GET
+  // /data/local-files, limited to the exported project's storages.
+  labeling::AddLabelingRoutes(
+      parts.router, db, settings.data_dir, &*parts.outbound_client,
+      integrations::storages::ProjectLocalFileResolver(db, parts.storage_service->local_roots()));
   labeling::AddTemplateRoutes(parts.router, settings.templates_dir);
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);

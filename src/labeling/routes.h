@@ -24,6 +24,7 @@
 #include "http/router.h"
 #include "integrations/outbound/client.h"
 #include "jobs/worker_pool.h"
+#include "labeling/export/export_options.h"
 #include "labeling/export/snapshot_job.h"
 #include "labeling/import/import_job.h"
 #include "store/database.h"
@@ -36,6 +37,9 @@ struct LabelingContext {
   std::filesystem::path data_dir;
   // Client for imports by URL. Without it those imports return 503.
   const integrations::OutboundClient* outbound = nullptr;
+  // Finds the local files that exports may put in their archives. Empty:
+  // exports leave local files out.
+  exporting::LocalFileResolver resolve_local_file;
 };
 
 void AddProjectRoutes(http::Router& router, LabelingContext& context);
@@ -54,8 +58,9 @@ void AddTraceTaskRoutes(http::Router& router, LabelingContext& context);
 // Registers every labeling route. Handlers keep references to `database`
 // only, so the context need not outlive this call.
 inline void AddLabelingRoutes(http::Router& router, store::Database& database, std::filesystem::path data_dir,
-                              const integrations::OutboundClient* outbound = nullptr) {
-  LabelingContext context{database, std::move(data_dir), outbound};
+                              const integrations::OutboundClient* outbound = nullptr,
+                              exporting::LocalFileResolver resolve_local_file = {}) {
+  LabelingContext context{database, std::move(data_dir), outbound, std::move(resolve_local_file)};
   AddProjectRoutes(router, context);
   AddTaskRoutes(router, context);
   AddAnnotationRoutes(router, context);

@@ -6,8 +6,10 @@
 #include <fmt/ranges.h>
 #include <openssl/evp.h>
 #include <png.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "api/labeling_fixture.h"
@@ -654,6 +656,128 @@ TEST_P(LabelingExportTest, SnapshotOfViewKeepsItsTasks) {
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_NE(bad.body.find("task_filter_options.view"), std::string::npos) << bad.body;
 }
+
+TEST_P(LabelingExportTest, SnapshotFiltersTasksByState) {
+  const ImageProject project = Seed();
+  ASSERT_EQ(project.task_ids.size(), 5u);
+  // With skipped annotations counting as done, task 3 (cancelled only) is
+  // finished without being annotated, so the two filters select apart.
+  auto patched = Patch("/api/projects/" + std::to_string(project.id), R"({"skip_queue":"IGNORE_SKIPPED"})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  const std::string base = "/api/projects/" + std::to_string(project.id) + "/exports";
+  const auto& ids = project.task_ids;
+  // The ids of the tasks a snapshot with these task_filter_options holds.
+  const auto snapshot_task_ids = [&](const std::string& options) {
+    std::vector<int64_t> found;
+    auto created = Post(base, R"({"task_filter_options":)" + options + "}");
+    EXPECT_EQ(created.status, 201) << options << ": " << created.body;
+    if (created.status != 201) return found;
+    const std::string one = base + "/" + std::to_string(created.Json().at("id").as_int64());
+    const bj::value status = WaitForSnapshot(one);
+    EXPECT_EQ(status.at("status"), "completed") << options << ": " << bj::serialize(status);
+    const bj::value downloaded = Get(one + "/download").Json();
+    for (const auto& task : downloaded.as_array()) found.push_back(task.at("id").as_int64());
+    EXPECT_EQ(status.at("counters").at("task_number"), static_cast<int64_t>(found.size())) << options;
+    return found;
+  };
+
+  const std::vector<std::pair<std::string, std::vector<int64_t>>> cases = {
+      {R"({"skipped":"only"})", {ids[2]}},
+      {R"({"skipped":"exclude"})", {ids[0], ids[1], ids[3], ids[4]}},
+      {R"({"finished":"only"})", {ids[0], ids[1], ids[2], ids[4]}},
+      {R"({"finished":"exclude"})", {ids[3]}},
+      {R"({"annotated":"only"})", {ids[0], ids[1], ids[4]}},
+      {R"({"annotated":"exclude"})", {ids[2], ids[3]}},
+      {R"({"skipped":null,"finished":null,"annotated":null})", ids},
+      {R"({"finished":"only","annotated":"exclude"})", {ids[2]}},
+      {R"({"skipped":"exclude","only_with_annotations":true})", {ids[0], ids[1], ids[4]}},
+  };
+  for (const auto& [options, expected] : cases) EXPECT_EQ(snapshot_task_ids(options), expected) << options;
+
+  for (const std::string key : {"skipped", "finished", "annotated"}) {
+    for (const std::string value : {R"("include")", "true", R"(["only"])"}) {
+      auto bad = Post(base, R"({"task_filter_options":{")" + key + R"(":)" + value + "}}");
+      EXPECT_EQ(bad.status, 400) << key << "=" << value << ": " << bad.body;
+      EXPECT_NE(bad.body.find("task_filter_options." + key), std::string::npos) << bad.body;
+    }
+  }
+}
+
+// A server with local files enabled under a fresh root.
+class LocalFilesExportTest : public LabelingExportTest {
+ protected:
+  void SetUp() override {
+    const std::string suffix = std::to_string(::getpid()) + "-" + GetParam();
+    local_root_ = std::filesystem::temp_directory_path() / ("tally-export-local-" + suffix);
+    outside_ = std::filesystem::temp_directory_path() / ("tally-export-outside-" + suffix + ".png");
+    std::filesystem::remove_all(local_root_);
+    std::filesystem::create_directories(local_root_ / "photos" / "sub dir");
+    std::filesystem::create_directories(local_root_ / "private");
+    StartServer({{"TALLY_LOCAL_FILES_ROOT", local_root_.string()}});
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(local_root_, ec);
+    std::filesystem::remove(outside_, ec);
+  }
+
+  std::filesystem::path local_root_;
+  std::filesystem::path outside_;
+};
+
+TEST_P(LocalFilesExportTest, ArchivesCarryLocalFilesOfTheProjectStorage) {
+  const std::string pixels = PngHeader(320, 240);
+  const std::string secret = PngHeader(11, 11);
+  std::ofstream(local_root_ / "photos" / "sub dir" / "a b.png", std::ios::binary) << pixels;
+  std::ofstream(local_root_ / "private" / "secret.png", std::ios::binary) << secret;
+  std::ofstream(outside_, std::ios::binary) << secret;
+  // Inside the storage's folder, but pointing at a file outside it.
+  std::filesystem::create_symlink(local_root_ / "private" / "secret.png", local_root_ / "photos" / "link.png");
+
+  const int64_t id = CreateProject(kImageConfig, "Local files");
+  auto storage = Post("/api/storages/localfiles",
+                      bj::serialize(bj::object{{"project", id}, {"path", (local_root_ / "photos").string()}}));
+  ASSERT_EQ(storage.status, 201) << storage.body;
+
+  const auto task = [](const std::string& reference) {
+    return R"({"data":{"image":")" + reference + R"("},"annotations":[{"result":[)" +
+           Region("b", "box", "rectanglelabels",
+                  R"({"x":10,"y":20,"width":30,"height":40,"rotation":0,"rectanglelabels":["Cat"]})") +
+           "]}]}";
+  };
+  const std::string escape = "/data/local-files/?d=../" + outside_.filename().string();
+  auto imported = Import(id, "[" + task("/data/local-files/?d=photos/sub%20dir/a%20b.png") + "," +
+                                 task("/data/local-files/?d=private/secret.png") + "," +
+                                 task("/data/local-files/?d=photos/link.png") + "," + task(escape) + "]");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+
+  for (const std::string format : {"YOLO", "VOC", "COCO"}) {
+    auto exported = Export(id, "?exportType=" + format);
+    ASSERT_EQ(exported.status, 200) << format << ": " << exported.body;
+    auto files = Unzip(exported.body);
+    EXPECT_EQ(files["images/a b.png"], pixels) << format << ": the percent-decoded path's file";
+    EXPECT_EQ(files.count("images/secret.png"), 0u) << format << ": under the root but in no storage of the project";
+    EXPECT_EQ(files.count("images/link.png"), 0u) << format << ": a symlink out of the storage";
+    EXPECT_EQ(files.count("images/" + outside_.filename().string()), 0u) << format << ": outside the root";
+    if (format == "YOLO") {
+      EXPECT_EQ(files["labels/a b.txt"], "0 0.25 0.4 0.3 0.4\n") << "the label file is named like the image";
+    }
+    if (format == "COCO") {
+      const bj::value result = bj::parse(files["result.json"]);
+      const bj::value& image = result.at("images").at(0);
+      EXPECT_EQ(image.at("file_name").as_string(), "images/a b.png");
+      EXPECT_EQ(image.at("width"), 320) << "the size read from the local file";
+      EXPECT_EQ(result.at("images").at(1).at("file_name").as_string(), "/data/local-files/?d=private/secret.png")
+          << "a file left out keeps its reference";
+    }
+  }
+
+  auto without = Export(id, "?exportType=YOLO&download_resources=false");
+  ASSERT_EQ(without.status, 200) << without.body;
+  EXPECT_EQ(Unzip(without.body).count("images/a b.png"), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LocalFilesExportTest, ::testing::ValuesIn(store::testing::Backends()));
 
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingExportTest, ::testing::ValuesIn(store::testing::Backends()));
 

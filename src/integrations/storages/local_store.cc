@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "integrations/storages/storage_store.h"
+
 namespace tally::integrations::storages {
 
 namespace fs = std::filesystem;
@@ -187,6 +189,26 @@ Result<fs::path> ResolveLocalFile(const std::string& relative, const std::vector
     if (fs::is_regular_file(real, ec)) return real;
   }
   return Error::NotFound("File not found.");
+}
+
+Result<fs::path> ResolveProjectLocalFile(store::Connection& connection, const std::vector<fs::path>& roots,
+                                         int64_t project_id, const std::string& relative) {
+  TALLY_ASSIGN_OR_RETURN(path, ResolveLocalFile(relative, roots));
+  TALLY_ASSIGN_OR_RETURN(storages, ListLocalStorages(connection));
+  for (const Storage& storage : storages) {
+    if (storage.project_id != project_id) continue;
+    std::error_code ec;
+    const fs::path directory = fs::canonical(storage.settings.String("path"), ec);
+    if (!ec && IsWithin(path, directory)) return path;
+  }
+  return Error::NotFound("The file lies in no local files storage of this project.");
+}
+
+std::function<Result<fs::path>(int64_t project_id, const std::string& relative)> ProjectLocalFileResolver(
+    store::Database& database, std::vector<fs::path> roots) {
+  return [&database, roots = std::move(roots)](int64_t project_id, const std::string& relative) {
+    return database.Read([&](store::Connection& c) { return ResolveProjectLocalFile(c, roots, project_id, relative); });
+  };
 }
 
 Result<ObjectBody> OpenLocalFile(const fs::path& path) {

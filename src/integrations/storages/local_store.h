@@ -12,12 +12,14 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
 #include "integrations/storages/object_store.h"
+#include "store/database.h"
 
 namespace tally::integrations::storages {
 
@@ -46,6 +48,20 @@ struct LocalPath {
 
 [[nodiscard]] Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const StorageSettings& settings,
                                                                   const std::vector<std::filesystem::path>& roots);
+
+// Resolves the ?d= value of a local files reference in a task of
+// `project_id` for that project's export: ResolveLocalFile's checks, and the
+// file must lie in one of the project's local files storages (GET
+// /data/local-files accepts any project the caller can read). kNotFound
+// when it lies in none of them.
+[[nodiscard]] Result<std::filesystem::path> ResolveProjectLocalFile(store::Connection& connection,
+                                                                    const std::vector<std::filesystem::path>& roots,
+                                                                    int64_t project_id, const std::string& relative);
+
+// ResolveProjectLocalFile in its own read of `database`, as exports call it
+// (labeling::exporting::LocalFileResolver).
+std::function<Result<std::filesystem::path>(int64_t project_id, const std::string& relative)>
+ProjectLocalFileResolver(store::Database& database, std::vector<std::filesystem::path> roots);
 
 // Reads a file ResolveLocalFile returned, up to kMaxObjectBytes.
 [[nodiscard]] Result<ObjectBody> OpenLocalFile(const std::filesystem::path& path);

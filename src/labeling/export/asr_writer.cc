@@ -119,7 +119,7 @@ class AsrManifestWriter : public FormatWriter {
   Result<std::pair<std::string, std::optional<double>>> ArchiveAudio(const std::string& reference, ExportSink& sink) {
     const std::optional<std::string> content = options_.read_media ? options_.read_media(reference) : std::nullopt;
     if (!content) return std::pair<std::string, std::optional<double>>{reference, std::nullopt};
-    const std::string path = "audio/" + BaseName(reference);
+    const std::string path = "audio/" + MediaFileName(reference);
     TALLY_TRY(sink.BeginFile(path));
     TALLY_TRY(sink.Write(*content));
     TALLY_TRY(sink.EndFile());

@@ -85,7 +85,8 @@ int RunExportCommand(store::Database& database, const ExportCommand& command, st
   if (!total) return PrintError(errors, total.error()), 1;
   WriterOptions options = WriterOptionsAt(std::time(nullptr));
   options.read_media =
-      ExportMediaReader(**format, command.download_resources, command.data_dir, command.project_id);
+      ExportMediaReader(**format, command.download_resources, command.data_dir, command.project_id,
+                        command.resolve_local_file);
   auto run = ExportRun::Create(database, selection, std::move(*schema), (*format)->name, options);
   if (!run) return PrintError(errors, run.error()), 1;
 

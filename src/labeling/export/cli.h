@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "labeling/export/export_options.h"
 #include "store/database.h"
 
 namespace tally::labeling::exporting {
@@ -23,10 +24,12 @@ struct ExportCommand {
   std::string format = "JSON";
   std::filesystem::path out;
   bool all_tasks = false;  // also tasks without annotations
-  // Put uploaded media into archive formats (Label Studio's
-  // download_resources); the files are read under data_dir/upload/.
+  // Put media into archive formats (Label Studio's download_resources):
+  // uploads, read under data_dir/upload/, and the local files that
+  // resolve_local_file allows (none when it is empty).
   bool download_resources = true;
   std::filesystem::path data_dir;
+  LocalFileResolver resolve_local_file;
 };
 
 // Writes the export to `out` (through a temporary file renamed at the end,

@@ -191,7 +191,7 @@ class CocoWriter : public FormatWriter {
     if (!options_.read_media || reference.empty()) return image;
     const std::optional<std::string> content = options_.read_media(reference);
     if (!content) return image;
-    image.file_name = "images/" + BaseName(reference);
+    image.file_name = "images/" + MediaFileName(reference);
     image.size = ProbeImageSize(*content);
     TALLY_TRY(sink.BeginFile(image.file_name));
     TALLY_TRY(sink.Write(*content));

@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "core/log.h"
 #include "labeling/config/parser.h"
+#include "labeling/export/python_text.h"
 #include "labeling/import/import_run.h"
 
 namespace tally::labeling::exporting {
@@ -115,23 +117,38 @@ std::string ExportContentType(const FormatInfo& format, bool archive) {
   return "text/plain; charset=utf-8";
 }
 
-std::function<std::optional<std::string>(const std::string&)> ExportMediaReader(const FormatInfo& format,
-                                                                               bool download_resources,
-                                                                               std::filesystem::path data_dir,
-                                                                               int64_t project_id) {
+std::function<std::optional<std::string>(const std::string&)> ExportMediaReader(
+    const FormatInfo& format, bool download_resources, std::filesystem::path data_dir, int64_t project_id,
+    LocalFileResolver resolve_local_file) {
   if (!download_resources && !AlwaysWithMedia(format.name)) return {};
-  return UploadedMediaReader(std::move(data_dir), project_id);
+  return ProjectMediaReader(std::move(data_dir), project_id, std::move(resolve_local_file));
 }
 
-std::function<std::optional<std::string>(const std::string&)> UploadedMediaReader(std::filesystem::path data_dir,
-                                                                                  int64_t project_id) {
-  return [data_dir = std::move(data_dir), project_id](const std::string& reference) -> std::optional<std::string> {
-    const std::string prefix = fmt::format("/data/upload/{}/", project_id);
-    if (reference.rfind(prefix, 0) != 0) return std::nullopt;
-    const std::string name = reference.substr(prefix.size());
-    // Only plain stored names: nothing that could leave the upload folder.
-    if (name.empty() || name != SafeFileName(name) || name == "." || name == "..") return std::nullopt;
-    std::ifstream in(data_dir / "upload" / std::to_string(project_id) / name, std::ios::binary);
+std::function<std::optional<std::string>(const std::string&)> ProjectMediaReader(
+    std::filesystem::path data_dir, int64_t project_id, LocalFileResolver resolve_local_file) {
+  return [data_dir = std::move(data_dir), project_id, resolve_local_file = std::move(resolve_local_file)](
+             const std::string& reference) -> std::optional<std::string> {
+    std::optional<std::filesystem::path> path;
+    const std::string upload_prefix = fmt::format("/data/upload/{}/", project_id);
+    if (reference.rfind(upload_prefix, 0) == 0) {
+      const std::string name = reference.substr(upload_prefix.size());
+      // Only plain stored names: nothing that could leave the upload folder.
+      if (name.empty() || name != SafeFileName(name) || name == "." || name == "..") return std::nullopt;
+      path = data_dir / "upload" / std::to_string(project_id) / name;
+    }
+    for (std::string_view prefix : {"/data/local-files/?d=", "/data/local-files?d="}) {
+      if (!resolve_local_file || reference.rfind(prefix, 0) != 0) continue;
+      const std::string relative = PythonUnquote(std::string_view(reference).substr(prefix.size()));
+      auto resolved = resolve_local_file(project_id, relative);
+      if (!resolved) {
+        TALLY_LOG_DEBUG("event=export_local_file_skipped project_id={} path=\"{}\" error=\"{}\"", project_id,
+                        relative, resolved.error().message);
+        return std::nullopt;
+      }
+      path = std::move(*resolved);
+    }
+    if (!path) return std::nullopt;
+    std::ifstream in(*path, std::ios::binary);
     if (!in) return std::nullopt;
     std::ostringstream content;
     content << in.rdbuf();

@@ -49,21 +49,30 @@ std::string ExportFileName(int64_t project_id, const FormatInfo& format, const E
 // The Content-Type of an export file.
 std::string ExportContentType(const FormatInfo& format, bool archive);
 
-// The media reader of an export request: UploadedMediaReader when
+// Maps the path of a task's local files reference ("/data/local-files/?d=<path>",
+// <path> percent-decoded) to the file an export of `project_id` may read.
+// The server's resolver applies the checks of GET /data/local-files (under
+// TALLY_LOCAL_FILES_ROOT, no symlink out). It also requires the file to lie
+// in one of the project's local files storages, and fails otherwise.
+using LocalFileResolver =
+    std::function<Result<std::filesystem::path>(int64_t project_id, const std::string& relative_path)>;
+
+// The media reader of an export request: ProjectMediaReader when
 // `download_resources` is on or the format always carries media
 // (*_WITH_IMAGES), none otherwise.
-std::function<std::optional<std::string>(const std::string&)> ExportMediaReader(const FormatInfo& format,
-                                                                               bool download_resources,
-                                                                               std::filesystem::path data_dir,
-                                                                               int64_t project_id);
+std::function<std::optional<std::string>(const std::string&)> ExportMediaReader(
+    const FormatInfo& format, bool download_resources, std::filesystem::path data_dir, int64_t project_id,
+    LocalFileResolver resolve_local_file = {});
 
-// Reads files uploaded to the project (references "/data/upload/<project
-// id>/<file name>", stored under <data dir>/upload/<project id>/), for
-// WriterOptions::read_media. Other references, such as URLs of other hosts
-// or cloud storage, give nullopt.
-// NOTE: media outside this project's uploads is not fetched.
-std::function<std::optional<std::string>(const std::string&)> UploadedMediaReader(std::filesystem::path data_dir,
-                                                                                  int64_t project_id);
+// Reads the media of the project's tasks for WriterOptions::read_media:
+// files uploaded to the project (references "/data/upload/<project id>/<file
+// name>", stored under <data dir>/upload/<project id>/), and local files
+// that `resolve_local_file` allows. Other references, such as URLs of other
+// hosts or cloud storage, give nullopt, and so does a local file when
+// `resolve_local_file` is empty.
+// NOTE: media on other hosts and in cloud storage is not fetched.
+std::function<std::optional<std::string>(const std::string&)> ProjectMediaReader(
+    std::filesystem::path data_dir, int64_t project_id, LocalFileResolver resolve_local_file = {});
 
 // COCO's info dates: "YYYY-MM-DD HH:MM:SS.ffffff" and the year, local time.
 WriterOptions WriterOptionsAt(std::time_t now);

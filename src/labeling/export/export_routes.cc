@@ -56,6 +56,7 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context);
 void AddExportRoutes(http::Router& router, LabelingContext& context) {
   store::Database& db = context.database;
   const std::filesystem::path data_dir = context.data_dir;
+  const exporting::LocalFileResolver resolve_local_file = context.resolve_local_file;
   AddSnapshotRoutes(router, context);
 
   router.Add({.method = "GET", .pattern = "/api/projects/{id:int}/export/formats", .auth = Auth::kUser,
@@ -94,7 +95,7 @@ void AddExportRoutes(http::Router& router, LabelingContext& context) {
                       .response_schema = R"({"type":"string","format":"binary"})",
                       .query = {"exportType", "export_type", "download_all_tasks", "download_resources", "ids[]",
                                 "usual", "ground_truth", "skipped"}},
-              .handler = [&db, data_dir](Request& request) -> Result<Response> {
+              .handler = [&db, data_dir, resolve_local_file](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
                 TALLY_ASSIGN_OR_RETURN(parsed, exporting::ParseExportQuery(request, project_id));
                 TALLY_ASSIGN_OR_RETURN(project, db.Read([&](Connection& c) {
@@ -105,7 +106,8 @@ void AddExportRoutes(http::Router& router, LabelingContext& context) {
                 const std::time_t now = std::time(nullptr);
                 exporting::WriterOptions options = exporting::WriterOptionsAt(now);
                 options.read_media =
-                    exporting::ExportMediaReader(*format, parsed.download_resources, data_dir, project_id);
+                    exporting::ExportMediaReader(*format, parsed.download_resources, data_dir, project_id,
+                                                 resolve_local_file);
                 TALLY_ASSIGN_OR_RETURN(run, ExportRun::Create(db, parsed.selection, std::move(schema), format->name,
                                                               options));
                 const bool archive = run->archive();

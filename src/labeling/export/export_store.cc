@@ -21,6 +21,18 @@ bj::value ParseStoredJson(const std::string& text, bj::value fallback) {
   return ec ? fallback : value;
 }
 
+std::string StateCondition(TaskStateFilter filter, std::string_view only, std::string_view exclude) {
+  switch (filter) {
+    case TaskStateFilter::kAny:
+      return {};
+    case TaskStateFilter::kOnly:
+      return fmt::format(" AND {}", only);
+    case TaskStateFilter::kExclude:
+      return fmt::format(" AND {}", exclude);
+  }
+  return {};
+}
+
 // The WHERE clause of the selection's tasks, with its parameters appended.
 Result<std::string> TaskFilter(store::Connection& connection, const ExportSelection& selection,
                                store::Params& params) {
@@ -36,6 +48,11 @@ Result<std::string> TaskFilter(store::Connection& connection, const ExportSelect
     params.insert(params.end(), compiled.where_params.begin(), compiled.where_params.end());
   }
   if (!selection.all_tasks) where += " AND total_annotations + cancelled_annotations > 0";
+  // The task counters count annotations by state (counters.cc), so each
+  // filter is a column test rather than a join.
+  where += StateCondition(selection.skipped_tasks, "cancelled_annotations > 0", "cancelled_annotations = 0");
+  where += StateCondition(selection.finished_tasks, "is_labeled = 1", "is_labeled = 0");
+  where += StateCondition(selection.annotated_tasks, "total_annotations > 0", "total_annotations = 0");
   if (!selection.task_ids.empty()) {
     where += " AND id IN (";
     for (size_t i = 0; i < selection.task_ids.size(); ++i) {

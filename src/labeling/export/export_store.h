@@ -29,6 +29,11 @@ struct ExportView {
   boost::json::object query;
 };
 
+// A filter on one task state, from a snapshot's task_filter_options
+// (.skipped, .finished or .annotated): none for null or absent, the tasks in
+// that state for "only", or the tasks not in it for "exclude".
+enum class TaskStateFilter { kAny, kOnly, kExclude };
+
 // The tasks and annotations an export includes.
 struct ExportSelection {
   int64_t project_id = 0;
@@ -36,6 +41,12 @@ struct ExportSelection {
   // (Label Studio's default for download_all_tasks=false).
   bool all_tasks = false;
   std::vector<int64_t> task_ids;  // only these tasks when not empty
+  // Task states, as Label Studio's snapshots read task_filter_options:
+  // skipped = the task has a cancelled annotation, finished = it is labeled
+  // (is_labeled), annotated = it has an annotation that was not cancelled.
+  TaskStateFilter skipped_tasks = TaskStateFilter::kAny;
+  TaskStateFilter finished_tasks = TaskStateFilter::kAny;
+  TaskStateFilter annotated_tasks = TaskStateFilter::kAny;
   // Annotation filter: regular (submitted, not ground truth) annotations,
   // ground truth annotations, and cancelled (skipped) ones.
   bool usual = true;

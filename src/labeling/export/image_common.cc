@@ -107,7 +107,7 @@ Result<void> WriteTaskMedia(const WriterOptions& options, const std::string& ref
   if (!options.read_media || reference.empty()) return Ok();
   const std::optional<std::string> content = options.read_media(reference);
   if (!content) return Ok();
-  TALLY_TRY(sink.BeginFile("images/" + BaseName(reference)));
+  TALLY_TRY(sink.BeginFile("images/" + MediaFileName(reference)));
   TALLY_TRY(sink.Write(*content));
   return sink.EndFile();
 }

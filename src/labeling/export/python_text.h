@@ -45,4 +45,8 @@ void AppendPythonJsonString(std::string& out, std::string_view text);
 // not cells: callers encode them first.
 void AppendCsvCell(std::string& out, const boost::json::value& cell);
 
+// Python's urllib.parse.unquote: %XX escapes decoded to bytes, an escape
+// that is not two hex digits kept as it is, '+' kept.
+std::string PythonUnquote(std::string_view text);
+
 }  // namespace tally::labeling::exporting

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "labeling/export/python_text.h"
+
 namespace tally::labeling::exporting {
 
 namespace bj = boost::json;
@@ -156,6 +158,12 @@ std::string StripExtension(std::string_view name) {
   const size_t dot = name.rfind('.');
   if (dot == std::string_view::npos || dot < first) return std::string(name);
   return std::string(name.substr(0, dot));
+}
+
+std::string MediaFileName(std::string_view reference) {
+  const size_t query = reference.find("?d=");
+  if (reference.rfind("/data/", 0) != 0 || query == std::string_view::npos) return BaseName(reference);
+  return BaseName(PythonUnquote(reference.substr(query + 3)));
 }
 
 }  // namespace tally::labeling::exporting

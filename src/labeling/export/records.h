@@ -62,4 +62,9 @@ boost::json::value PrettifyValues(const boost::json::array& values);
 std::string BaseName(std::string_view path);
 std::string StripExtension(std::string_view name);
 
+// The file name of a task's media reference as the converter names the
+// file it copies: for a local files reference ("/data/…?d=<path>") the
+// percent-decoded base name of <path>, otherwise BaseName(reference).
+std::string MediaFileName(std::string_view reference);
+
 }  // namespace tally::labeling::exporting

@@ -41,7 +41,8 @@ constexpr const char* kSnapshotSchema = R"({"type":"object","properties":{
 constexpr const char* kCreateSchema = R"({"type":"object","properties":{
   "title":{"type":"string"},
   "task_filter_options":{"type":"object","properties":{"only_with_annotations":{"type":"boolean"},
-    "view":{"type":["integer","null"]}}},
+    "view":{"type":["integer","null"]},"skipped":{"enum":["only","exclude",null]},
+    "finished":{"enum":["only","exclude",null]},"annotated":{"enum":["only","exclude",null]}}},
   "annotation_filter_options":{"type":"object","properties":{"usual":{"type":"boolean"},
     "ground_truth":{"type":"boolean"},"skipped":{"type":"boolean"}}},
   "serialization_options":{"type":"object","properties":{"annotations__completed_by":{"type":"object",
@@ -145,6 +146,19 @@ Result<bool> BodyFlag(const bj::object& body, std::string_view object, std::stri
   return value->get_bool();
 }
 
+// task_filter_options[key]: "only", "exclude", or null or absent for no
+// filter. invalid_argument naming "task_filter_options.key" otherwise.
+Result<exporting::TaskStateFilter> BodyStateFilter(const bj::object& body, std::string_view key) {
+  const bj::value* options = body.if_contains("task_filter_options");
+  if (!options || !options->is_object()) return exporting::TaskStateFilter::kAny;
+  const bj::value* value = options->get_object().if_contains(key);
+  if (!value || value->is_null()) return exporting::TaskStateFilter::kAny;
+  if (value->is_string() && value->get_string() == "only") return exporting::TaskStateFilter::kOnly;
+  if (value->is_string() && value->get_string() == "exclude") return exporting::TaskStateFilter::kExclude;
+  return Error::InvalidField(fmt::format("task_filter_options.{}", key),
+                             fmt::format("must be \"only\", \"exclude\" or null, got {}", json::Serialize(*value)));
+}
+
 Result<Snapshot> SnapshotOfProject(Connection& c, const Request& request, Role role) {
   TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
   TALLY_ASSIGN_OR_RETURN(snapshot_id, request.IdParam("export_pk"));
@@ -159,6 +173,7 @@ Result<Snapshot> SnapshotOfProject(Connection& c, const Request& request, Role r
 void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
   store::Database& db = context.database;
   const fs::path data_dir = context.data_dir;
+  const exporting::LocalFileResolver resolve_local_file = context.resolve_local_file;
 
   router.Add({.method = "GET", .pattern = "/api/projects/{id:int}/exports", .auth = Auth::kUser,
               .doc = {.summary = "Export snapshots of a project, newest first (at most 100)", .tag = "Export",
@@ -205,6 +220,12 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_ASSIGN_OR_RETURN(only_annotated,
                                        BodyFlag(body, "task_filter_options", "only_with_annotations", false));
                 selection.all_tasks = !only_annotated;
+                TALLY_ASSIGN_OR_RETURN(skipped_tasks, BodyStateFilter(body, "skipped"));
+                TALLY_ASSIGN_OR_RETURN(finished_tasks, BodyStateFilter(body, "finished"));
+                TALLY_ASSIGN_OR_RETURN(annotated_tasks, BodyStateFilter(body, "annotated"));
+                selection.skipped_tasks = skipped_tasks;
+                selection.finished_tasks = finished_tasks;
+                selection.annotated_tasks = annotated_tasks;
                 TALLY_ASSIGN_OR_RETURN(usual, BodyFlag(body, "annotation_filter_options", "usual", true));
                 TALLY_ASSIGN_OR_RETURN(ground_truth, BodyFlag(body, "annotation_filter_options", "ground_truth", true));
                 TALLY_ASSIGN_OR_RETURN(skipped, BodyFlag(body, "annotation_filter_options", "skipped", true));
@@ -268,7 +289,7 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
               .doc = {.summary = "Download a completed snapshot in any format, streamed", .tag = "Export",
                       .response_schema = R"({"type":"string","format":"binary"})",
                       .query = {"exportType", "download_resources"}},
-              .handler = [&db, data_dir](Request& request) -> Result<Response> {
+              .handler = [&db, data_dir, resolve_local_file](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(found, db.Read([&](Connection& c) -> Result<std::pair<Snapshot, Project>> {
                   TALLY_ASSIGN_OR_RETURN(snapshot, SnapshotOfProject(c, request, kReadRole));
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, snapshot.project_id,
@@ -299,7 +320,8 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
                 }
                 exporting::WriterOptions options = exporting::WriterOptionsAt(now);
                 options.read_media =
-                    exporting::ExportMediaReader(*format, resources.value_or(true), data_dir, snapshot.project_id);
+                    exporting::ExportMediaReader(*format, resources.value_or(true), data_dir, snapshot.project_id,
+                                                 resolve_local_file);
                 TALLY_ASSIGN_OR_RETURN(
                     run, exporting::ExportRun::Create(exporting::JsonFileTaskSource(path), std::move(schema),
                                                       format->name, options));

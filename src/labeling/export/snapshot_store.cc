@@ -39,6 +39,27 @@ bool Flag(const bj::object& object, std::string_view key, bool fallback) {
   return value && value->is_bool() ? value->get_bool() : fallback;
 }
 
+// A task state filter as stored: "only", "exclude" or null.
+bj::value StateFilterJson(TaskStateFilter filter) {
+  switch (filter) {
+    case TaskStateFilter::kOnly:
+      return "only";
+    case TaskStateFilter::kExclude:
+      return "exclude";
+    case TaskStateFilter::kAny:
+      break;
+  }
+  return nullptr;
+}
+
+TaskStateFilter StateFilter(const bj::object& object, std::string_view key) {
+  const bj::value* value = object.if_contains(key);
+  if (!value || !value->is_string()) return TaskStateFilter::kAny;
+  if (value->get_string() == "only") return TaskStateFilter::kOnly;
+  if (value->get_string() == "exclude") return TaskStateFilter::kExclude;
+  return TaskStateFilter::kAny;
+}
+
 }  // namespace
 
 bj::object SelectionJson(const ExportSelection& selection) {
@@ -46,7 +67,10 @@ bj::object SelectionJson(const ExportSelection& selection) {
   for (int64_t id : selection.task_ids) ids.push_back(id);
   bj::object json{{"all_tasks", selection.all_tasks},       {"task_ids", std::move(ids)},
                   {"usual", selection.usual},               {"ground_truth", selection.ground_truth},
-                  {"skipped", selection.skipped},           {"completed_by_only_id", selection.completed_by_only_id}};
+                  {"skipped", selection.skipped},           {"completed_by_only_id", selection.completed_by_only_id},
+                  {"skipped_tasks", StateFilterJson(selection.skipped_tasks)},
+                  {"finished_tasks", StateFilterJson(selection.finished_tasks)},
+                  {"annotated_tasks", StateFilterJson(selection.annotated_tasks)}};
   if (selection.view) {
     json["view"] = bj::object{{"id", selection.view->id},
                               {"user_id", selection.view->user_id},
@@ -65,6 +89,9 @@ ExportSelection SelectionFromJson(const bj::value& json, int64_t project_id) {
   selection.ground_truth = Flag(object, "ground_truth", true);
   selection.skipped = Flag(object, "skipped", true);
   selection.completed_by_only_id = Flag(object, "completed_by_only_id", false);
+  selection.skipped_tasks = StateFilter(object, "skipped_tasks");
+  selection.finished_tasks = StateFilter(object, "finished_tasks");
+  selection.annotated_tasks = StateFilter(object, "annotated_tasks");
   if (const bj::value* view = object.if_contains("view"); view && view->is_object()) {
     const bj::object& fields = view->get_object();
     const bj::value* id = fields.if_contains("id");

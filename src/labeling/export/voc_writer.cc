@@ -69,7 +69,7 @@ class VocWriter : public FormatWriter {
       const bj::value* height = regions.front()->if_contains("original_height");
       if (!width || !height || !width->is_number() || !height->is_number()) continue;
 
-      const std::string image_name = BaseName(image);
+      const std::string image_name = MediaFileName(image);
       std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<annotation>\n";
       Element(xml, "folder", "images");
       Element(xml, "filename", image_name);

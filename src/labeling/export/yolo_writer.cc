@@ -92,7 +92,7 @@ class YoloWriter : public FormatWriter {
                                                   : bj::serialize(record.completed_by);
         folder += "/";
       }
-      const std::string path = folder + TruncateCodePoints(StripExtension(BaseName(image)), 251) + ".txt";
+      const std::string path = folder + TruncateCodePoints(StripExtension(MediaFileName(image)), 251) + ".txt";
       auto* existing = slot(path);
       const std::vector<const bj::object*> regions = RecordRegions(record);
       if (regions.empty()) {
