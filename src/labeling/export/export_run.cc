@@ -1,6 +1,9 @@
 #include "labeling/export/export_run.h"
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include <fstream>
+#include <optional>
 
 namespace tally::labeling::exporting {
 
@@ -13,17 +16,36 @@ class DatabaseSource : public TaskSource {
 
   Result<std::vector<boost::json::object>> Next(int64_t limit, bool restart) override {
     if (restart) after_id_ = 0;
+    // The previous batch is gone by now (ExportRun drops it after writing),
+    // so its memory goes back in one step. A new arena rather than
+    // monotonic_resource::release(), because allocations after release()
+    // threw bad_alloc here with Boost 1.81.
+    arena_.reset();
+    arena_.emplace();
     TALLY_ASSIGN_OR_RETURN(batch, database_.Read([&](store::Connection& connection) {
-      return ReadExportBatch(connection, selection_, after_id_, limit);
+      return ReadExportBatch(connection, selection_, after_id_, limit, boost::json::storage_ptr(&*arena_));
     }));
     if (!batch.empty()) after_id_ = batch.back().at("id").as_int64();
     return batch;
+  }
+
+  bool HasSerializedTasks() const override { return !selection_.converter_fields_only; }
+
+  Result<size_t> NextSerialized(int64_t limit, bool restart, std::vector<std::string>& tasks) override {
+    if (restart) after_id_ = 0;
+    TALLY_ASSIGN_OR_RETURN(batch, database_.Read([&](store::Connection& connection) {
+      return ReadSerializedExportBatch(connection, selection_, after_id_, limit, tasks);
+    }));
+    if (batch.count > 0) after_id_ = batch.last_task_id;
+    return batch.count;
   }
 
  private:
   store::Database& database_;
   ExportSelection selection_;
   int64_t after_id_ = 0;
+  // Memory of the current batch's objects (converter fields only).
+  std::optional<boost::json::monotonic_resource> arena_;
 };
 
 class JsonFileSource : public TaskSource {
@@ -83,6 +105,7 @@ Result<std::unique_ptr<ExportRun>> ExportRun::Create(std::unique_ptr<TaskSource>
   TALLY_ASSIGN_OR_RETURN(writer, MakeFormatWriter(format, run->schema_, options));
   run->writer_ = std::move(writer);
   run->format_ = FindFormat(format);
+  run->serialized_ = run->writer_->TakesSerializedTasks() && run->source_->HasSerializedTasks();
   if (ExportIsArchive(*run->format_, static_cast<bool>(options.read_media))) {
     run->zip_ = std::make_unique<ZipSink>(run->buffer_);
   }
@@ -98,12 +121,20 @@ Result<bool> ExportRun::Next(std::string& out) {
 
   if (finishing_) return Drain(out);
 
-  TALLY_ASSIGN_OR_RETURN(batch, source_->Next(kExportBatchTasks, restart_));
+  size_t batch_size = 0;
+  if (serialized_) {
+    TALLY_ASSIGN_OR_RETURN(count, source_->NextSerialized(kExportBatchTasks, restart_, serialized_tasks_));
+    for (size_t i = 0; i < count; ++i) TALLY_TRY(writer_->AddSerializedTask(pass_, serialized_tasks_[i], sink));
+    batch_size = count;
+  } else {
+    TALLY_ASSIGN_OR_RETURN(batch, source_->Next(kExportBatchTasks, restart_));
+    for (const boost::json::object& task : batch) TALLY_TRY(writer_->AddTask(pass_, task, sink));
+    batch_size = batch.size();
+  }
   restart_ = false;
-  for (const boost::json::object& task : batch) TALLY_TRY(writer_->AddTask(pass_, task, sink));
-  tasks_written_ += static_cast<int64_t>(batch.size());
+  tasks_written_ += static_cast<int64_t>(batch_size);
 
-  if (static_cast<int64_t>(batch.size()) < kExportBatchTasks) {
+  if (static_cast<int64_t>(batch_size) < kExportBatchTasks) {
     if (pass_ + 1 < writer_->passes()) {
       ++pass_;
       restart_ = true;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "labeling/export/export_store.h"
@@ -31,6 +32,16 @@ class TaskSource {
   // The next at most `limit` tasks; an empty batch means none remain.
   // `restart` begins again from the first task (each writer pass does).
   [[nodiscard]] virtual Result<std::vector<boost::json::object>> Next(int64_t limit, bool restart) = 0;
+  // True when NextSerialized can take the place of Next.
+  virtual bool HasSerializedTasks() const { return false; }
+  // The next at most `limit` tasks as the text json::Serialize writes for
+  // the objects Next returns, in tasks[0, count) (see
+  // ReadSerializedExportBatch). Returns the count, which is 0 when none
+  // remain.
+  [[nodiscard]] virtual Result<size_t> NextSerialized(int64_t /*limit*/, bool /*restart*/,
+                                                      std::vector<std::string>& /*tasks*/) {
+    return Error::Internal("this task source has no serialized tasks");
+  }
 };
 
 // The selection's tasks, read from the database one batch per read.
@@ -76,6 +87,9 @@ class ExportRun {
   int pass_ = -1;
   bool finishing_ = false;
   bool restart_ = true;
+  // Set when the source's serialized tasks go straight to the writer.
+  bool serialized_ = false;
+  std::vector<std::string> serialized_tasks_;
   int64_t tasks_written_ = 0;
 };
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/result.h"
@@ -63,10 +64,32 @@ struct ExportSelection {
 
 // The next at most `limit` tasks of the selection with ids above
 // `after_task_id`, in id order. Empty when none remain. Fails with
-// invalid_argument when a view's stored filters no longer parse.
+// invalid_argument when a view's stored filters no longer parse. With
+// converter_fields_only the objects are allocated from `storage`, so a
+// caller can hand each batch an arena and free it at once.
 [[nodiscard]] Result<std::vector<boost::json::object>> ReadExportBatch(store::Connection& connection,
                                                                       const ExportSelection& selection,
-                                                                      int64_t after_task_id, int64_t limit);
+                                                                      int64_t after_task_id, int64_t limit,
+                                                                      const boost::json::storage_ptr& storage = {});
+
+// A batch of ReadSerializedExportBatch: `count` tasks, the last with id
+// `last_task_id`.
+struct SerializedBatch {
+  size_t count = 0;
+  int64_t last_task_id = 0;
+};
+
+// The tasks ReadExportBatch returns, each written into tasks[i] as
+// json::Serialize would write ReadExportBatch's object, without building the
+// object (the JSON export's path). Stored JSON (data, meta, result,
+// prediction) is still parsed, into one arena per batch, so it comes out as
+// Serialize writes it and a text that does not parse gets the same fallback.
+// Strings past `count` keep the text of earlier batches, so their memory is
+// reused. Ignores converter_fields_only. Fails like ReadExportBatch.
+[[nodiscard]] Result<SerializedBatch> ReadSerializedExportBatch(store::Connection& connection,
+                                                               const ExportSelection& selection,
+                                                               int64_t after_task_id, int64_t limit,
+                                                               std::vector<std::string>& tasks);
 
 // The number of tasks the selection exports (for progress reports).
 [[nodiscard]] Result<int64_t> CountExportTasks(store::Connection& connection, const ExportSelection& selection);

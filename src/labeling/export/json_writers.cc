@@ -19,10 +19,14 @@ class JsonWriter : public FormatWriter {
     TALLY_TRY(sink.BeginFile("result.json"));
     return sink.Write("[");
   }
-  Result<void> AddTask(int, const bj::object& task, ExportSink& sink) override {
+  Result<void> AddTask(int pass, const bj::object& task, ExportSink& sink) override {
+    return AddSerializedTask(pass, json::Serialize(task), sink);
+  }
+  bool TakesSerializedTasks() const override { return true; }
+  Result<void> AddSerializedTask(int, std::string_view task_json, ExportSink& sink) override {
     TALLY_TRY(sink.Write(first_ ? "\n" : ",\n"));
     first_ = false;
-    return sink.Write(json::Serialize(task));
+    return sink.Write(task_json);
   }
   Result<bool> Finish(ExportSink& sink) override {
     TALLY_TRY(sink.Write(first_ ? "]" : "\n]"));

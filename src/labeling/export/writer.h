@@ -58,6 +58,14 @@ class FormatWriter {
   virtual int passes() const { return 1; }
   [[nodiscard]] virtual Result<void> BeginPass(int pass, ExportSink& sink) = 0;
   [[nodiscard]] virtual Result<void> AddTask(int pass, const boost::json::object& task, ExportSink& sink) = 0;
+  // True when the writer takes tasks as the text json::Serialize writes for
+  // them (AddSerializedTask) from sources that have it: the JSON writer,
+  // whose output is that text.
+  virtual bool TakesSerializedTasks() const { return false; }
+  [[nodiscard]] virtual Result<void> AddSerializedTask(int /*pass*/, std::string_view /*task_json*/,
+                                                       ExportSink& /*sink*/) {
+    return Error::Internal("this export format does not take serialized tasks");
+  }
   // Writes the end of the output. Returns true when the output is complete,
   // false when the caller should drain the sink and call again.
   [[nodiscard]] virtual Result<bool> Finish(ExportSink& sink) = 0;
