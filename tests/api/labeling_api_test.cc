@@ -11,7 +11,15 @@ std::string Choice(const std::string& value, const std::string& id = "r1") {
          value + R"("]}})";
 }
 
-using LabelingApi = LabelingApiTest;
+class LabelingApi : public LabelingApiTest {
+ protected:
+  // Imports one task and returns the path of its annotations.
+  std::string FirstTaskAnnotations(int64_t project_id, const std::string& data) {
+    EXPECT_EQ(Import(project_id, "[" + data + "]").status, 201);
+    auto tasks = Get("/api/tasks?project=" + std::to_string(project_id)).Json().at("tasks");
+    return "/api/tasks/" + std::to_string(tasks.at(0).at("id").as_int64()) + "/annotations";
+  }
+};
 
 TEST_P(LabelingApi, ProjectCreateReadListDelete) {
   auto created = Post("/api/projects", bj::serialize(bj::object{{"title", "Reviews"}, {"label_config", kSentimentConfig},
@@ -426,6 +434,128 @@ TEST_P(LabelingApi, MaximumAnnotationsRecountsLabeledTasks) {
   auto tasks = Get("/api/tasks?project=" + std::to_string(id)).Json().at("tasks");
   EXPECT_EQ(tasks.at(0).at("overlap"), 1);
   EXPECT_EQ(tasks.at(0).at("is_labeled"), true);
+}
+
+TEST_P(LabelingApi, PerRegionAnswersOnTimeSeriesRanges) {
+  // The shape of Label Studio's "signal quality" time-series template.
+  const int64_t id = CreateProject(R"(<View>
+  <View visibleWhen="no-region-selected">
+    <TimeSeriesLabels name="label" toName="ts"><Label value="Region"/></TimeSeriesLabels>
+  </View>
+  <View visibleWhen="region-selected">
+    <Rating name="rating" toName="ts" maxRating="10" perRegion="true"/>
+    <Choices name="choices" toName="ts" required="true" perRegion="true">
+      <Choice value="Good"/><Choice value="Medium"/><Choice value="Poor"/>
+    </Choices>
+    <Number name="noise" toName="ts" min="0" perRegion="true"/>
+  </View>
+  <TimeSeries name="ts" valueType="url" value="$csv" timeColumn="time"><Channel column="signal_1"/></TimeSeries>
+</View>)");
+  const std::string annotations = FirstTaskAnnotations(id, R"({"csv":"http://127.0.0.1/s.csv"})");
+  const std::string range = R"({"id":"t1","from_name":"label","to_name":"ts","type":"timeserieslabels",
+    "value":{"start":2,"end":6,"instant":false,"timeserieslabels":["Region"]}})";
+  auto answer = [](const std::string& from_name, const std::string& type, const std::string& payload,
+                   const std::string& region_id = "t1") {
+    return R"({"id":")" + region_id + R"(","from_name":")" + from_name + R"(","to_name":"ts","type":")" + type +
+           R"(","value":{"start":2,"end":6,"instant":false,)" + payload + "}}";
+  };
+
+  const std::string result = "[" + range + "," + answer("rating", "rating", R"("rating":7)") + "," +
+                             answer("choices", "choices", R"("choices":["Poor"])") + "," +
+                             answer("noise", "number", R"("number":0.5)") + "]";
+  auto created = Post(annotations, R"({"result":)" + result + "}");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const bj::array stored = created.Json().at("result").as_array();
+  ASSERT_EQ(stored.size(), 4u);
+  for (const bj::value& item : stored) {
+    EXPECT_EQ(item.at("id"), "t1") << bj::serialize(item);
+    EXPECT_EQ(item.at("value").at("start"), 2) << bj::serialize(item);
+  }
+  EXPECT_EQ(stored[1].at("value").at("rating"), 7);
+  EXPECT_EQ(stored[2].at("value").at("choices"), bj::array{"Poor"});
+  EXPECT_EQ(stored[3].at("value").at("number"), 0.5);
+
+  // As in Label Studio's API, required answers are left to the editor, so a
+  // range without its required per-region choice is stored.
+  EXPECT_EQ(Post(annotations, R"({"result":[)" + range + "]}").status, 201);
+
+  struct Case {
+    const char* name;
+    std::string result;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {"answer without its region", "[" + range + "," + answer("choices", "choices", R"("choices":["Good"])") + "," +
+                                        answer("choices", "choices", R"("choices":["Good"])", "gone") + "]",
+       "result.2.id"},
+      {"unknown choice", "[" + range + "," + answer("choices", "choices", R"("choices":["Great"])") + "]",
+       "result.1.value.choices.0"},
+      {"rating over maxRating", "[" + range + "," + answer("choices", "choices", R"("choices":["Good"])") + "," +
+                                    answer("rating", "rating", R"("rating":11)") + "]",
+       "result.2.value.rating"},
+      {"number below min", "[" + range + "," + answer("choices", "choices", R"("choices":["Good"])") + "," +
+                               answer("noise", "number", R"("number":-1)") + "]",
+       "result.2.value.number"},
+  };
+  for (const Case& c : cases) {
+    auto response = Post(annotations, R"({"result":)" + c.result + "}");
+    EXPECT_EQ(response.status, 400) << c.name << ": " << response.body;
+    if (response.status != 400) continue;
+    EXPECT_TRUE(response.Json().at("validation_errors").as_object().contains(c.field)) << c.name << ": "
+                                                                                      << response.body;
+  }
+}
+
+TEST_P(LabelingApi, TimelineSegmentsOnVideo) {
+  const int64_t id = CreateProject(R"(<View>
+  <Video name="video" value="$video" frameRate="25"/>
+  <TimelineLabels name="actions" toName="video"><Label value="Walk"/><Label value="Run"/></TimelineLabels>
+  <Choices name="speed" toName="video" perRegion="true"><Choice value="Slow"/><Choice value="Fast"/></Choices>
+</View>)");
+  const std::string annotations = FirstTaskAnnotations(id, R"({"video":"http://127.0.0.1/v.webm"})");
+  auto segment = [](const std::string& ranges, const std::string& label) {
+    return R"({"id":"v1","from_name":"actions","to_name":"video","type":"timelinelabels","value":{"ranges":)" +
+           ranges + R"(,"timelinelabels":[")" + label + R"("]}})";
+  };
+
+  const std::string speed =
+      R"({"id":"v1","from_name":"speed","to_name":"video","type":"choices","value":{"ranges":[{"start":3,"end":12}],"choices":["Fast"]}})";
+  auto created = Post(annotations, R"({"result":[)" + segment(R"([{"start":3,"end":12}])", "Run") + "," + speed + "]}");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const bj::array stored = created.Json().at("result").as_array();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].at("value").at("ranges").at(0).at("end"), 12);
+  EXPECT_EQ(stored[1].at("value").at("choices"), bj::array{"Fast"});
+
+  auto reversed = Post(annotations, R"({"result":[)" + segment(R"([{"start":9,"end":4}])", "Run") + "]}");
+  ASSERT_EQ(reversed.status, 400) << reversed.body;
+  EXPECT_TRUE(reversed.Json().at("validation_errors").as_object().contains("result.0.value.ranges.0"))
+      << reversed.body;
+  auto unknown_label = Post(annotations, R"({"result":[)" + segment(R"([{"start":1,"end":2}])", "Swim") + "]}");
+  ASSERT_EQ(unknown_label.status, 400) << unknown_label.body;
+  EXPECT_TRUE(unknown_label.Json().at("validation_errors").as_object().contains("result.0.value.timelinelabels.0"))
+      << unknown_label.body;
+  auto no_ranges = Post(annotations, R"({"result":[{"id":"v2","from_name":"actions","to_name":"video",)"
+                                     R"("type":"timelinelabels","value":{"timelinelabels":["Walk"]}}]})");
+  ASSERT_EQ(no_ranges.status, 400) << no_ranges.body;
+  EXPECT_TRUE(no_ranges.Json().at("validation_errors").as_object().contains("result.0.value.ranges"))
+      << no_ranges.body;
+
+  // A Labels control on a video without a VideoRectangle stores its
+  // segments as "labels" items with the same frame ranges.
+  const int64_t labels_project = CreateProject(R"(<View>
+  <Video name="video" value="$video"/>
+  <Labels name="moves" toName="video"><Label value="Jump"/></Labels>
+</View>)");
+  const std::string labels_annotations = FirstTaskAnnotations(labels_project, R"({"video":"http://127.0.0.1/v.webm"})");
+  auto labelled = Post(labels_annotations, R"({"result":[{"id":"j1","from_name":"moves","to_name":"video","type":"labels",)"
+                                           R"("value":{"ranges":[{"start":2,"end":4}],"labels":["Jump"]}}]})");
+  EXPECT_EQ(labelled.status, 201) << labelled.body;
+  auto reversed_labels = Post(labels_annotations, R"({"result":[{"id":"j1","from_name":"moves","to_name":"video",)"
+                                                  R"("type":"labels","value":{"ranges":[{"start":4,"end":2}],"labels":["Jump"]}}]})");
+  ASSERT_EQ(reversed_labels.status, 400) << reversed_labels.body;
+  EXPECT_TRUE(reversed_labels.Json().at("validation_errors").as_object().contains("result.0.value.ranges.0"))
+      << reversed_labels.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingApi, ::testing::ValuesIn(store::testing::Backends()));
