@@ -209,7 +209,8 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                 TALLY_ASSIGN_OR_RETURN(view_id, QueryInt(request, "view"));
                 TALLY_ASSIGN_OR_RETURN(query_object, QueryJsonObject(request, "query"));
 
-                return db.Read([&](Connection& c) -> Result<Response> {
+                bool compaction_due = false;
+                auto response = db.Read([&](Connection& c) -> Result<Response> {
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, *project_id, kReadRole));
                   TALLY_ASSIGN_OR_RETURN(query, ResolveTaskQuery(c, project.id, request.principal.user_id, view_id,
                                                                  query_object, "query.",
@@ -224,7 +225,8 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                                          project.counters.total_predictions_number};
                   if (compiled.filtered) {
                     TALLY_ASSIGN_OR_RETURN(counted, CountMatchingTasksCached(c, compiled, project.id, *count_cache));
-                    totals = counted;
+                    totals = counted.totals;
+                    compaction_due = counted.compaction_due;
                   }
                   // The Label Studio SDK pages until it gets a 404, so a page
                   // past the end is an error, except the first of an empty project.
@@ -245,6 +247,17 @@ void AddTaskRoutes(http::Router& router, LabelingContext& context) {
                                                    {"total_annotations", totals.annotations},
                                                    {"total_predictions", totals.predictions}});
                 });
+
+                // The page is already built, so a failed compaction only
+                // leaves the deltas for the next count to fold.
+                if (response && compaction_due) {
+                  auto compacted = db.Write([&](Connection& c) { return CompactTaskColumnCounts(c, *project_id); });
+                  if (!compacted) {
+                    TALLY_LOG_WARN("event=task_column_counts_compaction_failed project_id={} error=\"{}\"",
+                                   *project_id, compacted.error().detail);
+                  }
+                }
+                return response;
               }});
 
   router.Add({.method = "POST", .pattern = "/api/tasks", .auth = Auth::kUser,

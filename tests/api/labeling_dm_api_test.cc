@@ -115,6 +115,16 @@ class LabelingDataManager : public LabelingApiTest {
     return errors.empty() ? "" : std::string(errors.begin()->key());
   }
 
+  // The first column of the first row `sql` returns, read straight from the
+  // database; -1 after a failed assertion.
+  int64_t SelectInt(const std::string& sql) {
+    auto row = database_->db().Read([&](store::Connection& c) { return c.QueryOne(sql); });
+    EXPECT_TRUE(row) << sql << ": " << row.error().detail;
+    if (!row) return -1;
+    EXPECT_TRUE(*row) << sql << " returned no row";
+    return *row ? (*row)->Int(0) : -1;
+  }
+
   int64_t project_ = 0;
   int64_t owner_id_ = 0;
   int64_t annotator_id_ = 0;
@@ -545,6 +555,182 @@ TEST_P(LabelingDataManager, TotalFollowsEveryWrite) {
   ASSERT_TRUE(written) << written.error().message;
   ASSERT_EQ(*written, 1);
   EXPECT_EQ(total(dogs), 1);
+}
+
+// task_column_counts keeps one count per project and combination of the
+// counted task columns. After every kind of write it must equal a grouping of
+// the tasks themselves. A filter on those columns is counted from that table,
+// so its totals must equal a COUNT(*) over tasks.
+TEST_P(LabelingDataManager, ColumnCountsFollowEveryWrite) {
+  using Grouping = std::map<std::string, int64_t>;
+  constexpr const char* kColumns =
+      "project_id, is_labeled, total_annotations, cancelled_annotations, total_predictions,"
+      " ground_truth_annotations, overlap, state";
+  auto grouping = [&](const std::string& sql) {
+    auto rows = database_->db().Read([&](store::Connection& c) { return c.Query(sql); });
+    EXPECT_TRUE(rows) << rows.error().message << " " << rows.error().detail;
+    Grouping grouped;
+    if (!rows) return grouped;
+    for (const store::Row& row : *rows) {
+      std::string key;
+      for (size_t i = 0; i + 1 < row.size(); ++i) key += row.Text(i) + "|";
+      grouped[key] = row.Int(row.size() - 1);
+    }
+    return grouped;
+  };
+
+  // Each filter item with the condition over tasks that it must match.
+  const std::vector<std::pair<std::string, std::string>> filters = {
+      {Item("total_annotations", "equal", "Number", "0"), "total_annotations = 0"},
+      {Item("total_annotations", "greater", "Number", "0"), "total_annotations > 0"},
+      {Item("cancelled_annotations", "greater_or_equal", "Number", "1"), "cancelled_annotations >= 1"},
+      {Item("total_predictions", "empty", "Number", "true"), "total_predictions = 0"},
+      {Item("total_predictions", "in", "Number", R"({"min":1,"max":2})"), "total_predictions BETWEEN 1 AND 2"},
+      {Item("is_labeled", "equal", "Boolean", "true"), "is_labeled = 1"},
+      {Item("is_labeled", "equal", "Boolean", "false"), "is_labeled = 0"},
+      {Item("ground_truth", "equal", "Boolean", "true"), "ground_truth_annotations > 0"},
+      {Item("overlap", "equal", "Number", "1"), "overlap = 1"},
+      {Item("state", "equal", "String", R"("labeled")"), "state = 'labeled'"},
+      {Item("state", "not_equal", "String", R"("unlabeled")"), "state <> 'unlabeled'"},
+      {Item("state", "contains", "String", R"("LAB")"), "LOWER(state) LIKE '%lab%'"},
+      {Item("is_labeled", "equal", "Boolean", "true") + "," + Item("cancelled_annotations", "greater", "Number", "0"),
+       "is_labeled = 1 OR cancelled_annotations > 0"},
+  };
+
+  auto check = [&](const std::string& after) {
+    SCOPED_TRACE("after " + after);
+    EXPECT_EQ(grouping(std::string("SELECT ") + kColumns + ", SUM(n) FROM task_column_counts GROUP BY " + kColumns +
+                       " HAVING SUM(n) <> 0"),
+              grouping(std::string("SELECT ") + kColumns + ", COUNT(*) FROM tasks GROUP BY " + kColumns));
+    for (const auto& [item, condition] : filters) {
+      const std::string conjunction = condition.find(" OR ") != std::string::npos ? "or" : "and";
+      const auto response = List(bj::object{
+          {"filters", bj::object{{"conjunction", conjunction}, {"items", bj::parse("[" + item + "]")}}}});
+      ASSERT_EQ(response.status, 200) << response.body;
+      const bj::value body = response.Json();
+      const std::string where = " FROM tasks WHERE project_id = " + std::to_string(project_) + " AND (" + condition + ")";
+      EXPECT_EQ(body.at("total").as_int64(), SelectInt("SELECT COUNT(*)" + where)) << item;
+      EXPECT_EQ(body.at("total_annotations").as_int64(),
+                SelectInt("SELECT COALESCE(SUM(total_annotations + cancelled_annotations), 0)" + where))
+          << item;
+      EXPECT_EQ(body.at("total_predictions").as_int64(), SelectInt("SELECT COALESCE(SUM(total_predictions), 0)" + where))
+          << item;
+    }
+  };
+  check("set-up: import, annotations, a skip, predictions, a draft");
+
+  // Tasks with annotations and predictions are inserted one by one, and the
+  // 70 plain tasks take the importer's multi-row inserts.
+  std::string items = R"([{"data":{"text":"zeta"},"annotations":[{"result":[)" + Choice("Positive") +
+                      R"(]}],"predictions":[{"model_version":"v1","score":0.4,"result":[)" + Choice("Neutral") +
+                      R"(]}]},{"data":{"text":"eta"},"annotations":[{"was_cancelled":true,"result":[]}]})";
+  for (int i = 0; i < 70; ++i) items += R"(,{"text":"plain )" + std::to_string(i) + R"("})";
+  items += "]";
+  const auto imported = Import(project_, items);
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  check("an import");
+
+  ASSERT_EQ(Post(TaskPath("delta") + "/annotations", "{\"result\":[" + Choice("Positive") + "]}").status, 201);
+  check("a submitted annotation");
+  ASSERT_EQ(Post(TaskPath("eps") + "/annotations", R"({"was_cancelled":true})", annotator_token_).status, 201);
+  check("a skip");
+
+  const auto listed = Get(TaskPath("delta") + "/annotations");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const int64_t annotation_id = listed.Json().as_array().at(0).at("id").as_int64();
+  ASSERT_EQ(Patch("/api/annotations/" + std::to_string(annotation_id), R"({"ground_truth":true})").status, 200);
+  check("an annotation marked ground truth");
+  const auto workflow = client_->Send("PUT", "/api/projects/" + std::to_string(project_) + "/workflow",
+                                      R"({"review_required":true})",
+                                      {Auth(kOwnerToken), "Content-Type: application/json"});
+  ASSERT_EQ(workflow.status, 200) << workflow.body;
+  const auto reviewed = Post("/api/annotation-reviews",
+                             R"({"annotation":)" + std::to_string(annotation_id) + R"(,"accepted":false})");
+  ASSERT_EQ(reviewed.status, 201) << reviewed.body;
+  check("a rejected review");
+  ASSERT_EQ(Delete("/api/annotations/" + std::to_string(annotation_id)).status, 204);
+  check("a deleted annotation");
+
+  AddPrediction("eps", "v2", 0.7);
+  check("a new prediction");
+  const auto predictions = Get("/api/predictions?task=" + std::to_string(ids_["eps"]));
+  ASSERT_EQ(predictions.status, 200) << predictions.body;
+  ASSERT_FALSE(predictions.Json().as_array().empty()) << predictions.body;
+  const int64_t prediction_id = predictions.Json().as_array().at(0).at("id").as_int64();
+  ASSERT_EQ(Delete("/api/predictions/" + std::to_string(prediction_id)).status, 204);
+  check("a deleted prediction");
+
+  const std::string action = "/api/dm/actions?project=" + std::to_string(project_) + "&id=";
+  ASSERT_EQ(Post(action + "delete_tasks_predictions", R"({"selectedItems":{"all":true}})").status, 200);
+  check("the delete_tasks_predictions action");
+  ASSERT_EQ(Post(action + "delete_tasks_annotations",
+                 R"({"selectedItems":{"all":false,"included":[)" + std::to_string(ids_["alpha"]) + "]}}")
+                .status,
+            200);
+  check("the delete_tasks_annotations action");
+  ASSERT_EQ(Delete(TaskPath("beta")).status, 204);
+  check("a deleted task");
+  ASSERT_EQ(Post(action + "delete_tasks", R"({"selectedItems":{"all":true,"excluded":[)" +
+                                              std::to_string(ids_["alpha"]) + "]}}")
+                .status,
+            200);
+  check("the delete_tasks action");
+
+  // A project's deletion takes its counts with it.
+  const int64_t other = CreateProject(kSentimentConfig, "Other");
+  ASSERT_EQ(Import(other, R"([{"text":"one"},{"text":"two"}])").status, 201);
+  EXPECT_EQ(SelectInt("SELECT COALESCE(SUM(n), 0) FROM task_column_counts WHERE project_id = " + std::to_string(other)),
+            2);
+  ASSERT_EQ(Delete("/api/projects/" + std::to_string(other)).status, 204);
+  EXPECT_EQ(SelectInt("SELECT COUNT(*) FROM task_column_counts WHERE project_id = " + std::to_string(other)), 0);
+  check("a deleted project");
+}
+
+// On PostgreSQL every write statement that moves tasks between combinations
+// adds delta rows. A count that reads more than 1,000 of them folds them into
+// one row per combination, and no total changes.
+TEST_P(LabelingDataManager, ColumnCountsCompactAfterManyWrites) {
+  const std::string project_filter = " WHERE project_id = " + std::to_string(project_);
+
+  // Tasks with an annotation are inserted one statement at a time, and their
+  // counters then move them to another combination.
+  std::string items = "[";
+  for (int i = 0; i < 600; ++i) {
+    if (i > 0) items += ",";
+    items += R"({"data":{"text":"t)" + std::to_string(i) + R"("},"annotations":[{"result":[)" + Choice("Positive") +
+             "]}]}";
+  }
+  items += "]";
+  ASSERT_EQ(Import(project_, items).status, 201);
+  const int64_t rows_before = SelectInt("SELECT COUNT(*) FROM task_column_counts" + project_filter);
+  if (database_->db().dialect() == store::Dialect::kPostgres) {
+    EXPECT_GT(rows_before, 1000) << "one delta row per statement at least";
+  } else {
+    EXPECT_LT(rows_before, 20) << "SQLite keeps one row per combination";
+  }
+
+  const auto listed = List(bj::object{
+      {"filters", bj::object{{"conjunction", "and"},
+                             {"items", bj::parse("[" + Item("total_annotations", "equal", "Number", "1") + "]")}}}});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const int64_t expected =
+      SelectInt("SELECT COUNT(*) FROM tasks" + project_filter + " AND total_annotations = 1");
+  EXPECT_EQ(listed.Json().at("total").as_int64(), expected);
+  EXPECT_EQ(expected, 602) << "alpha, beta and the 600 imported tasks";
+
+  const int64_t rows_after = SelectInt("SELECT COUNT(*) FROM task_column_counts" + project_filter);
+  EXPECT_LT(rows_after, 20) << "the count above compacted " << rows_before << " rows";
+  EXPECT_EQ(SelectInt("SELECT COUNT(DISTINCT is_labeled || ' ' || total_annotations || ' ' || cancelled_annotations"
+                   " || ' ' || total_predictions || ' ' || ground_truth_annotations || ' ' || overlap || ' ' || state)"
+                   " FROM task_column_counts" + project_filter),
+            rows_after)
+      << "one row per combination";
+
+  const auto again = List(bj::object{
+      {"filters", bj::object{{"conjunction", "and"},
+                             {"items", bj::parse("[" + Item("total_annotations", "equal", "Number", "1") + "]")}}}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Json().at("total").as_int64(), expected);
 }
 
 TEST_P(LabelingDataManager, TotalSeesOtherProcessWrites) {

@@ -70,17 +70,19 @@ size_t TaskCountCache::size() {
   return entries_.size();
 }
 
-Result<TaskQueryTotals> CountMatchingTasksCached(Connection& connection, const CompiledTaskQuery& query,
-                                                int64_t project_id, TaskCountCache& cache) {
+Result<RevisedTaskQueryTotals> CountMatchingTasksCached(Connection& connection, const CompiledTaskQuery& query,
+                                                       int64_t project_id, TaskCountCache& cache) {
   TALLY_ASSIGN_OR_RETURN(revision, ProjectDataRevision(connection, project_id));
   if (revision) {
-    if (auto cached = cache.Find(TaskCountCache::Key(project_id, *revision, query))) return *cached;
+    if (auto cached = cache.Find(TaskCountCache::Key(project_id, *revision, query))) {
+      return RevisedTaskQueryTotals{*cached, revision};
+    }
   }
   TALLY_ASSIGN_OR_RETURN(counted, CountMatchingTasksWithRevision(connection, query, project_id));
   // Stored under the revision the count statement itself read, which on a
   // snapshot shared with the lookup above is the same one.
   if (counted.revision) cache.Store(TaskCountCache::Key(project_id, *counted.revision, query), counted.totals);
-  return counted.totals;
+  return counted;
 }
 
 }  // namespace tally::labeling

@@ -2,13 +2,18 @@
 // (project, data revision, compiled query) so a page after the first stops
 // counting every matching task.
 //
+// A count that misses the cache (a cold count) of a filter on the columns of
+// task_column_counts (migration 0015) sums that table instead of reading the
+// tasks, so it stays cheap on large projects. A cold count of any other
+// filter reads every matching task.
+//
 // Why a cached count is never stale: migration 0009's triggers bump the
 // project's data revision in the same transaction as every write to a table
 // a filter reads (tasks, annotations, predictions, drafts, file_uploads),
 // whichever process writes. A count is stored under the revision its own
 // statement read, and served only while the revision read in the request's
-// snapshot is the same. The first page after any write to the project still
-// counts in full.
+// snapshot is the same, so the first page after any write to the project
+// counts afresh.
 //
 // NOTE: revisions only grow while the database lives. Restoring an older
 // copy of the database, or migrating 0009 down and up, under a running
@@ -65,9 +70,10 @@ class TaskCountCache {
 // Counts the tasks `query` matches in `project_id`, from `cache` when the
 // project's data revision in this connection's snapshot equals the one the
 // cached count was taken at, otherwise by CountMatchingTasksWithRevision,
-// storing the result. Run it inside Database::Read so the revision, the
-// count and the page share one snapshot.
-[[nodiscard]] Result<TaskQueryTotals> CountMatchingTasksCached(Connection& connection, const CompiledTaskQuery& query,
+// storing the result. A cached result never has compaction_due set. Run it
+// inside Database::Read so the revision, the count and the page share one
+// snapshot.
+[[nodiscard]] Result<RevisedTaskQueryTotals> CountMatchingTasksCached(Connection& connection, const CompiledTaskQuery& query,
                                                               int64_t project_id, TaskCountCache& cache);
 
 }  // namespace tally::labeling

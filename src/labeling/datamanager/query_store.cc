@@ -268,11 +268,18 @@ Sql IdList(const char* keyword, const std::vector<int64_t>& ids) {
 
 }  // namespace
 
+bool IsCountedColumn(std::string_view column) {
+  // ground_truth reads ground_truth_annotations; the others are read as stored.
+  return column == "is_labeled" || column == "total_annotations" || column == "cancelled_annotations" ||
+         column == "total_predictions" || column == "ground_truth" || column == "overlap" || column == "state";
+}
+
 Result<CompiledTaskQuery> CompileTaskQuery(Dialect dialect, int64_t project_id, int64_t user_id,
                                            const TaskQuery& query, bool apply_selection) {
   Sql where;
   where.Add("t.project_id = ").Bind(project_id);
   bool filtered = false;
+  bool counts_from_columns = !query.filters.items.empty();
 
   if (!query.filters.items.empty()) {
     where.Add(" AND (");
@@ -280,6 +287,8 @@ Result<CompiledTaskQuery> CompileTaskQuery(Dialect dialect, int64_t project_id, 
       TALLY_ASSIGN_OR_RETURN(condition, ItemCondition(dialect, query.filters.items[i], user_id));
       if (i > 0) where.Add(query.filters.any ? " OR " : " AND ");
       where.Add("(").Add(condition).Add(")");
+      const FilterItem& item = query.filters.items[i];
+      if (!item.data_key.empty() || !IsCountedColumn(item.column)) counts_from_columns = false;
     }
     where.Add(")");
     filtered = true;
@@ -290,9 +299,11 @@ Result<CompiledTaskQuery> CompileTaskQuery(Dialect dialect, int64_t project_id, 
     if (selection.all && !selection.excluded.empty()) {
       where.Add(IdList("NOT IN", selection.excluded));
       filtered = true;
+      counts_from_columns = false;
     } else if (!selection.all && !selection.included.empty()) {
       where.Add(IdList("IN", selection.included));
       filtered = true;
+      counts_from_columns = false;
     }
   }
 
@@ -310,7 +321,7 @@ Result<CompiledTaskQuery> CompileTaskQuery(Dialect dialect, int64_t project_id, 
   order.Add("t.id").Add(direction);
 
   return CompiledTaskQuery{std::move(where.text), std::move(where.params), std::move(order.text),
-                           std::move(order.params), filtered};
+                           std::move(order.params), filtered, counts_from_columns};
 }
 
 Result<std::optional<int64_t>> ProjectDataRevision(Connection& connection, int64_t project_id) {
@@ -324,17 +335,58 @@ Result<RevisedTaskQueryTotals> CountMatchingTasksWithRevision(Connection& connec
                                                              int64_t project_id) {
   store::Params params{project_id};
   params.insert(params.end(), query.where_params.begin(), query.where_params.end());
+  constexpr std::string_view kRevision = "(SELECT r.revision FROM project_data_revisions r WHERE r.project_id = ?)";
+
+  if (query.counts_from_columns) {
+    // Each row stands for `n` tasks whose counted columns hold the row's
+    // values, so the task filter applies to the row as it would to each task.
+    TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(
+                                    fmt::format("SELECT COALESCE(SUM(t.n), 0),"
+                                                " COALESCE(SUM(t.n * (t.total_annotations + t.cancelled_annotations)), 0),"
+                                                " COALESCE(SUM(t.n * t.total_predictions), 0), {}, COUNT(*)"
+                                                " FROM task_column_counts t WHERE {}",
+                                                kRevision, query.where),
+                                    params));
+    RevisedTaskQueryTotals counted{{row->Int(0), row->Int(1), row->Int(2)}, std::nullopt};
+    if (!row->IsNull(3)) counted.revision = row->Int(3);
+    counted.compaction_due = row->Int(4) > kMaxTaskColumnCountRows;
+    return counted;
+  }
+
   TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(
                                   fmt::format("SELECT COUNT(*), COALESCE(SUM(t.total_annotations +"
                                               " t.cancelled_annotations), 0), COALESCE(SUM(t.total_predictions), 0),"
-                                              " (SELECT r.revision FROM project_data_revisions r"
-                                              " WHERE r.project_id = ?)"
-                                              " FROM tasks t WHERE {}",
-                                              query.where),
+                                              " {} FROM tasks t WHERE {}",
+                                              kRevision, query.where),
                                   params));
   RevisedTaskQueryTotals counted{{row->Int(0), row->Int(1), row->Int(2)}, std::nullopt};
   if (!row->IsNull(3)) counted.revision = row->Int(3);
   return counted;
+}
+
+Result<void> CompactTaskColumnCounts(Connection& connection, int64_t project_id) {
+  if (connection.dialect() != Dialect::kPostgres) return Ok();
+
+  // One compaction per project at a time: two would lock the same delta rows
+  // in whatever order their scans met them. The key is a hash, so a rare
+  // collision only makes one project's compaction wait for the next count.
+  TALLY_ASSIGN_OR_RETURN(locked, connection.QueryOne(
+                                     "SELECT pg_try_advisory_xact_lock(hashtextextended('task_column_counts', ?))",
+                                     {project_id}));
+  if (!locked->Bool(0)) return Ok();
+
+  // One statement, so a concurrent count reads either the deltas or their sums.
+  // Deltas that other transactions insert meanwhile are not in this
+  // statement's snapshot, so they are neither deleted nor summed.
+  TALLY_TRY(connection.Execute(
+      "WITH moved AS (DELETE FROM task_column_counts WHERE project_id = ? RETURNING *)"
+      " INSERT INTO task_column_counts"
+      " SELECT project_id, is_labeled, total_annotations, cancelled_annotations, total_predictions,"
+      " ground_truth_annotations, overlap, state, SUM(n) FROM moved"
+      " GROUP BY project_id, is_labeled, total_annotations, cancelled_annotations, total_predictions,"
+      " ground_truth_annotations, overlap, state HAVING SUM(n) <> 0",
+      {project_id}));
+  return Ok();
 }
 
 Result<std::vector<int64_t>> MatchingTaskPage(Connection& connection, const CompiledTaskQuery& query,

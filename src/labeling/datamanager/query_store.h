@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -46,7 +47,14 @@ struct CompiledTaskQuery {
   std::string order_by;  // without the ORDER BY keywords
   store::Params order_params;
   bool filtered = false;  // false: every task of the project matches
+  // true when `where` reads only the columns of task_column_counts
+  // (migration 0015), so the matching tasks can be counted from that table.
+  bool counts_from_columns = false;
 };
+
+// Whether a filter on `column` (a built-in column, not a data key) reads only
+// columns that task_column_counts keeps per combination.
+bool IsCountedColumn(std::string_view column);
 
 // Compiles `query` for the project, as seen by `user_id` (draft_exists is
 // per user). The selection applies only when `apply_selection`.
@@ -69,14 +77,32 @@ struct TaskQueryTotals {
 struct RevisedTaskQueryTotals {
   TaskQueryTotals totals;
   std::optional<int64_t> revision;  // the project's data revision the totals were counted at
+  // true when the count summed more task_column_counts rows than
+  // kMaxTaskColumnCountRows, so CompactTaskColumnCounts should run.
+  bool compaction_due = false;
 };
+
+// Above this many task_column_counts rows for one project, a count requests
+// compaction. On PostgreSQL each write statement that moves tasks between
+// combinations adds a row, while SQLite keeps one row per combination.
+inline constexpr int64_t kMaxTaskColumnCountRows = 1000;
 
 // Counts the matching tasks and their annotations and predictions, and reads
 // the project's data revision in the same statement, so both come from one
-// snapshot on either database.
+// snapshot on either database. A query with counts_from_columns sums the
+// project's task_column_counts rows instead of reading its tasks, so its cost
+// follows the number of column combinations, not the number of tasks.
 [[nodiscard]] Result<RevisedTaskQueryTotals> CountMatchingTasksWithRevision(Connection& connection,
                                                                            const CompiledTaskQuery& query,
                                                                            int64_t project_id);
+
+// Folds the project's task_column_counts deltas into one row per
+// combination on PostgreSQL, dropping combinations whose count is 0. On
+// SQLite, whose triggers already keep one row per combination, it does
+// nothing. Takes a transaction-scoped advisory lock first and returns
+// without compacting when another transaction holds it. REQUIRES: a write
+// transaction.
+[[nodiscard]] Result<void> CompactTaskColumnCounts(Connection& connection, int64_t project_id);
 
 // Ids of one page of matching tasks, in the query's order.
 [[nodiscard]] Result<std::vector<int64_t>> MatchingTaskPage(Connection& connection, const CompiledTaskQuery& query,
