@@ -2,10 +2,16 @@
 // playback speed and zoom, and the Labels segments on it. Dragging across
 // the waveform with a label chosen creates a segment; segments move and
 // resize by dragging, and a click selects one.
+//
+// The waveform is drawn from peaks that a Web Worker computes
+// (lib/load-peaks.ts), and the player streams the file through its media
+// element, so wavesurfer.js never fetches and decodes the whole file on the
+// main thread.
 import { useEffect, useRef, useState } from "react";
 import WaveSurfer from "wavesurfer.js";
 import RegionsPlugin from "wavesurfer.js/dist/plugins/regions.esm.js";
 import type { ControlNode, LabelOption } from "../lib/config";
+import { loadPeaks } from "../lib/load-peaks";
 import { newRegionId, type AudioRegion } from "../lib/results";
 import type { EditorModel } from "../hooks/use-editor-model";
 import "./image-object.css";
@@ -53,7 +59,16 @@ export function AudioObject({
     if (!container || !src) return;
     setReady(false);
     setFailed(false);
-    const wave = WaveSurfer.create({ container, url: src, height: 96, waveColor: "#8aa2c8", progressColor: "#2f6fd6" });
+    const wave = WaveSurfer.create({ container, height: 96, waveColor: "#8aa2c8", progressColor: "#2f6fd6" });
+    const abort = new AbortController();
+    loadPeaks(src, abort.signal)
+      .then(({ peaks, duration }) => wave.load(src, peaks, duration))
+      .catch((error: unknown) => {
+        if (!abort.signal.aborted) {
+          console.error(`loading the waveform of ${src} failed:`, error);
+          setFailed(true);
+        }
+      });
     const regions = wave.registerPlugin(RegionsPlugin.create());
     waveRef.current = wave;
     regionsRef.current = regions;
@@ -90,6 +105,7 @@ export function AudioObject({
       latest.current.selectRegion(region.id);
     });
     return () => {
+      abort.abort();
       wave.destroy();
       waveRef.current = null;
       regionsRef.current = null;
