@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { assertPercent, drag as dragMouse, settle as settleCanvas, submitAndRead as submitAndReadResult } from "./support/editor.mjs";
+import { toneWav } from "./support/wav.mjs";
 import { startTally } from "./support/tally.mjs";
 
 // A 500 x 338 JPEG from Debian's labelme-examples package.
@@ -627,27 +628,6 @@ test("zoom, pan and fit, then draw on the zoomed image", { skip, timeout: 120_00
   assertPercent(pasted.y, pct.y(y1 + 10), "pasted box y");
   assert.deepEqual(pasted.rectanglelabels, ["Car"]);
 });
-
-// A 16-bit mono PCM WAV file: `seconds` of a 440 Hz tone at 8 kHz.
-function toneWav(seconds) {
-  const rate = 8000;
-  const samples = rate * seconds;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write("RIFF", 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write("WAVEfmt ", 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write("data", 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-  return wav;
-}
 
 test("audio segment labelled and transcribed", { timeout: 120_000 }, async () => {
   const audioConfig = `<View>

@@ -15,6 +15,7 @@ import { launchBrowser } from "./support/browser.mjs";
 import { assertPercent, drag as dragMouse, settle as settleCanvas, submitAndRead as submitAndReadResult } from "./support/editor.mjs";
 import { startTally } from "./support/tally.mjs";
 import { encodeFrameNumberVideo, readFrameNumber } from "./support/webm.mjs";
+import { toneWav } from "./support/wav.mjs";
 
 const stageHeight = 540; // the image editor's fixed viewport height
 const image = { width: 400, height: 300 };
@@ -360,6 +361,69 @@ test("VideoRectangle track with two keyframes", { timeout: 120_000 }, async () =
   assertPercent(second.width, first.width, "width at frame 8");
 });
 
+test("timeline segments drawn under a video", { timeout: 120_000 }, async () => {
+  const config = `<View>
+    <Video name="video" value="$video" frameRate="${video.frameRate}"/>
+    <TimelineLabels name="actions" toName="video">
+      <Label value="Walk" background="#19a979"/><Label value="Run" background="#e8743b"/>
+    </TimelineLabels>
+    <Choices name="speed" toName="video" perRegion="true"><Choice value="Slow"/><Choice value="Fast"/></Choices>
+  </View>`;
+  const { projectId, taskId } = await projectWithFile("Timeline e2e", config, "frames.webm", await encodeFrameNumberVideo(page, video), "video/webm");
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/label?task=${taskId}`);
+  await page.locator(`.video-stage[data-frames-count="${video.frames}"]`).waitFor();
+  const lane = page.locator(".video-timeline-lane");
+  await lane.waitFor();
+  const box = await lane.boundingBox();
+  // The lane shows the frames side by side; border pixels are left out of the frame maths.
+  const inner = await lane.evaluate((element) => ({ left: element.clientLeft, width: element.clientWidth }));
+  const frameAt = (x) => Math.min(video.frames, Math.max(1, Math.floor(((x - box.x - inner.left) / inner.width) * video.frames) + 1));
+  const xAt = (share) => Math.round(box.x + inner.left + inner.width * share);
+  const y = Math.round(box.y + box.height / 2);
+
+  // Without a label a click shows the frame under the pointer.
+  await page.mouse.click(xAt(0.52), y);
+  await page.locator(`.video-stage[data-frame="${frameAt(xAt(0.52))}"]`).waitFor();
+
+  // A drag with "Run" makes a segment, which is then selected for its per-region choice.
+  await page.locator(".label-button", { hasText: "Run" }).click();
+  const from = xAt(0.12);
+  const to = xAt(0.63);
+  await drag([from, y], [to, y]);
+  const segment = page.locator(".video-timeline-segment").first();
+  await segment.waitFor();
+  await page.locator("fieldset.choices.per-region").getByLabel("Fast").check();
+
+  // A click with "Walk" makes a one-frame segment. Escape first, because a
+  // label clicked while a segment is selected relabels that segment, and
+  // Escape is a key of the editor only when no input has the focus.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press("Escape");
+  await page.locator(".label-button", { hasText: "Walk" }).click();
+  // Checking the choice may have scrolled the page, so the lane is measured again.
+  await lane.scrollIntoViewIfNeeded();
+  const moved = await lane.boundingBox();
+  const at = xAt(0.87);
+  await page.mouse.click(at, Math.round(moved.y + moved.height / 2));
+  await page.locator(".video-timeline-segment").nth(1).waitFor();
+  assert.equal(await page.locator(".region-list li[data-region-id]").count(), 2);
+
+  const result = await submitAndRead(taskId);
+  const segments = result.filter((item) => item.type === "timelinelabels");
+  assert.equal(segments.length, 2);
+  const [run, walk] = segments;
+  assert.equal(run.from_name, "actions");
+  assert.equal(run.to_name, "video");
+  assert.deepEqual(run.value.timelinelabels, ["Run"]);
+  assert.deepEqual(run.value.ranges, [{ start: frameAt(from), end: frameAt(to) }]);
+  assert.deepEqual(walk.value.timelinelabels, ["Walk"]);
+  assert.deepEqual(walk.value.ranges, [{ start: frameAt(at), end: frameAt(at) }]);
+  const speed = result.find((item) => item.from_name === "speed");
+  assert.equal(speed.id, run.id, "the per-region choice carries the segment's id");
+  assert.equal(speed.type, "choices");
+  assert.deepEqual(speed.value, { ranges: run.value.ranges, choices: ["Fast"] });
+});
+
 test("time-series range and instant over a CSV", { timeout: 120_000 }, async () => {
   const config = `<View>
     <TimeSeriesLabels name="activity" toName="ts"><Label value="Run" background="#945ecf"/></TimeSeriesLabels>
@@ -404,8 +468,7 @@ test("time-series range and instant over a CSV", { timeout: 120_000 }, async () 
 // Gallery templates on a Video or a TimeSeries whose tags the editor
 // supports, by the coverage table in docs/. Left out: templates that also
 // play the video's sound through an Audio object, because the test video
-// has no sound, and templates with per-region Choices or Rating, which the
-// editor does not support yet. Read from ../shared at run time.
+// has no sound. Read from ../shared at run time.
 const galleryDir = new URL("../../../shared/reference/label-studio-templates/", import.meta.url);
 function mediaTemplates() {
   if (!existsSync(galleryDir)) return [];
@@ -423,14 +486,45 @@ function mediaTemplates() {
       const tags = new Set([...xml.matchAll(/<([A-Z][A-Za-z]*)/g)].map((match) => match[1]));
       const media = tags.has("Video") || tags.has("TimeSeries");
       const sound = tags.has("Audio") || tags.has("AudioPlus");
-      const perRegion = /<(Choices|Rating)\b[^>]*perRegion="true"/.test(xml);
-      return media && !sound && !perRegion && [...tags].every((tag) => ["yes", "partial"].includes(coverage.get(tag)));
+      return media && !sound && [...tags].every((tag) => ["yes", "partial"].includes(coverage.get(tag)));
     });
+}
+
+// Names of a template's per-region controls (perRegion="true").
+function perRegionControls(xml) {
+  return [...xml.matchAll(/<(?:Choices|Rating|Number|TextArea)\b[^>]*>/g)]
+    .map((match) => match[0])
+    .filter((tag) => /perRegion="true"/.test(tag))
+    .map((tag) => /\bname="([^"]+)"/.exec(tag)[1]);
+}
+
+// Answers every per-region control shown for the selected region: the
+// first choice, the first star, the number 1 and a text.
+async function answerPerRegionControls() {
+  for (const choices of await page.locator("fieldset.choices.per-region").all()) await choices.locator("input").first().check();
+  for (const rating of await page.locator("fieldset.rating.per-region").all()) await rating.locator("button").first().click();
+  for (const number of await page.locator(".number.per-region input").all()) await number.fill("1");
+  for (const area of await page.locator(".textarea.per-region textarea").all()) await area.fill("e2e");
+}
+
+// Checks that each per-region control stored one item for the region,
+// with the region's id and its position repeated in the value.
+function assertPerRegionAnswers(file, xml, result, region, positionKey) {
+  for (const name of perRegionControls(xml)) {
+    const answer = result.find((item) => item.from_name === name);
+    assert.ok(answer, `${file}: the per-region answer of ${name} is stored (${JSON.stringify(result).slice(0, 300)})`);
+    assert.equal(answer.id, region.id, `${file}: ${name} carries the region's id`);
+    assert.deepEqual(answer.value[positionKey], region.value[positionKey], `${file}: ${name} repeats the region's ${positionKey}`);
+  }
 }
 
 test("gallery video and time-series templates render and submit", { skip: !existsSync(galleryDir) && `${galleryDir.pathname} is missing`, timeout: 300_000 }, async () => {
   const templates = mediaTemplates();
   assert.ok(templates.length >= 4, `found ${templates.length} video and time-series templates`);
+  const names = templates.map(({ file }) => file);
+  for (const file of ["time-series-analysis__outliers-anomaly-detection.xml", "time-series-analysis__signal-quality.xml"]) {
+    assert.ok(names.includes(file), `${file} is among the templates`);
+  }
   const videoBytes = await encodeFrameNumberVideo(page, video);
   for (const { file, xml } of templates) {
     const title = file.replace(/\.xml$/, "").slice(0, 50);
@@ -449,22 +543,72 @@ test("gallery video and time-series templates render and submit", { skip: !exist
 
     // One region with the first label: a box on the video, a range on the chart.
     const labels = page.locator(".label-button");
-    if ((await labels.count()) > 0) {
+    const drawn = (await labels.count()) > 0;
+    if (drawn) {
       await labels.first().click();
       const box = await media.boundingBox();
       const y = box.y + box.height / 2;
       await drag([box.x + box.width * 0.3, y - 20], [box.x + box.width * 0.6, y + 20]);
-      await page.locator(".region-list li[data-region-id]").first().waitFor();
+      const row = page.locator(".region-list li[data-region-id]").first();
+      await row.waitFor();
+      // Select the region, so its per-region controls show.
+      await row.getByRole("button").first().click();
+      await answerPerRegionControls();
     }
-    for (const choices of await page.locator("fieldset.choices").all()) await choices.locator("input").first().check();
+    for (const choices of await page.locator("fieldset.choices:not(.per-region)").all()) await choices.locator("input").first().check();
 
     const result = await submitAndRead(task.taskId);
     assert.ok(result.length > 0, `${file}: the result is not empty`);
-    if ((await labels.count()) > 0) {
-      assert.ok(
-        result.some((item) => item.type === "videorectangle" || item.type === "timeserieslabels"),
-        `${file}: the drawn region is stored (${JSON.stringify(result).slice(0, 200)})`,
-      );
-    }
+    const region = result.find((item) => item.type === "videorectangle" || item.type === "timeserieslabels");
+    if (drawn) assert.ok(region, `${file}: the drawn region is stored (${JSON.stringify(result).slice(0, 200)})`);
+    if (region) assertPerRegionAnswers(file, xml, result, region, region.type === "videorectangle" ? "sequence" : "start");
+  }
+});
+
+// Gallery templates with Labels on an Audio and per-region controls on its
+// segments, whose tags the editor supports. Read from ../shared at run time.
+function audioTemplates() {
+  if (!existsSync(galleryDir)) return [];
+  const coverage = new Map(
+    readFileSync(new URL("../../docs/label-config-coverage.md", import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("| ") && !line.startsWith("| Tag"))
+      .map((line) => line.split("|").map((cell) => cell.trim()))
+      .map((cells) => [cells[1], cells[3]]),
+  );
+  return readdirSync(galleryDir)
+    .filter((file) => file.endsWith(".xml"))
+    .map((file) => ({ file, xml: readFileSync(new URL(file, galleryDir), "utf8").replace(/<!--[\s\S]*?-->/g, "") }))
+    .filter(({ xml }) => {
+      const tags = new Set([...xml.matchAll(/<([A-Z][A-Za-z]*)/g)].map((match) => match[1]));
+      const sound = tags.has("Audio") || tags.has("AudioPlus");
+      return sound && !tags.has("Video") && perRegionControls(xml).length > 0 && [...tags].every((tag) => ["yes", "partial"].includes(coverage.get(tag)));
+    });
+}
+
+test("gallery audio templates store per-region answers", { skip: !existsSync(galleryDir) && `${galleryDir.pathname} is missing`, timeout: 300_000 }, async () => {
+  const templates = audioTemplates();
+  assert.ok(templates.length >= 3, `found ${templates.length} audio templates with per-region controls`);
+  for (const { file, xml } of templates) {
+    const task = await projectWithFile(file.replace(/\.xml$/, "").slice(0, 50), xml, "tone.wav", toneWav(4), "audio/wav");
+    await page.goto(`${tally.baseUrl}/projects/${task.projectId}/label?task=${task.taskId}`);
+    const wave = page.locator('.audio-wave[data-ready="true"]');
+    await wave.waitFor();
+    assert.equal(await page.locator(".notice").count(), 0, `${file}: no notice (${await page.locator(".notice").allTextContents()})`);
+
+    // A segment with the first label; the new segment is selected.
+    await page.locator(".label-button").first().click();
+    const box = await wave.boundingBox();
+    const y = Math.round(box.y + box.height / 2);
+    await drag([Math.round(box.x + box.width * 0.25), y], [Math.round(box.x + box.width * 0.6), y]);
+    await page.locator(".region-list li[data-region-id]").first().waitFor();
+    await answerPerRegionControls();
+    for (const choices of await page.locator("fieldset.choices:not(.per-region)").all()) await choices.locator("input").first().check();
+
+    const result = await submitAndRead(task.taskId);
+    const segment = result.find((item) => item.type === "labels");
+    assert.ok(segment, `${file}: the segment is stored (${JSON.stringify(result).slice(0, 200)})`);
+    assertPerRegionAnswers(file, xml, result, segment, "start");
+    assertPerRegionAnswers(file, xml, result, segment, "end");
   }
 });

@@ -498,8 +498,8 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
 }
 
 function RegionList({ config, model, readOnly }: { config: EditorConfig; model: EditorModel; readOnly: boolean }) {
-  const { regions, imageRegions, audioRegions, timeSeriesRegions, videoRegions } = model.state.values;
-  const count = regions.length + imageRegions.length + audioRegions.length + timeSeriesRegions.length + videoRegions.length;
+  const { regions, imageRegions, audioRegions, timeSeriesRegions, videoRegions, timelineRegions } = model.state.values;
+  const count = regions.length + imageRegions.length + audioRegions.length + timeSeriesRegions.length + videoRegions.length + timelineRegions.length;
   if (count === 0 && model.state.values.relations.length === 0) return null;
   const colors = labelColors(config.controls.filter((c): c is LabelsControl => c.kind === "labels"));
   const deleteButton = (id: string, name: string) =>
@@ -593,6 +593,22 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
                 <button type="button" className="icon-button" aria-pressed={hidden} aria-label={`Hide region ${name}`} onClick={() => model.toggleHidden(region.id)}>
                   {hidden ? "show" : "hide"}
                 </button>
+                {relateButton(region.id, name)}
+                {deleteButton(region.id, name)}
+              </span>
+            </li>
+          );
+        })}
+        {timelineRegions.map((region) => {
+          const frames = region.ranges.map((range) => (range.start === range.end ? `${range.start}` : `${range.start}–${range.end}`)).join(", ");
+          const name = `${region.labels.join(", ") || "(no label)"} frames ${frames}`;
+          return (
+            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
+              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
+                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
+                {name} <span className="muted">segment</span>
+              </button>
+              <span className="region-actions">
                 {relateButton(region.id, name)}
                 {deleteButton(region.id, name)}
               </span>

@@ -2,7 +2,8 @@
 // over it for VideoRectangle tracks. Dragging on a frame draws a track with
 // its first keyframe. Moving or resizing a track's box on another frame
 // adds a keyframe there, and frames between keyframes show the box
-// interpolated (lib/video.ts).
+// interpolated (lib/video.ts). Timeline segments show on a lane under the
+// video (video-timeline.tsx).
 //
 // Frame accuracy: while paused, the frame number is the editor's own state,
 // and the video seeks to the middle of that frame, so the picture and the
@@ -27,6 +28,7 @@ import {
 import { isTypingTarget } from "../lib/hotkeys";
 import type { EditorModel } from "../hooks/use-editor-model";
 import { useWidth } from "../hooks/use-width";
+import { VideoTimeline } from "./video-timeline";
 import "./image-object.css";
 
 type LabelsControl = Extract<ControlNode, { kind: "labels" }>;
@@ -50,7 +52,7 @@ export function VideoObject({
   src: string;
   frameRate: number; // frames per second
   rectangles: VideoRectangleControl[]; // VideoRectangle controls whose toName is this video
-  labelControls: LabelsControl[]; // Labels controls whose toName is this video
+  labelControls: LabelsControl[]; // Labels and TimelineLabels controls whose toName is this video
   colors: Map<string, LabelOption>;
   model: EditorModel;
   readOnly: boolean;
@@ -68,6 +70,10 @@ export function VideoObject({
   const tracks = model.state.values.videoRegions.filter((region) => region.toName === name);
   const selected = tracks.find((track) => track.id === selectedRegionId);
   const rectangle = rectangles[0];
+  // TimelineLabels make timeline segments. A Labels control labels the
+  // VideoRectangle tracks, or makes segments when the video has none.
+  const timelineControls = labelControls.filter((control) => control.resultType === "timelinelabels" || !rectangle);
+  const boxLabelControls = labelControls.filter((control) => control.resultType !== "timelinelabels");
 
   const framesTotal = meta ? frameCount(meta.duration, frameRate) : 1;
   // The shown size: the container's width, at most maxHeight tall, in the video's aspect ratio.
@@ -174,7 +180,7 @@ export function VideoObject({
     const [x1, y1] = draft.start;
     const [x2, y2] = draft.end;
     if (Math.abs(x2 - x1) < minimumDrag || Math.abs(y2 - y1) < minimumDrag) return;
-    const labelsControl = labelControls.find((control) => control.name === activeLabel?.control);
+    const labelsControl = boxLabelControls.find((control) => control.name === activeLabel?.control);
     const label = labelsControl?.labels.find((option) => option.value === activeLabel?.value);
     const box = toPercent(Math.min(x1, x2), Math.min(y1, y2), Math.abs(x2 - x1), Math.abs(y2 - y1), 0);
     const track: VideoRegion = {
@@ -324,6 +330,18 @@ export function VideoObject({
           )}
         </div>
       </div>
+      {meta && timelineControls.length > 0 && (
+        <VideoTimeline
+          name={name}
+          controls={timelineControls}
+          colors={colors}
+          frame={frame}
+          framesTotal={framesTotal}
+          onShowFrame={showFrame}
+          model={model}
+          readOnly={readOnly}
+        />
+      )}
     </div>
   );
 }

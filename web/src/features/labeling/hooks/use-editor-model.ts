@@ -115,6 +115,7 @@ export function useEditorModel(): EditorModel {
         state.values.imageRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
         state.values.audioRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
         state.values.timeSeriesRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
+        state.values.timelineRegions.find((r) => r.id === selectedRegionId && r.fromName === control.name) ??
         // A video track takes its labels from a Labels control on its video.
         state.values.videoRegions.find((r) => r.id === selectedRegionId && control.shape === null && targets(control, r.toName)) ??
         bareImageRegion;
@@ -141,6 +142,7 @@ export function useEditorModel(): EditorModel {
       state.values.audioRegions,
       state.values.timeSeriesRegions,
       state.values.videoRegions,
+      state.values.timelineRegions,
       selectedRegionId,
       pending,
       addRegion,

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { act, cleanup, fireEvent, render } from "@testing-library/react";
+import { useEffect } from "react";
+import { parseLabelConfig } from "../lib/config";
+import { emptyValues, type EditorValues } from "../lib/results";
+import { isPerRegionControl } from "../lib/selectable-regions";
+import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
+import { PerRegionControl } from "./per-region-controls";
+
+afterEach(cleanup);
+
+const parsed = parseLabelConfig(`<View>
+  <Audio name="audio" value="$audio"/>
+  <Labels name="label" toName="audio"><Label value="Speech"/><Label value="Noise"/></Labels>
+  <Choices name="sentiment" toName="audio" perRegion="true" whenTagName="label" whenLabelValue="Speech">
+    <Choice value="Positive"/><Choice value="Negative"/>
+  </Choices>
+  <Rating name="clarity" toName="audio" perRegion="true" maxRating="3"/>
+</View>`);
+if (!parsed.ok) throw new Error(parsed.message);
+const controls = parsed.config.controls.filter(isPerRegionControl);
+
+const loaded: EditorValues = {
+  ...emptyValues,
+  audioRegions: [
+    { id: "s1", fromName: "label", toName: "audio", start: 0, end: 1, labels: ["Speech"] },
+    { id: "n1", fromName: "label", toName: "audio", start: 2, end: 3, labels: ["Noise"] },
+  ],
+};
+
+// Renders the per-region controls over a model loaded with two segments,
+// and hands the model out so a test can select a region and read values.
+function Harness({ onModel }: { onModel: (model: EditorModel) => void }) {
+  const model = useEditorModel();
+  const { dispatch } = model;
+  useEffect(() => dispatch({ type: "loaded", values: loaded }), [dispatch]);
+  onModel(model);
+  return (
+    <>
+      {controls.map((node) => (
+        <PerRegionControl key={node.name} node={node} model={model} readOnly={false} />
+      ))}
+    </>
+  );
+}
+
+function renderHarness() {
+  let model: EditorModel | null = null;
+  const view = render(<Harness onModel={(current) => (model = current)} />);
+  return { view, model: () => model! };
+}
+
+describe("PerRegionControl", () => {
+  it("shows nothing without a selected region", () => {
+    const { view } = renderHarness();
+    expect(view.container.querySelectorAll(".per-region")).toHaveLength(0);
+  });
+
+  it("edits the selected region's answers", () => {
+    const { view, model } = renderHarness();
+    act(() => model().selectRegion("s1"));
+    expect(view.container.querySelectorAll(".per-region")).toHaveLength(2);
+
+    fireEvent.click(view.getByLabelText("Negative"));
+    fireEvent.click(view.getByRole("button", { name: "2 of 3" }));
+    expect(model().state.values.regionAnswers).toEqual({ s1: { sentiment: { choices: ["Negative"] }, clarity: { rating: 2 } } });
+
+    // A second click on the chosen star clears the rating.
+    fireEvent.click(view.getByRole("button", { name: "2 of 3" }));
+    expect(model().state.values.regionAnswers.s1).toEqual({ sentiment: { choices: ["Negative"] } });
+  });
+
+  it("follows the control's whenLabelValue", () => {
+    const { view, model } = renderHarness();
+    act(() => model().selectRegion("n1"));
+    expect(view.queryByLabelText("Negative")).toBeNull();
+    expect(view.getByRole("button", { name: "1 of 3" })).toBeTruthy();
+  });
+});
