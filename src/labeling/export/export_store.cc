@@ -82,8 +82,11 @@ bool KeepAnnotation(const ExportSelection& selection, bool was_cancelled, bool g
   return selection.usual;
 }
 
-// {"id", "email", "first_name", "last_name"} of each annotator in `ids`.
-Result<std::map<int64_t, bj::object>> Annotators(store::Connection& connection, const std::vector<int64_t>& ids) {
+// {"id", "email", "first_name", "last_name"} of each annotator in `ids`,
+// which may repeat.
+Result<std::map<int64_t, bj::object>> Annotators(store::Connection& connection, std::vector<int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::map<int64_t, bj::object> users;
   if (ids.empty()) return users;
   store::Params params(ids.begin(), ids.end());
@@ -351,9 +354,7 @@ Result<std::vector<bj::object>> ReadConverterBatch(store::Connection& connection
     for (const store::Row& row : annotation_rows) {
       if (!row.IsNull(2)) annotator_ids.push_back(row.Int(2));
     }
-    std::sort(annotator_ids.begin(), annotator_ids.end());
-    annotator_ids.erase(std::unique(annotator_ids.begin(), annotator_ids.end()), annotator_ids.end());
-    TALLY_ASSIGN_OR_RETURN(found, Annotators(connection, annotator_ids));
+    TALLY_ASSIGN_OR_RETURN(found, Annotators(connection, std::move(annotator_ids)));
     annotators = std::move(found);
   }
 
@@ -434,11 +435,9 @@ Result<std::vector<bj::object>> ReadExportBatch(store::Connection& connection, c
   for (const Annotation& annotation : annotations) {
     if (annotation.completed_by) annotator_ids.push_back(*annotation.completed_by);
   }
-  std::sort(annotator_ids.begin(), annotator_ids.end());
-  annotator_ids.erase(std::unique(annotator_ids.begin(), annotator_ids.end()), annotator_ids.end());
   std::map<int64_t, bj::object> annotators;
   if (!selection.completed_by_only_id) {
-    TALLY_ASSIGN_OR_RETURN(found, Annotators(connection, annotator_ids));
+    TALLY_ASSIGN_OR_RETURN(found, Annotators(connection, std::move(annotator_ids)));
     annotators = std::move(found);
   }
   for (Annotation& annotation : annotations) {
@@ -496,9 +495,7 @@ Result<SerializedBatch> ReadSerializedExportBatch(store::Connection& connection,
     for (const store::Row& row : annotation_rows) {
       if (!row.IsNull(3)) annotator_ids.push_back(row.Int(3));
     }
-    std::sort(annotator_ids.begin(), annotator_ids.end());
-    annotator_ids.erase(std::unique(annotator_ids.begin(), annotator_ids.end()), annotator_ids.end());
-    TALLY_ASSIGN_OR_RETURN(users, Annotators(connection, annotator_ids));
+    TALLY_ASSIGN_OR_RETURN(users, Annotators(connection, std::move(annotator_ids)));
     for (const auto& [id, user] : users) annotators[id] = json::Serialize(user);
   }
 
