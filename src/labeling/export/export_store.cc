@@ -39,6 +39,16 @@ std::string StateCondition(TaskStateFilter filter, std::string_view only, std::s
   return {};
 }
 
+// KeepAnnotation as SQL over annotations `a`.
+std::string KeptAnnotationCondition(const ExportSelection& selection) {
+  std::vector<std::string> kinds;
+  if (selection.skipped) kinds.push_back("a.was_cancelled = 1");
+  if (selection.ground_truth) kinds.push_back("(a.was_cancelled = 0 AND a.ground_truth = 1)");
+  if (selection.usual) kinds.push_back("(a.was_cancelled = 0 AND a.ground_truth = 0)");
+  if (kinds.empty()) return "1 = 0";
+  return fmt::format("{}", fmt::join(kinds, " OR "));
+}
+
 // The WHERE clause of the selection's tasks, with its parameters appended.
 Result<std::string> TaskFilter(store::Connection& connection, const ExportSelection& selection,
                                store::Params& params) {
@@ -54,6 +64,10 @@ Result<std::string> TaskFilter(store::Connection& connection, const ExportSelect
     params.insert(params.end(), compiled.where_params.begin(), compiled.where_params.end());
   }
   if (!selection.all_tasks) where += " AND total_annotations + cancelled_annotations > 0";
+  if (selection.with_kept_annotations) {
+    where += fmt::format(" AND EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = tasks.id AND ({}))",
+                         KeptAnnotationCondition(selection));
+  }
   // The task counters count annotations by state (counters.cc), so each
   // filter is a column test rather than a join.
   where += StateCondition(selection.skipped_tasks, "cancelled_annotations > 0", "cancelled_annotations = 0");

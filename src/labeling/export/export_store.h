@@ -42,6 +42,9 @@ struct ExportSelection {
   // (Label Studio's default for download_all_tasks=false).
   bool all_tasks = false;
   std::vector<int64_t> task_ids;  // only these tasks when not empty
+  // Only tasks with at least one annotation that the annotation filter
+  // below keeps (a snapshot's task_filter_options.only_with_annotations).
+  bool with_kept_annotations = false;
   // Task states, as Label Studio's snapshots read task_filter_options:
   // skipped = the task has a cancelled annotation, finished = it is labeled
   // (is_labeled), annotated = it has an annotation that was not cancelled.

@@ -192,6 +192,36 @@ TEST_P(ExportStoreTest, SerializedBatchesMatchObjects) {
   selection.completed_by_only_id = false;
   selection.skipped_tasks = TaskStateFilter::kExclude;
   ExpectSameText(db, selection, "tasks without a cancelled annotation");
+  selection.skipped_tasks = TaskStateFilter::kAny;
+  selection.with_kept_annotations = true;
+  ExpectSameText(db, selection, "tasks with a kept annotation");
+}
+
+TEST_P(ExportStoreTest, KeptAnnotationsSelectTasks) {
+  TALLY_OPEN_TEST_DATABASE(database, GetParam());
+  store::Database& db = database->db();
+  ASSERT_TRUE(store::Migrator(db).Up());
+  const int64_t project_id = Seed(db);
+  ASSERT_GT(project_id, 0);
+
+  // The number of tasks exported with only these kinds of annotations kept.
+  const auto count = [&](bool usual, bool ground_truth, bool skipped) -> int64_t {
+    ExportSelection selection;
+    selection.project_id = project_id;
+    selection.all_tasks = true;
+    selection.with_kept_annotations = true;
+    selection.usual = usual;
+    selection.ground_truth = ground_truth;
+    selection.skipped = skipped;
+    auto counted = db.Read([&](store::Connection& c) { return CountExportTasks(c, selection); });
+    EXPECT_TRUE(counted) << counted.error().message;
+    return counted ? *counted : -1;
+  };
+  EXPECT_EQ(count(true, true, true), 2) << "tasks 1 and 3; task 2 has no annotation";
+  EXPECT_EQ(count(true, false, false), 2) << "a regular annotation on tasks 1 and 3";
+  EXPECT_EQ(count(false, true, false), 1) << "the ground truth annotation of task 1";
+  EXPECT_EQ(count(false, false, true), 1) << "the cancelled annotation of task 1";
+  EXPECT_EQ(count(false, false, false), 0) << "no annotation is kept";
 }
 
 TEST_P(ExportStoreTest, ConverterBatchesKeepTheirFields) {

@@ -219,7 +219,10 @@ void AddSnapshotRoutes(http::Router& router, LabelingContext& context) {
                 selection.project_id = project_id;
                 TALLY_ASSIGN_OR_RETURN(only_annotated,
                                        BodyFlag(body, "task_filter_options", "only_with_annotations", false));
-                selection.all_tasks = !only_annotated;
+                // Label Studio keeps the tasks whose annotations, after the
+                // annotation filter, are not all gone.
+                selection.all_tasks = true;
+                selection.with_kept_annotations = only_annotated;
                 TALLY_ASSIGN_OR_RETURN(skipped_tasks, BodyStateFilter(body, "skipped"));
                 TALLY_ASSIGN_OR_RETURN(finished_tasks, BodyStateFilter(body, "finished"));
                 TALLY_ASSIGN_OR_RETURN(annotated_tasks, BodyStateFilter(body, "annotated"));

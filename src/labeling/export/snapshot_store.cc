@@ -68,6 +68,7 @@ bj::object SelectionJson(const ExportSelection& selection) {
   bj::object json{{"all_tasks", selection.all_tasks},       {"task_ids", std::move(ids)},
                   {"usual", selection.usual},               {"ground_truth", selection.ground_truth},
                   {"skipped", selection.skipped},           {"completed_by_only_id", selection.completed_by_only_id},
+                  {"with_kept_annotations", selection.with_kept_annotations},
                   {"skipped_tasks", StateFilterJson(selection.skipped_tasks)},
                   {"finished_tasks", StateFilterJson(selection.finished_tasks)},
                   {"annotated_tasks", StateFilterJson(selection.annotated_tasks)}};
@@ -89,6 +90,7 @@ ExportSelection SelectionFromJson(const bj::value& json, int64_t project_id) {
   selection.ground_truth = Flag(object, "ground_truth", true);
   selection.skipped = Flag(object, "skipped", true);
   selection.completed_by_only_id = Flag(object, "completed_by_only_id", false);
+  selection.with_kept_annotations = Flag(object, "with_kept_annotations", false);
   selection.skipped_tasks = StateFilter(object, "skipped_tasks");
   selection.finished_tasks = StateFilter(object, "finished_tasks");
   selection.annotated_tasks = StateFilter(object, "annotated_tasks");
