@@ -62,11 +62,13 @@ echo "== Trace ingestion through /ingestion and OTLP (bench/tracing_ingestion_be
 python3 bench/tracing_ingestion_bench.py "$build_dir/tally"
 python3 bench/tracing_otlp_bench.py "$build_dir/tally"
 
-echo "== Trace list at two project sizes (bench/trace_list_bench.py)"
+echo "== Trace list at two project sizes, SQLite and PostgreSQL (bench/trace_list_bench.py)"
 if [ "${FULL:-}" = 1 ]; then
   SIZES="100000 10000000" python3 bench/trace_list_bench.py "$build_dir/tally"
+  DATABASE=postgres SIZES="100000 10000000" python3 bench/trace_list_bench.py "$build_dir/tally"
 else
   SIZES="100000 1000000" python3 bench/trace_list_bench.py "$build_dir/tally"
+  DATABASE=postgres SIZES="100000 1000000" python3 bench/trace_list_bench.py "$build_dir/tally"
 fi
 
 echo "== Metrics query: p95 latency by model per hour (bench/metrics_bench.py)"

@@ -22,10 +22,11 @@ about as many traces at every size:
   tags          every trace has "prod" and "customer-<trace/1000>";
                 every 50th also "beta"
 
-Then `tally serve` runs and, over one keep-alive connection, times each
-query of QUERIES below (one untimed call, then CALLS timed calls) and prints
-the median per size and the ratio largest / smallest. The goal is a ratio of
-at most 2 for every query.
+Then one `tally serve` per size runs and, over one keep-alive connection
+each, the script times each query of queries() below: one untimed call per
+size, then CALLS rounds that call every size in turn, so load from other
+processes falls on all sizes alike. It prints the median per size and the
+ratio largest / smallest. The goal is a ratio of at most 2 for every query.
 
 Usage: bench/trace_list_bench.py [path/to/tally]
   env: SIZES="100000 10000000", CALLS=20, DATABASE=sqlite (default) or postgres,
@@ -255,26 +256,53 @@ def filled_postgres_database(tally, admin_url, size):
     return data_dir, database_url
 
 
-def measure(tally, size, calls, admin_url):
+def filled_project(tally, size, admin_url):
+    """Fill one project of `size` observations and return (data_dir, database_url or None)."""
     if admin_url:
-        data_dir, database_url = filled_postgres_database(tally, admin_url, size)
-    else:
-        (data_dir, _), database_url = filled_data_dir(Server, tally, size), None
+        return filled_postgres_database(tally, admin_url, size)
+    data_dir, _ = filled_data_dir(Server, tally, size)
+    return data_dir, None
+
+
+def measure(tally, sizes, calls, admin_url):
+    """Measure the median latency per size and query label. Every size is
+    filled and served first. Then the timed calls alternate between the
+    sizes, so a change in the machine's load affects all of them alike."""
+    projects = []
+    servers = []
     try:
-        server = Server(tally, data_dir, database_url)
-        medians = {}
-        for label, params in queries(size // OBSERVATIONS_PER_TRACE).items():
-            path = "/api/public/traces?" + urllib.parse.urlencode(params, doseq=True)
-            _, first = server.get(path)
-            samples = [server.get(path)[0] * 1000 for _ in range(calls)]
-            medians[label] = statistics.median(samples)
-            print(f"  {label:24} {medians[label]:8.2f} ms  totalItems {first['meta']['totalItems']:,}", flush=True)
-        server.stop()
+        for size in sizes:
+            projects.append(filled_project(tally, size, admin_url))
+        for data_dir, database_url in projects:
+            servers.append(Server(tally, data_dir, database_url))
+        print(f"load average before the timed calls: {os.getloadavg()[0]:.2f}", flush=True)
+
+        medians = {size: {} for size in sizes}
+        labels = list(queries(sizes[0] // OBSERVATIONS_PER_TRACE))
+        for label in labels:
+            paths = [
+                "/api/public/traces?" + urllib.parse.urlencode(queries(size // OBSERVATIONS_PER_TRACE)[label],
+                                                               doseq=True)
+                for size in sizes
+            ]
+            totals = [server.get(path)[1]["meta"]["totalItems"] for server, path in zip(servers, paths)]
+            samples = [[] for _ in sizes]
+            for _ in range(calls):
+                for index, (server, path) in enumerate(zip(servers, paths)):
+                    samples[index].append(server.get(path)[0] * 1000)
+            for index, size in enumerate(sizes):
+                medians[size][label] = statistics.median(samples[index])
+            print(f"  {label:24} " + "  ".join(f"{medians[size][label]:8.2f} ms ({total:,})"
+                                                for size, total in zip(sizes, totals)), flush=True)
+        print(f"load average after the timed calls: {os.getloadavg()[0]:.2f}", flush=True)
         return medians
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if database_url:
-            psql(admin_url, f"DROP DATABASE IF EXISTS {database_url.rsplit('/', 1)[1]};")
+        for server in servers:
+            server.stop()
+        for data_dir, database_url in projects:
+            shutil.rmtree(data_dir, ignore_errors=True)
+            if database_url:
+                psql(admin_url, f"DROP DATABASE IF EXISTS {database_url.rsplit('/', 1)[1]};")
 
 
 def main():
@@ -294,7 +322,7 @@ def main():
                                    capture_output=True, text=True, check=True).stdout.strip()
     try:
         print(f"database={database}", flush=True)
-        results = {size: measure(tally, size, calls, admin_url) for size in sizes}
+        results = measure(tally, sizes, calls, admin_url)
     finally:
         if cluster_dir:
             subprocess.run(["bash", os.path.join(scripts, "stop-postgres.sh"), cluster_dir], check=False)
