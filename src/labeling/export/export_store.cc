@@ -42,10 +42,10 @@ std::string StateCondition(TaskStateFilter filter, std::string_view only, std::s
 // KeepAnnotation as SQL over annotations `a`.
 std::string KeptAnnotationCondition(const ExportSelection& selection) {
   std::vector<std::string> kinds;
-  if (selection.skipped) kinds.push_back("a.was_cancelled = 1");
-  if (selection.ground_truth) kinds.push_back("(a.was_cancelled = 0 AND a.ground_truth = 1)");
   if (selection.usual) kinds.push_back("(a.was_cancelled = 0 AND a.ground_truth = 0)");
-  if (kinds.empty()) return "1 = 0";
+  if (selection.ground_truth) kinds.push_back("a.ground_truth = 1");
+  if (selection.skipped) kinds.push_back("a.was_cancelled = 1");
+  if (kinds.empty()) return "1 = 1";
   return fmt::format("{}", fmt::join(kinds, " OR "));
 }
 
@@ -90,10 +90,13 @@ std::string Placeholders(size_t count) {
   return text;
 }
 
+// Label Studio's annotation filter: the union of the kinds asked for, where
+// a cancelled ground truth annotation counts as both, and every annotation
+// when none is asked for.
 bool KeepAnnotation(const ExportSelection& selection, bool was_cancelled, bool ground_truth) {
-  if (was_cancelled) return selection.skipped;
-  if (ground_truth) return selection.ground_truth;
-  return selection.usual;
+  if (!selection.usual && !selection.ground_truth && !selection.skipped) return true;
+  return (selection.usual && !was_cancelled && !ground_truth) || (selection.ground_truth && ground_truth) ||
+         (selection.skipped && was_cancelled);
 }
 
 // {"id", "email", "first_name", "last_name"} of each annotator in `ids`,

@@ -52,7 +52,9 @@ struct ExportSelection {
   TaskStateFilter finished_tasks = TaskStateFilter::kAny;
   TaskStateFilter annotated_tasks = TaskStateFilter::kAny;
   // Annotation filter: regular (submitted, not ground truth) annotations,
-  // ground truth annotations, and cancelled (skipped) ones.
+  // ground truth annotations, and cancelled (skipped) ones. An annotation
+  // of two kinds (cancelled ground truth) stays when either is on, and
+  // every annotation stays when all three are off, as in Label Studio.
   bool usual = true;
   bool ground_truth = true;
   bool skipped = true;

@@ -26,7 +26,8 @@ class ExportStoreTest : public ::testing::TestWithParam<std::string> {
   // A project of three tasks: one with three annotations (two annotators,
   // one cancelled with a NULL result, one ground truth by nobody), one
   // with text that is not JSON, a prediction and a draft, and one whose
-  // data is a list and whose annotation result does not parse.
+  // data is a list, with an annotation whose result does not parse and a
+  // cancelled ground truth annotation.
   int64_t Seed(store::Database& db) {
     auto seeded = db.Write([&](store::Connection& c) -> Result<int64_t> {
       TALLY_ASSIGN_OR_RETURN(organization, accounts::CreateOrganization(c, "Org", std::nullopt));
@@ -86,8 +87,9 @@ class ExportStoreTest : public ::testing::TestWithParam<std::string> {
       draft.lead_time = 1.5;
       TALLY_TRY(InsertDraft(c, draft, 1700000005000000));
 
-      TALLY_ASSIGN_OR_RETURN(listed, add_task(3, "[1]", "{\"k\":null}", 1, 0));
+      TALLY_ASSIGN_OR_RETURN(listed, add_task(3, "[1]", "{\"k\":null}", 1, 1));
       TALLY_TRY(add_annotation(listed, owner.id, std::string("broken"), false, false, 2.0, std::string("x")));
+      TALLY_TRY(add_annotation(listed, second.id, std::string("[]"), true, true, store::Null(), store::Null()));
       return ref.id;
     });
     EXPECT_TRUE(seeded) << seeded.error().message << " " << seeded.error().detail;
@@ -219,9 +221,9 @@ TEST_P(ExportStoreTest, KeptAnnotationsSelectTasks) {
   };
   EXPECT_EQ(count(true, true, true), 2) << "tasks 1 and 3; task 2 has no annotation";
   EXPECT_EQ(count(true, false, false), 2) << "a regular annotation on tasks 1 and 3";
-  EXPECT_EQ(count(false, true, false), 1) << "the ground truth annotation of task 1";
-  EXPECT_EQ(count(false, false, true), 1) << "the cancelled annotation of task 1";
-  EXPECT_EQ(count(false, false, false), 0) << "no annotation is kept";
+  EXPECT_EQ(count(false, true, false), 2) << "ground truth on task 1, cancelled ground truth on task 3";
+  EXPECT_EQ(count(false, false, true), 2) << "cancelled on task 1, cancelled ground truth on task 3";
+  EXPECT_EQ(count(false, false, false), 2) << "no kind asked for keeps every annotation";
 }
 
 TEST_P(ExportStoreTest, ConverterBatchesKeepTheirFields) {
