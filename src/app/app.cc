@@ -16,6 +16,7 @@
 #include "app/hub_relay.h"
 #include "app/system_routes.h"
 #include "core/log.h"
+#include "evals/chat_replies.h"
 #include "evals/datasets_routes.h"
 #include "evals/evaluators_jobs.h"
 #include "evals/evaluators_routes.h"
@@ -201,6 +202,7 @@ Result<void> App::Wire() {
   evals::AddLlmConnectionRoutes(parts.router, db, *parts.secret_box, *parts.outbound_client);
   evals::AddEvaluatorRoutes(parts.router, db);
   evals::AddEvaluatorDryRunRoute(parts.router, db, *parts.secret_box, *parts.outbound_client);
+  evals::AddChatReplyRoute(parts.router, db, *parts.secret_box, *parts.outbound_client);
   evals::AddMetricsRoutes(parts.router, db);
   evals::AddAgreementRoutes(parts.router, db);
   evals::AddDashboardRoutes(parts.router, db);

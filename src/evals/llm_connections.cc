@@ -157,6 +157,16 @@ Result<std::optional<LlmConnection>> FindLlmConnection(store::Connection& connec
   return std::optional<LlmConnection>(FromRow(*row));
 }
 
+Result<std::optional<LlmConnection>> FindLlmConnectionByName(store::Connection& connection, int64_t project_id,
+                                                             const std::string& name) {
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(fmt::format("SELECT {} FROM llm_connections WHERE project_id = ? "
+                                                              "AND name = ?",
+                                                              kColumns),
+                                                  {project_id, name}));
+  if (!row) return std::optional<LlmConnection>();
+  return std::optional<LlmConnection>(FromRow(*row));
+}
+
 bj::object LlmConnectionJson(const LlmConnection& llm_connection) {
   return bj::object{{"id", llm_connection.id},
                     {"name", llm_connection.name},

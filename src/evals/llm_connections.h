@@ -46,6 +46,11 @@ struct LlmConnection {
 [[nodiscard]] Result<std::optional<LlmConnection>> FindLlmConnection(store::Connection& connection, int64_t project_id,
                                                                      const std::string& id);
 
+// nullopt when the project has no connection of that name. Names are
+// unique within a project.
+[[nodiscard]] Result<std::optional<LlmConnection>> FindLlmConnectionByName(store::Connection& connection,
+                                                                           int64_t project_id, const std::string& name);
+
 // The API object: the key appears only as "…" plus its last four characters.
 boost::json::object LlmConnectionJson(const LlmConnection& llm_connection);
 

@@ -1,0 +1,62 @@
+// LLM replies for the labeling editor's Chat tag. A Chat with
+// llm="<provider>/<model>" lets annotators request an assistant reply to
+// the conversation they write, as Label Studio's Chat does. Tally takes the
+// provider from the project's LLM connections (the ones LLM-as-a-judge
+// evaluators use): the connection named like the provider, called with the
+// model after the slash.
+//
+// Route (Tally's own, user token or session, any project member):
+//   POST /api/projects/{id}/chat-replies
+//     {"chat": "<Chat name>", "messages": [{"role", "content"}, …]}
+//   → 200 {"chatmessage": {"role": "assistant", "content", "createdAt"}},
+//     the value of a `chatmessage` result item.
+// The model comes from the config, never from the request, so an annotator
+// cannot pick another model or connection.
+//
+// Thread-safety: pure functions and a stateless route.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/secret_box.h"
+#include "http/router.h"
+#include "integrations/outbound/client.h"
+#include "store/database.h"
+
+namespace tally::evals {
+
+// The maximum number of messages one reply request may send.
+inline constexpr size_t kMaxChatReplyMessages = 500;
+
+struct ChatModel {
+  std::string provider;  // the LLM connection's name
+  std::string model;     // sent as "model"
+};
+
+// Splits a Chat's llm attribute, "openai/gpt-4.1-nano", at its first
+// slash. kInvalidArgument when either side is empty.
+[[nodiscard]] Result<ChatModel> ParseChatModel(std::string_view llm);
+
+// Checks the request's `messages`: a list of 1 to kMaxChatReplyMessages
+// objects, each with a role Label Studio's Chat accepts (user, assistant,
+// system, tool, developer) and a string content. Returns them with only
+// those two keys. Errors name the field ("messages.2.role").
+[[nodiscard]] Result<boost::json::array> ReadChatMessages(const boost::json::object& body);
+
+// The chat completions request body: the model and the messages.
+boost::json::object BuildChatReplyRequest(const std::string& model, const boost::json::array& messages);
+
+// Reads choices[0].message.content from a chat completions response, as a
+// string or as a list of text parts. kInvalidArgument naming what is
+// missing otherwise.
+[[nodiscard]] Result<std::string> ParseChatReply(std::string_view body);
+
+// Registers the route above. Every argument must outlive the router.
+void AddChatReplyRoute(http::Router& router, store::Database& database, const core::SecretBox& secret_box,
+                       const integrations::OutboundClient& client);
+
+}  // namespace tally::evals

@@ -1,0 +1,139 @@
+// LLM replies for the labeling editor's Chat tag over real HTTP: the Chat's
+// llm="provider/model" picks the project's LLM connection named like the
+// provider, and the reply comes from a local OpenAI-compatible peer
+// (tests/peers/openai_judge.py on 127.0.0.1), on SQLite and on PostgreSQL.
+#include "api/evals_fixture.h"
+#include "support/peer_process.h"
+
+namespace tally {
+namespace {
+
+constexpr const char* kApiKey = "sk-chat-test-key-5678";
+
+constexpr const char* kChatConfig = R"(<View>
+  <Chat name="chat" value="$chat" llm="judge/chat-model" messageroles="user"/>
+  <Chat name="plain" value="$other"/>
+  <Chat name="odd" value="$third" llm="no-slash"/>
+</View>)";
+
+class ChatRepliesApi : public EvalsApiTest {
+ protected:
+  void SetUp() override {
+    extra_environment_["TALLY_SECRET_KEY"] = "chat-replies-test-secret-key-0123456789ab";
+    EvalsApiTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    peer_ = std::make_unique<testing::PeerProcess>("openai_judge.py");
+    ASSERT_TRUE(peer_->started()) << peer_->failure_reason();
+    path_ = "/api/projects/" + std::to_string(ProjectId()) + "/chat-replies";
+    auto patched = UserSend("PATCH", "/api/projects/" + std::to_string(ProjectId()),
+                            bj::object{{"label_config", kChatConfig}});
+    ASSERT_EQ(patched.status, 200) << patched.body;
+  }
+
+  void CreateConnection(const std::string& name, const std::string& mode) {
+    auto created = UserPost("/api/evals/" + std::to_string(ProjectId()) + "/llm-connections",
+                            bj::object{{"name", name},
+                                       {"baseUrl", peer_->base_url() + "/" + mode},
+                                       {"model", "connection-default-model"},
+                                       {"apiKey", kApiKey}});
+    ASSERT_EQ(created.status, 201) << created.body;
+  }
+
+  static bj::object Request(const std::string& chat, bj::array messages) {
+    return bj::object{{"chat", chat}, {"messages", std::move(messages)}};
+  }
+
+  static bj::object Message(const std::string& role, const std::string& content) {
+    return bj::object{{"role", role}, {"content", content}};
+  }
+
+  std::unique_ptr<testing::PeerProcess> peer_;
+  std::string path_;
+};
+
+TEST_P(ChatRepliesApi, RepliesWithConfigModel) {
+  CreateConnection("judge", "ok");
+
+  auto reply = UserPost(path_, Request("chat", {Message("system", "Be brief."), Message("user", "Capital: Paris?")}));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const bj::value body = reply.Json();
+  const bj::object& message = body.at("chatmessage").as_object();
+  EXPECT_EQ(message.at("role"), "assistant");
+  EXPECT_NE(message.at("content").as_string().find("names Paris"), std::string::npos) << reply.body;
+  EXPECT_GT(message.at("createdAt").to_number<int64_t>(), 1700000000000) << "milliseconds since the epoch";
+
+  testing::HttpClient peer(peer_->base_url());
+  auto requests = peer.Get("/__requests");
+  ASSERT_EQ(requests.status, 200) << requests.body;
+  const bj::value recorded = requests.Json();
+  const bj::array& seen = recorded.as_array();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].at("path"), "/ok/chat/completions");
+  EXPECT_EQ(seen[0].at("authorization").as_string(), std::string("Bearer ") + kApiKey);
+  const bj::value sent = bj::parse(seen[0].at("body").as_string());
+  EXPECT_EQ(sent.at("model"), "chat-model") << "the model after the slash, not the connection's default";
+  EXPECT_EQ(sent.at("messages"), (bj::array{Message("system", "Be brief."), Message("user", "Capital: Paris?")}));
+  EXPECT_EQ(server_->Log().find(kApiKey), std::string::npos) << "the key is never logged";
+}
+
+TEST_P(ChatRepliesApi, RejectsBadMessages) {
+  CreateConnection("judge", "ok");
+  const std::vector<std::pair<bj::value, std::string>> cases = {
+      {bj::object{{"chat", "chat"}}, "messages"},
+      {Request("chat", {}), "messages"},
+      {Request("chat", {Message("robot", "hi")}), "messages.0.role"},
+      {Request("chat", {Message("user", "hi"), bj::object{{"role", "user"}, {"content", 3}}}), "messages.1.content"},
+      {Request("chat", {bj::value("hi")}), "messages.0"},
+      {bj::object{{"messages", bj::array{Message("user", "hi")}}}, "chat"},
+  };
+  for (const auto& [body, field] : cases) {
+    auto response = UserPost(path_, body);
+    EXPECT_EQ(response.status, 400) << bj::serialize(body) << " → " << response.body;
+    EXPECT_NE(response.body.find("\"" + field + "\""), std::string::npos) << field << " in " << response.body;
+  }
+
+  // One message over the limit of 500.
+  bj::array many;
+  for (size_t i = 0; i < 501; ++i) many.push_back(Message("user", "hi"));
+  auto too_many = UserPost(path_, Request("chat", many));
+  EXPECT_EQ(too_many.status, 400) << too_many.body;
+}
+
+TEST_P(ChatRepliesApi, NamesConfigProblems) {
+  auto unknown = UserPost(path_, Request("missing", {Message("user", "hi")}));
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_NE(unknown.body.find("no <Chat name=\\\"missing\\\">"), std::string::npos) << unknown.body;
+
+  auto without_llm = UserPost(path_, Request("plain", {Message("user", "hi")}));
+  EXPECT_EQ(without_llm.status, 400) << without_llm.body;
+  EXPECT_NE(without_llm.body.find("has no llm attribute"), std::string::npos) << without_llm.body;
+
+  auto malformed = UserPost(path_, Request("odd", {Message("user", "hi")}));
+  EXPECT_EQ(malformed.status, 409) << malformed.body;
+  EXPECT_NE(malformed.body.find("provider/model"), std::string::npos) << malformed.body;
+
+  auto no_connection = UserPost(path_, Request("chat", {Message("user", "hi")}));
+  EXPECT_EQ(no_connection.status, 409) << no_connection.body;
+  EXPECT_NE(no_connection.body.find("no LLM connection named \\\"judge\\\""), std::string::npos) << no_connection.body;
+}
+
+TEST_P(ChatRepliesApi, ReportsFailingModel) {
+  CreateConnection("judge", "error500");
+  auto failed = UserPost(path_, Request("chat", {Message("user", "hi")}));
+  EXPECT_EQ(failed.status, 503) << failed.body;
+  EXPECT_NE(failed.body.find("returned HTTP 500"), std::string::npos) << failed.body;
+  EXPECT_NE(server_->Log().find("event=chat_reply_failed"), std::string::npos);
+}
+
+TEST_P(ChatRepliesApi, RequiresProjectAccess) {
+  CreateConnection("judge", "ok");
+  auto anonymous = client_->Post(path_, bj::serialize(Request("chat", {Message("user", "hi")})), {});
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  auto other = UserPost("/api/projects/999999/chat-replies", Request("chat", {Message("user", "hi")}));
+  EXPECT_EQ(other.status, 404) << other.body;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ChatRepliesApi, ::testing::ValuesIn(store::testing::Backends()));
+
+}  // namespace
+}  // namespace tally
