@@ -15,7 +15,7 @@ import { launchBrowser } from "./support/browser.mjs";
 import { assertPercent, drag as dragMouse, settle as settleCanvas, submitAndRead as submitAndReadResult } from "./support/editor.mjs";
 import { startTally } from "./support/tally.mjs";
 import { encodeFrameNumberVideo, readFrameNumber } from "./support/webm.mjs";
-import { toneWav } from "./support/wav.mjs";
+import { toneFlac, toneWav } from "./support/wav.mjs";
 
 const stageHeight = 540; // the image editor's fixed viewport height
 const image = { width: 400, height: 300 };
@@ -422,6 +422,32 @@ test("timeline segments drawn under a video", { timeout: 120_000 }, async () => 
   assert.equal(speed.id, run.id, "the per-region choice carries the segment's id");
   assert.equal(speed.type, "choices");
   assert.deepEqual(speed.value, { ranges: run.value.ranges, choices: ["Fast"] });
+});
+
+test("audio in a format the browser decodes", { timeout: 120_000 }, async () => {
+  // A FLAC file takes the other way to a waveform: the worker sends its
+  // bytes back, the page decodes them and streams the samples to the worker.
+  const config = `<View>
+    <Audio name="audio" value="$audio"/>
+    <Labels name="speaker" toName="audio"><Label value="Speaker 1"/></Labels>
+  </View>`;
+  const { projectId, taskId } = await projectWithFile("Decoded audio e2e", config, "tone.flac", toneFlac(3), "audio/flac");
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/label?task=${taskId}`);
+  const wave = page.locator('.audio-wave[data-ready="true"]');
+  await wave.waitFor();
+  assert.equal(await page.locator(".notice").count(), 0, `no notice (${await page.locator(".notice").allTextContents()})`);
+  const duration = Number(await wave.getAttribute("data-duration"));
+  assert.ok(Math.abs(duration - 3) < 0.01, `duration ${duration} s`);
+
+  await page.locator(".label-button").first().click();
+  const box = await wave.boundingBox();
+  const y = Math.round(box.y + box.height / 2);
+  const from = Math.round(box.x + box.width * 0.5);
+  await drag([from, y], [Math.round(box.x + box.width * 0.8), y]);
+  await page.locator(".region-list li[data-region-id]").first().waitFor();
+  const [segment] = await submitAndRead(taskId);
+  assert.deepEqual(segment.value.labels, ["Speaker 1"]);
+  assert.ok(Math.abs(segment.value.start - ((from - box.x) / box.width) * duration) < 0.005, `start ${segment.value.start} s`);
 });
 
 test("time-series range and instant over a CSV", { timeout: 120_000 }, async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PeakAccumulator, peaksPerSecond, readWavLayout, wavPeaks } from "./audio-peaks";
+import { aLawToLinear, headerSampleRate, muLawToLinear, PeakAccumulator, peaksPerSecond, readWavLayout, wavPeaks } from "./audio-peaks";
 
 // A WAV file of the given samples (-1..1, interleaved by channel), with an
 // odd-sized LIST chunk before the data to exercise chunk padding.
@@ -58,6 +58,7 @@ describe("readWavLayout", () => {
     const adpcm = wav([0, 0]);
     new DataView(adpcm).setUint16(20, 2, true); // Microsoft ADPCM
     expect(readWavLayout(adpcm)).toBeNull();
+    expect(readWavLayout(wav([0.5], { float: true, bits: 64 }))).toBeNull();
     expect(readWavLayout(new ArrayBuffer(4))).toBeNull();
   });
 
@@ -99,6 +100,42 @@ describe("wavPeaks", () => {
   });
 });
 
+describe("G.711", () => {
+  it("decodes µ-law bytes", () => {
+    expect(muLawToLinear(0xff)).toBe(0);
+    expect(Math.abs(muLawToLinear(0x7f))).toBe(0); // negative zero
+    expect(muLawToLinear(0x00)).toBe(-32124);
+    expect(muLawToLinear(0x80)).toBe(32124);
+  });
+
+  it("decodes A-law bytes", () => {
+    expect(aLawToLinear(0xd5)).toBe(8);
+    expect(aLawToLinear(0x55)).toBe(-8);
+    expect(aLawToLinear(0xaa)).toBe(32256);
+    expect(aLawToLinear(0x2a)).toBe(-32256);
+  });
+
+  it("reads µ-law and A-law WAV files", () => {
+    const cases = [
+      { code: 7, format: "mulaw", silence: 0xff, silentPeak: 0, loud: 0x80 },
+      { code: 6, format: "alaw", silence: 0xd5, silentPeak: 0.0002, loud: 0xaa },
+    ] as const;
+    for (const { code, format, silence, silentPeak, loud } of cases) {
+      const bytes = wav([0, 0, 0, 0]);
+      const view = new DataView(bytes);
+      view.setUint16(20, code, true);
+      view.setUint16(34, 8, true);
+      const layout = readWavLayout(bytes)!;
+      expect(layout.format).toBe(format);
+      // Eight 8-bit samples: silence, then one loud sample in the middle.
+      for (let i = 0; i < layout.dataLength; i++) view.setUint8(layout.dataOffset + i, silence);
+      expect([format, Number(wavPeaks(bytes, layout).peaks[0][0].toFixed(4))]).toEqual([format, silentPeak]);
+      view.setUint8(layout.dataOffset + 3, loud);
+      expect([format, Number(wavPeaks(bytes, layout).peaks[0][0].toFixed(2))]).toEqual([format, 0.98]);
+    }
+  });
+});
+
 describe("PeakAccumulator", () => {
   it("fills buckets from blocks that straddle them", () => {
     const accumulator = new PeakAccumulator(3, 400, 8000); // 40 frames a bucket, channel 3 dropped
@@ -107,5 +144,39 @@ describe("PeakAccumulator", () => {
     accumulator.add(0, 50, Float32Array.of(-0.5));
     accumulator.add(2, 0, Float32Array.of(1)); // a dropped channel is ignored
     expect([...accumulator.peaks[0]].slice(0, 3)).toEqual([0.25, 0.5, 0]);
+  });
+});
+
+describe("headerSampleRate", () => {
+  const bytes = (values: number[], length = 64) => {
+    const buffer = new Uint8Array(length);
+    buffer.set(values);
+    return buffer.buffer;
+  };
+
+  it("reads WAV of any format", () => {
+    const adpcm = wav([0, 0], { sampleRate: 22050 });
+    new DataView(adpcm).setUint16(20, 2, true);
+    expect(headerSampleRate(adpcm)).toBe(22050);
+  });
+
+  it("reads FLAC's STREAMINFO", () => {
+    // "fLaC", block header, block sizes, frame sizes, then 44,100 Hz in 20 bits.
+    const flac = bytes([0x66, 0x4c, 0x61, 0x43, 0x80, 0, 0, 34, 0x10, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0xc4, 0x42]);
+    expect(headerSampleRate(flac)).toBe(44100);
+  });
+
+  it("reads an MP3 frame header after an ID3 tag", () => {
+    // ID3v2 tag of 5 bytes, then an MPEG-1 Layer III frame at 48 kHz, and an MPEG-2 one at 22,050 Hz.
+    const tagged = [0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5];
+    expect(headerSampleRate(bytes([...tagged, 0xff, 0xfb, 0x94, 0x00]))).toBe(48000);
+    expect(headerSampleRate(bytes([0xff, 0xf3, 0x80, 0x00]))).toBe(22050);
+  });
+
+  it("returns null for other files", () => {
+    expect(headerSampleRate(bytes([0x4f, 0x67, 0x67, 0x53]))).toBeNull();
+    // An Ogg page whose data holds bytes that look like an MP3 frame header.
+    expect(headerSampleRate(bytes([0x4f, 0x67, 0x67, 0x53, 0, 0, 0xff, 0xfb, 0x94, 0]))).toBeNull();
+    expect(headerSampleRate(new ArrayBuffer(4))).toBeNull();
   });
 });

@@ -1,15 +1,15 @@
 // Computes waveform peaks off the main thread (see audio-peaks.ts).
 //
 // Messages in:
-//   {type: "file", url}: fetch the file. A PCM WAV is read here, and the
+//   {type: "file", url}: fetch the file. A PCM or G.711 WAV is read here, and the
 //     reply is "peaks". Any other format is sent back as "encoded" bytes,
 //     because Web Audio's decoder is not available in workers in Chromium.
 //   {type: "decoded", channels, frames, sampleRate}, then {type: "samples",
 //     channel, offset, samples} blocks in order, then {type: "end"}: the
 //     main thread's decoded audio, streamed in blocks; the reply is "peaks".
-// Messages out: {type: "peaks", peaks, duration}, {type: "encoded", bytes},
-//   or {type: "error", message}.
-import { PeakAccumulator, readWavLayout, wavPeaks } from "./audio-peaks";
+// Messages out: {type: "peaks", peaks, duration}, {type: "encoded", bytes,
+//   sampleRate}, or {type: "error", message}.
+import { headerSampleRate, PeakAccumulator, readWavLayout, wavPeaks } from "./audio-peaks";
 
 export type PeaksRequest =
   | { type: "file"; url: string }
@@ -19,7 +19,8 @@ export type PeaksRequest =
 
 export type PeaksResponse =
   | { type: "peaks"; peaks: Float32Array[]; duration: number }
-  | { type: "encoded"; bytes: ArrayBuffer }
+  // sampleRate: the rate the file's header states, or null when unknown.
+  | { type: "encoded"; bytes: ArrayBuffer; sampleRate: number | null }
   | { type: "error"; message: string };
 
 // The worker's own scope, typed by hand because the project compiles with
@@ -41,7 +42,7 @@ async function readFile(url: string) {
   const bytes = await response.arrayBuffer();
   const layout = readWavLayout(bytes);
   if (!layout) {
-    scope.postMessage({ type: "encoded", bytes }, [bytes]);
+    scope.postMessage({ type: "encoded", bytes, sampleRate: headerSampleRate(bytes) }, [bytes]);
     return;
   }
   const { peaks, duration } = wavPeaks(bytes, layout);

@@ -1,13 +1,16 @@
 // Loads an audio file's waveform peaks through the peaks worker
 // (audio-peaks.worker.ts), so that the main thread does no per-sample work.
 //
-// A PCM WAV never reaches the main thread: the worker fetches and reads it.
-// Other formats come back as bytes and are decoded with Web Audio's
-// decodeAudioData, which Chromium runs on its own thread. The decoded
-// samples then go to the worker in blocks of 2^18 frames, copied and
-// transferred one at a time, with a yield to the event loop every 10 ms.
-// NOTE: decoding a compressed file still holds all its decoded samples in
-// memory at once (about 1.3 GB for an hour of 44.1 kHz stereo).
+// A PCM or G.711 WAV never reaches the main thread: the worker fetches and
+// reads it. Other formats come back as bytes and are decoded with Web
+// Audio's decodeAudioData, at the sample rate the file's header states
+// (44,100 Hz when the worker cannot tell), so nothing is resampled. The
+// decoded samples then go to the worker in blocks of 2^18 frames, copied
+// and transferred one at a time, with a yield to the event loop every 10 ms.
+// NOTE: Chromium decodes on its own thread but builds the decoded
+// AudioBuffer on the main thread, one long task in proportion to the
+// decoded length (see "Audio editor" in docs/benchmarks.md), and the
+// decoded samples are all held in memory at once.
 import type { PeaksRequest, PeaksResponse } from "./audio-peaks.worker";
 import { maxChannels } from "./audio-peaks";
 
@@ -18,6 +21,7 @@ export interface WaveformPeaks {
 
 const framesPerBlock = 1 << 18;
 const maxBusyMs = 10;
+const fallbackSampleRate = 44100;
 
 // Resolves with the worker's next message.
 function nextResponse(worker: Worker): Promise<PeaksResponse> {
@@ -67,7 +71,9 @@ export async function loadPeaks(url: string, signal: AbortSignal): Promise<Wavef
     if (response.type === "error") throw new Error(response.message);
     if (response.type === "peaks") return { peaks: response.peaks, duration: response.duration };
 
-    const context = new OfflineAudioContext(1, 1, 44100);
+    // OfflineAudioContext accepts 3,000 to 768,000 Hz.
+    const sampleRate = Math.min(Math.max(response.sampleRate ?? fallbackSampleRate, 3000), 768000);
+    const context = new OfflineAudioContext(1, 1, sampleRate);
     const audio = await context.decodeAudioData(response.bytes);
     const peaks = nextResponse(worker);
     await streamSamples(worker, audio, signal);
