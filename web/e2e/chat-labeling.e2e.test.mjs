@@ -2,9 +2,9 @@
 // a real `tally serve`. An annotator writes a conversation (chat_eval's
 // Chat) and gets replies from an LLM connection, a local OpenAI-compatible
 // server on 127.0.0.1. The annotator then answers per-message questions on
-// a task's conversation (chat_rlhf), pages through a Repeater and labels a
-// page fetched by URL. Every check reads the stored result back through the
-// API.
+// a task's conversation (chat_rlhf), pages through a Repeater and labels
+// pages fetched by URL, from another origin and from this server's uploads.
+// Every check reads the stored result back through the API.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -290,5 +290,30 @@ test("chat labeling in the browser", async (t) => {
     assert.equal(result[0].type, "hypertextlabels");
     assert.equal(result[0].value.text, "310 EUR");
     assert.deepEqual(result[0].value.hypertextlabels, ["Amount"]);
+  });
+
+  await t.test("show an uploaded page from this server", async () => {
+    const project = await tally.api("/api/projects", {
+      method: "POST",
+      body: JSON.stringify({ title: "HyperText upload e2e", label_config: hyperTextConfig }),
+    });
+    // An SVG upload is stored as media, so the task gets its /data/upload
+    // URL, which only a signed-in session may read.
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="15">Shipment 77 delayed</text><script>alert(1)</script></svg>';
+    const form = new FormData();
+    form.append("file", new Blob([svg], { type: "image/svg+xml" }), "notice.svg");
+    const request = new Request("http://127.0.0.1/", { method: "POST", body: form });
+    await tally.api(`/api/projects/${project.id}/import`, {
+      method: "POST",
+      body: Buffer.from(await request.arrayBuffer()),
+      headers: { "Content-Type": request.headers.get("content-type") },
+    });
+    const [task] = (await tally.api(`/api/tasks?project=${project.id}`)).tasks;
+    assert.match(task.data.url, new RegExp(`^/data/upload/${project.id}/`));
+    assert.equal((await fetch(tally.baseUrl + task.data.url)).status, 401, "the upload needs a session");
+
+    await page.goto(`${tally.baseUrl}/projects/${project.id}/label`);
+    await page.locator(".hypertext-object").getByText("Shipment 77 delayed").waitFor();
+    assert.equal(await page.locator(".hypertext-object script").count(), 0, "scripts are removed");
   });
 });
