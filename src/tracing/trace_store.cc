@@ -544,7 +544,7 @@ constexpr int64_t kTagDriveLimit = 10'000;
 
 // Above this many counter rows summed for one total, a list requests
 // CompactTraceCounts. PostgreSQL adds a delta row per write statement that
-// adds, removes or moves traces or tags; SQLite keeps one row per key.
+// adds, removes or moves traces, tags or names. SQLite keeps one row per key.
 constexpr int64_t kMaxTraceCountRows = 1000;
 
 // The tags of a filter with the number of traces carrying each, rarest
@@ -668,10 +668,11 @@ Result<RowList> ListTracesByTags(Connection& c, int64_t project_id, const TraceQ
   return list;
 }
 
-bool FiltersOnlyEnvironment(const TraceQuery& query) {
-  return !query.user_id && !query.name && !query.session_id && !query.version && !query.release &&
-         !query.from_timestamp && !query.to_timestamp && query.tags.empty() && query.filters.empty() &&
-         !query.search;
+// Whether the list filters on nothing but, optionally, a name and
+// environments, so that its total is a sum of counter rows.
+bool FiltersOnlyNameAndEnvironment(const TraceQuery& query) {
+  return !query.user_id && !query.session_id && !query.version && !query.release && !query.from_timestamp &&
+         !query.to_timestamp && query.tags.empty() && query.filters.empty() && !query.search;
 }
 
 // Adds the free-text search of `text` over the trace's own columns.
@@ -721,16 +722,17 @@ Result<RowList> ListTraces(Connection& c, int64_t project_id, const TraceQuery& 
   const bool selective = tags_drive || ((query.user_id || query.session_id) && query.order_column != "timestamp");
   const std::string order_key = (selective && c.dialect() == store::Dialect::kSqlite ? "+" : "") + query.order_column;
   const std::string order = order_key + (query.descending ? " DESC" : " ASC") + ", id DESC";
-  const bool counted = FiltersOnlyEnvironment(query);
+  const bool counted = FiltersOnlyNameAndEnvironment(query);
   TALLY_ASSIGN_OR_RETURN(list, RunList(c, fmt::format("SELECT {}", kTraceColumns), "FROM traces WHERE " + where.sql(),
                                        std::move(where.params()), order, query.page, !counted));
   if (counted) {
-    // The trigger-kept trace_counts spare counting every trace of the
-    // project.
+    // The trigger-kept trace_counts and trace_name_counts spare counting
+    // every trace of the project or of the name.
     Where count_where("project_id = ?");
     count_where.params().push_back(project_id);
+    count_where.Equal("name", query.name);
     count_where.AnyOf("environment", query.environments);
-    TALLY_TRY(SumCounters(c, "trace_counts", count_where, list));
+    TALLY_TRY(SumCounters(c, query.name ? "trace_name_counts" : "trace_counts", count_where, list));
   }
   return list;
 }
@@ -757,6 +759,11 @@ Result<void> CompactTraceCounts(Connection& c, int64_t project_id) {
                       "INSERT INTO trace_tag_counts (project_id, tag, environment, count) "
                       "SELECT project_id, tag, environment, SUM(count) FROM moved "
                       "GROUP BY project_id, tag, environment HAVING SUM(count) <> 0",
+                      {project_id}));
+  TALLY_TRY(c.Execute("WITH moved AS (DELETE FROM trace_name_counts WHERE project_id = ? RETURNING *) "
+                      "INSERT INTO trace_name_counts (project_id, name, environment, count) "
+                      "SELECT project_id, name, environment, SUM(count) FROM moved "
+                      "GROUP BY project_id, name, environment HAVING SUM(count) <> 0",
                       {project_id}));
   return Ok();
 }

@@ -135,8 +135,8 @@ struct RowList {
                                                           const std::string& id);
 [[nodiscard]] Result<RowList> ListTraces(store::Connection& c, int64_t project_id, const TraceQuery& query);
 
-// Folds the project's trace_counts and trace_tag_counts deltas into one row
-// per key on PostgreSQL, dropping keys whose count is 0. Does nothing on
+// Folds the project's trace_counts, trace_tag_counts and trace_name_counts
+// deltas into one row per key on PostgreSQL, dropping keys whose count is 0. Does nothing on
 // SQLite, whose triggers keep one row per key, or while another compaction
 // of the project runs. REQUIRES: a write transaction is open on `c`.
 [[nodiscard]] Result<void> CompactTraceCounts(store::Connection& c, int64_t project_id);

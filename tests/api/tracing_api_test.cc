@@ -732,18 +732,20 @@ TEST_P(TracingApiTest, TraceListByTagsMatchesTraceRows) {
   expect_list("tags=y&environment=production", {"t-5", "t-1"}, 2);
 }
 
-// PostgreSQL keeps the trace and tag counters as delta rows, one or more per
+// PostgreSQL keeps the trace, tag and name counters as delta rows, one or more per
 // write statement, and a list that sums more than 1,000 of them folds them
 // after it has responded. The totals must be the same before and after the fold.
 TEST_P(TracingApiTest, TraceCountsStayExactThroughCompaction) {
+  // Every third trace is named "third", and the others have no name.
   constexpr int kTraces = 1050;
   for (int first = 0; first < kTraces; first += 50) {
     bj::array batch;
     for (int i = first; i < first + 50; ++i) {
-      batch.push_back(Event(fmt::format("bulk-{}", i), "trace-create",
-                            {{"id", fmt::format("bulk-{}", i)},
-                             {"tags", {"bulk"}},
-                             {"environment", i % 2 == 0 ? "production" : "staging"}}));
+      bj::object trace{{"id", fmt::format("bulk-{}", i)},
+                       {"tags", {"bulk"}},
+                       {"environment", i % 2 == 0 ? "production" : "staging"}};
+      if (i % 3 == 0) trace["name"] = "third";
+      batch.push_back(Event(fmt::format("bulk-{}", i), "trace-create", std::move(trace)));
     }
     auto response = Post("/api/public/ingestion", bj::object{{"batch", std::move(batch)}});
     ASSERT_EQ(response.status, 207) << response.body;
@@ -777,11 +779,23 @@ TEST_P(TracingApiTest, TraceCountsStayExactThroughCompaction) {
   EXPECT_LE(counter_rows("trace_tag_counts"), 2);
   EXPECT_EQ(total("tags=bulk"), kTraces);
   EXPECT_EQ(total("tags=bulk&environment=production"), kTraces / 2);
+  EXPECT_EQ(total("name=third"), kTraces / 3);
+  EXPECT_EQ(total("name=third&environment=production"), kTraces / 6);
 
+  // bulk-0 is a production "third". bulk-3 is a staging "third" that a
+  // later event renames.
   ASSERT_EQ(Send("DELETE", "/api/public/traces/bulk-0", "").status, 200);
+  auto renamed = Ingest({Event("rename-bulk-3", "trace-create", {{"id", "bulk-3"}, {"name", "renamed"}},
+                               "2026-01-05T11:00:00.000Z")});
+  ASSERT_EQ(renamed.status, 207) << renamed.body;
   EXPECT_EQ(total(""), kTraces - 1);
   EXPECT_EQ(total("tags=bulk&environment=production"), kTraces / 2 - 1);
   EXPECT_EQ(total("tags=bulk&environment=staging"), kTraces / 2);
+  EXPECT_EQ(total("name=third"), kTraces / 3 - 2);
+  EXPECT_EQ(total("name=third&environment=production"), kTraces / 6 - 1);
+  EXPECT_EQ(total("name=renamed&environment=staging"), 1);
+  EXPECT_EQ(total("name=renamed&environment=production"), 0);
+  EXPECT_EQ(total("name=absent"), 0);
 }
 
 TEST_P(TracingApiTest, LegacyWriteEndpointsUseIngestion) {
