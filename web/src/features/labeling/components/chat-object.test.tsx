@@ -41,6 +41,21 @@ function write(role: string, text: string) {
   fireEvent.click(screen.getByRole("button", { name: "Send" }));
 }
 
+// chat_red_team's structure: questions per role, and one more question
+// once the assistant's outcome is a refusal.
+const redTeamConfig = `<View>
+  <Chat name="chat" value="$chat" editable="false"/>
+  <View visibleWhen="region-selected" whenRole="user">
+    <Choices name="user_risk" toName="chat" perRegion="true"><Choice value="0 - Benign"/><Choice value="2 - Risky"/></Choices>
+  </View>
+  <View visibleWhen="region-selected" whenRole="assistant">
+    <Choices name="assistant_outcome" toName="chat" perRegion="true"><Choice value="Compliant"/><Choice value="Safe-refusal"/></Choices>
+    <View visibleWhen="choice-selected" whenTagName="assistant_outcome" whenChoiceValue="Safe-refusal">
+      <Choices name="assistant_refusal_quality" toName="chat" perRegion="true"><Choice value="Clear"/><Choice value="Hostile"/></Choices>
+    </View>
+  </View>
+</View>`;
+
 describe("ChatObject", () => {
   it("adds messages as the chosen roles", () => {
     const { editorConfig, model } = renderEditor(evalConfig, { chat: [] });
@@ -83,6 +98,31 @@ describe("ChatObject", () => {
     expect(screen.queryByRole("button", { name: /Edit/ })).toBeNull();
     // Without messageroles and llm the annotator may still write as both roles.
     expect(screen.getByLabelText("Role")).toBeTruthy();
+  });
+
+  it("shows each role's questions", () => {
+    const { editorConfig, model } = renderEditor(redTeamConfig, conversation);
+    act(() => model().dispatch({ type: "loaded", values: withTaskMessages(editorConfig, conversation, emptyValues) }));
+
+    fireEvent.click(screen.getByRole("button", { name: /Where are the export settings/ }));
+    expect(screen.getByRole("group", { name: /user_risk/ })).toBeTruthy();
+    expect(screen.queryByRole("group", { name: /assistant_outcome/ })).toBeNull();
+    fireEvent.click(screen.getByLabelText("2 - Risky"));
+
+    fireEvent.click(screen.getByRole("button", { name: /Open the project and choose Export/ }));
+    expect(screen.queryByRole("group", { name: /user_risk/ })).toBeNull();
+    expect(screen.queryByRole("group", { name: /assistant_refusal_quality/ })).toBeNull();
+    fireEvent.click(screen.getByLabelText("Safe-refusal"));
+    fireEvent.click(screen.getByLabelText("Clear"));
+
+    const result = buildResult(editorConfig, model().state.values);
+    expect(result.map((item) => [item.id, item.from_name, item.type, item.value])).toEqual([
+      ["chat-task-0", "chat", "chatmessage", { chatmessage: { role: "user", content: "Where are the export settings?" } }],
+      ["chat-task-1", "chat", "chatmessage", { chatmessage: { role: "assistant", content: "Open the project and choose Export." } }],
+      ["chat-task-0", "user_risk", "choices", { choices: ["2 - Risky"] }],
+      ["chat-task-1", "assistant_outcome", "choices", { choices: ["Safe-refusal"] }],
+      ["chat-task-1", "assistant_refusal_quality", "choices", { choices: ["Clear"] }],
+    ]);
   });
 
   it("answers about the selected assistant message", () => {
