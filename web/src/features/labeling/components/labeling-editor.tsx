@@ -8,7 +8,7 @@ import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
 import { viewDeltaToNatural, type Point } from "../lib/geometry";
 import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-regions";
-import { withTaskMessages } from "../lib/chat";
+import { chatNodes, withTaskMessages } from "../lib/chat";
 import { emptyValues, newRegionId, type TextRegion } from "../lib/results";
 import { isPerRegionControl } from "../lib/selectable-regions";
 import { isVisible } from "../lib/visibility";
@@ -843,9 +843,10 @@ export function LabelingEditor({
   const active = model ?? own;
   // A caller's model is loaded by the caller. The editor's own model (a
   // preview) starts with the task's chat messages, so they can be selected.
+  // Without a Chat it keeps its values when the config changes.
   const loadOwn = own.dispatch;
   useEffect(() => {
-    if (!model) loadOwn({ type: "loaded", values: withTaskMessages(config, data, emptyValues) });
+    if (!model && chatNodes(config.root).length > 0) loadOwn({ type: "loaded", values: withTaskMessages(config, data, emptyValues) });
   }, [model, config, data, loadOwn]);
   useEditorHotkeys(config, active, hotkeys && !readOnly);
   const missingKeys = useMemo(() => config.dataKeys.filter((key) => !(key in data)), [config, data]);
