@@ -4,10 +4,13 @@
 // server on 127.0.0.1. The annotator then answers per-message questions on
 // a task's conversation (chat_rlhf), pages through a Repeater and labels
 // pages fetched by URL, from another origin and from this server's uploads.
-// Every check reads the stored result back through the API.
+// Every check reads the stored result back through the API. The chat_rlhf
+// screen goes to TALLY_SCREENSHOT_DIR when it is set (docs/images/ui-chat.png).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 import { createServer } from "node:http";
+import { join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { submitAndRead } from "./support/editor.mjs";
 import { signIn } from "./support/sign-in.mjs";
@@ -93,6 +96,9 @@ function startModelServer() {
     server.listen(0, "127.0.0.1", () => resolve({ server, requests, baseUrl: `http://127.0.0.1:${server.address().port}` }));
   });
 }
+
+const screenshotDir = process.env.TALLY_SCREENSHOT_DIR;
+if (screenshotDir) mkdirSync(screenshotDir, { recursive: true });
 
 let tally;
 let browser;
@@ -218,6 +224,7 @@ test("chat labeling in the browser", async (t) => {
     await accuracy.getByRole("button", { name: "4 of 5" }).click();
     await page.getByRole("checkbox", { name: "Appropriate" }).check();
     await page.locator("label.control.textarea.per-region textarea").fill("Correct, but could link the docs.");
+    if (screenshotDir) await page.screenshot({ path: join(screenshotDir, "ui-chat.png") });
 
     const result = await submitAndRead(page, tally, task.id);
     const messageId = result.find((item) => item.type === "chatmessage").id;
