@@ -12,6 +12,8 @@
 //     the value of a `chatmessage` result item.
 // The model comes from the config, never from the request, so an annotator
 // cannot pick another model or connection.
+// NOTE: requests are not rate limited, so every annotator of the project
+// can make model calls, and cause their cost, without a cap.
 //
 // Thread-safety: pure functions and a stateless route.
 #pragma once
