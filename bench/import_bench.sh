@@ -6,6 +6,7 @@
 #   reference   bench/import_reference: one prepared INSERT per row in one
 #               SQLite transaction, parsing excluded
 #   peak RSS    VmHWM of the tally process after the import
+#   CPU time    the server's during the import, and the reference process's
 #
 # Usage: bench/import_bench.sh [path/to/tally] [path/to/import_reference]
 #        (env: TASKS=1000000)
@@ -58,15 +59,22 @@ project=$(curl -sf -H "$auth" -H 'Content-Type: application/json' \
   -d '{"title":"Bench","label_config":"<View><Text name=\"text\" value=\"$text\"/><Choices name=\"sentiment\" toName=\"text\"><Choice value=\"Positive\"/><Choice value=\"Negative\"/></Choices></View>"}' \
   "$base/api/projects" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 rss_before=$(awk '/VmHWM/ {print $2}' "/proc/$tally_pid/status")
+# The server's user plus system CPU time in clock ticks (fields 14 and 15 of
+# /proc/PID/stat), because on a shared machine CPU time moves less than
+# wall time between runs.
+cpu_ticks_before=$(awk '{print $14 + $15}' "/proc/$tally_pid/stat")
 
 import_seconds=$(curl -sf -o "$work/response.json" -w '%{time_total}' -H "$auth" -H 'Content-Type: application/json' \
   --data-binary @"$work/tasks.json" "$base/api/projects/$project/import")
 imported=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["task_count"])' "$work/response.json")
 rss_peak=$(awk '/VmHWM/ {print $2}' "/proc/$tally_pid/status")
+cpu_ticks_after=$(awk '{print $14 + $15}' "/proc/$tally_pid/stat")
+ticks_per_second=$(getconf CLK_TCK)
 
 # ---- the reference ----------------------------------------------------------
-reference_line=$("$reference" "$work/tasks.json" "$work/reference.db")
+reference_line=$(/usr/bin/time -f "%U %S" -o "$work/reference.cpu" "$reference" "$work/tasks.json" "$work/reference.db")
 reference_seconds=${reference_line##*reference_seconds=}
+read -r reference_user reference_system < "$work/reference.cpu"
 
 python3 - <<PY
 tasks, size = $imported, $bytes
@@ -76,4 +84,6 @@ print(f"import_seconds={imp:.2f} ({tasks / imp:,.0f} tasks/s)")
 print(f"reference_seconds={ref:.2f} ({tasks / ref:,.0f} rows/s)")
 print(f"ratio_import_to_reference={imp / ref:.2f}")
 print(f"peak_rss_mib={$rss_peak / 1024:.0f} (before import {$rss_before / 1024:.0f})")
+print(f"server_cpu_seconds={($cpu_ticks_after - $cpu_ticks_before) / $ticks_per_second:.2f} (user and system)")
+print(f"reference_process_cpu_seconds={$reference_user + $reference_system:.2f} (user and system, file parsing included)")
 PY
