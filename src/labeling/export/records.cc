@@ -30,8 +30,10 @@ std::string CreatedAtKey(const bj::object& annotation) {
   return value && value->is_string() ? std::string(value->get_string()) : std::string();
 }
 
+// The output takes the task's memory resource, so a batch read into an
+// arena (ReadExportBatch) builds its records there too.
 AnnotationRecord BaseRecord(const bj::object& task) {
-  AnnotationRecord record;
+  AnnotationRecord record{.output = bj::object(task.storage())};
   record.task_id = Field(task, "id");
   static const bj::object kEmpty;
   const bj::value* data = task.if_contains("data");
@@ -78,7 +80,7 @@ std::vector<AnnotationRecord> RecordsOfTask(const bj::object& task, const Export
         if (!from_name || !from_name->is_string() || from_name->get_string().empty()) continue;
         const SchemaControl* control = schema.Match(from_name->get_string());
         if (!control) continue;
-        bj::object value;
+        bj::object value(task.storage());
         if (const bj::value* given = region.if_contains("value"); given && given->is_object()) {
           value = given->get_object();
         }
