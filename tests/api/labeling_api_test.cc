@@ -558,6 +558,30 @@ TEST_P(LabelingApi, TimelineSegmentsOnVideo) {
       << reversed_labels.body;
 }
 
+TEST_P(LabelingApi, PerRegionAnswerOnItsRegionsObject) {
+  const int64_t id = CreateProject(R"(<View>
+  <Text name="text" value="$text"/>
+  <Audio name="audio" value="$audio"/>
+  <Labels name="spans" toName="text"><Label value="Name"/></Labels>
+  <Labels name="segments" toName="audio"><Label value="Speech"/></Labels>
+  <Choices name="quality" toName="text,audio" perRegion="true"><Choice value="Clear"/></Choices>
+</View>)");
+  const std::string annotations = FirstTaskAnnotations(id, R"({"text":"Ada spoke","audio":"http://127.0.0.1/a.wav"})");
+  const std::string span = R"({"id":"s1","from_name":"spans","to_name":"text","type":"labels",
+    "value":{"start":0,"end":3,"text":"Ada","labels":["Name"]}})";
+  auto answer = [](const std::string& to_name) {
+    return R"({"id":"s1","from_name":"quality","to_name":")" + to_name +
+           R"(","type":"choices","value":{"start":0,"end":3,"text":"Ada","choices":["Clear"]}})";
+  };
+
+  auto stored = Post(annotations, R"({"result":[)" + span + "," + answer("text") + "]}");
+  EXPECT_EQ(stored.status, 201) << stored.body;
+  auto other_object = Post(annotations, R"({"result":[)" + span + "," + answer("audio") + "]}");
+  ASSERT_EQ(other_object.status, 400) << other_object.body;
+  EXPECT_TRUE(other_object.Json().at("validation_errors").as_object().contains("result.1.to_name"))
+      << other_object.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, LabelingApi, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace

@@ -27,6 +27,14 @@ struct CheckedItem {
   const bj::object* value = nullptr;   // into the normalised copy
 };
 
+// Whether a to_name, one object or a comma list of them as a multi-target
+// control writes it, names `object`.
+bool NamesObject(const std::string& to_name, const std::string& object) {
+  if (to_name == object) return true;
+  const std::vector<std::string> names = SplitCommaList(to_name);
+  return std::find(names.begin(), names.end(), object) != names.end();
+}
+
 bool IsRegion(const CheckedItem& item) {
   return item.control && !item.control->per_region && CreatesRegions(item.control->answer);
 }
@@ -322,11 +330,12 @@ class ResultChecker {
     }
   }
 
-  // Per-region answers need their region; no control answers one region twice.
+  // Per-region answers need their region, on the same object; no control
+  // answers one region twice.
   void CheckRegionLinks() {
-    std::set<std::string> region_ids;
+    std::map<std::string, std::string> region_objects;  // region id -> to_name of its first item
     for (const CheckedItem& item : items_) {
-      if (IsRegion(item) && !item.id.empty()) region_ids.insert(item.id);
+      if (IsRegion(item) && !item.id.empty()) region_objects.emplace(item.id, item.to_name);
     }
 
     std::map<std::pair<std::string, std::string>, size_t> first_answer;
@@ -337,8 +346,12 @@ class ResultChecker {
           Fail(field + ".id", "is required: a per-region answer carries the id of its region");
           continue;
         }
-        if (!region_ids.count(item.id)) {
+        const auto region = region_objects.find(item.id);
+        if (region == region_objects.end()) {
           Fail(field + ".id", "names region \"" + item.id + "\", but no region item in this result has that id");
+        } else if (!NamesObject(item.to_name, region->second)) {
+          Fail(field + ".to_name", "is \"" + item.to_name + "\", but region \"" + item.id + "\" is on \"" +
+                                       region->second + "\"; a per-region answer goes to its region's object");
         }
       }
       if (item.id.empty()) continue;

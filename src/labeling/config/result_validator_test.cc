@@ -454,6 +454,34 @@ TEST(ResultValidator, RepeaterNamesMatchTheirExpansions) {
   EXPECT_EQ(bad.errors[0].field, "result.0.to_name");
 }
 
+TEST(ResultValidator, PerRegionAnswerOnItsRegionsObject) {
+  const LabelConfig config = *LoadLabelConfig(R"(<View>
+  <Text name="text" value="$text"/>
+  <Audio name="audio" value="$audio"/>
+  <Labels name="spans" toName="text"><Label value="Name"/></Labels>
+  <Labels name="segments" toName="audio"><Label value="Speech"/></Labels>
+  <Choices name="quality" toName="text,audio" perRegion="true"><Choice value="Clear"/></Choices>
+</View>)");
+  const std::string span = R"({"id": "s1", "from_name": "spans", "to_name": "text", "type": "labels",
+                               "value": {"start": 0, "end": 3, "labels": ["Name"]}})";
+  auto answer = [](const char* to_name) {
+    return std::string(R"({"id": "s1", "from_name": "quality", "to_name": ")") + to_name +
+           R"(", "type": "choices", "value": {"start": 0, "end": 3, "choices": ["Clear"]}})";
+  };
+
+  const ResultCheck same = CheckAnnotationResult(config, bj::parse("[" + span + "," + answer("text") + "]"));
+  EXPECT_TRUE(same.ok()) << Dump(same);
+  // A multi-target control may write its whole toName.
+  const ResultCheck joined = CheckAnnotationResult(config, bj::parse("[" + span + "," + answer("text,audio") + "]"));
+  EXPECT_TRUE(joined.ok()) << Dump(joined);
+
+  const ResultCheck other = CheckAnnotationResult(config, bj::parse("[" + span + "," + answer("audio") + "]"));
+  ASSERT_EQ(other.errors.size(), 1u) << Dump(other);
+  EXPECT_EQ(other.errors[0].field, "result.1.to_name");
+  EXPECT_EQ(other.errors[0].message,
+            "is \"audio\", but region \"s1\" is on \"text\"; a per-region answer goes to its region's object");
+}
+
 TEST(ResultValidator, ChatPerRegionAnswersAttachToMessages) {
   const LabelConfig config = *LoadLabelConfig(R"(<View>
   <Chat name="chat" value="$chat"/>
