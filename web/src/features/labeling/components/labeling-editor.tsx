@@ -20,7 +20,7 @@ import { HyperTextUrl } from "./hypertext-url";
 import { ImageObject } from "./image-object";
 import { paragraphsOf, ParagraphsObject } from "./paragraphs-object";
 import { PdfObject } from "./pdf-object";
-import { PerRegionControl } from "./per-region-controls";
+import { PerRegionControl, toggleRegionChoice } from "./per-region-controls";
 import { RepeaterPages } from "./repeater-pages";
 import { TableObject } from "./table-object";
 import { TextObject } from "./text-object";
@@ -800,6 +800,12 @@ function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boo
         for (const control of config.controls) {
           if (control.kind === "choices") {
             const option = control.options.find((o) => matchesHotkey(event, o.hotkey));
+            if (option && isPerRegionControl(control)) {
+              // A per-region choice's hotkey sets the selected region's answer when the control describes that region.
+              if (!toggleRegionChoice(model, control, option)) continue;
+              event.preventDefault();
+              return;
+            }
             if (option) {
               model.dispatch({ type: "choice-toggled", control, option });
               event.preventDefault();

@@ -5,7 +5,7 @@ import { parseLabelConfig } from "../lib/config";
 import { emptyValues, type EditorValues } from "../lib/results";
 import { isPerRegionControl } from "../lib/selectable-regions";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
-import { PerRegionControl } from "./per-region-controls";
+import { PerRegionControl, toggleRegionChoice } from "./per-region-controls";
 
 afterEach(cleanup);
 
@@ -75,5 +75,26 @@ describe("PerRegionControl", () => {
     act(() => model().selectRegion("n1"));
     expect(view.queryByLabelText("Negative")).toBeNull();
     expect(view.getByRole("button", { name: "1 of 3" })).toBeTruthy();
+  });
+});
+
+describe("toggleRegionChoice", () => {
+  it("answers only for a region the control describes", () => {
+    const { model } = renderHarness();
+    const sentiment = controls.find((control) => control.name === "sentiment");
+    if (sentiment?.kind !== "choices") throw new Error("sentiment is not a Choices control");
+    const positive = sentiment.options[0];
+
+    expect(model().selectedRegionId).toBeNull();
+    act(() => expect(toggleRegionChoice(model(), sentiment, positive)).toBe(false));
+    act(() => model().selectRegion("n1")); // Noise: sentiment is for Speech only
+    act(() => expect(toggleRegionChoice(model(), sentiment, positive)).toBe(false));
+    expect(model().state.values.regionAnswers).toEqual({});
+
+    act(() => model().selectRegion("s1"));
+    act(() => expect(toggleRegionChoice(model(), sentiment, positive)).toBe(true));
+    expect(model().state.values.regionAnswers).toEqual({ s1: { sentiment: { choices: ["Positive"] } } });
+    act(() => expect(toggleRegionChoice(model(), sentiment, positive)).toBe(true));
+    expect(model().state.values.regionAnswers).toEqual({ s1: {} });
   });
 });

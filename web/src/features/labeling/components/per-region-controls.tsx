@@ -18,6 +18,17 @@ function toggledChoices(control: ChoicesNode, current: string[], option: ChoiceO
   return control.options.map((choice) => choice.alias ?? choice.value).filter((chosen) => selected.has(chosen));
 }
 
+// Toggles a per-region choice for the selected region, as a click on it
+// does. Returns false when no region is selected that the control describes.
+export function toggleRegionChoice(model: EditorModel, control: ChoicesNode, option: ChoiceOption): boolean {
+  const region = findSelectableRegion(model.state.values, model.selectedRegionId);
+  if (!region || !appliesToRegion(control, region)) return false;
+  const answer = model.state.values.regionAnswers[region.id]?.[control.name];
+  const next = toggledChoices(control, answer && "choices" in answer ? answer.choices : [], option);
+  model.dispatch({ type: "region-answer-set", regionId: region.id, control: control.name, answer: next.length > 0 ? { choices: next } : null });
+  return true;
+}
+
 export function PerRegionControl({ node, model, readOnly }: { node: PerRegionNode; model: EditorModel; readOnly: boolean }) {
   const values = model.state.values;
   const region = findSelectableRegion(values, model.selectedRegionId);
@@ -47,10 +58,7 @@ export function PerRegionControl({ node, model, readOnly }: { node: PerRegionNod
                   type={node.multiple ? "checkbox" : "radio"}
                   name={`region-choice-${node.name}`}
                   checked={chosen.includes(value)}
-                  onChange={() => {
-                    const next = toggledChoices(node, chosen, option);
-                    setAnswer(next.length > 0 ? { choices: next } : null);
-                  }}
+                  onChange={() => toggleRegionChoice(model, node, option)}
                   onClick={(event) => {
                     // A second click on the chosen radio clears it.
                     if (!node.multiple && chosen.includes(value)) {
