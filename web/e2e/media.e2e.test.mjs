@@ -424,6 +424,33 @@ test("timeline segments drawn under a video", { timeout: 120_000 }, async () => 
   assert.deepEqual(speed.value, { ranges: run.value.ranges, choices: ["Fast"] });
 });
 
+test("timeline segment from Labels on a video", { timeout: 120_000 }, async () => {
+  // Without a VideoRectangle, a Labels control on the video makes segments.
+  const config = `<View>
+    <Video name="video" value="$video" frameRate="${video.frameRate}"/>
+    <Labels name="moves" toName="video"><Label value="Jump"/></Labels>
+  </View>`;
+  const { projectId, taskId } = await projectWithFile("Labels timeline e2e", config, "frames.webm", await encodeFrameNumberVideo(page, video), "video/webm");
+  await page.goto(`${tally.baseUrl}/projects/${projectId}/label?task=${taskId}`);
+  const lane = page.locator(".video-timeline-lane");
+  await lane.waitFor();
+  await page.locator(".label-button", { hasText: "Jump" }).click();
+  await lane.scrollIntoViewIfNeeded();
+  const box = await lane.boundingBox();
+  const inner = await lane.evaluate((element) => ({ left: element.clientLeft, width: element.clientWidth }));
+  const frameAt = (x) => Math.min(video.frames, Math.max(1, Math.floor(((x - box.x - inner.left) / inner.width) * video.frames) + 1));
+  const y = Math.round(box.y + box.height / 2);
+  const from = Math.round(box.x + inner.left + inner.width * 0.3);
+  const to = Math.round(box.x + inner.left + inner.width * 0.45);
+  await drag([from, y], [to, y]);
+  await page.locator(".video-timeline-segment").first().waitFor();
+
+  const [segment] = await submitAndRead(taskId);
+  assert.equal(segment.type, "labels");
+  assert.equal(segment.from_name, "moves");
+  assert.deepEqual(segment.value, { ranges: [{ start: frameAt(from), end: frameAt(to) }], labels: ["Jump"] });
+});
+
 test("audio in a format the browser decodes", { timeout: 120_000 }, async () => {
   // A FLAC file takes the other way to a waveform: the worker sends its
   // bytes back, the page decodes them and streams the samples to the worker.

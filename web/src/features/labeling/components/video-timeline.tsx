@@ -41,9 +41,11 @@ export function VideoTimeline({
   const control = controls.find((candidate) => candidate.name === activeLabel?.control);
   const label = control?.labels.find((option) => option.value === activeLabel?.value);
 
+  // Frames are laid out inside the lane's border, as the segments are drawn.
   const frameAt = (clientX: number): number => {
-    const lane = laneRef.current!.getBoundingClientRect();
-    return frameAtOffset(clientX - lane.left, lane.width, framesTotal);
+    const lane = laneRef.current!;
+    const left = lane.getBoundingClientRect().left + lane.clientLeft;
+    return frameAtOffset(clientX - left, lane.clientWidth, framesTotal);
   };
 
   const onPointerDown = (event: React.PointerEvent<HTMLDivElement>) => {

@@ -199,4 +199,19 @@ describe("timeline segments", () => {
     expect(read.foreign).toEqual([]);
     expect(buildResult(timeline, read)).toEqual(stored);
   });
+
+  it("come from Labels on a video without a VideoRectangle", () => {
+    const labelled = config(`<View>
+      <Video name="video" value="$video"/>
+      <Labels name="moves" toName="video"><Label value="Jump"/></Labels>
+    </View>`);
+    const stored = [
+      { id: "j1", from_name: "moves", to_name: "video", type: "labels", origin: "manual", value: { ranges: [{ start: 2, end: 4 }], labels: ["Jump"] } },
+    ];
+    const read = readResult(labelled, stored);
+    expect(read.timelineRegions).toEqual([
+      { id: "j1", fromName: "moves", toName: "video", type: "labels", ranges: [{ start: 2, end: 4 }], labels: ["Jump"] },
+    ]);
+    expect(buildResult(labelled, read)).toEqual(stored);
+  });
 });
