@@ -4,6 +4,7 @@
 // lib/selectable-regions.ts.
 import type { ChoiceOption } from "../lib/config";
 import type { EditorModel } from "../hooks/use-editor-model";
+import type { RegionAnswer } from "../lib/results";
 import { appliesToRegion, findSelectableRegion, type PerRegionControl as PerRegionNode } from "../lib/selectable-regions";
 
 type ChoicesNode = Extract<PerRegionNode, { kind: "choices" }>;
@@ -41,7 +42,7 @@ export function PerRegionControl({ node, model, readOnly }: { node: PerRegionNod
       {node.required && <span className="required"> (required)</span>}
     </>
   );
-  const setAnswer = (next: { choices: string[] } | { rating: number } | { number: number } | null) =>
+  const setAnswer = (next: RegionAnswer | null) =>
     model.dispatch({ type: "region-answer-set", regionId: region.id, control: node.name, answer: next });
 
   switch (node.kind) {
