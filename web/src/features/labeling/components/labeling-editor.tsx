@@ -3,7 +3,7 @@
 // requests: the controller (labeling-page.tsx) loads, submits and moves
 // between tasks.
 import { useEffect, useMemo, useRef, type ReactNode } from "react";
-import type { ConfigNode, ControlNode, DateTimePart, EditorConfig, LabelOption, TaxonomyNode } from "../lib/config";
+import { dateTimeInput, type ConfigNode, type ControlNode, type EditorConfig, type LabelOption, type TaxonomyNode } from "../lib/config";
 import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
 import { viewDeltaToNatural, type Point } from "../lib/geometry";
@@ -36,17 +36,6 @@ function textValue(data: Record<string, unknown>, key: string | null, literal: s
   if (typeof value === "string") return value;
   if (value === undefined || value === null) return "";
   return JSON.stringify(value);
-}
-
-// The input for a DateTime control's parts. Label Studio stores what the
-// input shows: "2024-05-01T10:30", "2024-05-01", "10:30", "2024-05" or "2024".
-function dateTimeInput(only: DateTimePart[]): "datetime-local" | "date" | "time" | "month" | "number" {
-  const has = (part: DateTimePart) => only.includes(part);
-  if (has("date") && has("time")) return "datetime-local";
-  if (has("date")) return "date";
-  if (has("time")) return "time";
-  if (has("month")) return "month";
-  return "number";
 }
 
 // The image URLs of an Image: its value, or the list its valueList names.

@@ -16,6 +16,10 @@ const parsed = parseLabelConfig(`<View>
     <Choice value="Positive"/><Choice value="Negative"/>
   </Choices>
   <Rating name="clarity" toName="audio" perRegion="true" maxRating="3"/>
+  <DateTime name="recorded" toName="audio" only="date" perRegion="true"/>
+  <Taxonomy name="topic" toName="audio" perRegion="true" leafsOnly="true">
+    <Choice value="Sport"><Choice value="Final"/></Choice>
+  </Taxonomy>
 </View>`);
 if (!parsed.ok) throw new Error(parsed.message);
 const controls = parsed.config.controls.filter(isPerRegionControl);
@@ -59,7 +63,7 @@ describe("PerRegionControl", () => {
   it("edits the selected region's answers", () => {
     const { view, model } = renderHarness();
     act(() => model().selectRegion("s1"));
-    expect(view.container.querySelectorAll(".per-region")).toHaveLength(2);
+    expect(view.container.querySelectorAll(".per-region")).toHaveLength(4);
 
     fireEvent.click(view.getByLabelText("Negative"));
     fireEvent.click(view.getByRole("button", { name: "2 of 3" }));
@@ -68,6 +72,22 @@ describe("PerRegionControl", () => {
     // A second click on the chosen star clears the rating.
     fireEvent.click(view.getByRole("button", { name: "2 of 3" }));
     expect(model().state.values.regionAnswers.s1).toEqual({ sentiment: { choices: ["Negative"] } });
+  });
+
+  it("edits DateTime and Taxonomy answers", () => {
+    const { view, model } = renderHarness();
+    act(() => model().selectRegion("n1"));
+    const date = view.container.querySelector<HTMLInputElement>(".datetime.per-region input")!;
+    expect(date.type).toBe("date");
+    fireEvent.change(date, { target: { value: "2024-05-01" } });
+    // leafsOnly: only the leaf can be chosen.
+    expect(view.getByLabelText("Sport").hasAttribute("disabled")).toBe(true);
+    fireEvent.click(view.getByLabelText("Final"));
+    expect(model().state.values.regionAnswers.n1).toEqual({ recorded: { datetime: "2024-05-01" }, topic: { taxonomy: [["Sport", "Final"]] } });
+
+    fireEvent.change(date, { target: { value: "" } });
+    fireEvent.click(view.getByLabelText("Final"));
+    expect(model().state.values.regionAnswers.n1).toEqual({});
   });
 
   it("follows the control's whenLabelValue", () => {

@@ -1,8 +1,9 @@
-// Per-region controls (perRegion="true" on Choices, Rating, Number and
-// TextArea): shown while a region they describe is selected, and editing
+// Per-region controls (perRegion="true" on Choices, Rating, Number,
+// DateTime, Taxonomy and TextArea): shown while a region they describe is selected, and editing
 // that region's answer. Which regions can be selected is decided in
 // lib/selectable-regions.ts.
-import type { ChoiceOption } from "../lib/config";
+import type { ReactNode } from "react";
+import { dateTimeInput, type ChoiceOption, type TaxonomyNode } from "../lib/config";
 import type { EditorModel } from "../hooks/use-editor-model";
 import type { RegionAnswer } from "../lib/results";
 import { appliesToRegion, findSelectableRegion, type PerRegionControl as PerRegionNode } from "../lib/selectable-regions";
@@ -113,6 +114,58 @@ export function PerRegionControl({ node, model, readOnly }: { node: PerRegionNod
             }}
           />
         </label>
+      );
+    }
+    case "datetime": {
+      const datetime = answer && "datetime" in answer ? answer.datetime : "";
+      return (
+        <label className="control datetime per-region">
+          <span>{title}</span>
+          <input
+            type={dateTimeInput(node.only)}
+            min={node.min}
+            max={node.max}
+            readOnly={readOnly}
+            value={datetime}
+            onChange={(event) => setAnswer(event.target.value === "" ? null : { datetime: event.target.value })}
+          />
+        </label>
+      );
+    }
+    case "taxonomy": {
+      const paths = answer && "taxonomy" in answer ? answer.taxonomy : [];
+      const chosen = new Set(paths.map((path) => JSON.stringify(path)));
+      const toggle = (path: string[]) => {
+        const key = JSON.stringify(path);
+        const next = chosen.has(key) ? paths.filter((other) => JSON.stringify(other) !== key) : [...paths, path];
+        setAnswer(next.length > 0 ? { taxonomy: next } : null);
+      };
+      const renderLevel = (level: TaxonomyNode[], parents: string[]): ReactNode => (
+        <ul className="taxonomy-level">
+          {level.map((choice) => {
+            const path = [...parents, choice.value];
+            return (
+              <li key={choice.value}>
+                <label className="choice">
+                  <input
+                    type="checkbox"
+                    disabled={(node.leafsOnly && choice.children.length > 0) || readOnly}
+                    checked={chosen.has(JSON.stringify(path))}
+                    onChange={() => toggle(path)}
+                  />
+                  {choice.label}
+                </label>
+                {choice.children.length > 0 && renderLevel(choice.children, path)}
+              </li>
+            );
+          })}
+        </ul>
+      );
+      return (
+        <fieldset className="control taxonomy per-region" disabled={readOnly}>
+          <legend>{title}</legend>
+          {renderLevel(node.tree, [])}
+        </fieldset>
       );
     }
     case "textarea": {

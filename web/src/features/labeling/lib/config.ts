@@ -64,8 +64,8 @@ export type ConfigNode =
   | { kind: "textarea"; name: string; toName: string; placeholder: string; rows: number; maxSubmissions: number; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
   | { kind: "rating"; name: string; toName: string; maxRating: number; hotkey?: string; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
   | { kind: "number"; name: string; toName: string; min?: number; max?: number; step: number; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
-  | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean }
-  | { kind: "taxonomy"; name: string; toName: string; tree: TaxonomyNode[]; leafsOnly: boolean; required: boolean }
+  | { kind: "datetime"; name: string; toName: string; only: DateTimePart[]; min?: string; max?: string; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
+  | { kind: "taxonomy"; name: string; toName: string; tree: TaxonomyNode[]; leafsOnly: boolean; required: boolean; perRegion: boolean; regionFilter?: RegionFilter }
   | { kind: "pairwise"; name: string; toName: string; required: boolean }
   | { kind: "list"; name: string; valueKey: string | null }
   | { kind: "paragraphs"; name: string; valueKey: string | null; nameKey: string; textKey: string; dialogue: boolean }
@@ -105,6 +105,17 @@ function regionFilter(element: Element): RegionFilter | undefined {
 // Parts a DateTime control requests (its `only` attribute). Date and time
 // when absent.
 export type DateTimePart = "date" | "time" | "month" | "year";
+
+// The input for a DateTime control's parts. Label Studio stores what the
+// input shows: "2024-05-01T10:30", "2024-05-01", "10:30", "2024-05" or "2024".
+export function dateTimeInput(only: DateTimePart[]): "datetime-local" | "date" | "time" | "month" | "number" {
+  const has = (part: DateTimePart) => only.includes(part);
+  if (has("date") && has("time")) return "datetime-local";
+  if (has("date")) return "date";
+  if (has("time")) return "time";
+  if (has("month")) return "month";
+  return "number";
+}
 
 export type ControlNode = Extract<
   ConfigNode,
@@ -394,6 +405,8 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
           min: optional(element, "min"),
           max: optional(element, "max"),
           required: bool(element, "required"),
+          perRegion: bool(element, "perRegion"),
+          regionFilter: bool(element, "perRegion") ? regionFilter(element) : undefined,
         };
         controls.push(node);
         return node;
@@ -406,6 +419,8 @@ export function parseLabelConfig(xml: string, data: Record<string, unknown> | nu
           tree: taxonomyTree(element),
           leafsOnly: bool(element, "leafsOnly"),
           required: bool(element, "required"),
+          perRegion: bool(element, "perRegion"),
+          regionFilter: bool(element, "perRegion") ? regionFilter(element) : undefined,
         };
         controls.push(node);
         return node;

@@ -7,7 +7,7 @@ import { anchoredSpanResult, readAnchoredSpan, type SpanAnchor } from "./anchore
 import { chatMessageResults, chatNodes, readChatMessage, type ChatMessageRegion } from "./chat";
 import type { ControlNode, EditorConfig } from "./config";
 import { imageRegionResults, readImageRegion, type ImageRegion } from "./image-regions";
-import { appliesToRegion, isPerRegionControl, selectableRegions } from "./selectable-regions";
+import { appliesToRegion, isPerRegionControl, selectableRegions, type PerRegionControl } from "./selectable-regions";
 import { readSequence, type VideoKeyframe } from "./video";
 
 export interface TextRegion {
@@ -68,8 +68,14 @@ export interface TimelineRegion {
   labels: string[];
 }
 
-// A per-region Choices, Rating or Number control's answer about one region.
-export type RegionAnswer = { choices: string[] } | { rating: number } | { number: number };
+// A per-region Choices, Rating, Number, DateTime or Taxonomy control's
+// answer about one region.
+export type RegionAnswer =
+  | { choices: string[] }
+  | { rating: number }
+  | { number: number }
+  | { datetime: string }
+  | { taxonomy: string[][] };
 
 // An arrow between two regions, stored as a "relation" item. `right`
 // points from the first region to the second, `left` back, `bi` both ways.
@@ -262,11 +268,13 @@ export function buildResult(
         break;
       }
       case "datetime": {
+        if (control.perRegion) break;
         const datetime = values.datetimes[control.name];
         if (datetime) items.push(datetimeResult(control.name, control.toName, datetime, id, origin));
         break;
       }
       case "taxonomy": {
+        if (control.perRegion) break;
         const paths = values.taxonomies[control.name] ?? [];
         if (paths.length > 0) items.push(taxonomyResult(control.name, control.toName, paths, id, origin));
         break;
@@ -582,14 +590,19 @@ function perRegionResults(config: EditorConfig, values: EditorValues): ResultIte
   return items;
 }
 
-// A stored per-region answer of a Choices, Rating or Number control, or
-// null when the value has none.
-function readRegionAnswer(kind: "choices" | "rating" | "number", value: Record<string, unknown>): RegionAnswer | null {
+// A stored per-region answer of a Choices, Rating, Number, DateTime or
+// Taxonomy control, or null when the value has none.
+function readRegionAnswer(kind: Exclude<PerRegionControl["kind"], "textarea">, value: Record<string, unknown>): RegionAnswer | null {
   if (kind === "choices" && Array.isArray(value.choices)) {
     return { choices: value.choices.filter((c): c is string => typeof c === "string") };
   }
   if (kind === "rating" && typeof value.rating === "number") return { rating: value.rating };
   if (kind === "number" && typeof value.number === "number") return { number: value.number };
+  if (kind === "datetime" && typeof value.datetime === "string") return { datetime: value.datetime };
+  if (kind === "taxonomy" && Array.isArray(value.taxonomy)) {
+    const paths = value.taxonomy.filter((path): path is unknown[] => Array.isArray(path));
+    return { taxonomy: paths.map((path) => path.map(String)) };
+  }
   return null;
 }
 

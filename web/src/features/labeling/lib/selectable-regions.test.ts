@@ -123,6 +123,24 @@ describe("per-region answers", () => {
     });
   });
 
+  it("store DateTime and Taxonomy answers", () => {
+    const dated = config(`<View>
+      <Text name="text" value="$text"/>
+      <Labels name="entity" toName="text"><Label value="Event"/></Labels>
+      <DateTime name="when" toName="text" only="date" perRegion="true"/>
+      <Taxonomy name="kind" toName="text" perRegion="true"><Choice value="Sport"><Choice value="Final"/></Choice></Taxonomy>
+    </View>`);
+    const span = { id: "e1", fromName: "entity", toName: "text", start: 0, end: 5, text: "Final", labels: ["Event"] };
+    const answers = { e1: { when: { datetime: "2024-05-01" }, kind: { taxonomy: [["Sport", "Final"]] } } };
+    const stored = buildResult(dated, values({ regions: [span], regionAnswers: answers }));
+    expect(stored.slice(1)).toEqual([
+      { id: "e1", from_name: "when", to_name: "text", type: "datetime", origin: "manual", value: { start: 0, end: 5, text: "Final", datetime: "2024-05-01" } },
+      { id: "e1", from_name: "kind", to_name: "text", type: "taxonomy", origin: "manual", value: { start: 0, end: 5, text: "Final", taxonomy: [["Sport", "Final"]] } },
+    ]);
+    expect(readResult(dated, stored).regionAnswers).toEqual(answers);
+    expect(readResult(dated, stored).datetimes).toEqual({});
+  });
+
   it("repeat an audio segment's bounds", () => {
     const speech = config(`<View>
       <Labels name="labels" toName="audio"><Label value="Segment"/></Labels>

@@ -125,13 +125,16 @@ export function findSelectableRegion(values: EditorValues, id: string | null): S
   return undefined;
 }
 
-// The per-region controls: Choices, Rating, Number and TextArea with
-// perRegion="true". `regionFilter` contains the control's own whenTagName,
+// The per-region controls: Choices, Rating, Number, DateTime, Taxonomy and
+// TextArea with perRegion="true". `regionFilter` contains the control's own whenTagName,
 // whenLabelValue and whenRole, which limit the regions it describes.
-export type PerRegionControl = Extract<ConfigNode, { kind: "choices" | "rating" | "number" | "textarea" }> & { perRegion: true };
+export type PerRegionControl = Extract<ConfigNode, { kind: PerRegionKind }> & { perRegion: true };
+
+type PerRegionKind = "choices" | "rating" | "number" | "datetime" | "taxonomy" | "textarea";
+const perRegionKinds: ReadonlySet<string> = new Set<PerRegionKind>(["choices", "rating", "number", "datetime", "taxonomy", "textarea"]);
 
 export function isPerRegionControl(node: ConfigNode): node is PerRegionControl {
-  return (node.kind === "choices" || node.kind === "rating" || node.kind === "number" || node.kind === "textarea") && node.perRegion;
+  return perRegionKinds.has(node.kind) && (node as { perRegion?: boolean }).perRegion === true;
 }
 
 // Whether a region meets a condition's whenTagName (the object or one of

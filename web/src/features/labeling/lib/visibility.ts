@@ -65,6 +65,8 @@ export function hiddenControls(config: EditorConfig, values: EditorValues, selec
         return;
       case "datetime":
       case "taxonomy":
+        if (!node.perRegion && !shown) hidden.add(node.name);
+        return;
       case "pairwise":
       case "ranker":
         if (!shown) hidden.add(node.name);
