@@ -394,10 +394,9 @@ test("timeline segments drawn under a video", { timeout: 120_000 }, async () => 
   await segment.waitFor();
   await page.locator("fieldset.choices.per-region").getByLabel("Fast").check();
 
-  // A click with "Walk" makes a one-frame segment. Escape first, because a
-  // label clicked while a segment is selected relabels that segment, and
-  // Escape is a key of the editor only when no input has the focus.
-  await page.evaluate(() => document.activeElement?.blur());
+  // A click with "Walk" makes a one-frame segment. Escape first, with the
+  // focus still on the checked choice, because a label clicked while a
+  // segment is selected relabels that segment.
   await page.keyboard.press("Escape");
   await page.locator(".label-button", { hasText: "Walk" }).click();
   // Checking the choice may have scrolled the page, so the lane is measured again.

@@ -6,12 +6,12 @@ import type { EditorConfig } from "../lib/config";
 import { LabelingEditor } from "./labeling-editor";
 
 // Returns a function that gives the model as of the last render.
-export function renderWithModel(config: EditorConfig, data: Record<string, unknown>): () => EditorModel {
+export function renderWithModel(config: EditorConfig, data: Record<string, unknown>, { hotkeys = false } = {}): () => EditorModel {
   let current: EditorModel | null = null;
   function Harness() {
     const model = useEditorModel();
     current = model;
-    return <LabelingEditor config={config} data={data} model={model} />;
+    return <LabelingEditor config={config} data={data} model={model} hotkeys={hotkeys} />;
   }
   render(<Harness />);
   return () => current!;

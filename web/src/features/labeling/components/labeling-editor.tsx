@@ -4,7 +4,7 @@
 // between tasks.
 import { useEffect, useMemo, useRef, type ReactNode } from "react";
 import { dateTimeInput, type ConfigNode, type ControlNode, type EditorConfig, type LabelOption, type TaxonomyNode } from "../lib/config";
-import { isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
+import { isToggleInput, isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
 import { viewDeltaToNatural, type Point } from "../lib/geometry";
 import { nudgeRegion, pastedRegion, type ImageRegion } from "../lib/image-regions";
@@ -758,7 +758,10 @@ function useEditorHotkeys(config: EditorConfig, model: EditorModel, enabled: boo
   useEffect(() => {
     if (!enabled) return;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (isTypingTarget(event.target)) return;
+      // Escape also deselects while a control's radio button or checkbox has
+      // the focus. Other keys there keep their native meaning.
+      const escapeFromToggle = event.key === "Escape" && isToggleInput(event.target);
+      if (isTypingTarget(event.target) && !escapeFromToggle) return;
       if (matchesHotkey(event, standardKeys.redo)) {
         model.dispatch({ type: "redo" });
       } else if (matchesHotkey(event, standardKeys.undo)) {

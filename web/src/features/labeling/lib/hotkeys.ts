@@ -42,3 +42,9 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
+
+// True for a radio button or checkbox, which takes no typed text, so the
+// editor's Escape still applies while one has the focus.
+export function isToggleInput(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement && (target.type === "radio" || target.type === "checkbox");
+}
