@@ -21,7 +21,12 @@ export const roles = ["owner", "admin", "manager", "reviewer", "annotator"] as c
 export type Role = (typeof roles)[number];
 
 export const membershipSchema = z.object({
-  user: z.object({ id: z.number(), email: z.string() }),
+  user: z.object({
+    id: z.number(),
+    email: z.string(),
+    first_name: z.string().optional(),
+    last_name: z.string().optional(),
+  }),
   role: z.enum(roles),
   created_at: z.string(),
 });

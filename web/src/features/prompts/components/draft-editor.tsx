@@ -3,12 +3,11 @@
 // compile preview, and a save form that publishes the draft as a version.
 // Chat prompts are edited as their JSON list of messages.
 import { useEffect, useRef, useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { basicSetup, EditorView } from "codemirror";
 import { EditorState } from "@codemirror/state";
 import { yCollab } from "y-codemirror.next";
-import { useCurrentUser } from "../../auth/hooks/use-current-user";
-import { fetchMembers } from "../../organizations/api/organizations";
+import { useOrganizationMembers } from "../../organizations/hooks/use-organization-members";
 import type { PromptVersion } from "../api/prompts";
 import { usePromptDraft } from "../hooks/use-prompt-draft";
 import { promptNeeds } from "../lib/variables";
@@ -34,14 +33,7 @@ function parseDraft(type: "text" | "chat", text: string): string | unknown[] | n
 // Names editors by email when the organization's member list is readable,
 // else by user id; a participant without a user id is an API key.
 function useEditorNames(): (userId: number | null) => string {
-  const organization = useCurrentUser().data?.active_organization ?? null;
-  const members = useQuery({
-    queryKey: ["members", organization],
-    queryFn: () => fetchMembers(organization!),
-    enabled: organization !== null,
-    retry: false,
-    staleTime: 60_000,
-  });
+  const members = useOrganizationMembers();
   return (userId) => {
     if (userId === null) return "an API key";
     return members.data?.results.find((member) => member.user.id === userId)?.user.email ?? `user ${userId}`;

@@ -5,7 +5,9 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { describeError } from "../../../api/client";
 import { ErrorState } from "../../../ui/states";
+import { useOrganizationMembers } from "../../organizations/hooks/use-organization-members";
 import { createComment, fetchComments, MAX_COMMENT_LENGTH, type CommentObjectType } from "../api/comments";
+import { commentAuthor } from "../lib/comment-author";
 import { MarkdownView } from "./io-view";
 
 export function commentsKey(projectId: number, objectType: CommentObjectType, objectId: string) {
@@ -27,6 +29,7 @@ export function CommentsSection({
     queryKey: key,
     queryFn: ({ signal }) => fetchComments(projectId, objectType, objectId, signal),
   });
+  const members = useOrganizationMembers();
   const [draft, setDraft] = useState("");
   const [error, setError] = useState<string | null>(null);
   const save = useMutation({
@@ -59,15 +62,20 @@ export function CommentsSection({
       {comments.data?.length === 0 && <p className="muted">No comments yet.</p>}
       {comments.data && comments.data.length > 0 && (
         <ol className="comment-list">
-          {comments.data.map((comment) => (
-            <li key={comment.id} data-comment-id={comment.id}>
-              <div className="comment-meta muted">
-                {comment.authorUserId ? `User ${comment.authorUserId}` : "API"} ·{" "}
-                <time dateTime={comment.createdAt}>{new Date(comment.createdAt).toLocaleString()}</time>
-              </div>
-              <MarkdownView source={comment.content} />
-            </li>
-          ))}
+          {comments.data.map((comment) => {
+            const author = commentAuthor(comment.authorUserId, members.data?.results);
+            return (
+              <li key={comment.id} data-comment-id={comment.id}>
+                <div className="comment-meta muted">
+                  <span className="comment-author" title={author.email}>
+                    {author.label}
+                  </span>{" "}
+                  · <time dateTime={comment.createdAt}>{new Date(comment.createdAt).toLocaleString()}</time>
+                </div>
+                <MarkdownView source={comment.content} />
+              </li>
+            );
+          })}
         </ol>
       )}
       <form
