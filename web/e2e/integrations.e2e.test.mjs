@@ -141,6 +141,40 @@ test("connected backend pre-annotates the next task", { timeout: 90_000 }, async
   assert.match(await row.textContent(), /clf-v1.*best.*1.*100\.0%.*100\.0%.*100\.0%/);
 });
 
+test("backend URL edit checks fields and reconnects", { timeout: 60_000 }, async () => {
+  const moved = await startMlBackend();
+  try {
+    await page.goto(`${tally.baseUrl}/projects/${projectId}/integrations`);
+    const backends = page.getByRole("table", { name: "ML backends" });
+    await backends.getByRole("button", { name: "Edit Keyword classifier" }).click();
+    const form = backends.getByRole("form", { name: "Edit Keyword classifier" });
+    const url = form.getByLabel("Backend URL");
+    assert.equal(await url.inputValue(), backendUrl);
+
+    // The form rejects a URL that is not http or https before sending it.
+    await url.fill("ftp://models.example.com");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.getByText("Enter an http:// or https:// URL, such as http://ml-backend:9090.").waitFor();
+
+    // The server's field errors show under their fields.
+    await url.fill(moved.url);
+    await form.getByLabel("Timeout (seconds)").fill("5000");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.getByText("Must be seconds above 0 and at most 3600.").waitFor();
+    assert.equal(await form.getByLabel("Timeout (seconds)").getAttribute("aria-invalid"), "true");
+
+    await form.getByLabel("Timeout (seconds)").fill("30");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.waitFor({ state: "detached" });
+    await backends.getByText(moved.url).waitFor();
+    await backends.getByText("Connected").waitFor();
+    const requests = await (await fetch(`${moved.url}/__requests`)).json();
+    assert.ok(requests.some((request) => request.path === "/setup"), "the server set up the backend at its new URL");
+  } finally {
+    moved.child.kill();
+  }
+});
+
 test("webhook test event shows in the log", { timeout: 60_000 }, async () => {
   await page.goto(`${tally.baseUrl}/projects/${projectId}/integrations`);
   const section = page.getByRole("region", { name: "Webhooks" });

@@ -1,5 +1,6 @@
 // ML backends of a project: connect one (URL, title, optional basic auth),
-// see its health, train it, try a prediction, switch pre-annotation on, and
+// change its URL, title or timeout, see its health, train it, try a
+// prediction, switch pre-annotation on, and
 // compare its model versions against ground truth. Predictions for chosen
 // tasks are retrieved from the Data Manager's actions.
 import { useState, type FormEvent } from "react";
@@ -23,6 +24,7 @@ import {
   type PreAnnotationSettings,
 } from "../api/ml-backends";
 import { groundTruthNote, versionRows } from "../lib/model-accuracy";
+import { MlBackendEditForm } from "./ml-backend-edit-form";
 
 function ConnectForm({ projectId }: { projectId: number }) {
   const queryClient = useQueryClient();
@@ -173,6 +175,7 @@ function PreAnnotationSettingsForm({ projectId }: { projectId: number }) {
 function BackendRow({ backend, projectId }: { backend: MlBackend; projectId: number }) {
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: mlBackendsKey(projectId) });
     void queryClient.invalidateQueries({ queryKey: modelVersionsKey(projectId) });
@@ -200,8 +203,22 @@ function BackendRow({ backend, projectId }: { backend: MlBackend; projectId: num
   return (
     <tr>
       <td>
-        <strong>{backend.title}</strong>
-        <div className="hint">{backend.url}</div>
+        {editing ? (
+          <MlBackendEditForm
+            backend={backend}
+            onCancel={() => setEditing(false)}
+            onSaved={() => {
+              setEditing(false);
+              setMessage("Saved.");
+              refresh();
+            }}
+          />
+        ) : (
+          <>
+            <strong>{backend.title}</strong>
+            <div className="hint">{backend.url}</div>
+          </>
+        )}
       </td>
       <td>
         <span className={`status-pill status-${backend.state}`}>{backend.readable_state}</span>
@@ -210,6 +227,9 @@ function BackendRow({ backend, projectId }: { backend: MlBackend; projectId: num
       <td>{backend.model_version || "–"}</td>
       <td>
         <div className="button-row">
+          <button type="button" onClick={() => setEditing(true)} disabled={editing}>
+            Edit<span className="visually-hidden"> {backend.title}</span>
+          </button>
           <button type="button" onClick={() => train.mutate()} disabled={train.isPending}>
             Train
           </button>
