@@ -202,7 +202,9 @@ Result<void> App::Wire() {
   evals::AddLlmConnectionRoutes(parts.router, db, *parts.secret_box, *parts.outbound_client);
   evals::AddEvaluatorRoutes(parts.router, db);
   evals::AddEvaluatorDryRunRoute(parts.router, db, *parts.secret_box, *parts.outbound_client);
-  evals::AddChatReplyRoute(parts.router, db, *parts.secret_box, *parts.outbound_client);
+  evals::AddChatReplyRoute(parts.router, db, *parts.secret_box, *parts.outbound_client,
+                           {.per_user = settings.chat_reply_limit_per_user,
+                            .per_project = settings.chat_reply_limit_per_project});
   evals::AddMetricsRoutes(parts.router, db);
   evals::AddAgreementRoutes(parts.router, db);
   evals::AddDashboardRoutes(parts.router, db);

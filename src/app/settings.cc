@@ -107,6 +107,17 @@ void AddServeOptions(CLI::App& command, Settings& settings) {
                    "On a database without users, create a demo account and fill three projects from real "
                    "data (needs Node.js and the npm packages of demo/)")
       ->envname("TALLY_DEMO");
+  command.add_option("--chat-reply-limit-per-user", settings.chat_reply_limit_per_user,
+                     "Chat reply requests (LLM calls) one user may make per minute; more get 429. 0: no limit")
+      ->envname("TALLY_CHAT_REPLY_LIMIT_PER_USER")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  command.add_option("--chat-reply-limit-per-project", settings.chat_reply_limit_per_project,
+                     "Chat reply requests (LLM calls) all users of one project may make per minute; more get 429. "
+                     "0: no limit")
+      ->envname("TALLY_CHAT_REPLY_LIMIT_PER_PROJECT")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
   command.add_flag("!--no-migrate", settings.migrate,
                    "Do not apply pending migrations at start (refuse to start if any are pending)");
   AddWorkerOptions(command, settings);

@@ -49,6 +49,11 @@ struct Settings {
   std::string ssrf_allowlist;               // --ssrf-allowlist, TALLY_SSRF_ALLOWLIST: hosts and CIDRs, comma-separated
   int webhook_timeout_ms = 10000;           // --webhook-timeout-ms, TALLY_WEBHOOK_TIMEOUT_MS: one delivery attempt
 
+  // Chat replies (POST /api/projects/{id}/chat-replies): requests per
+  // minute, 0 for no limit.
+  int chat_reply_limit_per_user = 30;      // --chat-reply-limit-per-user, TALLY_CHAT_REPLY_LIMIT_PER_USER
+  int chat_reply_limit_per_project = 300;  // --chat-reply-limit-per-project, TALLY_CHAT_REPLY_LIMIT_PER_PROJECT
+
   // Local files storages
   // --local-files-root, TALLY_LOCAL_FILES_ROOT: ':'-separated absolute
   // directories that local files storages may read and write and

@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <memory>
 
 #include "accounts/project_access.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/rate_limiter.h"
 #include "core/time.h"
 #include "evals/llm_connections.h"
+#include "http/errors.h"
 #include "labeling/config/validator.h"
 #include "labeling/project_store.h"
 
@@ -104,13 +107,40 @@ Result<std::string> CallModel(const ReplySetup& setup, const bj::array& messages
   return reply;
 }
 
+// The 429 response with Retry-After set to `wait`, in place of the fixed
+// value ErrorResponse gives rate-limited errors.
+http::Response TooManyRequests(const http::Request& request, std::string message, std::chrono::seconds wait) {
+  http::Response response =
+      http::ErrorResponse(Error::RateLimited(std::move(message)), request.path, request.request_id);
+  std::erase_if(response.headers, [](const auto& header) { return header.first == "Retry-After"; });
+  response.WithHeader("Retry-After", std::to_string(wait.count()));
+  return response;
+}
+
 Result<http::Response> ChatReplyRoute(store::Database& database, const core::SecretBox& secret_box,
-                                      const integrations::OutboundClient& client, const http::Request& request) {
+                                      const integrations::OutboundClient& client, core::RateLimiter& limiter,
+                                      const ChatReplyLimits& limits, const http::Request& request) {
   TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
   TALLY_ASSIGN_OR_RETURN(body, json::ParseObject(request.body));
   TALLY_ASSIGN_OR_RETURN(chat, json::RequireString(body, "chat"));
   TALLY_ASSIGN_OR_RETURN(messages, ReadChatMessages(body));
   TALLY_ASSIGN_OR_RETURN(setup, LoadReplySetup(database, request, project_id, chat));
+
+  // Counted after the checks above, so requests that never reach the model
+  // use up no quota.
+  const std::array<core::RateLimiter::Quota, 2> quotas = {
+      core::RateLimiter::Quota{fmt::format("user:{}", request.principal.user_id), limits.per_user},
+      core::RateLimiter::Quota{fmt::format("project:{}", project_id), limits.per_project}};
+  if (const auto wait = limiter.Acquire(quotas)) {
+    TALLY_LOG_WARN("event=chat_reply_rate_limited request_id={} project_id={} user_id={} retry_after_s={}",
+                   request.request_id, project_id, request.principal.user_id, wait->count());
+    return TooManyRequests(
+        request,
+        fmt::format("Too many chat reply requests: the limit is {} per minute per user and {} per minute per "
+                    "project. Retry after {} seconds",
+                    limits.per_user, limits.per_project, wait->count()),
+        *wait);
+  }
 
   // The model is called outside the transaction: it may take the
   // connection's whole timeout.
@@ -201,7 +231,8 @@ Result<std::string> ParseChatReply(std::string_view body) {
 }
 
 void AddChatReplyRoute(http::Router& router, store::Database& database, const core::SecretBox& secret_box,
-                       const integrations::OutboundClient& client) {
+                       const integrations::OutboundClient& client, ChatReplyLimits limits) {
+  auto limiter = std::make_shared<core::RateLimiter>(std::chrono::seconds(60));
   router.Add({.method = "POST",
               .pattern = "/api/projects/{id:int}/chat-replies",
               .auth = http::Auth::kUser,
@@ -209,8 +240,8 @@ void AddChatReplyRoute(http::Router& router, store::Database& database, const co
                       .tag = "Projects",
                       .request_schema = kRequestSchema,
                       .response_schema = kResponseSchema},
-              .handler = [&database, &secret_box, &client](http::Request& request) {
-                return ChatReplyRoute(database, secret_box, client, request);
+              .handler = [&database, &secret_box, &client, limiter, limits](http::Request& request) {
+                return ChatReplyRoute(database, secret_box, client, *limiter, limits, request);
               }});
 }
 

@@ -11,15 +11,17 @@
 //   → 200 {"chatmessage": {"role": "assistant", "content", "createdAt"}},
 //     the value of a `chatmessage` result item.
 // The model comes from the config, never from the request, so an annotator
-// cannot pick another model or connection.
-// NOTE: requests are not rate limited, so every annotator of the project
-// can make model calls, and cause their cost, without a cap.
+// cannot pick another model or connection. Each user and each project may
+// make a set number of requests per minute (ChatReplyLimits); more are
+// answered 429 with Retry-After in seconds, before any model call.
 //
-// Thread-safety: pure functions and a stateless route.
+// Thread-safety: pure functions, and a route whose only state is its
+// rate limiter, which locks.
 #pragma once
 
 #include <boost/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -57,8 +59,14 @@ boost::json::object BuildChatReplyRequest(const std::string& model, const boost:
 // missing otherwise.
 [[nodiscard]] Result<std::string> ParseChatReply(std::string_view body);
 
+// Requests per minute the route allows; 0 turns a limit off.
+struct ChatReplyLimits {
+  int64_t per_user = 30;      // one user, over all projects
+  int64_t per_project = 300;  // all users of one project
+};
+
 // Registers the route above. Every argument must outlive the router.
 void AddChatReplyRoute(http::Router& router, store::Database& database, const core::SecretBox& secret_box,
-                       const integrations::OutboundClient& client);
+                       const integrations::OutboundClient& client, ChatReplyLimits limits = {});
 
 }  // namespace tally::evals

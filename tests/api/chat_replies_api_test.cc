@@ -2,6 +2,7 @@
 // llm="provider/model" picks the project's LLM connection named like the
 // provider, and the reply comes from a local OpenAI-compatible peer
 // (tests/peers/openai_judge.py on 127.0.0.1), on SQLite and on PostgreSQL.
+#include "accounts/account_store.h"
 #include "api/evals_fixture.h"
 #include "support/peer_process.h"
 
@@ -134,6 +135,80 @@ TEST_P(ChatRepliesApi, RequiresProjectAccess) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ChatRepliesApi, ::testing::ValuesIn(store::testing::Backends()));
+
+// The same route with low limits: two requests a minute per user, three per
+// project.
+class ChatReplyLimitsApi : public ChatRepliesApi {
+ protected:
+  void SetUp() override {
+    extra_environment_["TALLY_CHAT_REPLY_LIMIT_PER_USER"] = "2";
+    extra_environment_["TALLY_CHAT_REPLY_LIMIT_PER_PROJECT"] = "3";
+    ChatRepliesApi::SetUp();
+  }
+
+  // Adds an annotator to the project's organization and returns the
+  // annotator's legacy token.
+  std::string SeedAnnotator() {
+    auto token = database_->db().Write([](store::Connection& c) -> Result<std::string> {
+      TALLY_ASSIGN_OR_RETURN(row, c.QueryOne("SELECT organization_id FROM projects WHERE title = ?",
+                                             {std::string(kEvalsProject)}));
+      TALLY_ASSIGN_OR_RETURN(user, accounts::CreateUser(c, {.email = "chat-annotator@example.com"}));
+      TALLY_TRY(accounts::AddMember(c, row->Int(0), user.id, accounts::Role::kAnnotator));
+      TALLY_TRY(accounts::SetActiveOrganization(c, user.id, row->Int(0)));
+      return accounts::ResetLegacyToken(c, user.id);
+    });
+    EXPECT_TRUE(token) << token.error().detail;
+    return token ? *token : "";
+  }
+
+  HttpResponse PostAs(const std::string& token, const bj::object& body) {
+    return client_->Post(path_, bj::serialize(body), {"Authorization: Token " + token, "Content-Type: application/json"});
+  }
+
+  // Model calls the peer received.
+  size_t ModelCalls() {
+    testing::HttpClient peer(peer_->base_url());
+    const HttpResponse requests = peer.Get("/__requests");
+    EXPECT_EQ(requests.status, 200) << requests.body;
+    return requests.status == 200 ? requests.Json().as_array().size() : 0;
+  }
+};
+
+TEST_P(ChatReplyLimitsApi, UserLimitReturns429) {
+  CreateConnection("judge", "ok");
+  const bj::object request = Request("chat", {Message("user", "hi")});
+
+  // Requests rejected before the model call use no quota.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(UserPost(path_, Request("chat", {})).status, 400);
+
+  EXPECT_EQ(UserPost(path_, request).status, 200);
+  EXPECT_EQ(UserPost(path_, request).status, 200);
+  const HttpResponse limited = UserPost(path_, request);
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_NE(limited.body.find("2 per minute per user"), std::string::npos) << limited.body;
+  const int retry_after = std::atoi(limited.Header("retry-after").c_str());
+  EXPECT_GE(retry_after, 1) << limited.Header("retry-after");
+  EXPECT_LE(retry_after, 60) << limited.Header("retry-after");
+  EXPECT_EQ(ModelCalls(), 2u) << "a limited request never reaches the model";
+  EXPECT_NE(server_->Log().find("event=chat_reply_rate_limited"), std::string::npos);
+}
+
+TEST_P(ChatReplyLimitsApi, ProjectLimitCoversAllUsers) {
+  CreateConnection("judge", "ok");
+  const std::string annotator = SeedAnnotator();
+  ASSERT_FALSE(annotator.empty());
+  const bj::object request = Request("chat", {Message("user", "hi")});
+
+  EXPECT_EQ(UserPost(path_, request).status, 200);
+  EXPECT_EQ(UserPost(path_, request).status, 200);
+  EXPECT_EQ(PostAs(annotator, request).status, 200);
+  const HttpResponse limited = PostAs(annotator, request);
+  EXPECT_EQ(limited.status, 429) << "the annotator's own limit of 2 is not reached, the project's 3 is";
+  EXPECT_FALSE(limited.Header("retry-after").empty());
+  EXPECT_EQ(ModelCalls(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ChatReplyLimitsApi, ::testing::ValuesIn(store::testing::Backends()));
 
 }  // namespace
 }  // namespace tally
