@@ -138,7 +138,17 @@ Response Dispatcher::Handle(Request& request, const Match& match) {
     TALLY_LOG_ERROR("event=request_failed request_id={} method={} route={} code={} detail=\"{}\"", request.request_id,
                     request.method, match.route ? match.route->pattern : "-", ErrcName(error.code), error.detail);
   }
-  return ErrorResponse(error, request.path, request.request_id);
+  Response response = ErrorResponse(error, request.path, request.request_id);
+
+  // X-Tally-Project marks a user's session or token on the Langfuse API, as
+  // the web UI sends it. A Basic challenge there would make the browser open
+  // its own login dialog when the session ends.
+  if (response.status == 401 && !request.Header("x-tally-project").empty()) {
+    for (auto& [name, value] : response.headers) {
+      if (name == "WWW-Authenticate") value = std::string(kTokenChallenge);
+    }
+  }
+  return response;
 }
 
 Result<Principal> Dispatcher::Authenticate(const Request& request) {

@@ -97,6 +97,9 @@ Response ErrorResponse(const Error& error, std::string_view path, std::string_vi
   Response response = Response::Json(body, status);
   if (error.code == Errc::kUnavailable) response.WithHeader("Retry-After", "1");
   if (error.code == Errc::kRateLimited) response.WithHeader("Retry-After", "60");
+  if (status == 401) {
+    response.WithHeader("WWW-Authenticate", std::string(IsLangfusePath(path) ? kBasicChallenge : kTokenChallenge));
+  }
   return response;
 }
 

@@ -29,4 +29,11 @@ Response ErrorResponse(const Error& error, std::string_view path, std::string_vi
 // True when `path` belongs to the Langfuse-compatible API.
 inline bool IsLangfusePath(std::string_view path) { return path.starts_with("/api/public"); }
 
+// WWW-Authenticate challenges of 401 responses. The Langfuse API takes a
+// project's key pair as Basic credentials (public key as user name, secret
+// key as password); Label Studio's API takes "Authorization: Token <key>".
+// ErrorResponse picks one by path.
+inline constexpr std::string_view kBasicChallenge = R"(Basic realm="tally", charset="UTF-8")";
+inline constexpr std::string_view kTokenChallenge = "Token";
+
 }  // namespace tally::http

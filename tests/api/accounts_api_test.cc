@@ -184,6 +184,38 @@ TEST_P(AccountsApiTest, ProjectKeyPairAuth) {
   EXPECT_EQ(client_->Get("/api/current-user", {basic}).status, 403);
 }
 
+TEST_P(AccountsApiTest, UnauthorizedNamesTheScheme) {
+  const std::string basic_challenge = R"(Basic realm="tally", charset="UTF-8")";
+
+  // The Langfuse API requests a key pair, when it is missing or wrong.
+  const testing::HttpResponse public_missing = client_->Get("/api/public/projects");
+  EXPECT_EQ(public_missing.status, 401);
+  EXPECT_EQ(public_missing.Header("www-authenticate"), basic_challenge);
+  const testing::HttpResponse public_wrong = client_->Get(
+      "/api/public/traces", {"Authorization: Basic " + Base64Encode(std::string(kPublicKey) + ":wrong")});
+  EXPECT_EQ(public_wrong.status, 401);
+  EXPECT_EQ(public_wrong.Header("www-authenticate"), basic_challenge);
+
+  // Label Studio's API requests a token.
+  const testing::HttpResponse labeling_missing = client_->Get("/api/projects");
+  EXPECT_EQ(labeling_missing.status, 401);
+  EXPECT_EQ(labeling_missing.Header("www-authenticate"), "Token");
+  const testing::HttpResponse labeling_wrong = client_->Get("/api/current-user", {TokenHeader("not-a-token")});
+  EXPECT_EQ(labeling_wrong.status, 401);
+  EXPECT_EQ(labeling_wrong.Header("www-authenticate"), "Token");
+
+  // A user's session or token on the Langfuse API, as the web UI sends it,
+  // gets no Basic challenge, so browsers show no login dialog.
+  const testing::HttpResponse ui_session = client_->Get("/api/public/traces", {"X-Tally-Project: 1"});
+  EXPECT_EQ(ui_session.status, 401);
+  EXPECT_EQ(ui_session.Header("www-authenticate"), "Token");
+
+  // Responses other than 401 carry no challenge.
+  const testing::HttpResponse forbidden = client_->Get("/api/public/projects", {std::string("Authorization: Bearer ") + kPublicKey});
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_EQ(forbidden.Header("www-authenticate"), "");
+}
+
 TEST_P(AccountsApiTest, UsersReachProjectKeyRoutesForOneProject) {
   const std::string basic = "Authorization: Basic " + Base64Encode(std::string(kPublicKey) + ":" + kSecretKey);
   auto projects = client_->Get("/api/public/projects", {basic});
