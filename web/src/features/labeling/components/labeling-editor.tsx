@@ -3,7 +3,7 @@
 // requests: the controller (labeling-page.tsx) loads, submits and moves
 // between tasks.
 import { useEffect, useMemo, useRef, type ReactNode } from "react";
-import { dateTimeInput, type ConfigNode, type ControlNode, type EditorConfig, type LabelOption, type TaxonomyNode } from "../lib/config";
+import type { ConfigNode, ControlNode, EditorConfig, LabelOption } from "../lib/config";
 import { isToggleInput, isTypingTarget, matchesHotkey, standardKeys } from "../lib/hotkeys";
 import { currentRanking, listItems, moveToBucket, moveWithin, storedRanking, unassigned } from "../lib/ranking";
 import { viewDeltaToNatural, type Point } from "../lib/geometry";
@@ -13,6 +13,7 @@ import { emptyValues, newRegionId, type TextRegion } from "../lib/results";
 import { isPerRegionControl } from "../lib/selectable-regions";
 import { isVisible } from "../lib/visibility";
 import { useEditorModel, type EditorModel } from "../hooks/use-editor-model";
+import { ChoicesControl, DateTimeControl, HotkeyHint, NumberControl, RatingControl, TaxonomyControl, TextAreaControl } from "./answer-controls";
 import { AudioObject } from "./audio-object";
 import { ChatObject, ChatReplyContext, type ChatReplyRequester } from "./chat-object";
 import { HyperTextObject } from "./hypertext-object";
@@ -63,10 +64,6 @@ function labelColors(controls: LabelsControl[]): Map<string, LabelOption> {
   const colors = new Map<string, LabelOption>();
   for (const control of controls) for (const label of control.labels) colors.set(label.alias ?? label.value, label);
   return colors;
-}
-
-function HotkeyHint({ hotkey }: { hotkey?: string }) {
-  return hotkey ? <kbd className="hotkey">{hotkey}</kbd> : null;
 }
 
 function Node({ node, config, data, model, readOnly }: { node: ConfigNode; config: EditorConfig; data: Record<string, unknown>; model: EditorModel; readOnly: boolean }): ReactNode {
@@ -192,38 +189,16 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
     case "videorectangle":
       // Drawn on the video; its labels come from a Labels control.
       return null;
-    case "choices": {
-      const chosen = values.choices[node.name] ?? [];
+    case "choices":
       return (
-        <fieldset className={node.inline ? "control choices choices-inline" : "control choices"} disabled={readOnly}>
-          <legend>
-            {node.name}
-            {node.required && <span className="required"> (required)</span>}
-          </legend>
-          {node.options.map((option) => {
-            const value = option.alias ?? option.value;
-            return (
-              <label key={option.value} className="choice" title={option.hint}>
-                <input
-                  type={node.multiple ? "checkbox" : "radio"}
-                  name={`choice-${node.name}`}
-                  checked={chosen.includes(value)}
-                  onChange={() => model.dispatch({ type: "choice-toggled", control: node, option })}
-                  onClick={(event) => {
-                    // A second click on the chosen radio clears it, as with hotkeys.
-                    if (!node.multiple && chosen.includes(value)) {
-                      event.preventDefault();
-                      model.dispatch({ type: "choice-toggled", control: node, option });
-                    }
-                  }}
-                />
-                {option.value} <HotkeyHint hotkey={option.hotkey} />
-              </label>
-            );
-          })}
-        </fieldset>
+        <ChoicesControl
+          node={node}
+          scope="task"
+          readOnly={readOnly}
+          chosen={values.choices[node.name] ?? []}
+          onToggle={(option) => model.dispatch({ type: "choice-toggled", control: node, option })}
+        />
       );
-    }
     case "labels":
       if (node.labels.length === 0) return null; // a bare shape tool: the image toolbar offers it
       return (
@@ -248,125 +223,56 @@ function Node({ node, config, data, model, readOnly }: { node: ConfigNode; confi
           })}
         </div>
       );
-    case "textarea": {
-      const texts = values.textareas[node.name] ?? [];
+    case "textarea":
       return (
-        <label className="control textarea">
-          <span>
-            {node.name}
-            {node.required && <span className="required"> (required)</span>}
-          </span>
-          <textarea
-            rows={Math.max(2, node.rows)}
-            placeholder={node.placeholder}
-            readOnly={readOnly}
-            value={texts[0] ?? ""}
-            onChange={(event) => model.dispatch({ type: "textarea-changed", control: node.name, texts: [event.target.value, ...texts.slice(1)] })}
-          />
-        </label>
+        <TextAreaControl
+          node={node}
+          scope="task"
+          readOnly={readOnly}
+          texts={values.textareas[node.name] ?? []}
+          onChange={(texts) => model.dispatch({ type: "textarea-changed", control: node.name, texts })}
+        />
       );
-    }
-    case "rating": {
-      const rating = values.ratings[node.name] ?? 0;
+    case "rating":
       return (
-        <fieldset className="control rating" disabled={readOnly}>
-          <legend>
-            {node.name}
-            {node.required && <span className="required"> (required)</span>}
-          </legend>
-          {Array.from({ length: node.maxRating }, (_, index) => index + 1).map((star) => (
-            <button
-              key={star}
-              type="button"
-              className={star <= rating ? "star star-on" : "star"}
-              aria-label={`${star} of ${node.maxRating}`}
-              aria-pressed={star === rating}
-              onClick={() => model.dispatch({ type: "rating-set", control: node.name, rating: star === rating ? 0 : star })}
-            >
-              ★
-            </button>
-          ))}
-        </fieldset>
+        <RatingControl
+          node={node}
+          scope="task"
+          readOnly={readOnly}
+          rating={values.ratings[node.name] ?? 0}
+          onRate={(rating) => model.dispatch({ type: "rating-set", control: node.name, rating })}
+        />
       );
-    }
-    case "number": {
-      const number = values.numbers[node.name];
+    case "number":
       return (
-        <label className="control number">
-          <span>
-            {node.name}
-            {node.required && <span className="required"> (required)</span>}
-          </span>
-          <input
-            type="number"
-            min={node.min}
-            max={node.max}
-            step={node.step}
-            readOnly={readOnly}
-            value={number ?? ""}
-            onChange={(event) => {
-              const parsed = event.target.value === "" ? null : Number(event.target.value);
-              if (parsed === null || Number.isFinite(parsed)) {
-                model.dispatch({ type: "number-set", control: node.name, number: parsed });
-              }
-            }}
-          />
-        </label>
+        <NumberControl
+          node={node}
+          scope="task"
+          readOnly={readOnly}
+          number={values.numbers[node.name]}
+          onChange={(number) => model.dispatch({ type: "number-set", control: node.name, number })}
+        />
       );
-    }
-    case "datetime": {
-      const input = dateTimeInput(node.only);
+    case "datetime":
       return (
-        <label className="control datetime">
-          <span>
-            {node.name}
-            {node.required && <span className="required"> (required)</span>}
-          </span>
-          <input
-            type={input}
-            min={node.min}
-            max={node.max}
-            readOnly={readOnly}
-            value={values.datetimes[node.name] ?? ""}
-            onChange={(event) => model.dispatch({ type: "datetime-set", control: node.name, datetime: event.target.value })}
-          />
-        </label>
+        <DateTimeControl
+          node={node}
+          scope="task"
+          readOnly={readOnly}
+          datetime={values.datetimes[node.name] ?? ""}
+          onChange={(datetime) => model.dispatch({ type: "datetime-set", control: node.name, datetime })}
+        />
       );
-    }
-    case "taxonomy": {
-      const chosen = new Set((values.taxonomies[node.name] ?? []).map((path) => JSON.stringify(path)));
-      const renderLevel = (level: TaxonomyNode[], parents: string[]): ReactNode => (
-        <ul className="taxonomy-level">
-          {level.map((choice) => {
-            const path = [...parents, choice.value];
-            const selectable = !node.leafsOnly || choice.children.length === 0;
-            return (
-              <li key={choice.value}>
-                <label className="choice">
-                  <input
-                    type="checkbox"
-                    disabled={!selectable || readOnly}
-                    checked={chosen.has(JSON.stringify(path))}
-                    onChange={() => model.dispatch({ type: "taxonomy-toggled", control: node.name, path })}
-                  />
-                  {choice.label}
-                </label>
-                {choice.children.length > 0 && renderLevel(choice.children, path)}
-              </li>
-            );
-          })}
-        </ul>
-      );
+    case "taxonomy":
       return (
-        <fieldset className="control taxonomy" disabled={readOnly}>
-          <legend>
-            {node.name}
-            {node.required && <span className="required"> (required)</span>}
-          </legend>
-          {renderLevel(node.tree, [])}
-        </fieldset>
+        <TaxonomyControl
+          node={node}
+          scope="task"
+          readOnly={readOnly}
+          paths={values.taxonomies[node.name] ?? []}
+          onToggle={(path) => model.dispatch({ type: "taxonomy-toggled", control: node.name, path })}
+        />
       );
-    }
     case "pairwise": {
       const selected = values.pairwise[node.name];
       const [left, right] = node.toName.split(",").map((name) => name.trim());
