@@ -8,12 +8,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { launchBrowser } from "./support/browser.mjs";
 import { assertPercent, drag as dragMouse, settle as settleCanvas, submitAndRead as submitAndReadResult } from "./support/editor.mjs";
 import { toneWav } from "./support/wav.mjs";
+import { galleryMissing, supportedTemplates } from "./support/gallery.mjs";
 import { startTally } from "./support/tally.mjs";
 
 // A 500 x 338 JPEG from Debian's labelme-examples package.
@@ -424,29 +425,15 @@ test("predicted regions edited with the mouse", { skip, timeout: 120_000 }, asyn
   });
 });
 
-// Gallery templates on one Image whose tags the editor supports, by the
-// coverage table in docs/. Read from ../shared at run time.
-const galleryDir = new URL("../../../shared/reference/label-studio-templates/", import.meta.url);
+// Gallery templates on one Image whose tags the editor supports.
 function imageTemplates() {
-  if (!existsSync(galleryDir)) return [];
-  const coverage = new Map(
-    readFileSync(new URL("../../docs/label-config-coverage.md", import.meta.url), "utf8")
-      .split("\n")
-      .filter((line) => line.startsWith("| ") && !line.startsWith("| Tag"))
-      .map((line) => line.split("|").map((cell) => cell.trim()))
-      .map((cells) => [cells[1], cells[3]]),
-  );
-  return readdirSync(galleryDir)
-    .filter((file) => file.endsWith(".xml"))
-    .map((file) => ({ file, xml: readFileSync(new URL(file, galleryDir), "utf8") }))
-    .filter(({ xml }) => {
-      const tags = new Set([...xml.matchAll(/<([A-Z][A-Za-z]*)/g)].map((match) => match[1]));
-      const dataKeys = new Set([...xml.matchAll(/value="\$([A-Za-z_][\w]*)"/g)].map((match) => match[1]));
-      return tags.has("Image") && dataKeys.size === 1 && [...tags].every((tag) => ["yes", "partial"].includes(coverage.get(tag)));
-    });
+  return supportedTemplates().filter(({ xml, tags }) => {
+    const dataKeys = new Set([...xml.matchAll(/value="\$([A-Za-z_][\w]*)"/g)].map((match) => match[1]));
+    return tags.has("Image") && dataKeys.size === 1;
+  });
 }
 
-test("gallery image templates render and submit", { skip: skip || (!existsSync(galleryDir) && `${galleryDir.pathname} is missing`), timeout: 300_000 }, async () => {
+test("gallery image templates render and submit", { skip: skip || galleryMissing, timeout: 300_000 }, async () => {
   const templates = imageTemplates();
   assert.ok(templates.length >= 8, `found ${templates.length} image templates`);
   for (const { file, xml } of templates) {

@@ -9,10 +9,10 @@
 // video shows is read from the picture and compared with the editor's.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { launchBrowser } from "./support/browser.mjs";
 import { assertPercent, drag as dragMouse, settle as settleCanvas, submitAndRead as submitAndReadResult } from "./support/editor.mjs";
+import { galleryMissing, supportedTemplates } from "./support/gallery.mjs";
 import { startTally } from "./support/tally.mjs";
 import { encodeFrameNumberVideo, readFrameNumber } from "./support/webm.mjs";
 import { toneFlac, toneWav } from "./support/wav.mjs";
@@ -518,28 +518,14 @@ test("time-series range and instant over a CSV", { timeout: 120_000 }, async () 
 });
 
 // Gallery templates on a Video or a TimeSeries whose tags the editor
-// supports, by the coverage table in docs/. Left out: templates that also
-// play the video's sound through an Audio object, because the test video
-// has no sound. Read from ../shared at run time.
-const galleryDir = new URL("../../../shared/reference/label-studio-templates/", import.meta.url);
+// supports. Left out: templates that also play the video's sound through an
+// Audio object, because the test video has no sound.
 function mediaTemplates() {
-  if (!existsSync(galleryDir)) return [];
-  const coverage = new Map(
-    readFileSync(new URL("../../docs/label-config-coverage.md", import.meta.url), "utf8")
-      .split("\n")
-      .filter((line) => line.startsWith("| ") && !line.startsWith("| Tag"))
-      .map((line) => line.split("|").map((cell) => cell.trim()))
-      .map((cells) => [cells[1], cells[3]]),
-  );
-  return readdirSync(galleryDir)
-    .filter((file) => file.endsWith(".xml"))
-    .map((file) => ({ file, xml: readFileSync(new URL(file, galleryDir), "utf8").replace(/<!--[\s\S]*?-->/g, "") }))
-    .filter(({ xml }) => {
-      const tags = new Set([...xml.matchAll(/<([A-Z][A-Za-z]*)/g)].map((match) => match[1]));
-      const media = tags.has("Video") || tags.has("TimeSeries");
-      const sound = tags.has("Audio") || tags.has("AudioPlus");
-      return media && !sound && [...tags].every((tag) => ["yes", "partial"].includes(coverage.get(tag)));
-    });
+  return supportedTemplates({ stripComments: true }).filter(({ tags }) => {
+    const media = tags.has("Video") || tags.has("TimeSeries");
+    const sound = tags.has("Audio") || tags.has("AudioPlus");
+    return media && !sound;
+  });
 }
 
 // Names of a template's per-region controls (perRegion="true").
@@ -570,7 +556,7 @@ function assertPerRegionAnswers(file, xml, result, region, positionKey) {
   }
 }
 
-test("gallery video and time-series templates render and submit", { skip: !existsSync(galleryDir) && `${galleryDir.pathname} is missing`, timeout: 300_000 }, async () => {
+test("gallery video and time-series templates render and submit", { skip: galleryMissing, timeout: 300_000 }, async () => {
   const templates = mediaTemplates();
   assert.ok(templates.length >= 4, `found ${templates.length} video and time-series templates`);
   const names = templates.map(({ file }) => file);
@@ -618,27 +604,15 @@ test("gallery video and time-series templates render and submit", { skip: !exist
 });
 
 // Gallery templates with Labels on an Audio and per-region controls on its
-// segments, whose tags the editor supports. Read from ../shared at run time.
+// segments, whose tags the editor supports.
 function audioTemplates() {
-  if (!existsSync(galleryDir)) return [];
-  const coverage = new Map(
-    readFileSync(new URL("../../docs/label-config-coverage.md", import.meta.url), "utf8")
-      .split("\n")
-      .filter((line) => line.startsWith("| ") && !line.startsWith("| Tag"))
-      .map((line) => line.split("|").map((cell) => cell.trim()))
-      .map((cells) => [cells[1], cells[3]]),
-  );
-  return readdirSync(galleryDir)
-    .filter((file) => file.endsWith(".xml"))
-    .map((file) => ({ file, xml: readFileSync(new URL(file, galleryDir), "utf8").replace(/<!--[\s\S]*?-->/g, "") }))
-    .filter(({ xml }) => {
-      const tags = new Set([...xml.matchAll(/<([A-Z][A-Za-z]*)/g)].map((match) => match[1]));
-      const sound = tags.has("Audio") || tags.has("AudioPlus");
-      return sound && !tags.has("Video") && perRegionControls(xml).length > 0 && [...tags].every((tag) => ["yes", "partial"].includes(coverage.get(tag)));
-    });
+  return supportedTemplates({ stripComments: true }).filter(({ xml, tags }) => {
+    const sound = tags.has("Audio") || tags.has("AudioPlus");
+    return sound && !tags.has("Video") && perRegionControls(xml).length > 0;
+  });
 }
 
-test("gallery audio templates store per-region answers", { skip: !existsSync(galleryDir) && `${galleryDir.pathname} is missing`, timeout: 300_000 }, async () => {
+test("gallery audio templates store per-region answers", { skip: galleryMissing, timeout: 300_000 }, async () => {
   const templates = audioTemplates();
   assert.ok(templates.length >= 3, `found ${templates.length} audio templates with per-region controls`);
   for (const { file, xml } of templates) {
