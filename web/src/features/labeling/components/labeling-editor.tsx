@@ -420,6 +420,39 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
         relate
       </button>
     );
+
+  // A row of a region on a media object: a button, in its first label's
+  // colour, that selects the region, then `actions` and the relate and
+  // delete buttons.
+  type MediaRegion = { id: string; labels: string[] };
+  const mediaRow = (region: MediaRegion, name: string, detail: string | null, actions: ReactNode = null, deletable = true) => (
+    <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
+      <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
+        <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
+        {name}
+        {detail !== null && (
+          <>
+            {" "}
+            <span className="muted">{detail}</span>
+          </>
+        )}
+      </button>
+      <span className="region-actions">
+        {actions}
+        {relateButton(region.id, name)}
+        {deletable && deleteButton(region.id, name)}
+      </span>
+    </li>
+  );
+
+  const hideButton = (id: string, name: string) => {
+    const hidden = model.hiddenIds.has(id);
+    return (
+      <button type="button" className="icon-button" aria-pressed={hidden} aria-label={`Hide region ${name}`} onClick={() => model.toggleHidden(id)}>
+        {hidden ? "show" : "hide"}
+      </button>
+    );
+  };
   return (
     <section className="region-list" aria-label="Regions">
       <h3>Regions</h3>
@@ -440,100 +473,37 @@ function RegionList({ config, model, readOnly }: { config: EditorConfig; model: 
           ))}
         {[...audioRegions]
           .sort((a, b) => a.start - b.start)
-          .map((region) => {
-            const name = `${region.labels.join(", ") || "(no label)"} ${region.start.toFixed(2)}–${region.end.toFixed(2)} s`;
-            return (
-              <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
-                <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
-                  <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
-                  {name}
-                </button>
-                <span className="region-actions">
-                  {relateButton(region.id, name)}
-                  {deleteButton(region.id, name)}
-                </span>
-              </li>
-            );
-          })}
+          .map((region) => mediaRow(region, `${region.labels.join(", ") || "(no label)"} ${region.start.toFixed(2)}–${region.end.toFixed(2)} s`, null))}
         {timeSeriesRegions.map((region) => {
           const series = findTimeSeries(config.root, region.toName);
           const dated = series?.options.timeFormat != null;
           const bounds = region.instant ? formatTime(region.start, dated) : `${formatTime(region.start, dated)}–${formatTime(region.end, dated)}`;
-          const name = `${region.labels.join(", ") || "(no label)"} ${bounds}`;
-          return (
-            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
-              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
-                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
-                {name} <span className="muted">{region.instant ? "instant" : "range"}</span>
-              </button>
-              <span className="region-actions">
-                {relateButton(region.id, name)}
-                {deleteButton(region.id, name)}
-              </span>
-            </li>
-          );
+          return mediaRow(region, `${region.labels.join(", ") || "(no label)"} ${bounds}`, region.instant ? "instant" : "range");
         })}
         {videoRegions.map((region, index) => {
           const first = region.sequence[0]?.frame ?? 1;
           const last = region.sequence[region.sequence.length - 1]?.frame ?? first;
           const name = `track ${index + 1} ${region.labels.join(", ") || "(no label)"} frames ${first}–${last}`;
-          const hidden = model.hiddenIds.has(region.id);
-          return (
-            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
-              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
-                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
-                {name} <span className="muted">{region.sequence.length} keyframes</span>
-              </button>
-              <span className="region-actions">
-                <button type="button" className="icon-button" aria-pressed={hidden} aria-label={`Hide region ${name}`} onClick={() => model.toggleHidden(region.id)}>
-                  {hidden ? "show" : "hide"}
-                </button>
-                {relateButton(region.id, name)}
-                {deleteButton(region.id, name)}
-              </span>
-            </li>
-          );
+          return mediaRow(region, name, `${region.sequence.length} keyframes`, hideButton(region.id, name));
         })}
         {timelineRegions.map((region) => {
           const frames = region.ranges.map((range) => (range.start === range.end ? `${range.start}` : `${range.start}–${range.end}`)).join(", ");
-          const name = `${region.labels.join(", ") || "(no label)"} frames ${frames}`;
-          return (
-            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
-              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
-                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
-                {name} <span className="muted">segment</span>
-              </button>
-              <span className="region-actions">
-                {relateButton(region.id, name)}
-                {deleteButton(region.id, name)}
-              </span>
-            </li>
-          );
+          return mediaRow(region, `${region.labels.join(", ") || "(no label)"} frames ${frames}`, "segment");
         })}
         {imageRegions.map((region, index) => {
           const name = `${index + 1} ${region.labels.join(", ") || "(no label)"}`;
-          const hidden = model.hiddenIds.has(region.id);
           const locked = model.lockedIds.has(region.id);
-          return (
-            <li key={region.id} className={region.id === model.selectedRegionId ? "selected" : undefined} data-region-id={region.id}>
-              <button type="button" className="link-button" onClick={() => model.selectRegion(region.id)}>
-                <span className="swatch" style={{ background: colors.get(region.labels[0] ?? "")?.background ?? "#2f6fd6" }} />
-                {name} <span className="muted">{region.geometry.shape}</span>
-              </button>
-              <span className="region-actions">
-                <button type="button" className="icon-button" aria-pressed={hidden} aria-label={`Hide region ${name}`} onClick={() => model.toggleHidden(region.id)}>
-                  {hidden ? "show" : "hide"}
+          const actions = (
+            <>
+              {hideButton(region.id, name)}
+              {!readOnly && (
+                <button type="button" className="icon-button" aria-pressed={locked} aria-label={`Lock region ${name}`} onClick={() => model.toggleLocked(region.id)}>
+                  {locked ? "unlock" : "lock"}
                 </button>
-                {!readOnly && (
-                  <button type="button" className="icon-button" aria-pressed={locked} aria-label={`Lock region ${name}`} onClick={() => model.toggleLocked(region.id)}>
-                    {locked ? "unlock" : "lock"}
-                  </button>
-                )}
-                {relateButton(region.id, name)}
-                {!locked && deleteButton(region.id, name)}
-              </span>
-            </li>
+              )}
+            </>
           );
+          return mediaRow(region, name, region.geometry.shape, actions, !locked);
         })}
       </ul>
       <RelationList config={config} model={model} readOnly={readOnly} />
