@@ -24,16 +24,19 @@ export interface SelectableRegion {
 
 export type RegionSource = (values: EditorValues) => SelectableRegion[];
 
+// A region whose own item comes from one labels control, `fromName`.
+function labeledRegion(
+  region: { id: string; toName: string; labels: string[]; fromName: string },
+  position: Record<string, unknown>,
+): SelectableRegion {
+  return { id: region.id, toName: region.toName, labels: region.labels, controls: [region.fromName], position };
+}
+
 function spanRegions(values: EditorValues): SelectableRegion[] {
-  return values.regions.map((span) => ({
-    id: span.id,
-    toName: span.toName,
-    labels: span.labels,
-    controls: [span.fromName],
-    position: span.anchor
-      ? { ...anchorPosition(span.anchor), text: span.text }
-      : { start: span.start, end: span.end, text: span.text },
-  }));
+  return values.regions.map((span) => {
+    const position = span.anchor ? { ...anchorPosition(span.anchor), text: span.text } : { start: span.start, end: span.end, text: span.text };
+    return labeledRegion(span, position);
+  });
 }
 
 function imageRegions(values: EditorValues): SelectableRegion[] {
@@ -62,43 +65,19 @@ function imageRegions(values: EditorValues): SelectableRegion[] {
 }
 
 function audioRegions(values: EditorValues): SelectableRegion[] {
-  return values.audioRegions.map((segment) => ({
-    id: segment.id,
-    toName: segment.toName,
-    labels: segment.labels,
-    controls: [segment.fromName],
-    position: { start: segment.start, end: segment.end },
-  }));
+  return values.audioRegions.map((segment) => labeledRegion(segment, { start: segment.start, end: segment.end }));
 }
 
 function timeSeriesRegions(values: EditorValues): SelectableRegion[] {
-  return values.timeSeriesRegions.map((range) => ({
-    id: range.id,
-    toName: range.toName,
-    labels: range.labels,
-    controls: [range.fromName],
-    position: { start: range.start, end: range.end, instant: range.instant },
-  }));
+  return values.timeSeriesRegions.map((range) => labeledRegion(range, { start: range.start, end: range.end, instant: range.instant }));
 }
 
 function videoTracks(values: EditorValues): SelectableRegion[] {
-  return values.videoRegions.map((track) => ({
-    id: track.id,
-    toName: track.toName,
-    labels: track.labels,
-    controls: [track.fromName],
-    position: { sequence: track.sequence },
-  }));
+  return values.videoRegions.map((track) => labeledRegion(track, { sequence: track.sequence }));
 }
 
 function timelineSegments(values: EditorValues): SelectableRegion[] {
-  return values.timelineRegions.map((segment) => ({
-    id: segment.id,
-    toName: segment.toName,
-    labels: segment.labels,
-    controls: [segment.fromName],
-    position: { ranges: segment.ranges },
-  }));
+  return values.timelineRegions.map((segment) => labeledRegion(segment, { ranges: segment.ranges }));
 }
 
 // Every kind of region the editor can select, in region-list order.
