@@ -31,19 +31,14 @@ function renderSelectedSpan() {
 }
 
 describe("editor Escape key", () => {
-  it("deselects from a per-region radio button", () => {
+  it.each([
+    ["radio button", "Author"],
+    ["checkbox", "Sport"],
+  ])("deselects from a per-region %s", (_, label) => {
     const model = renderSelectedSpan();
-    const radio = screen.getByLabelText("Author");
-    radio.focus();
-    fireEvent.keyDown(radio, { key: "Escape" });
-    expect(model().selectedRegionId).toBeNull();
-  });
-
-  it("deselects from a per-region checkbox", () => {
-    const model = renderSelectedSpan();
-    const checkbox = screen.getByLabelText("Sport");
-    checkbox.focus();
-    fireEvent.keyDown(checkbox, { key: "Escape" });
+    const input = screen.getByLabelText(label);
+    input.focus();
+    fireEvent.keyDown(input, { key: "Escape" });
     expect(model().selectedRegionId).toBeNull();
   });
 
