@@ -175,7 +175,8 @@ Result<void> App::Wire() {
   // /data/local-files, limited to the exported project's storages.
   labeling::AddLabelingRoutes(
       parts.router, db, settings.data_dir, &*parts.outbound_client,
-      integrations::storages::ProjectLocalFileResolver(db, parts.storage_service->local_roots()));
+      integrations::storages::ProjectLocalFileResolver(db, parts.storage_service->local_roots()),
+      [&authenticator = *parts.authenticator] { authenticator.Forget(); });
   labeling::AddTemplateRoutes(parts.router, settings.templates_dir);
   tracing::AddTracingRoutes(parts.router, db, &parts.hub);
   prompts::AddPromptRoutes(parts.router, db, &parts.hub);

@@ -192,9 +192,10 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
               }});
 
   router.Add({.method = "DELETE", .pattern = "/api/projects/{id:int}", .auth = Auth::kUser,
-              .doc = {.summary = "Delete a project with all its tasks, annotations and predictions (managers)",
+              .doc = {.summary = "Delete a project with all its tasks, annotations, predictions, traces, prompts and "
+                                 "datasets (managers)",
                       .tag = "Projects", .success_status = 204},
-              .handler = [&db](Request& request) -> Result<Response> {
+              .handler = [&db, forget_credentials = context.forget_credentials](Request& request) -> Result<Response> {
                 TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
                 TALLY_TRY(db.Write([&](Connection& c) -> Result<void> {
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kManageRole));
@@ -203,6 +204,11 @@ void AddProjectRoutes(http::Router& router, LabelingContext& context) {
                   if (!deleted) return Error::NotFound("Not found.");
                   return Ok();
                 }));
+
+                // A cached key pair would let SDKs keep writing traces under
+                // the deleted project's id. NOTE: other processes sharing the
+                // database accept the keys until their cache expires (10 s).
+                if (forget_credentials) forget_credentials();
                 TALLY_LOG_INFO("event=project_deleted project_id={} by_user_id={}", project_id,
                                request.principal.user_id);
                 return Response::NoContent();

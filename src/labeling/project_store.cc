@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 #include "core/json.h"
 #include "labeling/trace_tasks.h"
@@ -317,9 +319,31 @@ Result<std::pair<std::vector<Project>, int64_t>> ListProjects(Connection& connec
   return std::make_pair(std::move(projects), count);
 }
 
+// Tables of the tracing, prompt, dataset and evaluator features that key
+// rows by project_id without a foreign key to projects, so deleting the
+// project row leaves them behind. Child rows come before their parents, and
+// the trace and tag counters after traces and trace_tags, because the
+// triggers on those two tables update the counters as rows go.
+constexpr std::array<std::string_view, 25> kTablesWithoutProjectForeignKey = {
+    // Tracing
+    "tracing_events", "comments", "scores", "score_configs", "observations", "trace_tags", "traces",
+    "trace_sessions", "trace_models", "trace_counts", "trace_tag_counts", "trace_name_counts",
+    // Prompts
+    "prompt_draft_updates", "prompt_audit", "prompt_tags", "prompt_labels", "prompts",
+    // Datasets
+    "dataset_run_items", "dataset_runs", "dataset_item_versions", "dataset_items", "datasets",
+    // Evaluators
+    "evaluator_executions", "evaluator_rules", "llm_connections",
+};
+
 Result<bool> DeleteProject(Connection& connection, int64_t project_id) {
   // Scores its tasks gave traces of other projects would outlive the links.
   TALLY_TRY(ForgetTraceScores(connection, project_id, {}));
+
+  for (const std::string_view table : kTablesWithoutProjectForeignKey) {
+    TALLY_TRY(connection.Execute(fmt::format("DELETE FROM {} WHERE project_id = ?", table), {project_id}));
+  }
+
   TALLY_ASSIGN_OR_RETURN(changed, connection.Execute("DELETE FROM projects WHERE id = ?", {project_id}));
   return changed > 0;
 }

@@ -126,8 +126,11 @@ extern const std::vector<std::string_view> kProjectOrderings;
 [[nodiscard]] Result<std::pair<std::vector<Project>, int64_t>> ListProjects(Connection& connection,
                                                                               const ProjectListQuery& query);
 
-// Deletes the project and, through foreign keys, its tasks, annotations,
-// predictions, drafts and uploads. Returns false when there was no such row.
+// Deletes the project and everything it owns: through foreign keys its
+// tasks, annotations, predictions, drafts and uploads, and by project_id its
+// traces, observations, scores, sessions, comments, prompts, datasets and
+// evaluators. Returns false when there was no such row. The caller's
+// transaction makes it all or nothing.
 [[nodiscard]] Result<bool> DeleteProject(Connection& connection, int64_t project_id);
 
 // Tasks the user has annotated or skipped in the project (Label Studio's

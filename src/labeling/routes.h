@@ -20,6 +20,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 
 #include "http/router.h"
 #include "integrations/outbound/client.h"
@@ -40,6 +41,9 @@ struct LabelingContext {
   // Finds the local files that exports may put in their archives. Empty:
   // exports leave local files out.
   exporting::LocalFileResolver resolve_local_file;
+  // Drops this process's cached credentials, so a deleted project's key
+  // pairs stop working at once. Empty: they work until the cache expires.
+  std::function<void()> forget_credentials;
 };
 
 void AddProjectRoutes(http::Router& router, LabelingContext& context);
@@ -59,8 +63,10 @@ void AddTraceTaskRoutes(http::Router& router, LabelingContext& context);
 // only, so the context need not outlive this call.
 inline void AddLabelingRoutes(http::Router& router, store::Database& database, std::filesystem::path data_dir,
                               const integrations::OutboundClient* outbound = nullptr,
-                              exporting::LocalFileResolver resolve_local_file = {}) {
-  LabelingContext context{database, std::move(data_dir), outbound, std::move(resolve_local_file)};
+                              exporting::LocalFileResolver resolve_local_file = {},
+                              std::function<void()> forget_credentials = {}) {
+  LabelingContext context{database, std::move(data_dir), outbound, std::move(resolve_local_file),
+                          std::move(forget_credentials)};
   AddProjectRoutes(router, context);
   AddTaskRoutes(router, context);
   AddAnnotationRoutes(router, context);
