@@ -14,7 +14,6 @@ constexpr const char* kApiKey = "sk-chat-test-key-5678";
 constexpr const char* kChatConfig = R"(<View>
   <Chat name="chat" value="$chat" llm="judge/chat-model" messageroles="user"/>
   <Chat name="plain" value="$other"/>
-  <Chat name="odd" value="$third" llm="no-slash"/>
 </View>)";
 
 class ChatRepliesApi : public EvalsApiTest {
@@ -109,8 +108,10 @@ TEST_P(ChatRepliesApi, NamesConfigProblems) {
   EXPECT_EQ(without_llm.status, 400) << without_llm.body;
   EXPECT_NE(without_llm.body.find("has no llm attribute"), std::string::npos) << without_llm.body;
 
-  auto malformed = UserPost(path_, Request("odd", {Message("user", "hi")}));
-  EXPECT_EQ(malformed.status, 409) << malformed.body;
+  // A config whose llm lacks the provider/model form is rejected when it is saved.
+  auto malformed = UserSend("PATCH", "/api/projects/" + std::to_string(ProjectId()),
+                            bj::object{{"label_config", R"(<View><Chat name="odd" value="$c" llm="no-slash"/></View>)"}});
+  EXPECT_EQ(malformed.status, 400) << malformed.body;
   EXPECT_NE(malformed.body.find("provider/model"), std::string::npos) << malformed.body;
 
   auto no_connection = UserPost(path_, Request("chat", {Message("user", "hi")}));

@@ -113,6 +113,20 @@ bool IsReadByServer(std::string_view attribute) {
   return false;
 }
 
+// Why an invalid value of this attribute makes the config unusable, or
+// empty when the labeling UI falls back to a default. The server checks
+// Number answers against min and max, and the editor counts a Chat's
+// messages against minMessages and maxMessages.
+std::string_view InvalidValueConsequence(std::string_view tag, std::string_view attribute) {
+  if (tag == "Number" && (attribute == "min" || attribute == "max")) {
+    return "the server checks every answer against it";
+  }
+  if (tag == "Chat" && (attribute == "minMessages" || attribute == "maxMessages")) {
+    return "the labeling editor counts every conversation's messages against it";
+  }
+  return {};
+}
+
 std::string AllowedValuesText(std::string_view allowed) {
   std::string text;
   size_t start = 0;
@@ -323,10 +337,15 @@ class Parser {
         }
         std::string message = "Attribute " + attribute.name + "=\"" + attribute.value + "\" on <" + element.tag +
                               "> is not a valid " + std::string(AttributeTypeName(spec->type));
-        if (!spec->default_value.empty()) {
+        Severity severity = Severity::kWarning;
+        if (const std::string_view consequence = InvalidValueConsequence(element.tag, attribute.name);
+            !consequence.empty()) {
+          severity = Severity::kError;
+          message += "; " + std::string(consequence);
+        } else if (!spec->default_value.empty()) {
           message += "; the labeling UI falls back to \"" + std::string(spec->default_value) + "\"";
         }
-        config.diagnostics.push_back({Severity::kWarning, "invalid-attribute-value", std::move(message), element.tag,
+        config.diagnostics.push_back({severity, "invalid-attribute-value", std::move(message), element.tag,
                                       attribute.name, attribute.position, std::move(hint)});
       }
     }

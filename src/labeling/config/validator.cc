@@ -4,7 +4,9 @@
 #include "labeling/config/validator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "labeling/config/parser.h"
@@ -72,7 +74,10 @@ class Validator : public ValidatorBase {
     CheckRoot();
     CheckUniqueNames();
     for (const ConfigElement& element : config_.elements) CheckRequiredAttributes(element);
-    for (const ObjectTag& object : config_.objects) CheckObjectValue(object);
+    for (const ObjectTag& object : config_.objects) {
+      CheckObjectValue(object);
+      if (object.type == "Chat") CheckChat(object);
+    }
     for (const ControlTag& control : config_.controls) {
       CheckTargets(control);
       CheckControlValue(control);
@@ -308,6 +313,49 @@ class Validator : public ValidatorBase {
       Add(Severity::kWarning, "empty-range",
           "<TextArea name=\"" + control.name + "\"> has maxSubmissions below 1, so no text can be submitted",
           element, "maxSubmissions", "use 1 or more, or drop the attribute for no limit");
+    }
+  }
+
+  // The labeling editor and the chat-replies endpoint read these attributes
+  // in any letter case, so they are looked up the same way here. A value
+  // starting with $ names a task field and is checked per task instead.
+  void CheckChat(const ObjectTag& object) {
+    const ConfigElement& element = config_.Element(object.element);
+    const std::string tag = "<Chat name=\"" + object.name + "\">";
+
+    std::optional<double> min_messages;
+    std::optional<double> max_messages;
+    for (const char* name : {"minMessages", "maxMessages"}) {
+      const XmlAttribute* attribute = element.FindAttributeIgnoringCase(name);
+      if (!attribute || attribute->value.empty() || attribute->value.front() == '$') continue;
+      double count = 0;
+      const bool integral =
+          ParsesAsDouble(attribute->value, count) && std::isfinite(count) && count == std::floor(count);
+      if (!integral || count < 0) {
+        // The parser already reported a non-integer under the exact spelling.
+        const bool reported = attribute->name == name && !integral;
+        if (!reported) {
+          Add(Severity::kError, "invalid-attribute-value",
+              tag + " has " + attribute->name + "=\"" + attribute->value + "\", which is not a whole number of 0 or more",
+              element, attribute->name, "write a message count such as \"2\"");
+        }
+        continue;
+      }
+      (std::string_view(name) == "minMessages" ? min_messages : max_messages) = count;
+    }
+    if (min_messages && max_messages && *min_messages > *max_messages) {
+      Add(Severity::kError, "empty-range",
+          tag + " has minMessages above maxMessages, so no conversation can be submitted", element,
+          element.FindAttributeIgnoringCase("minMessages")->name, "make minMessages less than or equal to maxMessages");
+    }
+
+    const XmlAttribute* llm = element.FindAttributeIgnoringCase("llm");
+    if (!llm || llm->value.empty()) return;
+    const size_t slash = llm->value.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == llm->value.size()) {
+      Add(Severity::kError, "invalid-attribute-value",
+          tag + " has llm=\"" + llm->value + "\", which is not of the form provider/model", element, llm->name,
+          "write the name of a project LLM connection, a slash and the model, e.g. \"openai/gpt-4.1-nano\"");
     }
   }
 

@@ -228,6 +228,48 @@ const RuleCase kErrorCases[] = {
      "  </Repeater>\n"
      "</View>",
      Severity::kError, "bad-data-reference", "Repeater", "on", 2},
+    {"NumberMinNotNumber",
+     "<View>\n"
+     "  <Text name=\"text\" value=\"$text\"/>\n"
+     "  <Number name=\"n\" toName=\"text\" min=\"abc\"/>\n"
+     "</View>",
+     Severity::kError, "invalid-attribute-value", "Number", "min", 3},
+    {"NumberMaxNotNumber",
+     "<View>\n"
+     "  <Text name=\"text\" value=\"$text\"/>\n"
+     "  <Number name=\"n\" toName=\"text\" max=\"zz\"/>\n"
+     "</View>",
+     Severity::kError, "invalid-attribute-value", "Number", "max", 3},
+    {"ChatMinOverMax",
+     "<View>\n"
+     "  <Chat name=\"chat\" value=\"$chat\" minMessages=\"5\" maxMessages=\"2\"/>\n"
+     "</View>",
+     Severity::kError, "empty-range", "Chat", "minMessages", 2},
+    {"ChatMinNegative",
+     "<View>\n"
+     "  <Chat name=\"chat\" value=\"$chat\" minMessages=\"-1\"/>\n"
+     "</View>",
+     Severity::kError, "invalid-attribute-value", "Chat", "minMessages", 2},
+    {"ChatMaxNotInteger",
+     "<View>\n"
+     "  <Chat name=\"chat\" value=\"$chat\" maxMessages=\"2.5\"/>\n"
+     "</View>",
+     Severity::kError, "invalid-attribute-value", "Chat", "maxMessages", 2},
+    {"ChatMaxLowercaseNegative",
+     "<View>\n"
+     "  <Chat name=\"chat\" value=\"$chat\" maxmessages=\"-3\"/>\n"
+     "</View>",
+     Severity::kError, "invalid-attribute-value", "Chat", "maxmessages", 2},
+    {"ChatLlmWithoutSlash",
+     "<View>\n"
+     "  <Chat name=\"chat\" value=\"$chat\" llm=\"noslash\"/>\n"
+     "</View>",
+     Severity::kError, "invalid-attribute-value", "Chat", "llm", 2},
+    {"ChatLlmWithoutModel",
+     "<View>\n"
+     "  <Chat name=\"chat\" value=\"$chat\" llm=\"openai/\"/>\n"
+     "</View>",
+     Severity::kError, "invalid-attribute-value", "Chat", "llm", 2},
     {"SyntaxError",
      "<View>\n"
      "  <Text name=\"text\" value=\"$text\">\n"
@@ -372,6 +414,23 @@ TEST(Validator, ChatMayTargetItself) {
   <Chat name="chat" value="$chat" toName="chat"/>
 </View>)");
   EXPECT_FALSE(HasErrors(config.diagnostics)) << Dump(config);
+}
+
+TEST(Validator, ChatLimitsAndModelAccepted) {
+  const LabelConfig config = CheckLabelConfig(R"(<View>
+  <Chat name="chat" value="$chat" llm="openai/gpt-4.1-nano" minMessages="0" maxMessages="4"/>
+  <Chat name="per_task" value="$other" minMessages="$min" maxMessages="$max"/>
+</View>)");
+  EXPECT_FALSE(HasErrors(config.diagnostics)) << Dump(config);
+}
+
+TEST(Validator, NonIntegerChatLimitReportedOnce) {
+  const LabelConfig config = CheckLabelConfig(R"(<View>
+  <Chat name="chat" value="$chat" minMessages="many"/>
+</View>)");
+  int errors = 0;
+  for (const Diagnostic& diagnostic : config.diagnostics) errors += diagnostic.IsError();
+  EXPECT_EQ(errors, 1) << Dump(config);
 }
 
 TEST(Validator, DynamicChoicesNeedNoOptions) {
