@@ -162,11 +162,41 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return bytes;
 }
 
+// "scheme://host:port" of a parsed URL, lower-cased, with the scheme's
+// default port filled in.
+std::string OriginOf(CURLU* url) {
+  std::string port;
+  char* value = nullptr;
+  if (curl_url_get(url, CURLUPART_PORT, &value, CURLU_DEFAULT_PORT) == CURLUE_OK && value != nullptr) {
+    port = value;
+    curl_free(value);
+  }
+  std::string origin = UrlPart(url, CURLUPART_SCHEME) + "://" + UrlPart(url, CURLUPART_HOST) + ":" + port;
+  std::transform(origin.begin(), origin.end(), origin.begin(), [](unsigned char c) { return std::tolower(c); });
+  return origin;
+}
+
+// Headers a redirect to another origin keeps: they describe the body or
+// what the caller accepts, never who it is. Any other header may be a
+// credential (Authorization, x-api-key, api-key, a webhook's own secret
+// header), so it stays with the origin the caller addressed.
+bool IsCrossOriginSafeHeader(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name == "content-type" || name == "accept" || name == "accept-language" || name == "content-language";
+}
+
 bool IsRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
 }  // namespace
+
+bool IsSameOrigin(std::string_view from_url, std::string_view to_url) {
+  auto from = ParseUrl(from_url);
+  auto to = ParseUrl(to_url);
+  if (!from || !to) return false;
+  return OriginOf(from->get()) == OriginOf(to->get());
+}
 
 std::string OutboundResponse::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -206,7 +236,8 @@ Result<OutboundResponse> OutboundClient::Send(const OutboundRequest& request) co
   std::string body = request.body;
   auto headers = request.headers;
   std::string aws_sigv4 = request.aws_sigv4;
-  const std::string first_host = UrlPart(parsed.get(), CURLUPART_HOST);
+  // Credentials were meant for this origin only.
+  const std::string credentials_origin = OriginOf(parsed.get());
   const Clock::time_point started = Clock::now();
 
   for (int hop = 0;; ++hop) {
@@ -308,13 +339,10 @@ Result<OutboundResponse> OutboundClient::Send(const OutboundRequest& request) co
       method = "GET";
       body.clear();
     }
-    // Credentials were meant for the first host only.
-    if (UrlPart(parsed.get(), CURLUPART_HOST) != first_host) {
-      std::erase_if(headers, [](const auto& header) {
-        std::string name = header.first;
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-        return name == "authorization" || name == "cookie";
-      });
+    // Headers dropped here stay dropped when a later redirect returns to the
+    // first origin, because that redirect came from the other origin.
+    if (OriginOf(parsed.get()) != credentials_origin) {
+      std::erase_if(headers, [](const auto& header) { return !IsCrossOriginSafeHeader(header.first); });
       aws_sigv4.clear();
     }
   }

@@ -8,6 +8,9 @@
 //     second DNS answer cannot swap in a blocked address;
 //   - redirects are followed here, not by libcurl, and each new URL goes
 //     through the same resolution and check (at most max_redirects hops);
+//   - a redirect to another origin (scheme, host or port, so https to http
+//     on the same host too) drops the AWS signature and every caller header
+//     but a few content headers, because any of them may carry a credential;
 //   - the whole exchange is bounded by the request's timeout and the
 //     response body by max_response_bytes;
 //   - proxies from the environment are ignored, because a proxy would make
@@ -68,6 +71,11 @@ struct OutboundOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::string user_agent = "tally/" TALLY_VERSION;
 };
+
+// Whether a redirect from `from_url` to `to_url` stays on the same origin:
+// the same scheme, host (compared without case) and port, with each scheme's
+// default port filled in. False when either URL does not parse.
+[[nodiscard]] bool IsSameOrigin(std::string_view from_url, std::string_view to_url);
 
 class OutboundClient {
  public:

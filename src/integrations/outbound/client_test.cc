@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "support/peer_process.h"
 
 namespace tally::integrations {
@@ -72,6 +74,78 @@ TEST_F(OutboundClientTest, RedirectIsFollowedAndRechecked) {
   auto loop = client_.Send(Get("/loop"));
   ASSERT_FALSE(loop);
   EXPECT_NE(loop.error().message.find("redirected more than 5 times"), std::string::npos) << loop.error().message;
+}
+
+// The requests a recorder peer received, as its /__requests lists them.
+boost::json::array RecordedRequests(const OutboundClient& client, const testing::PeerProcess& peer) {
+  OutboundRequest request;
+  request.url = peer.base_url() + "/__requests";
+  auto response = client.Send(request);
+  if (!response) return {};
+  return boost::json::parse(response->body).as_array();
+}
+
+// Regression: a redirect to another port of the same host kept the caller's
+// Authorization header, and x-api-key or api-key were never dropped.
+TEST_F(OutboundClientTest, CrossOriginRedirectDropsCredentials) {
+  testing::PeerProcess other_peer("http_recorder.py");
+  ASSERT_TRUE(other_peer.started()) << other_peer.failure_reason();
+
+  OutboundRequest request = Get("/redirect?code=307&to=" + other_peer.base_url() + "/status/201");
+  request.method = "POST";
+  request.body = R"({"event":"x"})";
+  request.headers = {{"Authorization", "Bearer secret-token"}, {"X-Api-Key", "secret-key"},
+                     {"api-key", "azure-key"}, {"X-Webhook-Secret", "hook-secret"},
+                     {"Content-Type", "application/json"}, {"Accept", "application/json"}};
+  auto response = client_.Send(request);
+  ASSERT_TRUE(response) << response.error().message;
+  EXPECT_EQ(response->status, 201);
+
+  const boost::json::array received = RecordedRequests(client_, other_peer);
+  ASSERT_EQ(received.size(), 1u);
+  const boost::json::object& headers = received[0].at("headers").as_object();
+  for (const char* credential : {"authorization", "x-api-key", "api-key", "x-webhook-secret"}) {
+    EXPECT_FALSE(headers.contains(credential)) << credential;
+  }
+  EXPECT_EQ(headers.at("content-type"), "application/json");
+  EXPECT_EQ(headers.at("accept"), "application/json");
+  EXPECT_EQ(received[0].at("body"), R"({"event":"x"})") << "a 307 keeps the method and body";
+}
+
+TEST_F(OutboundClientTest, SameOriginRedirectKeepsCredentials) {
+  OutboundRequest request = Get("/redirect?code=302&to=/status/200");
+  request.headers = {{"Authorization", "Bearer secret-token"}, {"x-api-key", "secret-key"}};
+  auto response = client_.Send(request);
+  ASSERT_TRUE(response) << response.error().message;
+
+  const boost::json::array received = RecordedRequests(client_, peer_);
+  ASSERT_EQ(received.size(), 2u);
+  const boost::json::object& headers = received[1].at("headers").as_object();
+  EXPECT_EQ(received[1].at("path"), "/status/200");
+  EXPECT_EQ(headers.at("authorization"), "Bearer secret-token");
+  EXPECT_EQ(headers.at("x-api-key"), "secret-key");
+}
+
+TEST(OutboundOriginTest, SchemeHostAndPortMustMatch) {
+  struct Case {
+    const char* from;
+    const char* to;
+    bool same;
+  };
+  const Case cases[] = {
+      {"http://example.com/a", "http://example.com/b?x=1", true},
+      {"http://example.com/a", "http://EXAMPLE.com:80/b", true},
+      {"https://example.com/a", "https://example.com:443/b", true},
+      {"https://example.com/a", "http://example.com/a", false},
+      {"http://example.com/a", "https://example.com/a", false},
+      {"http://example.com/a", "http://example.com:8080/a", false},
+      {"http://127.0.0.1:8080/a", "http://127.0.0.1:9090/a", false},
+      {"http://example.com/a", "http://api.example.com/a", false},
+      {"http://example.com/a", "not a url", false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(IsSameOrigin(c.from, c.to), c.same) << c.from << " -> " << c.to;
+  }
 }
 
 TEST_F(OutboundClientTest, RedirectLimitIsEnforced) {
