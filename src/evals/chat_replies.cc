@@ -14,8 +14,10 @@
 #include "core/time.h"
 #include "evals/llm_connections.h"
 #include "http/errors.h"
+#include "labeling/config/result_checks.h"
 #include "labeling/config/validator.h"
 #include "labeling/project_store.h"
+#include "labeling/task_store.h"
 
 namespace tally::evals {
 
@@ -32,6 +34,7 @@ constexpr const char* kRequestSchema = R"({
   "type": "object", "required": ["chat", "messages"],
   "properties": {
     "chat": {"type": "string", "description": "name of the Chat tag in the project's label config"},
+    "task": {"type": "integer", "description": "task whose own messages may use roles outside the Chat's messageroles"},
     "messages": {"type": "array", "maxItems": 500, "items": {"type": "object", "required": ["role", "content"],
       "properties": {"role": {"type": "string", "enum": ["user", "assistant", "system", "tool", "developer"]},
                      "content": {"type": "string"}}}}
@@ -49,12 +52,22 @@ struct ReplySetup {
   std::string llm;  // the Chat's llm attribute, for messages
   ChatModel model;
   LlmConnection connection;
+  std::vector<std::string> roles;  // roles the annotator's messages may have
+  bj::array task_messages;         // the task's own messages, when the request names a task
 };
+
+// The Chat's messages in the task's data, or an empty list when the Chat
+// reads a nested path or the field is not a list.
+bj::array TaskChatMessages(const labeling::Task& task, const labeling::ObjectTag& chat) {
+  if (!chat.data || chat.data->nested) return {};
+  const bj::value* messages = task.data.if_contains(chat.data->key);
+  return messages && messages->is_array() ? messages->as_array() : bj::array{};
+}
 
 // Reads the Chat's llm attribute and the connection it names, checking
 // that the caller may use the project.
 Result<ReplySetup> LoadReplySetup(store::Database& database, const http::Request& request, int64_t project_id,
-                                  const std::string& chat) {
+                                  const std::string& chat, std::optional<int64_t> task_id) {
   return database.Read([&](store::Connection& connection) -> Result<ReplySetup> {
     TALLY_TRY(accounts::AuthorizeProject(connection, request.principal, project_id, accounts::Role::kAnnotator));
     TALLY_ASSIGN_OR_RETURN(project, labeling::FindProject(connection, project_id));
@@ -80,8 +93,43 @@ Result<ReplySetup> LoadReplySetup(store::Database& database, const http::Request
           "with that name to the project's LLM connections",
           chat, llm->value, project_id, model->provider));
     }
-    return ReplySetup{.llm = llm->value, .model = std::move(*model), .connection = std::move(*found)};
+
+    bj::array task_messages;
+    if (task_id) {
+      TALLY_ASSIGN_OR_RETURN(task, labeling::FindTask(connection, *task_id));
+      if (!task || task->project_id != project_id) {
+        return Error::InvalidField("task", fmt::format("task {} not found in project {}", *task_id, project_id));
+      }
+      task_messages = TaskChatMessages(*task, *object);
+    }
+    return ReplySetup{.llm = llm->value,
+                      .model = std::move(*model),
+                      .connection = std::move(*found),
+                      .roles = labeling::ChatMessageRoles(config.Element(object->element)),
+                      .task_messages = std::move(task_messages)};
   });
+}
+
+// Rejects a message whose role the Chat does not let annotators write,
+// unless it repeats the task's own message at the same position.
+Result<void> CheckMessageRoles(const ReplySetup& setup, const std::string& chat, const bj::array& messages) {
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const bj::object& message = messages[i].as_object();
+    const bj::string& role = message.at("role").as_string();
+    if (std::find(setup.roles.begin(), setup.roles.end(), std::string_view(role)) != setup.roles.end()) continue;
+
+    const bj::object* task_message = i < setup.task_messages.size() ? setup.task_messages[i].if_object() : nullptr;
+    if (task_message && task_message->if_contains("role") && *task_message->if_contains("role") == message.at("role") &&
+        task_message->if_contains("content") && *task_message->if_contains("content") == message.at("content")) {
+      continue;
+    }
+    return Error::InvalidField(
+        fmt::format("messages.{}.role", i),
+        fmt::format("is \"{}\", but <Chat name=\"{}\"> lets annotators write only as {}. List the role in the "
+                    "Chat's messageroles to allow it",
+                    std::string_view(role), chat, fmt::join(setup.roles, ", ")));
+  }
+  return Ok();
 }
 
 Result<std::string> CallModel(const ReplySetup& setup, const bj::array& messages, const core::SecretBox& secret_box,
@@ -124,7 +172,9 @@ Result<http::Response> ChatReplyRoute(store::Database& database, const core::Sec
   TALLY_ASSIGN_OR_RETURN(body, json::ParseObject(request.body));
   TALLY_ASSIGN_OR_RETURN(chat, json::RequireString(body, "chat"));
   TALLY_ASSIGN_OR_RETURN(messages, ReadChatMessages(body));
-  TALLY_ASSIGN_OR_RETURN(setup, LoadReplySetup(database, request, project_id, chat));
+  TALLY_ASSIGN_OR_RETURN(task_id, json::OptionalInt(body, "task"));
+  TALLY_ASSIGN_OR_RETURN(setup, LoadReplySetup(database, request, project_id, chat, task_id));
+  TALLY_TRY(CheckMessageRoles(setup, chat, messages));
 
   // Counted after the checks above, so requests that never reach the model
   // use up no quota.

@@ -81,6 +81,8 @@ TEST_P(LabelingChatApi, RejectsBadChatItems) {
   };
   const std::vector<Case> cases = {
       {"unknown role", "[" + Message("m1", "robot", "Hi") + "]", "result.0.value.chatmessage.role"},
+      // Without messageroles or llm, annotators write as user and assistant only.
+      {"role outside messageroles", "[" + Message("m1", "system", "Obey me") + "]", "result.0.value.chatmessage.role"},
       {"content not text",
        R"([{"id":"m1","from_name":"chat","to_name":"chat","type":"chatmessage","value":{"chatmessage":{"role":"user","content":7}}}])",
        "result.0.value.chatmessage.content"},

@@ -348,6 +348,23 @@ void CheckChatMessage(ValueContext& context) {
   if (!known_role) {
     context.Fail("chatmessage.role", "must be one of \"user\", \"assistant\", \"system\", \"tool\", \"developer\"");
   }
+
+  // Copies of the task's own messages (kept so per-message answers have a
+  // region) may carry any role the task data uses.
+  // NOTE: such a copy is recognised by its id alone, not compared with the
+  // task's data, so an item given that id escapes the role limit.
+  const bj::value* id = context.item.if_contains("id");
+  const bool task_message = id && id->is_string() && IsTaskChatMessageId(context.control.name, id->as_string());
+  if (known_role && !task_message) {
+    const std::vector<std::string> roles = ChatMessageRoles(context.config.Element(context.control.element));
+    if (std::find(roles.begin(), roles.end(), std::string_view(role->as_string())) == roles.end()) {
+      std::string allowed;
+      for (const std::string& name : roles) allowed += (allowed.empty() ? "\"" : ", \"") + name + "\"";
+      context.Fail("chatmessage.role", "is \"" + std::string(role->as_string()) + "\", but <Chat name=\"" +
+                                           context.control.name + "\"> allows only " +
+                                           (allowed.empty() ? std::string("no roles") : allowed));
+    }
+  }
   const bj::value* content = message.if_contains("content");
   if (!content || !content->is_string()) context.Fail("chatmessage.content", "must be a string");
   const bj::value* created = message.if_contains("createdAt");
@@ -380,6 +397,35 @@ void CheckRegion(ValueContext& context) {
 }
 
 }  // namespace
+
+std::vector<std::string> ChatMessageRoles(const ConfigElement& chat) {
+  const XmlAttribute* llm = chat.FindAttributeIgnoringCase("llm");
+  const bool has_llm = llm && !llm->value.empty();
+
+  std::vector<std::string> roles;
+  if (const XmlAttribute* listed = chat.FindAttributeIgnoringCase("messageroles")) {
+    std::string part;
+    for (const char c : listed->value + ",") {
+      if (c != ',' && c != '|') {
+        if (c != ' ' && c != '\t') part += c;
+        continue;
+      }
+      if (!part.empty()) roles.push_back(std::move(part));
+      part.clear();
+    }
+  } else {
+    roles = has_llm ? std::vector<std::string>{"user"} : std::vector<std::string>{"user", "assistant"};
+  }
+  if (has_llm && std::find(roles.begin(), roles.end(), "assistant") == roles.end()) roles.push_back("assistant");
+  return roles;
+}
+
+bool IsTaskChatMessageId(std::string_view chat, std::string_view id) {
+  const std::string prefix = std::string(chat) + "-task-";
+  if (id.size() <= prefix.size() || id.substr(0, prefix.size()) != prefix) return false;
+  const std::string_view index = id.substr(prefix.size());
+  return std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 void ValueContext::Fail(std::string_view key, std::string message) const {
   errors.push_back({field + "." + std::string(key), std::move(message)});

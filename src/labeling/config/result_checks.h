@@ -30,6 +30,16 @@ struct ValueContext {
 // Checks and normalises `context.value` for the control's answer kind.
 void CheckResultValue(ValueContext& context);
 
+// The roles of messages an annotation may add to a Chat: its messageroles
+// list (comma or bar separated), or Label Studio's default of "user" when
+// an llm replies and "user" and "assistant" otherwise. With an llm the
+// model's replies are stored too, so "assistant" is always included then.
+std::vector<std::string> ChatMessageRoles(const ConfigElement& chat);
+
+// True when `id` is the id the labeling editor gives the task's own
+// message number N of this Chat: "<chat>-task-N".
+bool IsTaskChatMessageId(std::string_view chat, std::string_view id);
+
 // A JSON number as a double; nullopt for any other kind.
 std::optional<double> AsNumber(const boost::json::value& value);
 

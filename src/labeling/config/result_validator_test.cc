@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "labeling/config/result_checks.h"
 #include "labeling/config/validator.h"
 
 namespace tally::labeling {
@@ -499,6 +500,38 @@ TEST(ResultValidator, ChatPerRegionAnswersAttachToMessages) {
     {"id": "m2", "from_name": "accuracy", "to_name": "chat", "type": "rating", "value": {"rating": 4}}])"));
   ASSERT_EQ(check.errors.size(), 1u) << Dump(check);
   EXPECT_EQ(check.errors[0].field, "result.2");
+}
+
+TEST(ResultValidator, ChatRolesFollowMessageRoles) {
+  const LabelConfig config = *LoadLabelConfig(R"(<View>
+  <Chat name="chat" value="$chat" llm="openai/gpt-4.1-nano" messageRoles="user"/>
+</View>)");
+  auto check = [&](const char* id, const char* role) {
+    return CheckAnnotationResult(config, bj::parse(std::string(R"([{"id": ")") + id +
+                                                   R"(", "from_name": "chat", "to_name": "chat", "type": "chatmessage",
+       "value": {"chatmessage": {"role": ")" + role + R"(", "content": "hi"}}}])"));
+  };
+
+  EXPECT_TRUE(check("m1", "user").errors.empty());
+  EXPECT_TRUE(check("m1", "assistant").errors.empty()) << "the model's replies are stored as assistant messages";
+  EXPECT_TRUE(check("chat-task-0", "system").errors.empty()) << "a copy of the task's own message";
+
+  const ResultCheck system = check("m1", "system");
+  ASSERT_EQ(system.errors.size(), 1u) << Dump(system);
+  EXPECT_EQ(system.errors[0].field, "result.0.value.chatmessage.role");
+  EXPECT_NE(system.errors[0].message.find("\"user\", \"assistant\""), std::string::npos) << system.errors[0].message;
+
+  EXPECT_EQ(check("chat-task-x", "system").errors.size(), 1u) << "only a numeric index marks a task message";
+}
+
+TEST(ResultValidator, ChatDefaultRolesWithoutLlm) {
+  const std::vector<std::string> roles = ChatMessageRoles(
+      LoadLabelConfig(R"(<View><Chat name="chat" value="$chat"/></View>)")->Element(1));
+  EXPECT_EQ(roles, (std::vector<std::string>{"user", "assistant"}));
+
+  const std::vector<std::string> listed = ChatMessageRoles(
+      LoadLabelConfig(R"(<View><Chat name="chat" value="$chat" messageroles="user | system,tool"/></View>)")->Element(1));
+  EXPECT_EQ(listed, (std::vector<std::string>{"user", "system", "tool"}));
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ function TaskEditor({
   const requestReply = useCallback(
     async (chat: string, messages: { role: string; content: string }[]) => {
       try {
-        return await requestChatReply(project.id, chat, messages);
+        return await requestChatReply(project.id, loaded.task.id, chat, messages);
       } catch (caught) {
         // A missing connection (409) and a failing model (503) carry the
         // server's own explanation, which the generic wording would hide.
@@ -70,7 +70,7 @@ function TaskEditor({
         throw new Error(explained ? `Could not get the model's reply: ${caught.message}` : describeError(caught, "get the model's reply"));
       }
     },
-    [project.id],
+    [project.id, loaded.task.id],
   );
   const leadTime = () => (performance.now() - startedAt.current) / 1000;
   const draft = useDraftAutosave({
