@@ -247,13 +247,20 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                 std::error_code size_error;
                 const uint64_t size = fs::file_size(path, size_error);
                 if (!in || size_error) return Error::NotFound("Not found.");
+                // Uploads are users' files, like objects of storages. nosniff
+                // keeps the browser on this type. The CSP sandbox gives an
+                // uploaded HTML or SVG page an opaque origin without scripts,
+                // so it cannot act as a page of Tally's origin.
                 const std::string content_type = ContentTypeOf(LowerExtension(name));
 
                 // A range reads only its bytes, so seeking in a long video
                 // does not load the whole file.
                 const ByteRange range = ParseByteRange(request.Header("range"), size);
                 if (range.kind == ByteRange::Kind::kUnsatisfiable) {
-                  return Response::Text("", content_type, 416).WithHeader("Content-Range", fmt::format("bytes */{}", size));
+                  return Response::Text("", content_type, 416)
+                      .WithHeader("X-Content-Type-Options", "nosniff")
+                      .WithHeader("Content-Security-Policy", "sandbox")
+                      .WithHeader("Content-Range", fmt::format("bytes */{}", size));
                 }
                 if (range.kind == ByteRange::Kind::kRange) {
                   std::string part(range.last - range.first + 1, '\0');
@@ -262,6 +269,8 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                     return Error::Internal(fmt::format("short read of upload {} in project {}", name, project_id));
                   }
                   return Response::Text(std::move(part), content_type, 206)
+                      .WithHeader("X-Content-Type-Options", "nosniff")
+                      .WithHeader("Content-Security-Policy", "sandbox")
                       .WithHeader("Accept-Ranges", "bytes")
                       .WithHeader("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last, size));
                 }
@@ -269,7 +278,10 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
                 // memory, which for long videos costs their full size per request.
                 std::ostringstream content;
                 content << in.rdbuf();
-                return Response::Text(content.str(), content_type).WithHeader("Accept-Ranges", "bytes");
+                return Response::Text(content.str(), content_type)
+                    .WithHeader("X-Content-Type-Options", "nosniff")
+                    .WithHeader("Content-Security-Policy", "sandbox")
+                    .WithHeader("Accept-Ranges", "bytes");
               }});
 }
 

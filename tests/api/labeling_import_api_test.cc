@@ -309,6 +309,36 @@ TEST_P(LabelingImport, MediaFilesAreStoredAndServed) {
   EXPECT_NE(rejected.body.find("more than one data key"), std::string::npos);
 }
 
+// Regression: an uploaded HTML page was served as a plain page of the app's
+// origin, so opening it (or embedding it in a HyperText task) ran its
+// scripts with the viewer's session.
+TEST_P(LabelingImport, UploadsAreServedSandboxed) {
+  const int64_t id = CreateProject(R"(<View><HyperText name="page" value="$html"/></View>)", "Uploaded pages");
+  const std::string page = "<script>parent.pwned = 1</script><p>Report</p>";
+  auto uploaded = Upload(id, {{"evil.html", page}});
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+
+  // The task holds the page's text, but the file is stored and served too.
+  auto stored = database_->db().Read([&](store::Connection& c) {
+    return c.QueryOne("SELECT file FROM file_uploads WHERE project_id = ?", {id});
+  });
+  ASSERT_TRUE(stored && *stored);
+  const std::string url = "/data/" + (*stored)->Text(0);
+  ASSERT_TRUE(url.ends_with("-evil.html")) << url;
+
+  auto whole = Get(url);
+  auto ranged = client_->Send("GET", url, "", {Auth(kOwnerToken), "Range: bytes=0-7"});
+  auto past_end = client_->Send("GET", url, "", {Auth(kOwnerToken), "Range: bytes=100000-"});
+  ASSERT_EQ(whole.status, 200);
+  ASSERT_EQ(ranged.status, 206);
+  ASSERT_EQ(past_end.status, 416);
+  EXPECT_EQ(whole.body, page);
+  for (const auto* response : {&whole, &ranged, &past_end}) {
+    EXPECT_EQ(response->Header("content-security-policy"), "sandbox") << response->status;
+    EXPECT_EQ(response->Header("x-content-type-options"), "nosniff") << response->status;
+  }
+}
+
 // Label Studio's import by URL: a form body with url=<address>.
 testing::HttpResponse ImportUrl(testing::HttpClient& client, int64_t project_id, const std::string& url) {
   std::string encoded;
