@@ -323,4 +323,48 @@ test("chat labeling in the browser", async (t) => {
     await page.locator(".hypertext-object").getByText("Shipment 77 delayed").waitFor();
     assert.equal(await page.locator(".hypertext-object script").count(), 0, "scripts are removed");
   });
+
+  // Regression: an uploaded page ran its scripts as a page of the app, both
+  // when opened directly and when a HyperText task embedded it in <object>.
+  await t.test("keep uploaded scripts out of the app", async () => {
+    const project = await tally.api("/api/projects", {
+      method: "POST",
+      body: JSON.stringify({
+        title: "HyperText embed e2e",
+        label_config: `<View><HyperText name="page" value="$html"/><Choices name="verdict" toName="page"><Choice value="Fine"/></Choices></View>`,
+      }),
+    });
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="15">Embedded</text><script>top.pwned = 1; top.document.title = "PWNED"</script></svg>';
+    const form = new FormData();
+    form.append("file", new Blob([svg], { type: "image/svg+xml" }), "evil.svg");
+    const request = new Request("http://127.0.0.1/", { method: "POST", body: form });
+    const media = await tally.api("/api/projects", {
+      method: "POST",
+      body: JSON.stringify({ title: "Upload holder e2e", label_config: hyperTextConfig }),
+    });
+    await tally.api(`/api/projects/${media.id}/import`, {
+      method: "POST",
+      body: Buffer.from(await request.arrayBuffer()),
+      headers: { "Content-Type": request.headers.get("content-type") },
+    });
+    const [upload] = (await tally.api(`/api/tasks?project=${media.id}`)).tasks;
+    const uploadUrl = tally.baseUrl + upload.data.url;
+
+    const embeds = [`<object data="${uploadUrl}"></object>`, `<embed src="${upload.data.url}">`];
+    await tally.api(`/api/projects/${project.id}/import`, {
+      method: "POST",
+      body: JSON.stringify([{ html: `<p>Quarterly report</p>${embeds.join("")}` }]),
+    });
+    await page.goto(`${tally.baseUrl}/projects/${project.id}/label`);
+    await page.locator(".hypertext-object").getByText("Quarterly report").waitFor();
+    assert.equal(await page.locator(".hypertext-object object, .hypertext-object embed").count(), 0, "same-origin embeds are removed");
+    await page.waitForTimeout(500);
+    assert.equal(await page.evaluate(() => window.pwned), undefined, "no uploaded script ran in the labeling page");
+
+    await page.goto(uploadUrl);
+    await page.locator("text").getByText("Embedded").waitFor();
+    await page.waitForTimeout(300);
+    assert.notEqual(await page.title(), "PWNED", "the opened upload runs no script");
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+  });
 });
