@@ -66,6 +66,25 @@ std::map<std::string, std::string> Unzip(const std::string& archive) {
   return files;
 }
 
+// Entry names of a ZIP archive in central directory order, repeats included.
+std::vector<std::string> ZipEntryNames(const std::string& archive) {
+  std::vector<std::string> names;
+  const auto u16 = [&](size_t at) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(archive[at])) |
+           static_cast<uint32_t>(static_cast<unsigned char>(archive[at + 1])) << 8;
+  };
+  const auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
+  const size_t end = archive.rfind(std::string("PK\x05\x06", 4));
+  if (end == std::string::npos) return names;
+  size_t entry = u32(end + 16);
+  for (uint32_t i = 0; i < u16(end + 10); ++i) {
+    const uint32_t name_length = u16(entry + 28);
+    names.push_back(archive.substr(entry + 46, name_length));
+    entry += 46 + name_length + u16(entry + 30) + u16(entry + 32);
+  }
+  return names;
+}
+
 std::string Md5Hex(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -428,6 +447,35 @@ std::string PngHeader(uint32_t width, uint32_t height) {
   }
   out += std::string("\x08\x00\x00\x00\x00", 5);
   return out + std::string(300, '\x07');
+}
+
+TEST_P(LabelingExportTest, ArchivesSkipRepeatedAndOversizedMedia) {
+  const int64_t id = CreateProject(kImageConfig, "Shared media");
+  auto uploaded = Upload(id, {{"shared.png", PngHeader(64, 48)}}, "?return_task_ids=true");
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const int64_t task_id = uploaded.Json().at("task_ids").at(0).as_int64();
+  const std::string image = Get("/api/tasks/" + std::to_string(task_id)).Json().at("data").at("image").as_string().c_str();
+  const std::string name = image.substr(image.rfind('/') + 1);
+  const std::string tasks = bj::serialize(bj::array{bj::object{{"image", image}}, bj::object{{"image", image}}});
+  ASSERT_EQ(Import(id, tasks).status, 201);
+
+  // Three tasks show one file: the archive has one entry for it.
+  auto shared = Export(id, "?exportType=YOLO&download_all_tasks=true");
+  ASSERT_EQ(shared.status, 200) << shared.body;
+  const std::vector<std::string> names = ZipEntryNames(shared.body);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "images/" + name), 1) << shared.body.size();
+
+  // A file over the limit is left out and logged; the export still succeeds.
+  const std::filesystem::path stored =
+      std::filesystem::path(server_->data_dir()) / "data" / "upload" / std::to_string(id) / name;
+  ASSERT_TRUE(std::filesystem::exists(stored)) << stored;
+  std::filesystem::resize_file(stored, 64 * 1024 * 1024 + 1);
+  auto oversized = Export(id, "?exportType=YOLO&download_all_tasks=true");
+  ASSERT_EQ(oversized.status, 200) << oversized.body.substr(0, 200);
+  const std::vector<std::string> left = ZipEntryNames(oversized.body);
+  EXPECT_EQ(std::count(left.begin(), left.end(), "images/" + name), 0);
+  EXPECT_LT(oversized.body.size(), 1024u * 1024u);
+  EXPECT_NE(server_->Log().find("event=export_media_skipped"), std::string::npos);
 }
 
 TEST_P(LabelingExportTest, ArchivesCarryUploadedImages) {

@@ -42,6 +42,9 @@ class TallyProcess {
   // Everything the process logged so far.
   std::string Log() const;
 
+  // The folder that contains the server's log and, under data/, its --data-dir.
+  const std::string& data_dir() const { return data_dir_; }
+
  private:
   pid_t pid_ = -1;
   int port_ = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -148,11 +149,23 @@ std::function<std::optional<std::string>(const std::string&)> ProjectMediaReader
       path = std::move(*resolved);
     }
     if (!path) return std::nullopt;
+
+    // The size is checked before reading because the file is read whole.
+    std::error_code size_error;
+    const uintmax_t size = std::filesystem::file_size(*path, size_error);
+    if (size_error) return std::nullopt;
+    if (size > kMaxExportMediaBytes) {
+      TALLY_LOG_WARN("event=export_media_skipped project_id={} reference=\"{}\" size_bytes={} limit_bytes={}",
+                     project_id, reference, size, kMaxExportMediaBytes);
+      return std::nullopt;
+    }
+
     std::ifstream in(*path, std::ios::binary);
     if (!in) return std::nullopt;
-    std::ostringstream content;
-    content << in.rdbuf();
-    return content.str();
+    std::string content(static_cast<size_t>(size), '\0');
+    in.read(content.data(), static_cast<std::streamsize>(size));
+    content.resize(static_cast<size_t>(in.gcount()));
+    return content;
   };
 }
 

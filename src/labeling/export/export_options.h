@@ -64,6 +64,12 @@ std::function<std::optional<std::string>(const std::string&)> ExportMediaReader(
     const FormatInfo& format, bool download_resources, std::filesystem::path data_dir, int64_t project_id,
     LocalFileResolver resolve_local_file = {});
 
+// Largest media file an export puts into its archive, the same limit GET
+// /data/local-files applies. Larger files are left out and logged.
+// NOTE: each file up to this size is still read whole into memory before
+// it is compressed into the archive.
+inline constexpr uintmax_t kMaxExportMediaBytes = 64 * 1024 * 1024;
+
 // Reads the media of the project's tasks for WriterOptions::read_media:
 // files uploaded to the project (references "/data/upload/<project id>/<file
 // name>", stored under <data dir>/upload/<project id>/), and local files

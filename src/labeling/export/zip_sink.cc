@@ -54,6 +54,13 @@ void ZipSink::Emit(std::string_view bytes) {
 Result<void> ZipSink::BeginFile(std::string_view name) {
   if (in_file_) TALLY_TRY(EndFile());
   if (name.size() > 0xFFFF) return Error::Internal("zip entry name longer than 65535 bytes");
+
+  // Tasks often share a media file, possibly under differently spelled
+  // paths that map to one entry name. The first file under a name is kept,
+  // because unzip tools overwrite or ask on repeated names.
+  skipping_ = !names_.emplace(name).second;
+  if (skipping_) return Ok();
+
   Entry entry;
   entry.name = std::string(name);
   entry.offset = written_;
@@ -110,6 +117,7 @@ Result<void> ZipSink::Deflate(std::string_view bytes, bool finish) {
 }
 
 Result<void> ZipSink::Write(std::string_view bytes) {
+  if (skipping_) return Ok();
   if (!in_file_) return Error::Internal("zip write outside a file");
   Deflater& deflater = *deflater_;
   // crc32 and deflate take uInt lengths: feed large writes in slices.
@@ -125,6 +133,7 @@ Result<void> ZipSink::Write(std::string_view bytes) {
 }
 
 Result<void> ZipSink::EndFile() {
+  skipping_ = false;
   if (!in_file_) return Ok();
   TALLY_TRY(Deflate({}, true));
   in_file_ = false;

@@ -6,7 +6,8 @@
 //
 // The archive bytes are appended to `out`, which the caller drains between
 // calls. Memory: the central directory (name, offset, sizes, CRC per entry)
-// stays in memory until Close, about 60 bytes plus the name per file.
+// stays in memory until Close, about 60 bytes plus twice the name per file.
+// A file whose name was already written is left out.
 //
 // Thread-safety: one thread at a time.
 #pragma once
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "labeling/export/writer.h"
@@ -51,6 +53,8 @@ class ZipSink : public ExportSink {
   std::vector<Entry> entries_;
   std::unique_ptr<Deflater> deflater_;
   bool in_file_ = false;
+  std::unordered_set<std::string> names_;  // entry names written so far
+  bool skipping_ = false;                  // the current file repeats a name and is left out
 };
 
 }  // namespace tally::labeling::exporting
