@@ -171,6 +171,12 @@ TEST_P(AccountStoreTest, InitKeyConflictNamesVariable) {
   auto short_password = ApplyInitSettings(test->db(), {.user_email = "b@example.com", .user_password = "short"});
   ASSERT_FALSE(short_password);
   EXPECT_NE(short_password.error().message.find("TALLY_INIT_USER_PASSWORD"), std::string::npos);
+
+  settings.project_public_key = "pk-lf-fresh";
+  settings.project_secret_key = "not-a-secret-key";
+  auto bad_secret = ApplyInitSettings(test->db(), settings);
+  ASSERT_FALSE(bad_secret);
+  EXPECT_EQ(bad_secret.error().message, "TALLY_INIT_PROJECT_SECRET_KEY: A secret key must start with sk-lf-.");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AccountStoreTest, ::testing::ValuesIn(store::testing::Backends()));

@@ -50,8 +50,11 @@ Result<bool> ClaimInitStep(store::Connection& connection, const std::string& nam
 }
 
 // Prefixes an error's message with the variable it came from.
+// Prefixes the variable's name. A validation error's field messages replace
+// its generic "Validation error" summary, which adds nothing here.
 Error ForVariable(const char* variable, Error error) {
-  std::string message = std::string(variable) + ": " + error.message;
+  std::string message = std::string(variable) + ":";
+  if (error.fields.empty()) message += " " + error.message;
   for (const auto& field : error.fields) message += " " + field.message;
   error.message = std::move(message);
   error.fields.clear();
