@@ -20,6 +20,14 @@ describe("editorHints", () => {
     expect(series).toEqual(["Click a label, then drag across a chart to mark a range, or click it to mark an instant."]);
   });
 
+  it("explains timeline ranges, not boxes, for video with only TimelineLabels", () => {
+    const timeline = hintsFor(`<View><Video name="v" value="$video"/>
+      <TimelineLabels name="t" toName="v"><Label value="Moving"/></TimelineLabels></View>`);
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0]).toMatch(/timeline/);
+    expect(timeline[0]).not.toMatch(/box/);
+  });
+
   it("keeps the text hint for text and none for a form without regions", () => {
     const text = hintsFor(`<View><Labels name="l" toName="t"><Label value="Person"/></Labels><Text name="t" value="$text"/></View>`);
     expect(text).toHaveLength(1);

@@ -20,10 +20,17 @@ export function editorHints(config: EditorConfig): string[] {
         "(Shift: ten pixels), Ctrl+C and Ctrl+V copy it. The wheel zooms; Pan drags the image. Ctrl+Z undoes.",
     );
   }
-  if (kinds.has("video")) {
+  // Boxes need a VideoRectangle. Without one, labels only mark frame ranges
+  // on the timeline.
+  if (kinds.has("video") && kinds.has("videorectangle")) {
     hints.push(
       "Click a label, then draw a box on the paused frame: it becomes a keyframe, and the frames between keyframes " +
         "follow by interpolation. Delete removes the selected region; Ctrl+Z undoes.",
+    );
+  } else if (kinds.has("video")) {
+    hints.push(
+      "Click a label, then drag across the timeline under the video to mark a range of frames. Delete removes the " +
+        "selected range; Ctrl+Z undoes.",
     );
   }
   if (kinds.has("timeseries")) {
