@@ -360,6 +360,9 @@ TEST_P(StorageApiTest, MediaIsPresignedOrProxied) {
   auto streamed = Get(proxied);
   EXPECT_EQ(streamed.status, 200) << streamed.body;
   EXPECT_EQ(streamed.body, image);
+  // Objects are users' files: a stored HTML page must not run as Tally.
+  EXPECT_EQ(streamed.Header("content-security-policy"), "sandbox");
+  EXPECT_EQ(streamed.Header("x-content-type-options"), "nosniff");
   EXPECT_EQ(Get(proxied, annotator_token_).status, 200);
   EXPECT_EQ(Get(proxied, outsider_token_).status, 404) << "a user without access to the task";
   EXPECT_EQ(client_->Get(proxied).status, 401) << "no credentials";
@@ -468,6 +471,8 @@ TEST_P(StorageApiTest, LocalFilesStayUnderTheRoot) {
   auto served = Get(url);
   EXPECT_EQ(served.status, 200) << served.body;
   EXPECT_EQ(served.body, "dog bytes");
+  EXPECT_EQ(served.Header("content-security-policy"), "sandbox");
+  EXPECT_EQ(served.Header("x-content-type-options"), "nosniff");
   EXPECT_EQ(Get(url, outsider_token_).status, 404) << "the file lies in no storage the outsider can read";
   EXPECT_EQ(Get("/data/local-files/?d=../" + outside.filename().string() + "/secret.txt").status, 403);
   EXPECT_EQ(Get("/data/local-files/?d=escape/secret.txt").status, 403);
