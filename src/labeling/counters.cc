@@ -4,6 +4,14 @@
 
 namespace tally::labeling {
 
+Result<void> LockProjectRow(Connection& connection, int64_t project_id) {
+  if (connection.dialect() != store::Dialect::kPostgres) return Ok();
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne("SELECT id FROM projects WHERE id = ? FOR NO KEY UPDATE",
+                                                  {project_id}));
+  if (!row) return Error::NotFound("Project not found.");
+  return Ok();
+}
+
 bool IsLabeled(const TaskCounts& counts, std::string_view skip_queue) {
   int64_t completed = counts.completed_annotations;
   if (skip_queue == "IGNORE_SKIPPED") completed += counts.cancelled_annotations;
@@ -35,6 +43,7 @@ Result<void> ApplyDelta(Connection& connection, int64_t project_id, const TaskCo
 }  // namespace
 
 Result<TaskCounts> RefreshTaskCounters(Connection& connection, const Project& project, int64_t task_id) {
+  TALLY_TRY(LockProjectRow(connection, project.id));
   TALLY_ASSIGN_OR_RETURN(old_row, connection.QueryOne(
                                       "SELECT total_annotations, cancelled_annotations, completed_annotations,"
                                       " ground_truth_annotations, useful_annotations, total_predictions, overlap,"
@@ -111,6 +120,7 @@ Result<void> AddToProjectCounters(Connection& connection, int64_t project_id, co
 Result<void> RecomputeProjectOverlaps(Connection& connection, const Project& project) {
   const int64_t maximum = project.maximum_annotations();
   const int64_t percentage = project.overlap_cohort_percentage();
+  TALLY_TRY(LockProjectRow(connection, project.id));
 
   if (maximum <= 1 || percentage >= 100) {
     TALLY_TRY(connection.Execute("UPDATE tasks SET overlap = ? WHERE project_id = ?", {maximum, project.id}));

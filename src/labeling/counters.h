@@ -16,6 +16,13 @@
 //
 // REQUIRES: every function runs inside a Database::Write transaction, so the
 // recount and the write it follows commit together.
+//
+// Lock order on PostgreSQL: writers that update task rows and then the
+// project's sums lock the project row (LockProjectRow) before any task row.
+// RefreshTaskCounters, RecomputeProjectOverlaps, NextInnerId, DeleteTask(s)
+// (task_store.h) and DeletePredictionsOfTasks take it first, so an import
+// that rewrites every task's overlap and an annotation write that moves one
+// task's counts wait for each other instead of deadlocking.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +43,12 @@ struct TaskCounts {
   int64_t overlap = 1;
   bool is_labeled = false;
 };
+
+// Locks the project's row until the transaction ends (PostgreSQL: SELECT …
+// FOR NO KEY UPDATE, the lock an UPDATE of the row takes). A no-op on SQLite,
+// where the single writer connection already serializes write transactions.
+// Fails with not_found when the project does not exist.
+[[nodiscard]] Result<void> LockProjectRow(Connection& connection, int64_t project_id);
 
 // Label Studio's per-task labeled rule for `counts` under `skip_queue`.
 bool IsLabeled(const TaskCounts& counts, std::string_view skip_queue);

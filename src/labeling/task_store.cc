@@ -48,6 +48,10 @@ Task TaskFromRow(const store::Row& row) {
 }  // namespace
 
 Result<int64_t> NextInnerId(Connection& connection, int64_t project_id) {
+  // Under READ COMMITTED two concurrent imports would read the same MAX. The
+  // project row lock makes the second wait until the first commits, so its
+  // MAX then includes the first one's tasks.
+  TALLY_TRY(LockProjectRow(connection, project_id));
   TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne("SELECT COALESCE(MAX(inner_id), 0) FROM tasks WHERE project_id = ?",
                                                   {project_id}));
   return row->Int(0) + 1;
@@ -168,6 +172,7 @@ Result<bool> UpdateTask(Connection& connection, int64_t task_id, const TaskPatch
 Result<bool> DeleteTask(Connection& connection, const Project& project, int64_t task_id) {
   TALLY_ASSIGN_OR_RETURN(task, FindTask(connection, task_id));
   if (!task || task->project_id != project.id) return false;
+  TALLY_TRY(LockProjectRow(connection, project.id));
   TALLY_TRY(ForgetTraceScores(connection, project.id, {task_id}));
   TALLY_TRY(connection.Execute("DELETE FROM tasks WHERE id = ?", {task_id}));
   TALLY_TRY(AddTaskToProjectCounters(connection, project.id, task->counts, -1));
@@ -176,6 +181,7 @@ Result<bool> DeleteTask(Connection& connection, const Project& project, int64_t 
 
 Result<int64_t> DeleteTasks(Connection& connection, const Project& project, const std::vector<int64_t>& ids) {
   int64_t deleted = 0;
+  TALLY_TRY(LockProjectRow(connection, project.id));
   TALLY_TRY(ForgetTraceScores(connection, project.id, ids));
   if (ids.empty()) {
     TALLY_ASSIGN_OR_RETURN(changed, connection.Execute("DELETE FROM tasks WHERE project_id = ?", {project.id}));

@@ -49,6 +49,8 @@ struct NewTask {
 };
 
 // The next free inner_id of the project (1 for a project without tasks).
+// Locks the project row first (LockProjectRow), so concurrent transactions
+// get distinct inner_ids as long as each inserts its tasks before it commits.
 [[nodiscard]] Result<int64_t> NextInnerId(Connection& connection, int64_t project_id);
 
 // Inserts a task with the given inner_id and returns its id. Does not touch

@@ -5,8 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cctype>
 #include <filesystem>
+#include <set>
+#include <thread>
 
 #include "core/crypto.h"
 #include "support/peer_process.h"
@@ -476,6 +479,114 @@ TEST_P(LabelingImport, AsyncImportRunsAsJob) {
   EXPECT_EQ(Get(project + "/imports/" + std::to_string(import_id), outsider_token_).status, 404);
   EXPECT_EQ(Get(project + "/imports/999999").status, 404);
   EXPECT_EQ(Post(project + "/import?async=true", R"([{"text":"c"}])", annotator_token_).status, 403);
+}
+
+// Imports and single task creations that run at the same time must each
+// get their own inner ids. On PostgreSQL, two transactions that both read
+// MAX(inner_id) before either committed used to collide on the unique
+// (project_id, inner_id) index and one of them failed with 409.
+TEST_P(LabelingImport, ParallelCreationsGetDistinctInnerIds) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  constexpr int kClients = 8;
+  constexpr int kRounds = 4;
+
+  std::vector<std::vector<int>> statuses(kClients);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      testing::HttpClient client(server_->base_url());
+      ready.fetch_add(1);
+      while (ready.load() < kClients) std::this_thread::yield();
+      for (int round = 0; round < kRounds; ++round) {
+        const std::string text = fmt::format("client {} round {}", i, round);
+        testing::HttpResponse response =
+            (i + round) % 2 == 0
+                ? client.Post(fmt::format("/api/projects/{}/import", id),
+                              bj::serialize(bj::array{bj::object{{"text", text}}, bj::object{{"text", text + " b"}}}),
+                              {Auth(kOwnerToken)})
+                : client.Post("/api/tasks",
+                              bj::serialize(bj::object{{"project", id}, {"data", bj::object{{"text", text}}}}),
+                              {Auth(kOwnerToken)});
+        statuses[i].push_back(response.status);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  int expected_tasks = 0;
+  for (int i = 0; i < kClients; ++i) {
+    for (int round = 0; round < kRounds; ++round) {
+      EXPECT_EQ(statuses[i][round], 201) << "client " << i << " round " << round;
+      expected_tasks += (i + round) % 2 == 0 ? 2 : 1;
+    }
+  }
+  const bj::array tasks = TaskList(id);
+  ASSERT_EQ(tasks.size(), static_cast<size_t>(expected_tasks));
+  std::set<int64_t> inner_ids;
+  for (const bj::value& task : tasks) inner_ids.insert(task.at("inner_id").as_int64());
+  EXPECT_EQ(inner_ids.size(), tasks.size()) << "every task has its own inner_id";
+  EXPECT_EQ(*inner_ids.begin(), 1);
+  EXPECT_EQ(*inner_ids.rbegin(), expected_tasks) << "inner ids have no gaps";
+  EXPECT_EQ(Project(id).at("task_number"), expected_tasks);
+}
+
+// With overlap_cohort_percentage below 100 every import rewrites the
+// overlap of all the project's tasks. On PostgreSQL it did so in the
+// opposite lock order to annotation and prediction writes (task row, then
+// project row), so requests failed with a deadlock as 503.
+TEST_P(LabelingImport, CohortImportsWithAnnotationsDoNotDeadlock) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  ASSERT_EQ(Patch(fmt::format("/api/projects/{}", id), R"({"maximum_annotations":2,"overlap_cohort_percentage":50})")
+                .status,
+            200);
+  bj::array seed;
+  for (int i = 0; i < 40; ++i) seed.push_back(bj::object{{"text", fmt::format("seed {}", i)}});
+  auto seeded = Import(id, bj::serialize(seed), "?return_task_ids=true");
+  ASSERT_EQ(seeded.status, 201) << seeded.body;
+  const bj::value seeded_body = seeded.Json();
+  std::vector<int64_t> task_ids;
+  for (const bj::value& task_id : seeded_body.at("task_ids").as_array()) task_ids.push_back(task_id.as_int64());
+
+  const std::string result =
+      R"([{"id":"r1","from_name":"sentiment","to_name":"text","type":"choices","value":{"choices":["Positive"]}}])";
+  constexpr int kWriters = 5;  // 0: imports, 1: predictions, 2-4: annotations
+  constexpr int kRequests = 30;
+  std::vector<std::vector<std::string>> failures(kWriters);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      testing::HttpClient client(server_->base_url());
+      ready.fetch_add(1);
+      while (ready.load() < kWriters) std::this_thread::yield();
+      for (int n = 0; n < kRequests; ++n) {
+        const int64_t task_id = task_ids[(static_cast<size_t>(w) * 7 + static_cast<size_t>(n)) % task_ids.size()];
+        testing::HttpResponse response;
+        if (w == 0) {
+          response = client.Post(fmt::format("/api/projects/{}/import", id),
+                                 bj::serialize(bj::object{{"text", fmt::format("late {}", n)}}), {Auth(kOwnerToken)});
+        } else if (w == 1) {
+          response = client.Post("/api/predictions", fmt::format(R"({{"task":{},"result":{}}})", task_id, result),
+                                 {Auth(kOwnerToken)});
+        } else {
+          response = client.Post(fmt::format("/api/tasks/{}/annotations", task_id),
+                                 fmt::format(R"({{"result":{}}})", result), {Auth(kOwnerToken)});
+        }
+        if (response.status != 201) failures[w].push_back(fmt::format("{} {}", response.status, response.body));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  for (int w = 0; w < kWriters; ++w) {
+    EXPECT_TRUE(failures[w].empty()) << "writer " << w << ": " << failures[w].size() << " failed, first: "
+                                     << (failures[w].empty() ? "" : failures[w].front());
+  }
+  const bj::object project = Project(id);
+  EXPECT_EQ(project.at("task_number"), 40 + kRequests);
+  EXPECT_EQ(project.at("total_annotations_number"), 3 * kRequests);
+  EXPECT_EQ(project.at("total_predictions_number"), kRequests);
 }
 
 class LabelingImportLimit : public LabelingApiTest {

@@ -66,6 +66,7 @@ Result<int64_t> DeleteAnnotationsOfTasks(Connection& connection, const Project& 
 
 Result<int64_t> DeletePredictionsOfTasks(Connection& connection, const Project& project,
                                          const std::vector<int64_t>& task_ids) {
+  TALLY_TRY(LockProjectRow(connection, project.id));
   int64_t deleted = 0;
   for (size_t start = 0; start < task_ids.size(); start += kChunk) {
     const size_t end = std::min(task_ids.size(), start + kChunk);
