@@ -26,6 +26,13 @@ constexpr std::array<std::string_view, 10> kObservationTypes = {
     "SPAN", "GENERATION", "EVENT", "AGENT", "TOOL", "CHAIN", "RETRIEVER", "EVALUATOR", "EMBEDDING", "GUARDRAIL"};
 constexpr size_t kMaxIdLength = 800;
 
+// PostgreSQL rejects a btree index entry over 2704 bytes, and these fields
+// sit in indexes together with a trace id of up to 800 UTF-16 code units
+// (2400 bytes of UTF-8). Limits in bytes keep every entry under that size
+// on both backends, so a value that one backend stores the other stores too.
+constexpr size_t kMaxIndexedTextBytes = 1000;
+constexpr size_t kMaxTagBytes = 200;
+
 const char* KindName(const bj::value& value) {
   switch (value.kind()) {
     case bj::kind::null: return "null";
@@ -64,7 +71,7 @@ Result<void> CheckString(const bj::object& body, std::string_view key, size_t ma
   const std::string field = "body." + std::string(key);
   if (!value->is_string()) return Expected(field, "string", *value);
   if (max_length && value->as_string().size() > max_length) {
-    return Error::InvalidField(field, fmt::format("must be at most {} characters", max_length));
+    return Error::InvalidField(field, fmt::format("must be at most {} bytes of UTF-8 text", max_length));
   }
   return CheckText(field, value->as_string());
 }
@@ -144,13 +151,18 @@ Result<std::string> RequireId(const bj::object& body) {
 Result<void> ValidateTraceBody(bj::object& body) {
   TALLY_TRY(NormalizeDatetime(body, "timestamp"));
   TALLY_TRY(CheckString(body, "name", 1000));
-  for (const char* key : {"userId", "sessionId", "release", "version", "externalId"}) TALLY_TRY(CheckString(body, key));
+  for (const char* key : {"userId", "sessionId", "release", "version", "externalId"}) {
+    TALLY_TRY(CheckString(body, key, kMaxIndexedTextBytes));
+  }
   if (const bj::value* tags = Present(body, "tags")) {
     if (!tags->is_array()) return Expected("body.tags", "array", *tags);
     for (size_t i = 0; i < tags->as_array().size(); ++i) {
       const bj::value& tag = tags->as_array()[i];
       const std::string field = fmt::format("body.tags.{}", i);
       if (!tag.is_string()) return Expected(field, "string", tag);
+      if (tag.as_string().size() > kMaxTagBytes) {
+        return Error::InvalidField(field, fmt::format("must be at most {} bytes of UTF-8 text", kMaxTagBytes));
+      }
       TALLY_TRY(CheckText(field, tag.as_string()));
     }
   }
@@ -170,9 +182,8 @@ Result<void> ValidateObservationBody(bj::object& body, bool generation_fields) {
     }
     TALLY_TRY(CheckText("body.traceId", trace_id->as_string()));
   }
-  for (const char* key : {"name", "statusMessage", "parentObservationId", "version", "environment"}) {
-    TALLY_TRY(CheckString(body, key));
-  }
+  for (const char* key : {"name", "statusMessage", "environment"}) TALLY_TRY(CheckString(body, key));
+  for (const char* key : {"parentObservationId", "version"}) TALLY_TRY(CheckString(body, key, kMaxIndexedTextBytes));
   for (const char* key : {"startTime", "endTime", "completionStartTime"}) TALLY_TRY(NormalizeDatetime(body, key));
   TALLY_TRY(CheckEnum(body, "level", {"DEBUG", "DEFAULT", "WARNING", "ERROR"}));
   NormalizeEnvironmentField(body);
@@ -218,9 +229,9 @@ Result<void> ValidateScoreBody(bj::object& body) {
   const bj::value* value = Present(body, "value");
   if (!value) return Error::InvalidField("body.value", "Required: a number or a string");
   if (!value->is_number() && !value->is_string()) return Expected("body.value", "number or string", *value);
-  for (const char* key : {"traceId", "observationId", "sessionId", "datasetRunId", "comment", "configId", "queueId",
-                          "environment"}) {
-    TALLY_TRY(CheckString(body, key));
+  for (const char* key : {"comment", "environment"}) TALLY_TRY(CheckString(body, key));
+  for (const char* key : {"traceId", "observationId", "sessionId", "datasetRunId", "configId", "queueId"}) {
+    TALLY_TRY(CheckString(body, key, kMaxIndexedTextBytes));
   }
   TALLY_TRY(CheckEnum(body, "dataType", {"NUMERIC", "CATEGORICAL", "BOOLEAN", "TEXT", "CORRECTION"}));
   TALLY_TRY(CheckEnum(body, "source", {"API", "ANNOTATION", "EVAL"}));

@@ -951,6 +951,14 @@ Result<std::vector<Row>> TracesOfSession(Connection& c, int64_t project_id, cons
 // ----- Deletes -----
 
 Result<int64_t> DeleteTraces(Connection& c, int64_t project_id, const std::vector<std::string>& trace_ids) {
+  // Ingestion of the same trace holds this lock while it writes the traces
+  // row and then its trace_tags rows. Taking it first, and deleting in that
+  // same order below, makes a delete wait for the ingestion instead of
+  // deadlocking with it on PostgreSQL.
+  std::set<std::pair<EntityKind, std::string>> traces;
+  for (const std::string& id : trace_ids) traces.emplace(EntityKind::kTrace, id);
+  TALLY_TRY(LockEntities(c, project_id, traces));
+
   int64_t deleted = 0;
   for (const std::string& id : trace_ids) {
     const Params params{project_id, id};
@@ -968,8 +976,8 @@ Result<int64_t> DeleteTraces(Connection& c, int64_t project_id, const std::vecto
     TALLY_TRY(c.Execute("DELETE FROM comments WHERE project_id = ? AND object_type = 'TRACE' AND object_id = ?", params));
     TALLY_TRY(c.Execute("DELETE FROM observations WHERE project_id = ? AND trace_id = ?", params));
     TALLY_TRY(c.Execute("DELETE FROM scores WHERE project_id = ? AND trace_id = ?", params));
-    TALLY_TRY(c.Execute("DELETE FROM trace_tags WHERE project_id = ? AND trace_id = ?", params));
     TALLY_ASSIGN_OR_RETURN(count, c.Execute("DELETE FROM traces WHERE project_id = ? AND id = ?", params));
+    TALLY_TRY(c.Execute("DELETE FROM trace_tags WHERE project_id = ? AND trace_id = ?", params));
     deleted += count;
   }
   return deleted;

@@ -6,10 +6,12 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/crypto.h"
 #include "store/testing/test_databases.h"
@@ -175,6 +177,126 @@ TEST_P(TracingApiTest, PerEventErrorsAndWholeRequestErrors) {
   EXPECT_EQ(Send("POST", "/api/public/ingestion", "{\"batch\":[],\"pad\":\"" + huge + "\"}",
                  {"Content-Type: application/json"}).status,
             413);
+}
+
+// Text that PostgreSQL cannot compress inside an index entry: `count`
+// pseudo-random characters, ASCII letters or (`wide`) three-byte CJK
+// characters.
+std::string IncompressibleText(size_t count, bool wide = false) {
+  std::string text;
+  uint32_t state = 12345;
+  for (size_t i = 0; i < count; ++i) {
+    state = state * 1103515245u + 12345u;
+    const uint32_t pick = (state >> 16) & 0x7FFF;
+    if (!wide) {
+      text += static_cast<char>('a' + pick % 26);
+      continue;
+    }
+    const uint32_t code_point = 0x4E00 + pick % 0x5000;
+    text += static_cast<char>(0xE0 | (code_point >> 12));
+    text += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
+    text += static_cast<char>(0x80 | (code_point & 0x3F));
+  }
+  return text;
+}
+
+// Values over the length limits are per-event 400s naming the field, and
+// the rest of the batch is stored. On PostgreSQL a 3000-character tag or
+// user id used to exceed the btree entry limit and fail the whole batch.
+TEST_P(TracingApiTest, OverlongIndexedFieldsRejectedPerEvent) {
+  const std::string long_text = IncompressibleText(3000);
+  auto response = Ingest({
+      Event("tag", "trace-create", {{"id", "t-tag"}, {"tags", {"short", long_text}}}),
+      Event("user", "trace-create", {{"id", "t-user"}, {"userId", long_text}}),
+      Event("session", "trace-create", {{"id", "t-session"}, {"sessionId", long_text}}),
+      Event("release", "trace-create", {{"id", "t-release"}, {"release", long_text}}),
+      Event("version", "span-create", {{"id", "s-version"}, {"traceId", "t-ok"}, {"version", long_text}}),
+      Event("score", "score-create", {{"id", "sc-1"}, {"traceId", "t-ok"}, {"name", "q"}, {"value", 1},
+                                      {"sessionId", long_text}}),
+      Event("ok", "trace-create", {{"id", "t-ok"}, {"tags", {"fine"}}, {"userId", "u-1"}}),
+  });
+  ASSERT_EQ(response.status, 207) << response.body;
+  const bj::value body = response.Json();
+  const bj::array& errors = body.at("errors").as_array();
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"tag", "body.tags.1"},     {"user", "body.userId"},       {"session", "body.sessionId"},
+      {"release", "body.release"}, {"version", "body.version"}, {"score", "body.sessionId"}};
+  ASSERT_EQ(errors.size(), expected.size()) << response.body;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(errors[i].at("id"), bj::value(expected[i].first));
+    EXPECT_EQ(errors[i].at("status"), 400);
+    const std::string detail(errors[i].at("error").as_string());
+    EXPECT_TRUE(detail.starts_with(expected[i].second + ":")) << detail;
+  }
+  EXPECT_EQ(body.at("successes").as_array().size(), 1u);
+
+  auto stored = Get("/api/public/traces/t-ok");
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(stored.Json().at("tags"), (bj::array{"fine"}));
+  EXPECT_EQ(Get("/api/public/traces/t-tag").status, 404);
+  EXPECT_EQ(Get("/api/public/traces/t-user").status, 404);
+}
+
+// Values at the limits fit PostgreSQL's indexes even next to the longest
+// trace id allowed (800 three-byte characters).
+TEST_P(TracingApiTest, LongestAllowedFieldsAreStored) {
+  const std::string trace_id = IncompressibleText(800, /*wide=*/true);
+  const std::string tag = IncompressibleText(200);
+  const std::string user = IncompressibleText(1000);
+  auto response = Ingest({Event("max", "trace-create", {{"id", trace_id}, {"tags", {tag}}, {"userId", user},
+                                                        {"sessionId", user}, {"name", user}})});
+  ASSERT_EQ(response.status, 207) << response.body;
+  ASSERT_TRUE(response.Json().at("errors").as_array().empty()) << response.body;
+
+  auto by_tag = Get("/api/public/traces?tags=" + tag);
+  ASSERT_EQ(by_tag.status, 200) << by_tag.body;
+  ASSERT_EQ(by_tag.Json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(by_tag.Json().at("data").at(0).at("userId"), bj::value(user));
+}
+
+// Deleting traces while the same traces are ingested must never fail. On
+// PostgreSQL the delete used to lock trace_tags before traces, the reverse
+// of ingestion, and some requests failed with a deadlock as 503.
+TEST_P(TracingApiTest, DeleteDuringIngestionNeverFails) {
+  const std::vector<std::string> ids = {"t-1", "t-2", "t-3"};
+  constexpr int kIngesters = 4;
+  constexpr int kDeleters = 2;
+  constexpr int kRequests = 150;
+  std::vector<std::vector<std::string>> failures(kIngesters + kDeleters);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kIngesters + kDeleters; ++w) {
+    threads.emplace_back([&, w] {
+      HttpClient client(server_->base_url());
+      ready.fetch_add(1);
+      while (ready.load() < kIngesters + kDeleters) std::this_thread::yield();
+      for (int n = 0; n < kRequests; ++n) {
+        HttpResponse response;
+        if (w < kIngesters) {
+          bj::array batch;
+          for (size_t i = 0; i < ids.size(); ++i) {
+            // Each ingester walks the traces in its own order.
+            const std::string& id = ids[(i + static_cast<size_t>(w)) % ids.size()];
+            batch.push_back(Event(fmt::format("e-{}-{}-{}", w, n, i), "trace-create",
+                                  {{"id", id}, {"tags", {"a", "b", fmt::format("n{}", n % 5)}}}));
+          }
+          response = client.Post("/api/public/ingestion", bj::serialize(bj::object{{"batch", batch}}), {Basic()});
+          if (response.status == 207 && !response.Json().at("errors").as_array().empty()) response.status = 0;
+        } else {
+          const std::string body = w % 2 == 0 ? R"({"traceIds":["t-3","t-1","t-2"]})" : R"({"traceIds":["t-2","t-3","t-1"]})";
+          response = client.Send("DELETE", "/api/public/traces", body, {Basic(), "Content-Type: application/json"});
+        }
+        const int expected = w < kIngesters ? 207 : 200;
+        if (response.status != expected) failures[w].push_back(fmt::format("{} {}", response.status, response.body));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  for (size_t w = 0; w < failures.size(); ++w) {
+    EXPECT_TRUE(failures[w].empty()) << "client " << w << ": " << failures[w].size() << " failed, first: "
+                                     << (failures[w].empty() ? "" : failures[w].front());
+  }
 }
 
 TEST_P(TracingApiTest, DeepAndLargeInputStored) {
