@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "accounts/project_access.h"
 #include "core/json.h"
@@ -165,9 +167,37 @@ http::Response TooManyRequests(const http::Request& request, std::string message
   return response;
 }
 
+// Model calls waiting per project, process-wide.
+class ModelCallSlots {
+ public:
+  // Takes a slot of `project_id` unless `limit` are taken; 0 means no limit.
+  bool TryAcquire(int64_t project_id, int64_t limit) {
+    std::lock_guard lock(mutex_);
+    int64_t& taken = taken_[project_id];
+    if (limit > 0 && taken >= limit) return false;
+    ++taken;
+    return true;
+  }
+
+  void Release(int64_t project_id) {
+    std::lock_guard lock(mutex_);
+    if (--taken_[project_id] <= 0) taken_.erase(project_id);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<int64_t, int64_t> taken_;
+};
+
+// Seconds a client is told to wait when the project's model call slots are
+// taken; an estimate, since the calls in progress may take up to the
+// connection's timeout.
+constexpr std::chrono::seconds kBusyRetryAfter(5);
+
 Result<http::Response> ChatReplyRoute(store::Database& database, const core::SecretBox& secret_box,
                                       const integrations::OutboundClient& client, core::RateLimiter& limiter,
-                                      const ChatReplyLimits& limits, const http::Request& request) {
+                                      ModelCallSlots& slots, const ChatReplyLimits& limits,
+                                      const http::Request& request) {
   TALLY_ASSIGN_OR_RETURN(project_id, request.IdParam("id"));
   TALLY_ASSIGN_OR_RETURN(body, json::ParseObject(request.body));
   TALLY_ASSIGN_OR_RETURN(chat, json::RequireString(body, "chat"));
@@ -191,6 +221,17 @@ Result<http::Response> ChatReplyRoute(store::Database& database, const core::Sec
                     limits.per_user, limits.per_project, wait->count()),
         *wait);
   }
+
+  if (!slots.TryAcquire(project_id, limits.concurrent_per_project)) {
+    TALLY_LOG_WARN("event=chat_reply_busy request_id={} project_id={} user_id={} concurrent_limit={}",
+                   request.request_id, project_id, request.principal.user_id, limits.concurrent_per_project);
+    return TooManyRequests(request,
+                           fmt::format("Project {} already has {} chat replies waiting for the model. Retry after {} "
+                                       "seconds",
+                                       project_id, limits.concurrent_per_project, kBusyRetryAfter.count()),
+                           kBusyRetryAfter);
+  }
+  const std::shared_ptr<void> release_slot(nullptr, [&slots, project_id](void*) { slots.Release(project_id); });
 
   // The model is called outside the transaction: it may take the
   // connection's whole timeout.
@@ -283,6 +324,7 @@ Result<std::string> ParseChatReply(std::string_view body) {
 void AddChatReplyRoute(http::Router& router, store::Database& database, const core::SecretBox& secret_box,
                        const integrations::OutboundClient& client, ChatReplyLimits limits) {
   auto limiter = std::make_shared<core::RateLimiter>(std::chrono::seconds(60));
+  auto slots = std::make_shared<ModelCallSlots>();
   router.Add({.method = "POST",
               .pattern = "/api/projects/{id:int}/chat-replies",
               .auth = http::Auth::kUser,
@@ -290,8 +332,8 @@ void AddChatReplyRoute(http::Router& router, store::Database& database, const co
                       .tag = "Projects",
                       .request_schema = kRequestSchema,
                       .response_schema = kResponseSchema},
-              .handler = [&database, &secret_box, &client, limiter, limits](http::Request& request) {
-                return ChatReplyRoute(database, secret_box, client, *limiter, limits, request);
+              .handler = [&database, &secret_box, &client, limiter, slots, limits](http::Request& request) {
+                return ChatReplyRoute(database, secret_box, client, *limiter, *slots, limits, request);
               }});
 }
 

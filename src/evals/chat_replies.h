@@ -13,10 +13,12 @@
 // The model comes from the config, never from the request, so an annotator
 // cannot pick another model or connection. Each user and each project may
 // make a set number of requests per minute (ChatReplyLimits); more are
-// answered 429 with Retry-After in seconds, before any model call.
+// answered 429 with Retry-After in seconds, before any model call, and so
+// are requests while the project already has
+// ChatReplyLimits::concurrent_per_project model calls waiting.
 //
 // Thread-safety: pure functions, and a route whose only state is its
-// rate limiter, which locks.
+// rate limiter and its count of model calls per project, which lock.
 #pragma once
 
 #include <boost/json.hpp>
@@ -63,6 +65,10 @@ boost::json::object BuildChatReplyRequest(const std::string& model, const boost:
 struct ChatReplyLimits {
   int64_t per_user = 30;      // one user, over all projects
   int64_t per_project = 300;  // all users of one project
+  // Model calls of one project waiting at once, each holding a handler
+  // thread for up to the connection's timeout. More get 429 at once, so a
+  // slow model cannot occupy every handler thread of the process.
+  int64_t concurrent_per_project = 2;
 };
 
 // Registers the route above. Every argument must outlive the router.

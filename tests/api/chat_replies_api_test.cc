@@ -2,6 +2,9 @@
 // llm="provider/model" picks the project's LLM connection named like the
 // provider, and the reply comes from a local OpenAI-compatible peer
 // (tests/peers/openai_judge.py on 127.0.0.1), on SQLite and on PostgreSQL.
+#include <chrono>
+#include <thread>
+
 #include "accounts/account_store.h"
 #include "api/evals_fixture.h"
 #include "support/peer_process.h"
@@ -172,6 +175,44 @@ TEST_P(ChatRepliesApi, ReportsFailingModel) {
   EXPECT_EQ(failed.status, 503) << failed.body;
   EXPECT_NE(failed.body.find("returned HTTP 500"), std::string::npos) << failed.body;
   EXPECT_NE(server_->Log().find("event=chat_reply_failed"), std::string::npos);
+}
+
+TEST_P(ChatRepliesApi, SlowModelHoldsTwoCallsPerProject) {
+  CreateConnection("judge", "slow");
+
+  // Four clients at once against a model that takes 3 s: two calls wait
+  // for it, the others are turned away at once with Retry-After.
+  std::vector<int> statuses(4);
+  std::vector<std::string> retry_after(4);
+  std::vector<std::thread> clients;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    clients.emplace_back([&, i] {
+      testing::HttpClient client(server_->base_url());
+      auto response = client.Post(path_, bj::serialize(Request("chat", {Message("user", "hi")})), {Token()});
+      statuses[i] = response.status;
+      retry_after[i] = response.Header("retry-after");
+    });
+  }
+
+  // Other requests still find a free handler thread while the calls wait.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto started = std::chrono::steady_clock::now();
+  auto projects = UserSend("GET", "/api/projects", bj::value());
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(projects.status, 200) << projects.body;
+  EXPECT_LT(elapsed, std::chrono::seconds(1));
+
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 2);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 429), 2);
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    if (statuses[i] == 429) EXPECT_EQ(retry_after[i], "5");
+  }
+  EXPECT_NE(server_->Log().find("event=chat_reply_busy"), std::string::npos);
+
+  // The slots are free again once the calls are done.
+  auto later = UserPost(path_, Request("chat", {Message("user", "hi")}));
+  EXPECT_EQ(later.status, 200) << later.body;
 }
 
 TEST_P(ChatRepliesApi, RequiresProjectAccess) {
