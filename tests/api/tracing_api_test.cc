@@ -237,6 +237,36 @@ TEST_P(TracingApiTest, OverlongIndexedFieldsRejectedPerEvent) {
   EXPECT_EQ(Get("/api/public/traces/t-user").status, 404);
 }
 
+// OpenTelemetry spans go through the same limits: a span whose user.id is
+// too long is skipped, and the other spans of the export are stored.
+TEST_P(TracingApiTest, OtlpOverlongAttributeSkipsSpan) {
+  const std::string long_user = IncompressibleText(3000);
+  auto span = [](const std::string& trace_id, const std::string& span_id, const std::string& user) {
+    return bj::object{{"traceId", trace_id},
+                      {"spanId", span_id},
+                      {"name", "step"},
+                      {"startTimeUnixNano", "1767607200000000000"},
+                      {"endTimeUnixNano", "1767607201000000000"},
+                      {"attributes", bj::array{bj::object{{"key", "user.id"},
+                                                          {"value", bj::object{{"stringValue", user}}}}}}};
+  };
+  const std::string long_trace(32, 'a');
+  const std::string good_trace(32, 'b');
+  const bj::object request{
+      {"resourceSpans",
+       bj::array{bj::object{{"scopeSpans", bj::array{bj::object{
+                                                {"spans", bj::array{span(long_trace, std::string(16, 'c'), long_user),
+                                                                    span(good_trace, std::string(16, 'd'), "u-1")}}}}}}}}};
+  auto response = Send("POST", "/api/public/otel/v1/traces", bj::serialize(request), {"Content-Type: application/json"});
+  ASSERT_EQ(response.status, 200) << response.body;
+
+  auto good = Get("/api/public/traces/" + good_trace);
+  ASSERT_EQ(good.status, 200) << good.body;
+  EXPECT_EQ(good.Json().at("userId"), "u-1");
+  auto skipped = Get("/api/public/traces/" + long_trace);
+  if (skipped.status == 200) EXPECT_NE(skipped.Json().at("userId"), bj::value(long_user));
+}
+
 // Values at the limits fit PostgreSQL's indexes even next to the longest
 // trace id allowed (800 three-byte characters).
 TEST_P(TracingApiTest, LongestAllowedFieldsAreStored) {
