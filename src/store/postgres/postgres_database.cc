@@ -65,6 +65,10 @@ Error PostgresError(PGconn* connection, const PGresult* result, std::string_view
     error.detail = std::move(detail);
     return error;
   }
+  // NOTE: Database::Write does not retry a transaction that fails with a
+  // deadlock (40P01) or serialization failure (40001). An HTTP client gets a
+  // 503 and must resend (a job is retried by the job queue), so writers
+  // must keep a consistent lock order.
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03" || sqlstate.starts_with("08") ||
       sqlstate.starts_with("57") || !state) {
     return Error::Unavailable("The database is unavailable; retry the request", std::move(detail));
