@@ -106,6 +106,7 @@ Result<std::unique_ptr<ExportRun>> ExportRun::Create(std::unique_ptr<TaskSource>
   run->writer_ = std::move(writer);
   run->format_ = FindFormat(format);
   run->serialized_ = run->writer_->TakesSerializedTasks() && run->source_->HasSerializedTasks();
+  if (options.read_media) run->batch_tasks_ = kExportMediaBatchTasks;
   if (ExportIsArchive(*run->format_, static_cast<bool>(options.read_media))) {
     run->zip_ = std::make_unique<ZipSink>(run->buffer_);
   }
@@ -123,18 +124,18 @@ Result<bool> ExportRun::Next(std::string& out) {
 
   size_t batch_size = 0;
   if (serialized_) {
-    TALLY_ASSIGN_OR_RETURN(count, source_->NextSerialized(kExportBatchTasks, restart_, serialized_tasks_));
+    TALLY_ASSIGN_OR_RETURN(count, source_->NextSerialized(batch_tasks_, restart_, serialized_tasks_));
     for (size_t i = 0; i < count; ++i) TALLY_TRY(writer_->AddSerializedTask(pass_, serialized_tasks_[i], sink));
     batch_size = count;
   } else {
-    TALLY_ASSIGN_OR_RETURN(batch, source_->Next(kExportBatchTasks, restart_));
+    TALLY_ASSIGN_OR_RETURN(batch, source_->Next(batch_tasks_, restart_));
     for (const boost::json::object& task : batch) TALLY_TRY(writer_->AddTask(pass_, task, sink));
     batch_size = batch.size();
   }
   restart_ = false;
   tasks_written_ += static_cast<int64_t>(batch_size);
 
-  if (static_cast<int64_t>(batch_size) < kExportBatchTasks) {
+  if (static_cast<int64_t>(batch_size) < batch_tasks_) {
     if (pass_ + 1 < writer_->passes()) {
       ++pass_;
       restart_ = true;

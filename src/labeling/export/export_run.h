@@ -25,6 +25,11 @@ namespace tally::labeling::exporting {
 // Tasks read per database round trip.
 inline constexpr int64_t kExportBatchTasks = 500;
 
+// Tasks per batch when the archive carries media files. Each Next call
+// returns the output of a whole batch, so this bounds it to about four
+// media files of up to kMaxExportMediaBytes (export_options.h) each.
+inline constexpr int64_t kExportMediaBatchTasks = 4;
+
 // The origin of an export's tasks, read in id order, batch by batch.
 class TaskSource {
  public:
@@ -91,6 +96,7 @@ class ExportRun {
   bool serialized_ = false;
   std::vector<std::string> serialized_tasks_;
   int64_t tasks_written_ = 0;
+  int64_t batch_tasks_ = kExportBatchTasks;
 };
 
 }  // namespace tally::labeling::exporting
