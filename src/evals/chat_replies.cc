@@ -189,8 +189,8 @@ class ModelCallSlots {
   std::map<int64_t, int64_t> taken_;
 };
 
-// Seconds a client is told to wait when the project's model call slots are
-// taken; an estimate, since the calls in progress may take up to the
+// The Retry-After, in seconds, when the project's model call slots are
+// taken. It is an estimate, since the calls in progress may take up to the
 // connection's timeout.
 constexpr std::chrono::seconds kBusyRetryAfter(5);
 
