@@ -68,6 +68,8 @@ struct ChatReplyLimits {
   // Model calls of one project waiting at once, each holding a handler
   // thread for up to the connection's timeout. More get 429 at once, so a
   // slow model cannot occupy every handler thread of the process.
+  // NOTE: the cap is per project, so slow replies in several projects at
+  // once can still take all handler threads.
   int64_t concurrent_per_project = 2;
 };
 
