@@ -321,11 +321,12 @@ TEST_P(LabelingImport, UploadsAreServedSandboxed) {
   auto uploaded = Upload(id, {{"evil.html", page}});
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
 
-  // The task holds the page's text, but the file is stored and served too.
+  // The task contains the page's text, but the file is stored and served too.
   auto stored = database_->db().Read([&](store::Connection& c) {
     return c.QueryOne("SELECT file FROM file_uploads WHERE project_id = ?", {id});
   });
-  ASSERT_TRUE(stored && *stored);
+  ASSERT_TRUE(stored);
+  ASSERT_TRUE(*stored);
   const std::string url = "/data/" + (*stored)->Text(0);
   ASSERT_TRUE(url.ends_with("-evil.html")) << url;
 

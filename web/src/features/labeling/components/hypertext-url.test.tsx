@@ -46,7 +46,10 @@ function renderPage(url: string) {
 describe("HyperTextUrl", () => {
   it("reads valueType from the config", () => {
     const parsed = parseLabelConfig(config);
-    expect(parsed.ok && parsed.config.root.kind === "view" && parsed.config.root.children[0]).toMatchObject({
+    expect(parsed.ok).toBe(true);
+    const root = parsed.ok ? parsed.config.root : undefined;
+    expect(root?.kind).toBe("view");
+    expect(root?.kind === "view" ? root.children[0] : undefined).toMatchObject({
       kind: "hypertext",
       valueType: "url",
       valueKey: "url",

@@ -25,8 +25,8 @@ export function RepeaterPages({ pages, renderPage }: { pages: number; renderPage
             value={page + 1}
             aria-label="Page number"
             onChange={(event) => {
-              const wanted = Number(event.target.value);
-              if (Number.isInteger(wanted) && wanted >= 1 && wanted <= pages) setPage(wanted - 1);
+              const requested = Number(event.target.value);
+              if (Number.isInteger(requested) && requested >= 1 && requested <= pages) setPage(requested - 1);
             }}
           />{" "}
           of {pages}

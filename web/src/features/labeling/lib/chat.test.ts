@@ -59,7 +59,8 @@ describe("chatOptions", () => {
 
   it("is read from the config in any letter case", () => {
     const parsed = config(`<View><Chat name="c" value="$chat" llm="openai/gpt-5" minmessages="3" messageroles="user"/></View>`);
-    expect(parsed.root.kind === "view" && parsed.root.children[0]).toMatchObject({
+    expect(parsed.root.kind).toBe("view");
+    expect(parsed.root.kind === "view" ? parsed.root.children[0] : undefined).toMatchObject({
       kind: "chat",
       options: { llm: "openai/gpt-5", minMessages: 3, messageRoles: ["user"] },
     });
