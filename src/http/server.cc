@@ -56,6 +56,10 @@ struct Server::Impl {
   // (operation_aborted when the producer failed) and the body bytes written.
   awaitable<std::pair<boost::system::error_code, size_t>> WriteBodyStream(beast::tcp_stream& stream, BodyStream& body,
                                                                          bool chunked, const std::string& request_id);
+  // Writes the interim "100 Continue" a client that sent `Expect:
+  // 100-continue` waits for before it sends the body. Returns false when the
+  // write failed (the client is gone).
+  awaitable<bool> WriteContinue(beast::tcp_stream& stream);
   void BeginShutdown();
 };
 
@@ -241,6 +245,13 @@ awaitable<std::pair<boost::system::error_code, size_t>> Server::Impl::WriteBodyS
   }
 }
 
+awaitable<bool> Server::Impl::WriteContinue(beast::tcp_stream& stream) {
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  stream.expires_after(options.write_timeout);
+  auto [error, written] = co_await asio::async_write(stream, asio::buffer(kContinue), kAsTuple);
+  co_return !error;
+}
+
 awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connection_id) {
   open_connections.fetch_add(1);
   struct ConnectionCount {
@@ -316,10 +327,19 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       const size_t limit = match.route ? match.route->body_limit : size_t{1} << 20;
       parser.body_limit(limit);
       const auto declared = parser.content_length();
+      // RFC 9110 (the Expect field) tells servers to ignore the expectation
+      // in an HTTP/1.0 request.
+      const bool expects_continue =
+          parser.get().version() == 11 && beast::iequals(request.Header("expect"), "100-continue");
       if (declared && *declared > limit) {
         early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
                             request.path, request.request_id);
         close_after = true;  // the unread body makes the connection unusable
+      } else if (!parser.is_done() && expects_continue && (!match.route || draining.load())) {
+        // The response (404, 405 or 503) does not depend on the body, and the
+        // client holds the body back until it gets 100 Continue. So respond
+        // without reading the body, then close, because it may follow anyway.
+        close_after = true;
       } else if (!parser.is_done() && match.route && match.route->spool_body &&
                  (!declared || *declared >= options.spool_threshold)) {
         // A large upload goes to a file, so memory does not grow with it.
@@ -338,6 +358,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
                               request.request_id);
           close_after = true;
         } else {
+          if (expects_continue && !co_await WriteContinue(stream)) break;
           stream.expires_after(options.read_timeout);
           auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, file_parser, kAsTuple);
           file_parser.get().body().close();
@@ -352,6 +373,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
           }
         }
       } else if (!parser.is_done()) {
+        if (expects_continue && !co_await WriteContinue(stream)) break;
         stream.expires_after(options.read_timeout);
         auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
         if (body_error == bhttp::error::body_limit) {

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -136,6 +137,13 @@ class ServerTest : public ::testing::Test {
                    stream->fail_at = std::stoi(request.Query("fail_at").value_or("-1"));
                    last_stream_ = stream;
                    return Response::Stream(stream, "text/plain");
+                 }});
+    router_.Add({.method = "POST", .pattern = "/api/upload", .auth = Auth::kNone, .body_limit = 1 << 20,
+                 .spool_body = true, .doc = {.summary = "spooled upload"},
+                 .handler = [](Request& request) -> Result<Response> {
+                   if (request.body_file.empty()) return Response::Text("memory " + request.body, "text/plain");
+                   return Response::Text("file " + std::to_string(std::filesystem::file_size(request.body_file)),
+                                         "text/plain");
                  }});
     options.port = 0;
     options.access_log = false;
@@ -356,6 +364,68 @@ TEST_F(ServerTest, StreamWaitsForSlowReader) {
   bool complete = false;
   EXPECT_EQ(DecodeChunked(response, complete).size(), size_t{64} << 20);
   EXPECT_TRUE(complete);
+}
+
+TEST_F(ServerTest, ExpectContinueGetsInterimResponse) {
+  Start();
+  Client client(server_->port());
+  client.Send("POST /api/small HTTP/1.1\r\nHost: x\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n");
+  EXPECT_EQ(ReadUntil(client.fd(), "\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+
+  client.Send("hello");
+  const std::string response = client.ReadResponses(1);
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_TRUE(response.ends_with("\r\n\r\n5")) << response;
+
+  // The interim response leaves the connection usable.
+  client.Send("GET /api/echo?q=after HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(client.ReadResponses(1).find("/api/echo?after"), std::string::npos);
+}
+
+TEST_F(ServerTest, ExpectContinueBeforeSpooledBody) {
+  ServerOptions options;
+  options.spool_threshold = 4;
+  Start(options);
+  Client client(server_->port());
+  client.Send("POST /api/upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n");
+  EXPECT_EQ(ReadUntil(client.fd(), "\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+
+  client.Send("0123456789");
+  const std::string response = client.ReadResponses(1);
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_TRUE(response.ends_with("file 10")) << response;
+}
+
+TEST_F(ServerTest, ExpectContinueSkippedWhenRejectedEarly) {
+  Start();
+  struct Case {
+    std::string request;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"POST /api/small HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1000\r\n\r\n", 413},
+      {"POST /api/nowhere HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n", 404},
+      {"POST /api/echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n", 405},
+  };
+  for (const Case& each : cases) {
+    Client client(server_->port());
+    client.Send(each.request);
+    // The final response arrives although no body was sent, and the server
+    // closes because that body may still follow.
+    const std::string response = ReadUntil(client.fd(), "");
+    EXPECT_EQ(StatusOf(response), each.status) << response;
+    EXPECT_EQ(response.find("100 Continue"), std::string::npos) << response;
+    EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+  }
+}
+
+TEST_F(ServerTest, ExpectContinueIgnoredForHttp10) {
+  Start();
+  Client client(server_->port());
+  client.Send("POST /api/small HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello");
+  const std::string response = ReadUntil(client.fd(), "");
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_EQ(response.find("100 Continue"), std::string::npos) << response;
 }
 
 }  // namespace
