@@ -130,6 +130,59 @@ Result<std::vector<int64_t>> InsertTasks(Connection& connection, int64_t project
   return ids;
 }
 
+namespace {
+
+// The insert triggers of `tasks` whose work TaskInsertTriggerPause::End
+// knows how to do in bulk. Any other trigger stays in place.
+constexpr std::string_view kPausableInsertTriggers = "'tasks_data_revision_insert', 'tasks_column_counts_insert'";
+
+}  // namespace
+
+Result<std::unique_ptr<TaskInsertTriggerPause>> TaskInsertTriggerPause::Begin(Connection& connection,
+                                                                             int64_t project_id) {
+  if (connection.dialect() != store::Dialect::kSqlite) return std::unique_ptr<TaskInsertTriggerPause>();
+
+  std::vector<std::string> names;
+  std::vector<std::string> trigger_sql;
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(fmt::format("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'"
+                                                            " AND tbl_name = 'tasks' AND name IN ({}) ORDER BY name",
+                                                            kPausableInsertTriggers)));
+  for (const store::Row& row : rows) {
+    names.push_back(row.Text(0));
+    trigger_sql.push_back(row.Text(1));
+  }
+  for (const std::string& name : names) TALLY_TRY(connection.ExecuteScript(fmt::format("DROP TRIGGER {}", name)));
+  return std::unique_ptr<TaskInsertTriggerPause>(
+      new TaskInsertTriggerPause(connection, project_id, std::move(trigger_sql)));
+}
+
+void TaskInsertTriggerPause::Count(const NewTask& task) {
+  const TaskCounts& c = task.counts;
+  counts_[CountKey{c.is_labeled, c.total_annotations, c.cancelled_annotations, c.total_predictions,
+                   c.ground_truth_annotations, c.overlap}] += 1;
+  ++inserted_;
+}
+
+Result<void> TaskInsertTriggerPause::End() {
+  if (inserted_ > 0) {
+    TALLY_TRY(connection_.Execute("UPDATE project_data_revisions SET revision = revision + 1 WHERE project_id = ?",
+                                  {project_id_}));
+  }
+  for (const auto& [key, n] : counts_) {
+    const auto& [is_labeled, total, cancelled, predictions, ground_truth, overlap] = key;
+    TALLY_TRY(connection_.Execute(
+        "INSERT INTO task_column_counts (project_id, is_labeled, total_annotations, cancelled_annotations,"
+        " total_predictions, ground_truth_annotations, overlap, state, n) VALUES (?, ?, ?, ?, ?, ?, ?, 'unlabeled', ?)"
+        " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+        {project_id_, store::Bool(is_labeled), total, cancelled, predictions, ground_truth, overlap, n}));
+  }
+  counts_.clear();
+  inserted_ = 0;
+  for (const std::string& sql : trigger_sql_) TALLY_TRY(connection_.ExecuteScript(sql));
+  trigger_sql_.clear();
+  return Ok();
+}
+
 Result<void> StoreTaskCounts(Connection& connection, int64_t task_id, const TaskCounts& counts) {
   TALLY_TRY(connection.Execute(
       "UPDATE tasks SET total_annotations = ?, cancelled_annotations = ?, completed_annotations = ?,"

@@ -10,8 +10,11 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/result.h"
@@ -68,6 +71,48 @@ inline constexpr size_t kMaxTasksPerInsert = 64;
 [[nodiscard]] Result<std::vector<int64_t>> InsertTasks(Connection& connection, int64_t project_id,
                                                        int64_t first_inner_id, const std::vector<NewTask>& tasks,
                                                        Micros now);
+
+// A bulk load of plain tasks into one project on SQLite, with the per-row
+// insert triggers of `tasks` set aside. Those triggers (the project's data
+// revision bump and the task_column_counts upsert) took 17 to 20 % of a
+// 1,000,000-task import in docs/benchmarks.md. While a pause is open, its transaction has dropped them.
+// Every task inserted meanwhile must be passed to Count, and End applies
+// what the triggers would have done in one step per column combination,
+// then creates the triggers again from their stored SQL. DDL is
+// transactional in SQLite, so a rollback brings the triggers back too, and
+// other connections never see the schema without them.
+//
+// REQUIRES: the connection is in a write transaction that lasts past End,
+// and no other statement of that transaction writes to `tasks` between
+// Begin and End (an update would miss rows that the count table lacks).
+// On PostgreSQL Begin returns nullptr: its insert triggers only append
+// deltas and cost little.
+class TaskInsertTriggerPause {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<TaskInsertTriggerPause>> Begin(Connection& connection,
+                                                                             int64_t project_id);
+
+  // Records one inserted task with the values its row got.
+  void Count(const NewTask& task);
+
+  // Applies the skipped trigger work and restores the triggers.
+  [[nodiscard]] Result<void> End();
+
+ private:
+  TaskInsertTriggerPause(Connection& connection, int64_t project_id, std::vector<std::string> trigger_sql)
+      : connection_(connection), project_id_(project_id), trigger_sql_(std::move(trigger_sql)) {}
+
+  // The task_column_counts key of a new task: is_labeled, total_annotations,
+  // cancelled_annotations, total_predictions, ground_truth_annotations,
+  // overlap (state is always the column's default for a new row).
+  using CountKey = std::tuple<bool, int64_t, int64_t, int64_t, int64_t, int64_t>;
+
+  Connection& connection_;
+  int64_t project_id_;
+  std::vector<std::string> trigger_sql_;
+  std::map<CountKey, int64_t> counts_;
+  int64_t inserted_ = 0;
+};
 
 // Stores counts computed by the caller for a task it just inserted with its
 // annotations and predictions.

@@ -630,6 +630,39 @@ TEST_P(LabelingDataManager, ColumnCountsFollowEveryWrite) {
   ASSERT_EQ(imported.status, 201) << imported.body;
   check("an import");
 
+  // Past TaskImporter::kTriggerPauseAfter plain tasks, SQLite imports set
+  // the per-row insert triggers aside and do their work in bulk at the end.
+  // Each import below is long enough for that. The second ends its run of
+  // plain tasks with an annotated task, which ends the pause mid-import.
+  const auto plain_tasks = [](int count, const std::string& tail) {
+    std::string list = "[";
+    for (int i = 0; i < count; ++i) list += (i ? "," : "") + std::string(R"({"text":"bulk )") + std::to_string(i) + "\"}";
+    return list + tail + "]";
+  };
+  const std::string revision_sql =
+      "SELECT revision FROM project_data_revisions WHERE project_id = " + std::to_string(project_);
+  int64_t revision = SelectInt(revision_sql);
+  ASSERT_EQ(Import(project_, plain_tasks(1500, "")).status, 201);
+  check("a bulk import of plain tasks");
+  EXPECT_GT(SelectInt(revision_sql), revision);
+  revision = SelectInt(revision_sql);
+  const auto mixed = Import(project_, plain_tasks(1200, R"(,{"data":{"text":"theta"},"annotations":[{"result":[)" +
+                                                            Choice("Positive") + "]}]}"));
+  ASSERT_EQ(mixed.status, 201) << mixed.body;
+  check("a bulk import ending with an annotated task");
+  EXPECT_GT(SelectInt(revision_sql), revision);
+
+  // A rejected bulk import rolls back its tasks, and the triggers with them.
+  const int64_t tasks_before = SelectInt("SELECT COUNT(*) FROM tasks");
+  ASSERT_EQ(Import(project_, plain_tasks(1500, R"(,{"data":{"picture":"x.jpg"}})")).status, 400);
+  EXPECT_EQ(SelectInt("SELECT COUNT(*) FROM tasks"), tasks_before);
+  check("a rejected bulk import");
+  if (database_->db().dialect() == store::Dialect::kSqlite) {
+    EXPECT_EQ(SelectInt("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'tasks'"
+                        " AND name IN ('tasks_data_revision_insert', 'tasks_column_counts_insert')"),
+              2);
+  }
+
   ASSERT_EQ(Post(TaskPath("delta") + "/annotations", "{\"result\":[" + Choice("Positive") + "]}").status, 201);
   check("a submitted annotation");
   ASSERT_EQ(Post(TaskPath("eps") + "/annotations", R"({"was_cancelled":true})", annotator_token_).status, 201);

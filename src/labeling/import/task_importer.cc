@@ -353,6 +353,7 @@ Result<void> TaskImporter::Insert(CheckedItem& item) {
 
   // Keeps ids and inner_ids in arrival order.
   TALLY_TRY(FlushPending());
+  TALLY_TRY(EndTriggerPause());
   TALLY_ASSIGN_OR_RETURN(task_id, InsertTask(connection_, project_.id, next_inner_id_++, item.task, now_));
   for (Annotation& a : item.annotations) {
     a.task_id = task_id;
@@ -374,11 +375,29 @@ Result<void> TaskImporter::Insert(CheckedItem& item) {
 
 Result<void> TaskImporter::FlushPending() {
   if (pending_.empty()) return Ok();
+  // Small imports never touch the schema: the pause pays off only over
+  // thousands of rows.
+  if (!trigger_pause_used_ && summary_.task_count >= kTriggerPauseAfter) {
+    trigger_pause_used_ = true;
+    TALLY_ASSIGN_OR_RETURN(pause, TaskInsertTriggerPause::Begin(connection_, project_.id));
+    trigger_pause_ = std::move(pause);
+  }
   TALLY_ASSIGN_OR_RETURN(ids, InsertTasks(connection_, project_.id, pending_inner_id_, pending_, now_));
+  if (trigger_pause_) {
+    for (const NewTask& task : pending_) trigger_pause_->Count(task);
+  }
   for (const NewTask& task : pending_) AccumulateTaskCounts(task.counts, added_);
   summary_.task_count += static_cast<int64_t>(pending_.size());
   if (keep_task_ids_) summary_.task_ids.insert(summary_.task_ids.end(), ids.begin(), ids.end());
   pending_.clear();
+  return Ok();
+}
+
+Result<void> TaskImporter::EndTriggerPause() {
+  trigger_pause_used_ = true;
+  if (!trigger_pause_) return Ok();
+  TALLY_TRY(trigger_pause_->End());
+  trigger_pause_.reset();
   return Ok();
 }
 
@@ -394,6 +413,7 @@ Result<ImportSummary> TaskImporter::Finish() {
     return error;
   }
   TALLY_TRY(FlushPending());
+  TALLY_TRY(EndTriggerPause());
   TALLY_TRY(AddToProjectCounters(connection_, project_.id, added_));
   if (project_.maximum_annotations() > 1 && project_.overlap_cohort_percentage() < 100) {
     TALLY_TRY(RecomputeProjectOverlaps(connection_, project_));

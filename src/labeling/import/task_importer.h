@@ -57,6 +57,9 @@ class TaskImporter {
   // this many error messages in a rejection.
   static constexpr int64_t kMaxTasks = 1'000'000;
   static constexpr size_t kMaxErrors = 100;
+  // Tasks inserted before a run of plain tasks goes on without the per-row
+  // insert triggers (TaskInsertTriggerPause).
+  static constexpr int64_t kTriggerPauseAfter = 1024;
 
   // REQUIRES: `connection` is inside a write transaction that lasts until
   // Finish returns; `project` and `config` outlive the importer.
@@ -104,6 +107,9 @@ class TaskImporter {
   Result<void> Insert(CheckedItem& item);
   // Inserts the pending run of plain tasks and records them in the summary.
   Result<void> FlushPending();
+  // Closes the trigger pause, if one is open, for good: a task with
+  // annotations or predictions updates its row, which needs the triggers.
+  Result<void> EndTriggerPause();
   void AddPreannotations(CheckedItem& item, int64_t index);
 
   Connection& connection_;
@@ -123,6 +129,10 @@ class TaskImporter {
   ImportSummary summary_;
   std::vector<NewTask> pending_;   // checked plain tasks not inserted yet, in arrival order
   int64_t pending_inner_id_ = 0;   // inner_id of pending_.front()
+  // Open while a long run of plain tasks goes in without the per-row insert
+  // triggers; one pause per import at most.
+  std::unique_ptr<TaskInsertTriggerPause> trigger_pause_;
+  bool trigger_pause_used_ = false;
   std::map<std::string, std::optional<int64_t>> members_by_email_;  // email → user id, nullopt: not a member
   std::map<int64_t, bool> member_ids_;
 };

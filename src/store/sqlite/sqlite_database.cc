@@ -88,6 +88,8 @@ class SqliteConnection final : public Connection {
     return statement;
   }
 
+  // Text and blobs are bound without a copy (SQLITE_STATIC): Run keeps
+  // `params` alive until it has reset the statement and cleared them.
   Result<void> Bind(sqlite3_stmt* statement, const Params& params) {
     const int expected = sqlite3_bind_parameter_count(statement);
     if (expected != static_cast<int>(params.size())) {
@@ -106,9 +108,9 @@ class SqliteConnection final : public Connection {
             } else if constexpr (std::is_same_v<T, double>) {
               code = sqlite3_bind_double(statement, index, value);
             } else if constexpr (std::is_same_v<T, std::string>) {
-              code = sqlite3_bind_text64(statement, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+              code = sqlite3_bind_text64(statement, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
             } else {
-              code = sqlite3_bind_blob64(statement, index, value.bytes.data(), value.bytes.size(), SQLITE_TRANSIENT);
+              code = sqlite3_bind_blob64(statement, index, value.bytes.data(), value.bytes.size(), SQLITE_STATIC);
             }
           },
           params[i]);
