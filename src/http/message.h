@@ -45,6 +45,8 @@ struct Principal {
   bool is_project_key() const { return kind == Kind::kProjectKey; }
 };
 
+class BodyStream;
+
 // Percent-decodes `text`; in a query string '+' also means a space.
 // kInvalidArgument for an incomplete or non-hex escape.
 [[nodiscard]] Result<std::string> PercentDecode(std::string_view text, bool plus_is_space);
@@ -60,6 +62,13 @@ struct Request {
   // (Route::spool_body): the file holding the body, removed after the
   // response. Read it with MappedFile.
   std::string body_file;
+  // Set instead of `body` for a streamed body (Route::stream_body_types):
+  // Next() returns the bytes in order as they arrive and false with the
+  // last piece. Errors: kPayloadTooLarge past the route's body limit (return
+  // it and the client gets 413), kInvalidArgument when the body ended early,
+  // was malformed or was not received within the read timeout. The server
+  // closes the connection when the handler returns before the last piece.
+  std::shared_ptr<BodyStream> body_stream;
   std::map<std::string, std::string> path_params;  // from the route pattern, e.g. {"id": "42"}
   std::string request_id;
   std::string remote_address;
@@ -77,23 +86,32 @@ struct Request {
   [[nodiscard]] Result<int64_t> IdParam(std::string_view name) const;
 };
 
-// A response body made piece by piece while it is sent, for bodies too
-// large to build whole (exports). The server calls Next on the worker pool,
-// writes each piece as one HTTP/1.1 chunk, and requests the next piece only
-// after the previous one was written, so a slow client slows the producer
-// instead of filling memory.
+// A body passed on piece by piece, for bodies too large to hold whole.
+//
+// As a response body (Response::stream, exports) the handler implements it.
+// The server calls Next on the worker pool and writes each piece as one
+// HTTP/1.1 chunk. It requests the next piece only after the previous one was
+// written, so a slow client slows the producer instead of filling memory.
+// The stream is dropped when the response ends, early included (client
+// gone, write timeout).
+//
+// As a request body (Request::body_stream) the server implements it and the
+// handler calls Next. Each call blocks the calling pool thread until the
+// next piece arrives from the client (at most ServerOptions::read_timeout per
+// socket read). The server reads only a few pieces ahead, so a slow handler
+// slows the client instead of filling memory.
 //
 // Thread-safety: calls never overlap, but successive calls may run on
-// different pool threads. The stream is dropped when the response ends,
-// early included (client gone, write timeout).
+// different pool threads.
 class BodyStream {
  public:
   virtual ~BodyStream() = default;
   // Appends the next piece to `chunk` (possibly nothing) and returns true
-  // while more follows, false after the last piece. An error ends the
-  // response without the final chunk and closes the connection, so the
-  // client sees an incomplete transfer instead of a truncated file; the
-  // status line has already gone out by then.
+  // while more follows, false after the last piece. For a response, an
+  // error ends the response without the final chunk and closes the
+  // connection. The status line has already gone out by then, so this is
+  // how the client sees an incomplete transfer instead of a truncated file.
+  // For a request, every call after an error returns the same error.
   [[nodiscard]] virtual Result<bool> Next(std::string& chunk) = 0;
 };
 

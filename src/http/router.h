@@ -60,6 +60,14 @@ struct Route {
   // length) go to a file, Request::body_file, instead of memory: for routes
   // that take uploads far larger than what a request should hold in RAM.
   bool spool_body = false;
+  // Media types (compared case-insensitively with the Content-Type's media
+  // type, parameters ignored, e.g. "application/json") whose bodies of at
+  // least ServerOptions::spool_threshold bytes, or of unknown length, reach
+  // the handler as Request::body_stream while the client is still sending.
+  // Other large bodies of a spool_body route still go to a file. Such a
+  // request always runs on the worker pool, whatever `dispatch` is set to,
+  // because reading the stream blocks until the bytes arrive.
+  std::vector<std::string> stream_body_types;
   RouteDoc doc;
   Handler handler;
 };

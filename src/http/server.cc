@@ -2,12 +2,15 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <fmt/format.h>
 #include <thread>
@@ -27,6 +30,10 @@ using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto kAsTuple = asio::as_tuple(use_awaitable);
 
+namespace {
+struct StreamedBody;
+}  // namespace
+
 struct Server::Impl {
   Impl(Dispatcher& dispatcher, ServerOptions options, Hub* hub)
       : dispatcher(dispatcher), options(std::move(options)), hub(hub) {}
@@ -42,6 +49,10 @@ struct Server::Impl {
   std::atomic<uint64_t> next_connection{1};
   std::atomic<int64_t> open_connections{0};
   std::atomic<int64_t> rejected_connections{0};
+  // Set before the IO threads stop, so a handler waiting for a streamed
+  // request body gives up instead of blocking the pool's join forever.
+  std::atomic<bool> io_stopped{false};
+  std::atomic<size_t> max_queued_body_bytes{0};  // MaxQueuedBodyBytesForTest
   std::chrono::steady_clock::time_point last_accept_warning{};
   uint16_t bound_port = 0;
 
@@ -51,7 +62,17 @@ struct Server::Impl {
 
   awaitable<void> Accept(tcp::acceptor& acceptor);
   awaitable<void> Serve(beast::tcp_stream stream, uint64_t connection_id);
-  awaitable<Response> Dispatch(Request& request, const Match& match);
+  // Runs the handler on the worker pool, or returns a 503 when `max_queued`
+  // requests already wait for it.
+  awaitable<Response> DispatchOnPool(Request& request, const Match& match);
+  // Reads a streamed request body into its channel. Returns at the end of the
+  // body, after passing a read error on to the handler, or once the handler
+  // returned.
+  awaitable<void> ReadStreamedBody(beast::tcp_stream& stream, beast::flat_buffer& buffer, StreamedBody& body);
+  // Runs DispatchOnPool, then stops the body's reader, which may wait for bytes
+  // or queue space that the returned handler will never take.
+  awaitable<Response> DispatchThenStopReader(beast::tcp_stream& stream, StreamedBody& body, Request& request,
+                                             const Match& match);
   // Writes a streamed body after its headers. Returns the first write error
   // (operation_aborted when the producer failed) and the body bytes written.
   awaitable<std::pair<boost::system::error_code, size_t>> WriteBodyStream(beast::tcp_stream& stream, BodyStream& body,
@@ -180,13 +201,131 @@ std::string SpoolPath(const std::string& dir) {
   return (base / ("tally-body-" + RandomHex(12))).string();
 }
 
-}  // namespace
+// True when the media type of `content_type` (parameters ignored) is one of
+// the route's stream_body_types.
+bool StreamsBody(const Route& route, std::string_view content_type) {
+  std::string_view media_type = content_type.substr(0, content_type.find(';'));
+  while (!media_type.empty() && (media_type.back() == ' ' || media_type.back() == '\t')) media_type.remove_suffix(1);
+  while (!media_type.empty() && (media_type.front() == ' ' || media_type.front() == '\t')) media_type.remove_prefix(1);
+  return std::any_of(route.stream_body_types.begin(), route.stream_body_types.end(),
+                     [&](const std::string& type) { return beast::iequals(media_type, type); });
+}
 
-awaitable<Response> Server::Impl::Dispatch(Request& request, const Match& match) {
-  if (match.route && match.route->dispatch == Dispatch::kInline) {
-    co_return dispatcher.Handle(request, match);
+// A streamed request body is read in pieces of this size, and at most
+// kBodyQueuePieces wait for the handler. One upload thus buffers at most
+// (kBodyQueuePieces + 2) pieces: the queued ones, the one the reader waits
+// to queue and the one on its way to the handler.
+constexpr size_t kBodyPieceSize = 256 * 1024;
+constexpr size_t kBodyQueuePieces = 4;
+// How often a handler waiting for body bytes checks whether the IO threads
+// stopped (shutdown past its drain timeout).
+constexpr auto kStopCheckInterval = std::chrono::milliseconds(100);
+
+struct BodyPiece {
+  std::string bytes;
+  bool last = false;  // the body ends with these bytes
+};
+
+// Request::body_stream: a queue of pieces from the connection's reader (on
+// its IO thread) to the handler (on a pool thread). A full queue suspends
+// the reader, so the client's sending waits for the handler.
+class RequestBodyStream final : public BodyStream {
+ public:
+  // An error code in a message ends the body with that error.
+  using Channel = asio::experimental::concurrent_channel<void(boost::system::error_code, BodyPiece)>;
+
+  RequestBodyStream(const asio::any_io_executor& executor, size_t limit, const std::atomic<bool>& io_stopped,
+                    std::atomic<size_t>& max_queued_bytes)
+      : channel_(executor, kBodyQueuePieces),
+        limit_(limit),
+        io_stopped_(io_stopped),
+        max_queued_bytes_(max_queued_bytes) {}
+
+  Channel& channel() { return channel_; }
+
+  // Counts `bytes` read from the socket and not yet taken by the handler.
+  void AddQueued(size_t bytes) {
+    const size_t queued = queued_bytes_.fetch_add(bytes) + bytes;
+    size_t max = max_queued_bytes_.load();
+    while (queued > max && !max_queued_bytes_.compare_exchange_weak(max, queued)) {
+    }
   }
 
+  // NOTE: blocks a pool thread per streamed upload while it waits for the
+  // client, so worker_threads uploads from slow clients can hold the whole
+  // pool and delay every other kPool request.
+  Result<bool> Next(std::string& chunk) override {
+    if (failure_) return *failure_;
+    if (finished_) return false;
+
+    // The channel completes the receive on the connection's IO thread.
+    using Received = std::pair<boost::system::error_code, BodyPiece>;
+    auto promise = std::make_shared<std::promise<Received>>();
+    std::future<Received> received = promise->get_future();
+    channel_.async_receive([promise](boost::system::error_code error, BodyPiece piece) {
+      promise->set_value(Received{error, std::move(piece)});
+    });
+    while (received.wait_for(kStopCheckInterval) == std::future_status::timeout) {
+      if (io_stopped_.load()) {
+        failure_ = Error::Unavailable("The server stopped before the request body arrived");
+        return *failure_;
+      }
+    }
+    auto [error, piece] = received.get();
+    if (error) {
+      failure_ = ErrorFor(error);
+      return *failure_;
+    }
+
+    queued_bytes_.fetch_sub(piece.bytes.size());
+    if (chunk.empty()) {
+      chunk = std::move(piece.bytes);
+    } else {
+      chunk += piece.bytes;
+    }
+    finished_ = piece.last;
+    return !piece.last;
+  }
+
+ private:
+  Error ErrorFor(const boost::system::error_code& error) const {
+    if (error == bhttp::error::body_limit) {
+      return Error::TooLarge(fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit_));
+    }
+    if (error == beast::error::timeout) return Error::Invalid("The request body was not received in time");
+    if (error.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+        error != bhttp::error::partial_message && error != bhttp::error::end_of_stream) {
+      return Error::Invalid("The request body is malformed: " + error.message());
+    }
+    return Error::Invalid("The request body ended before its declared length");
+  }
+
+  Channel channel_;
+  const size_t limit_;
+  const std::atomic<bool>& io_stopped_;
+  std::atomic<size_t>& max_queued_bytes_;
+  std::atomic<size_t> queued_bytes_{0};
+  // Touched by Next only, whose calls never overlap.
+  std::optional<Error> failure_;
+  bool finished_ = false;
+};
+
+// A request whose body reaches the handler while it arrives. The parser has
+// read the header; the reader coroutine reads the rest into `stream`.
+struct StreamedBody {
+  explicit StreamedBody(bhttp::request_parser<bhttp::string_body>&& header_parser)
+      : parser(std::move(header_parser)) {}
+
+  bhttp::request_parser<bhttp::buffer_body> parser;
+  std::shared_ptr<RequestBodyStream> stream;  // also Request::body_stream
+  std::string request_id;
+  // Set on the IO thread once the handler returned; stops the reader.
+  bool handler_done = false;
+};
+
+}  // namespace
+
+awaitable<Response> Server::Impl::DispatchOnPool(Request& request, const Match& match) {
   // Bound the work waiting for the pool: past the limit, an immediate 503
   // with Retry-After serves clients better than a growing queue and timeouts.
   if (queued.fetch_add(1) >= options.max_queued) {
@@ -243,6 +382,59 @@ awaitable<std::pair<boost::system::error_code, size_t>> Server::Impl::WriteBodyS
     }
     if (!*more) co_return std::pair{boost::system::error_code(), total};
   }
+}
+
+awaitable<void> Server::Impl::ReadStreamedBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                              StreamedBody& body) {
+  RequestBodyStream::Channel& channel = body.stream->channel();
+  size_t total = 0;
+  for (;;) {
+    // Fill one piece. The deadline covers each socket read, not the whole
+    // body and not the wait for queue space, so a slow handler cannot time
+    // out a client that sends steadily.
+    BodyPiece piece;
+    piece.bytes.resize(kBodyPieceSize);
+    auto& target = body.parser.get().body();
+    target.data = piece.bytes.data();
+    target.size = piece.bytes.size();
+    boost::system::error_code error;
+    while (target.size > 0 && !body.parser.is_done() && !body.handler_done) {
+      stream.expires_after(options.read_timeout);
+      auto [read_error, read_bytes] = co_await bhttp::async_read_some(stream, buffer, body.parser, kAsTuple);
+      if (read_error == bhttp::error::need_buffer) break;  // the piece is full
+      if (read_error) {
+        error = read_error;
+        break;
+      }
+    }
+    stream.expires_never();
+    piece.bytes.resize(piece.bytes.size() - target.size);
+    target.data = nullptr;
+    target.size = 0;
+    if (body.handler_done) co_return;
+
+    if (error) {
+      TALLY_LOG_WARN("event=request_body_failed request_id={} bytes={} error=\"{}\"", body.request_id, total,
+                     error.message());
+      piece.bytes.clear();
+    }
+    piece.last = !error && body.parser.is_done();
+    total += piece.bytes.size();
+    body.stream->AddQueued(piece.bytes.size());
+    const bool last = piece.last;
+    auto [send_error] = co_await channel.async_send(error, std::move(piece), kAsTuple);
+    // A failed send means the handler returned and closed the channel.
+    if (send_error || error || last) co_return;
+  }
+}
+
+awaitable<Response> Server::Impl::DispatchThenStopReader(beast::tcp_stream& stream, StreamedBody& body,
+                                                         Request& request, const Match& match) {
+  Response response = co_await DispatchOnPool(request, match);
+  body.handler_done = true;
+  body.stream->channel().close();
+  stream.cancel();
+  co_return response;
 }
 
 awaitable<bool> Server::Impl::WriteContinue(beast::tcp_stream& stream) {
@@ -304,6 +496,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     unsigned version = 11;
     bool header_keep_alive = false;
     std::optional<SpooledFile> spooled;  // removes the body's file when the request is done
+    std::optional<StreamedBody> streamed;  // a body the handler reads while it arrives
     if (!early) {
       const auto& header = parser.get();
       request.method = std::string(header.method_string());
@@ -327,8 +520,8 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       const size_t limit = match.route ? match.route->body_limit : size_t{1} << 20;
       parser.body_limit(limit);
       const auto declared = parser.content_length();
-      // RFC 9110 (the Expect field) tells servers to ignore the expectation
-      // in an HTTP/1.0 request.
+      // RFC 9110 (the Expect field) requires servers to ignore the
+      // expectation in an HTTP/1.0 request.
       const bool expects_continue =
           parser.get().version() == 11 && beast::iequals(request.Header("expect"), "100-continue");
       if (declared && *declared > limit) {
@@ -337,9 +530,23 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
         close_after = true;  // the unread body makes the connection unusable
       } else if (!parser.is_done() && expects_continue && (!match.route || draining.load())) {
         // The response (404, 405 or 503) does not depend on the body, and the
-        // client holds the body back until it gets 100 Continue. So respond
+        // client waits for 100 Continue before sending the body. So respond
         // without reading the body, then close, because it may follow anyway.
         close_after = true;
+      } else if (!parser.is_done() && match.route && StreamsBody(*match.route, request.Header("content-type")) &&
+                 (!declared || *declared >= options.spool_threshold)) {
+        // The handler parses a large body while it arrives, instead of
+        // after all of it was written to a spool file. The reading starts
+        // with the handler, below.
+        version = parser.get().version();
+        header_keep_alive = parser.get().keep_alive();
+        streamed.emplace(std::move(parser));
+        streamed->parser.body_limit(limit);
+        streamed->stream = std::make_shared<RequestBodyStream>(stream.get_executor(), limit, io_stopped,
+                                                               max_queued_body_bytes);
+        streamed->request_id = request.request_id;
+        request.body_stream = streamed->stream;
+        if (expects_continue && !co_await WriteContinue(stream)) break;
       } else if (!parser.is_done() && match.route && match.route->spool_body &&
                  (!declared || *declared >= options.spool_threshold)) {
         // A large upload goes to a file, so memory does not grow with it.
@@ -386,14 +593,16 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       }
     }
 
-    if (!spooled) {
+    // A spooling or streaming parser took over the header from `parser`.
+    const bool parser_moved = spooled || streamed;
+    if (!parser_moved) {
       version = parser.get().version();
       header_keep_alive = parser.get().keep_alive();
     }
     const bool keep_alive = !early && header_keep_alive;
-    if (!early && !spooled) request.body = std::move(parser.get().body());
+    if (!early && !parser_moved) request.body = std::move(parser.get().body());
 
-    if (!early && !spooled && hub && (request.path == "/api/ws" || request.path == "/api/ws/") &&
+    if (!early && !parser_moved && hub && (request.path == "/api/ws" || request.path == "/api/ws/") &&
         boost::beast::websocket::is_upgrade(parser.get())) {
       // Authentication may read the database: resolve it on the pool.
       Result<Principal> principal = co_await asio::co_spawn(
@@ -427,13 +636,22 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       close_after = true;
     } else if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty()) {
       response = Dispatcher::Preflight(request);
+    } else if (streamed) {
+      // The reader and the handler run together; both have returned here,
+      // so neither touches this frame's stream, buffer or parser later.
+      using asio::experimental::awaitable_operators::operator&&;
+      response = co_await (ReadStreamedBody(stream, buffer, *streamed) &&
+                           DispatchThenStopReader(stream, *streamed, request, match));
     } else if (match.route && match.route->dispatch == Dispatch::kInline) {
-      // Inline routes skip the coroutine frame of Dispatch: they are the
-      // hot, cheap ones (health, version).
+      // Inline routes skip the coroutine frame of DispatchOnPool: they are
+      // the hot, cheap ones (health, version).
       response = dispatcher.Handle(request, match);
     } else {
-      response = co_await Dispatch(request, match);
+      response = co_await DispatchOnPool(request, match);
     }
+    // Whatever of a streamed body was not read would be taken for the next
+    // request.
+    if (streamed && !streamed->parser.is_done()) close_after = true;
     Dispatcher::AddCorsHeaders(request, response);
 
     // An HTTP/1.0 client learns where a streamed body ends only by the close.
@@ -523,6 +741,7 @@ Server::Server(Dispatcher& dispatcher, ServerOptions options, Hub* hub)
     : impl_(std::make_unique<Impl>(dispatcher, std::move(options), hub)) {}
 
 Server::~Server() {
+  impl_->io_stopped.store(true);
   for (auto& context : impl_->contexts) context->stop();
   if (impl_->workers) impl_->workers->join();
 }
@@ -562,6 +781,8 @@ Result<void> Server::Start() {
 
 uint16_t Server::port() const { return impl_->bound_port; }
 
+size_t Server::MaxQueuedBodyBytesForTest() const { return impl_->max_queued_body_bytes.load(); }
+
 void Server::Impl::BeginShutdown() {
   if (shutdown_started.exchange(true)) return;
   draining.store(true);
@@ -581,6 +802,7 @@ void Server::Impl::BeginShutdown() {
     }
     const int64_t abandoned = dispatcher.metrics().in_flight.load();
     if (abandoned > 0) TALLY_LOG_WARN("event=server_drain_timeout abandoned_requests={}", abandoned);
+    io_stopped.store(true);
     for (auto& context : contexts) context->stop();
     control.stop();
   });

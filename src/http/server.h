@@ -61,6 +61,11 @@ class Server {
   // The bound port (useful when options.port was 0).
   uint16_t port() const;
 
+  // The maximum number of bytes of one streamed request body (Route::stream_body_types)
+  // that were read from the socket and not yet taken by the handler, over
+  // every request so far.
+  size_t MaxQueuedBodyBytesForTest() const;
+
   // Runs until Shutdown() or SIGINT/SIGTERM, then drains and returns.
   void Run();
 

@@ -9,8 +9,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <thread>
 
 namespace tally::http {
@@ -111,6 +113,63 @@ std::string ReadUntil(int fd, const std::string& marker) {
 
 int StatusOf(const std::string& response) { return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0; }
 
+// Sends all of `bytes`; false when the peer closed or reset first.
+bool SendAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// `size` pseudo-random bytes (xorshift32), so a reordered or repeated
+// piece changes the hash.
+std::string RandomBytes(size_t size, uint32_t seed) {
+  std::string bytes(size, '\0');
+  uint32_t state = seed;
+  for (char& byte : bytes) {
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    byte = static_cast<char>(state >> 24);
+  }
+  return bytes;
+}
+
+// FNV-1a, 64 bits: order-sensitive, so it checks bytes and their order.
+uint64_t Fnv1a(uint64_t hash, std::string_view bytes) {
+  for (unsigned char byte : bytes) {
+    hash ^= byte;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+
+// `body` in chunked transfer encoding, in chunks of varying size up to
+// `max_chunk` bytes, with the final zero-length chunk.
+std::string EncodeChunked(std::string_view body, size_t max_chunk) {
+  std::string out;
+  size_t size = 1;
+  while (!body.empty()) {
+    const size_t take = std::min(body.size(), size);
+    char line[32];
+    std::snprintf(line, sizeof line, "%zx\r\n", take);
+    out += line;
+    out += body.substr(0, take);
+    out += "\r\n";
+    body.remove_prefix(take);
+    size = size * 7 % max_chunk + 1;
+  }
+  return out + "0\r\n\r\n";
+}
+
+std::string StreamedRequest(std::string_view target, size_t content_length, std::string_view extra_headers = "") {
+  return "POST " + std::string(target) + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json; charset=utf-8\r\n" +
+         std::string(extra_headers) + "Content-Length: " + std::to_string(content_length) + "\r\n\r\n";
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   void Start(ServerOptions options = {}) {
@@ -145,6 +204,16 @@ class ServerTest : public ::testing::Test {
                    return Response::Text("file " + std::to_string(std::filesystem::file_size(request.body_file)),
                                          "text/plain");
                  }});
+    // Streamed bodies: the query's `mode` selects how much the handler reads.
+    // The small route is kInline, so it shows that streaming moves it to the
+    // pool (inline, waiting for the body would block the IO thread forever).
+    router_.Add({.method = "POST", .pattern = "/api/ingest", .auth = Auth::kNone, .body_limit = size_t{256} << 20,
+                 .stream_body_types = {"application/json"}, .doc = {.summary = "streamed body"},
+                 .handler = [this](Request& request) { return Ingest(request); }});
+    router_.Add({.method = "POST", .pattern = "/api/ingest/small", .auth = Auth::kNone,
+                 .dispatch = Dispatch::kInline, .body_limit = size_t{1} << 20,
+                 .stream_body_types = {"application/json"}, .doc = {.summary = "streamed body, small limit"},
+                 .handler = [this](Request& request) { return Ingest(request); }});
     options.port = 0;
     options.access_log = false;
     dispatcher_ = std::make_unique<Dispatcher>(router_, nullptr, metrics_);
@@ -175,6 +244,52 @@ class ServerTest : public ::testing::Test {
     }
   };
 
+  // Reads request.body_stream as the query's `mode` selects: "all" (default),
+  // "none", or "half" (stops after 1 MiB), sleeping `delay_ms` after each
+  // piece. Responds with the bytes read and their hash, or with Next's error;
+  // either way the outcome is recorded for WaitForOutcome.
+  Result<Response> Ingest(Request& request) {
+    if (!request.body_stream) return Response::Text("not streamed " + std::to_string(request.body.size()), "text/plain");
+    const std::string mode = request.Query("mode").value_or("all");
+    const int delay_ms = std::stoi(request.Query("delay_ms").value_or("0"));
+    uint64_t hash = kFnvOffset;
+    size_t bytes = 0;
+    bool more = mode != "none";
+    while (more && !(mode == "half" && bytes >= (size_t{1} << 20))) {
+      std::string chunk;
+      Result<bool> next = request.body_stream->Next(chunk);
+      if (!next) {
+        RecordOutcome("error: " + next.error().message);
+        return next.error();
+      }
+      more = *next;
+      hash = Fnv1a(hash, chunk);
+      bytes += chunk.size();
+      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    }
+    const std::string outcome = "bytes=" + std::to_string(bytes) + " hash=" + std::to_string(hash);
+    RecordOutcome(outcome);
+    return Response::Text(outcome, "text/plain");
+  }
+
+  void RecordOutcome(std::string outcome) {
+    std::lock_guard lock(outcomes_mutex_);
+    outcomes_.push_back(std::move(outcome));
+    outcome_added_.notify_all();
+  }
+
+  // The next outcome Ingest recorded, or "none" after 10 s.
+  std::string WaitForOutcome() {
+    std::unique_lock lock(outcomes_mutex_);
+    if (!outcome_added_.wait_for(lock, std::chrono::seconds(10), [this] { return !outcomes_.empty(); })) return "none";
+    std::string outcome = outcomes_.front();
+    outcomes_.erase(outcomes_.begin());
+    return outcome;
+  }
+
+  std::mutex outcomes_mutex_;
+  std::condition_variable outcome_added_;
+  std::vector<std::string> outcomes_;
   std::shared_ptr<CountingStream> last_stream_;
   Router router_;
   Metrics metrics_;
@@ -426,6 +541,167 @@ TEST_F(ServerTest, ExpectContinueIgnoredForHttp10) {
   const std::string response = ReadUntil(client.fd(), "");
   EXPECT_EQ(StatusOf(response), 200) << response;
   EXPECT_EQ(response.find("100 Continue"), std::string::npos) << response;
+}
+
+// Sends `bytes` from a second thread while this one reads, as a client that
+// reads the response during its upload. Returns one response, or everything
+// until the server closed when `until_close`.
+std::string SendWhileReading(Client& client, const std::string& bytes, bool until_close = false) {
+  std::thread sender([&] { SendAll(client.fd(), bytes); });
+  std::string response = until_close ? ReadUntil(client.fd(), "") : client.ReadResponses(1);
+  sender.join();
+  return response;
+}
+
+// Options that stream every body of the test routes: no size threshold.
+ServerOptions StreamingOptions() {
+  ServerOptions options;
+  options.spool_threshold = 1;
+  return options;
+}
+
+std::string ExpectedOutcome(std::string_view body) {
+  return "bytes=" + std::to_string(body.size()) + " hash=" + std::to_string(Fnv1a(kFnvOffset, body));
+}
+
+TEST_F(ServerTest, StreamedBodyArrivesInOrderWithBoundedQueue) {
+  Start(StreamingOptions());
+  const std::string body = RandomBytes(size_t{64} << 20, 7);
+  Client client(server_->port());
+  // The slow handler lets the queue fill, so the bound below is reached.
+  const std::string response = SendWhileReading(client, StreamedRequest("/api/ingest?delay_ms=2", body.size()) + body);
+
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_TRUE(response.ends_with(ExpectedOutcome(body))) << response;
+  // Pieces of 256 KiB: four queued, one the reader waits to queue and one
+  // on its way to the handler.
+  EXPECT_LE(server_->MaxQueuedBodyBytesForTest(), size_t{6} * 256 * 1024);
+  EXPECT_GT(server_->MaxQueuedBodyBytesForTest(), 0u);
+}
+
+TEST_F(ServerTest, ChunkedBodyStreams) {
+  Start(StreamingOptions());
+  const std::string body = RandomBytes(size_t{3} << 20, 11);
+  Client client(server_->port());
+  const std::string head =
+      "POST /api/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: Application/JSON\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string response = SendWhileReading(client, head + EncodeChunked(body, 100000));
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_TRUE(response.ends_with(ExpectedOutcome(body))) << response;
+}
+
+TEST_F(ServerTest, OtherMediaTypeIsNotStreamed) {
+  Start(StreamingOptions());
+  Client client(server_->port());
+  client.Send("POST /api/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/jsonl\r\nContent-Length: 3\r\n\r\n{}\n");
+  const std::string response = client.ReadResponses(1);
+  EXPECT_TRUE(response.ends_with("not streamed 3")) << response;
+}
+
+TEST_F(ServerTest, BodyUnderThresholdIsNotStreamed) {
+  Start();  // the default threshold is 8 MiB
+  Client client(server_->port());
+  client.Send(StreamedRequest("/api/ingest", 2) + "{}");
+  const std::string response = client.ReadResponses(1);
+  EXPECT_TRUE(response.ends_with("not streamed 2")) << response;
+}
+
+TEST_F(ServerTest, StreamedChunkedBodyOverLimitIs413) {
+  Start(StreamingOptions());
+  const std::string body = RandomBytes((size_t{1} << 20) + 1, 3);
+  Client client(server_->port());
+  const std::string head =
+      "POST /api/ingest/small HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string response = SendWhileReading(client, head + EncodeChunked(body, 65536), /*until_close=*/true);
+  EXPECT_EQ(StatusOf(response), 413) << response;
+  EXPECT_NE(response.find("limit of 1048576 bytes"), std::string::npos) << response;
+  EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+  EXPECT_EQ(WaitForOutcome(), "error: Request body is larger than this endpoint's limit of 1048576 bytes");
+}
+
+TEST_F(ServerTest, StreamedBodyKeepsConnectionWhenRead) {
+  Start(StreamingOptions());
+  const std::string body = RandomBytes(size_t{2} << 20, 5);
+  Client client(server_->port());
+  const std::string response = SendWhileReading(client, StreamedRequest("/api/ingest", body.size()) + body);
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_EQ(response.find("Connection: close"), std::string::npos) << response;
+
+  client.Send("GET /api/echo?q=after HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(client.ReadResponses(1).find("/api/echo?after"), std::string::npos);
+}
+
+TEST_F(ServerTest, EarlyHandlerReturnClosesConnection) {
+  Start(StreamingOptions());
+  for (const std::string mode : {"none", "half"}) {
+    const std::string body = RandomBytes(size_t{16} << 20, 9);
+    Client client(server_->port());
+    // The sender fails once the server closes, with most of the body unsent.
+    const std::string response =
+        SendWhileReading(client, StreamedRequest("/api/ingest?mode=" + mode, body.size()) + body, /*until_close=*/true);
+    EXPECT_EQ(StatusOf(response), 200) << mode << ": " << response;
+    EXPECT_NE(response.find("Connection: close"), std::string::npos) << mode << ": " << response;
+    const std::string expected_bytes = mode == "none" ? "bytes=0 " : "bytes=1048576 ";
+    EXPECT_NE(response.find(expected_bytes), std::string::npos) << mode << ": " << response;
+  }
+
+  // The server still serves other connections.
+  Client other(server_->port());
+  other.Send("GET /api/echo?q=still HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(other.ReadResponses(1).find("/api/echo?still"), std::string::npos);
+}
+
+TEST_F(ServerTest, ClientGoneMidBodyFailsNext) {
+  Start(StreamingOptions());
+  {
+    Client client(server_->port());
+    client.Send(StreamedRequest("/api/ingest", size_t{4} << 20) + RandomBytes(size_t{1} << 20, 1));
+  }  // closes the socket with three quarters of the body unsent
+  EXPECT_EQ(WaitForOutcome(), "error: The request body ended before its declared length");
+}
+
+TEST_F(ServerTest, StalledClientTimesOut) {
+  ServerOptions options = StreamingOptions();
+  options.read_timeout = std::chrono::seconds(1);
+  Start(options);
+  Client client(server_->port());
+  const auto start = std::chrono::steady_clock::now();
+  client.Send(StreamedRequest("/api/ingest", size_t{4} << 20) + RandomBytes(100000, 2));
+  // The timed-out read closes the socket, so the handler's error response
+  // cannot reach the client.
+  EXPECT_TRUE(client.ClosedByPeer());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  EXPECT_EQ(WaitForOutcome(), "error: The request body was not received in time");
+}
+
+TEST_F(ServerTest, ShutdownReleasesHandlerWaitingForBody) {
+  ServerOptions options = StreamingOptions();
+  options.drain_timeout = std::chrono::seconds(1);
+  Start(options);
+  Client client(server_->port());
+  client.Send(StreamedRequest("/api/ingest", size_t{4} << 20) + RandomBytes(1000, 6));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  // The handler waits in Next for bytes the stalled client never sends; past
+  // the drain timeout the IO threads stop and Next must give up.
+  const auto start = std::chrono::steady_clock::now();
+  server_->Shutdown();
+  runner_.join();
+  server_.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
+  EXPECT_EQ(WaitForOutcome(), "error: The server stopped before the request body arrived");
+}
+
+TEST_F(ServerTest, StreamedBodyAfterExpectContinue) {
+  Start(StreamingOptions());
+  const std::string body = RandomBytes(300000, 4);
+  Client client(server_->port());
+  client.Send(StreamedRequest("/api/ingest/small", body.size(), "Expect: 100-continue\r\n"));
+  EXPECT_EQ(ReadUntil(client.fd(), "\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+  client.Send(body);
+  const std::string response = client.ReadResponses(1);
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_TRUE(response.ends_with(ExpectedOutcome(body))) << response;
 }
 
 }  // namespace
