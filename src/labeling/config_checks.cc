@@ -111,22 +111,22 @@ void CountResultItems(const bj::value& result, AnnotationUsage& usage,
   }
 }
 
-// Returns the path of the first key or string under `value` that contains
-// U+0000, or nothing. PostgreSQL's jsonb rejects \u0000, so a task with one
+// Returns the path below `value` (".key.0", empty for `value` itself) of the
+// first key or string that contains U+0000, or nothing. The path is built
+// only on the way back from a hit, so clean data costs no allocation. PostgreSQL's jsonb rejects \u0000, so a task with one
 // would be stored but break every data filter of its project.
-std::optional<std::string> FindNul(const bj::value& value, const std::string& path) {
+std::optional<std::string> FindNul(const bj::value& value) {
   if (value.is_string()) {
-    if (value.as_string().find('\0') != bj::string::npos) return path;
+    if (value.as_string().find('\0') != bj::string::npos) return std::string();
   } else if (value.is_array()) {
     const bj::array& items = value.as_array();
     for (size_t i = 0; i < items.size(); ++i) {
-      if (auto found = FindNul(items[i], path + "." + std::to_string(i))) return found;
+      if (auto found = FindNul(items[i])) return "." + std::to_string(i) + *found;
     }
   } else if (value.is_object()) {
     for (const auto& [key, item] : value.as_object()) {
-      const std::string child = path + "." + std::string(key);
-      if (key.find('\0') != bj::string_view::npos) return child;
-      if (auto found = FindNul(item, child)) return found;
+      if (key.find('\0') != bj::string_view::npos) return "." + std::string(key);
+      if (auto found = FindNul(item)) return "." + std::string(key) + *found;
     }
   }
   return std::nullopt;
@@ -142,10 +142,9 @@ void CheckTaskData(const LabelConfig& config, const bj::object& data, const std:
 void CheckTaskData(const std::vector<DataKeyUse>& uses, const bj::object& data, const std::string& field_prefix,
                    const std::string& message_prefix, std::vector<FieldError>& errors) {
   for (const auto& [key, value] : data) {
-    const std::string field = field_prefix + "." + std::string(key);
-    std::optional<std::string> nul = key.find('\0') != bj::string_view::npos ? field : FindNul(value, field);
+    std::optional<std::string> nul = key.find('\0') != bj::string_view::npos ? std::string() : FindNul(value);
     if (nul) {
-      errors.push_back({*nul, fmt::format("{}Text in task data must not contain the NUL character (\\u0000); "
+      errors.push_back({field_prefix + "." + std::string(key) + *nul, fmt::format("{}Text in task data must not contain the NUL character (\\u0000); "
                                           "remove it and send the task again",
                                           message_prefix)});
       break;

@@ -67,12 +67,20 @@ constexpr std::string_view kInsertTaskRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 
 void AppendTaskParams(store::Params& params, int64_t project_id, int64_t inner_id, const NewTask& task, Micros now) {
   const TaskCounts& counts = task.counts;
-  params.insert(params.end(),
-                {project_id, inner_id, json::Serialize(task.data), json::Serialize(task.meta), counts.overlap,
-                 store::Bool(counts.is_labeled), counts.total_annotations, counts.cancelled_annotations,
-                 counts.completed_annotations, counts.ground_truth_annotations, counts.useful_annotations,
-                 counts.total_predictions, store::Bool(task.allow_skip), store::OrNull(task.file_upload_id), now, now,
-                 store::OrNull(task.created_by)});
+  // One by one rather than from an initializer list, whose elements can
+  // only be copied: the data text is moved in.
+  params.emplace_back(project_id);
+  params.emplace_back(inner_id);
+  params.emplace_back(json::Serialize(task.data));
+  params.emplace_back(json::Serialize(task.meta));
+  for (const store::Value& value :
+       {store::Value(counts.overlap), store::Bool(counts.is_labeled), store::Value(counts.total_annotations),
+        store::Value(counts.cancelled_annotations), store::Value(counts.completed_annotations),
+        store::Value(counts.ground_truth_annotations), store::Value(counts.useful_annotations),
+        store::Value(counts.total_predictions), store::Bool(task.allow_skip), store::OrNull(task.file_upload_id),
+        store::Value(now), store::Value(now), store::OrNull(task.created_by)}) {
+    params.push_back(value);
+  }
 }
 
 // The multi-row INSERT for `rows` tasks; built once per size, so a long

@@ -124,6 +124,54 @@ TEST(JsonItems, RejectsMalformedText) {
   }
 }
 
+// The items and the outcome of a text read in pieces of `size` bytes.
+std::pair<std::vector<std::string>, bool> ReadInPieces(std::string_view text, size_t size) {
+  std::vector<std::string> items;
+  JsonItemReader reader([&](bj::value& item) -> Result<void> {
+    items.push_back(bj::serialize(item));
+    return Ok();
+  });
+  bool ok = true;
+  for (size_t at = 0; at < text.size() && ok; at += size) ok = static_cast<bool>(reader.Feed(text.substr(at, size)));
+  if (ok) ok = static_cast<bool>(reader.Finish());
+  return {items, ok};
+}
+
+TEST(JsonItems, PiecesGiveTheSameItems) {
+  const std::vector<std::string> texts = {
+      R"([{"a":1}, {"b":"]},["}])",
+      " \n{\"a\": [1, 2]}\n",
+      "\xEF\xBB\xBF[ ]",
+      "\xEF\xBB\xBF[{\"t\":\"\xEF\xBB\xBF\"}]",
+      R"([1, "two", null, {"x":"\"q\\"}, 2.5e3 ,true])",
+      "\xEF\xBB",
+      "",
+      "42",
+      "[{\"a\":1},]",
+      "[{\"a\":1} {\"b\":2}]",
+      "[{\"a\":1}",
+      "[{\"a\":}]",
+      "[{\"a\":1}] trailing",
+      "[\"\xFF\"]",
+      "[12",
+  };
+  for (const std::string& text : texts) {
+    const auto whole = ReadInPieces(text, std::max<size_t>(text.size(), 1));
+    for (size_t size = 1; size < text.size(); ++size) {
+      EXPECT_EQ(ReadInPieces(text, size), whole) << "text " << text << " in pieces of " << size;
+    }
+  }
+}
+
+TEST(JsonItems, ReaderReportsOffsetsOfBadItems) {
+  JsonItemReader reader([](bj::value&) -> Result<void> { return Ok(); });
+  ASSERT_TRUE(reader.Feed("[{\"a\":1},"));
+  auto fed = reader.Feed(" {\"b\":}]");
+  ASSERT_FALSE(fed);
+  EXPECT_NE(fed.error().message.find("near byte 10"), std::string::npos) << fed.error().message;
+  EXPECT_FALSE(reader.Finish());
+}
+
 TEST(JsonItems, StopsAtCallbackError) {
   int seen = 0;
   auto read = ForEachJsonItem("[1,2,3]", [&](bj::value&) -> Result<void> {

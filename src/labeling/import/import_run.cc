@@ -213,7 +213,7 @@ Result<std::optional<ImportOutcome>> EarlierRun(Connection& c, int64_t job_id) {
   outcome.summary.annotation_count = object.at("annotation_count").as_int64();
   outcome.summary.prediction_count = object.at("prediction_count").as_int64();
   outcome.summary.task_ids = bj::value_to<std::vector<int64_t>>(object.at("task_ids"));
-  outcome.summary.data_columns = bj::value_to<std::set<std::string>>(object.at("data_columns"));
+  outcome.summary.data_columns = bj::value_to<std::set<std::string, std::less<>>>(object.at("data_columns"));
   outcome.file_upload_ids = bj::value_to<std::vector<int64_t>>(object.at("file_upload_ids"));
   outcome.found_formats = bj::value_to<std::map<std::string, int64_t>>(object.at("found_formats"));
   outcome.could_be_tasks_list = object.at("could_be_tasks_list").as_bool();
@@ -225,6 +225,42 @@ Result<void> RecordRun(Connection& c, int64_t job_id, int64_t project_id, const 
   TALLY_TRY(c.Execute("INSERT INTO import_runs (job_id, project_id, outcome, created_at) VALUES (?, ?, ?, ?)",
                       {job_id, project_id, bj::serialize(stored), NowMicros()}));
   return Ok();
+}
+
+}  // namespace
+
+namespace {
+
+// Bodies from this size on are parsed on a second thread while this one
+// inserts; below it a thread costs more than it saves.
+constexpr size_t kParseAheadBytes = 1 << 20;
+
+// Feeds the items of a JSON body (a list or one task) to the importer.
+Result<void> ImportJsonItems(const ImportRequest& request, TaskImporter& importer,
+                             const std::function<void(size_t)>& progress) {
+  auto add = [&](bj::value& item) { return importer.AddItem(item); };
+  if (!request.body_stream && request.body.size() < kParseAheadBytes) {
+    return ForEachJsonItem(request.body, add, progress);
+  }
+
+  // The body in memory (or mapped) is read in slices, then the stream if
+  // there is one.
+  constexpr size_t kSlice = 1 << 20;
+  size_t sliced = 0;
+  std::string received;
+  auto next_piece = [&](std::string_view& piece) -> Result<bool> {
+    if (sliced < request.body.size()) {
+      piece = request.body.substr(sliced, kSlice);
+      sliced += piece.size();
+      return sliced < request.body.size() || request.body_stream != nullptr;
+    }
+    if (!request.body_stream) return false;
+    received.clear();
+    TALLY_ASSIGN_OR_RETURN(more, request.body_stream->Next(received));
+    piece = received;
+    return more;
+  };
+  return ForEachJsonItemAhead(next_piece, add, progress);
 }
 
 }  // namespace
@@ -257,11 +293,7 @@ Result<ImportOutcome> RunImport(store::Database& db, const fs::path& data_dir, c
     importer.SetPreannotatedFields(request.preannotated_fields);
 
     if (boundary.empty()) {
-      TALLY_TRY(ForEachJsonItem(
-          request.body, [&](bj::value& item) { return importer.AddItem(item); },
-          [&](size_t offset) {
-            if (importer.items_seen() % 1000 == 0) progress(offset);
-          }));
+      TALLY_TRY(ImportJsonItems(request, importer, progress));
     } else {
       TALLY_ASSIGN_OR_RETURN(files, ReadUploadedFiles(parts, config));
       size_t done = 0;

@@ -30,6 +30,9 @@ struct ImportRequest {
   int64_t project_id = 0;
   http::Principal principal;  // must be a manager of the project
   std::string_view body;
+  // When set, a JSON body goes on in this stream after `body` (the bytes
+  // read ahead of it), and the import reads it while the client sends it.
+  http::BodyStream* body_stream = nullptr;
   std::string content_type;
   bool return_task_ids = false;
   // Data fields to turn into predictions (?preannotated_from_fields).

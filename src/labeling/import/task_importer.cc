@@ -72,6 +72,20 @@ void TaskImporter::AddRequestError(std::string field, std::string message) {
   errors_.push_back({std::move(field), std::move(message)});
 }
 
+void TaskImporter::CheckItemData(const bj::object& data, int64_t index) {
+  std::vector<FieldError> found;
+  CheckTaskData(data_key_uses_, data, "", "", found);
+  if (found.empty()) return;
+
+  // CheckTaskData starts every field and message with the prefixes it is
+  // given, so adding them afterwards gives the same text.
+  const std::string field_prefix = fmt::format("tasks.{}.data", index);
+  const std::string message_prefix = fmt::format("Error at item {}: ", index);
+  for (FieldError& error : found) {
+    errors_.push_back({field_prefix + error.field, message_prefix + error.message});
+  }
+}
+
 Result<std::optional<int64_t>> TaskImporter::ResolveAnnotator(const bj::value* completed_by, int64_t index,
                                                               const std::string& field) {
   if (!completed_by || completed_by->is_null()) return std::optional<int64_t>(user_id_);
@@ -113,16 +127,16 @@ Result<std::optional<int64_t>> TaskImporter::ResolveAnnotator(const bj::value* c
   return cached->second;
 }
 
-Result<void> TaskImporter::AddItem(const bj::value& item, std::optional<int64_t> file_upload_id) {
+Result<void> TaskImporter::AddItem(bj::value& item, std::optional<int64_t> file_upload_id) {
   const int64_t index = next_index_;
   if (!item.is_object()) {
     ++next_index_;
     AddError(index, fmt::format("tasks.{}", index), "Task item should be dict");
     return Ok();
   }
-  const bj::object& object = item.as_object();
-  const bj::value* data = object.if_contains("data");
-  if (!data || !Truthy(*data)) return AddData(object, file_upload_id);
+  bj::object& object = item.as_object();
+  bj::value* data = object.if_contains("data");
+  if (!data || !Truthy(*data)) return AddData(std::move(object), file_upload_id);
 
   ++next_index_;
   const std::string prefix = fmt::format("tasks.{}", index);
@@ -133,14 +147,14 @@ Result<void> TaskImporter::AddItem(const bj::value& item, std::optional<int64_t>
   }
 
   CheckedItem checked;
-  checked.task.data = data->as_object();
+  checked.task.data = std::move(data->as_object());
   checked.task.file_upload_id = file_upload_id;
   checked.task.created_by = user_id_;
-  CheckTaskData(data_key_uses_, checked.task.data, prefix + ".data", fmt::format("Error at item {}: ", index), errors_);
+  CheckItemData(checked.task.data, index);
 
-  if (const bj::value* meta = object.if_contains("meta"); meta && !meta->is_null()) {
+  if (bj::value* meta = object.if_contains("meta"); meta && !meta->is_null()) {
     if (meta->is_object() || meta->is_array()) {
-      checked.task.meta = *meta;
+      checked.task.meta = std::move(*meta);
     } else {
       AddError(index, prefix + ".meta", "meta must be an object or a list");
     }
@@ -302,7 +316,7 @@ Result<void> TaskImporter::AddData(bj::object data, std::optional<int64_t> file_
   }
 
   const size_t errors_before = errors_.size() + dropped_errors_;
-  CheckTaskData(data_key_uses_, data, fmt::format("tasks.{}.data", index), fmt::format("Error at item {}: ", index), errors_);
+  CheckItemData(data, index);
 
   CheckedItem checked;
   checked.task.data = std::move(data);
@@ -341,7 +355,10 @@ Result<void> TaskImporter::Insert(CheckedItem& item) {
   }
   counts.total_predictions = static_cast<int64_t>(item.predictions.size());
   counts.is_labeled = IsLabeled(counts, project_.skip_queue());
-  for (const auto& entry : item.task.data) summary_.data_columns.emplace(entry.key());
+  for (const auto& entry : item.task.data) {
+    const std::string_view key = entry.key();
+    if (!summary_.data_columns.contains(key)) summary_.data_columns.emplace(key);
+  }
 
   if (item.annotations.empty() && item.predictions.empty()) {
     if (pending_.empty()) pending_inner_id_ = next_inner_id_;

@@ -48,7 +48,7 @@ struct ImportSummary {
   int64_t annotation_count = 0;
   int64_t prediction_count = 0;
   std::vector<int64_t> task_ids;         // filled when requested
-  std::set<std::string> data_columns;   // keys seen in imported task data
+  std::set<std::string, std::less<>> data_columns;   // keys seen in imported task data
 };
 
 class TaskImporter {
@@ -69,7 +69,8 @@ class TaskImporter {
   // Adds one JSON task item: full form {"data": {...}, "annotations", …} or
   // flat form (the whole object is data). Returns an error only for storage
   // failures; problems with the item are collected for Finish.
-  [[nodiscard]] Result<void> AddItem(const boost::json::value& item, std::optional<int64_t> file_upload_id = {});
+  // The item's data and meta are moved out of it, so it is left unspecified.
+  [[nodiscard]] Result<void> AddItem(boost::json::value& item, std::optional<int64_t> file_upload_id = {});
 
   // Adds flat data from a CSV row, a TXT line or a media file. A
   // kUndefinedDataKey key is renamed to the config's first data key.
@@ -101,6 +102,9 @@ class TaskImporter {
   struct CheckedItem;
 
   void AddError(int64_t index, const std::string& field, const std::string& message);
+  // Checks an item's data against the config (CheckTaskData), building the
+  // field names and messages of errors only when there are some.
+  void CheckItemData(const boost::json::object& data, int64_t index);
   bool failed() const { return !errors_.empty(); }
   Result<std::optional<int64_t>> ResolveAnnotator(const boost::json::value* completed_by, int64_t index,
                                                   const std::string& field);
