@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/json.h"
+#include "core/log.h"
 #include "labeling/trace_tasks.h"
 
 namespace tally::labeling {
@@ -160,8 +161,18 @@ Result<std::unique_ptr<TaskInsertTriggerPause>> TaskInsertTriggerPause::Begin(Co
     trigger_sql.push_back(row.Text(1));
   }
   for (const std::string& name : names) TALLY_TRY(connection.ExecuteScript(fmt::format("DROP TRIGGER {}", name)));
+
+  TALLY_ASSIGN_OR_RETURN(cache, connection.QueryOne("PRAGMA cache_size"));
+  const int64_t cache_size = cache ? cache->Int(0) : -2000;
+  TALLY_TRY(connection.ExecuteScript(fmt::format("PRAGMA cache_size = -{}", kBulkCacheKiB)));
   return std::unique_ptr<TaskInsertTriggerPause>(
-      new TaskInsertTriggerPause(connection, project_id, std::move(trigger_sql)));
+      new TaskInsertTriggerPause(connection, project_id, std::move(trigger_sql), cache_size));
+}
+
+TaskInsertTriggerPause::~TaskInsertTriggerPause() {
+  // Also after a failed import: the pragma is not part of the transaction.
+  auto restored = connection_.ExecuteScript(fmt::format("PRAGMA cache_size = {}", cache_size_));
+  if (!restored) TALLY_LOG_WARN("event=cache_size_restore_failed error=\"{}\"", restored.error().message);
 }
 
 void TaskInsertTriggerPause::Count(const NewTask& task) {

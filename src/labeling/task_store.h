@@ -80,7 +80,9 @@ inline constexpr size_t kMaxTasksPerInsert = 64;
 // what the triggers would have done in one step per column combination,
 // then creates the triggers again from their stored SQL. DDL is
 // transactional in SQLite, so a rollback brings the triggers back too, and
-// other connections never see the schema without them.
+// other connections never see the schema without them. The connection's
+// page cache grows to kBulkCacheKiB meanwhile, so index pages are written
+// to the WAL once instead of each time the small cache spills them.
 //
 // REQUIRES: the connection is in a write transaction that lasts past End,
 // and no other statement of that transaction writes to `tasks` between
@@ -89,6 +91,8 @@ inline constexpr size_t kMaxTasksPerInsert = 64;
 // deltas and cost little.
 class TaskInsertTriggerPause {
  public:
+  static constexpr int64_t kBulkCacheKiB = 64 << 10;
+
   [[nodiscard]] static Result<std::unique_ptr<TaskInsertTriggerPause>> Begin(Connection& connection,
                                                                              int64_t project_id);
 
@@ -98,9 +102,16 @@ class TaskInsertTriggerPause {
   // Applies the skipped trigger work and restores the triggers.
   [[nodiscard]] Result<void> End();
 
+  // Gives the connection its page cache size back.
+  ~TaskInsertTriggerPause();
+
  private:
-  TaskInsertTriggerPause(Connection& connection, int64_t project_id, std::vector<std::string> trigger_sql)
-      : connection_(connection), project_id_(project_id), trigger_sql_(std::move(trigger_sql)) {}
+  TaskInsertTriggerPause(Connection& connection, int64_t project_id, std::vector<std::string> trigger_sql,
+                         int64_t cache_size)
+      : connection_(connection),
+        project_id_(project_id),
+        trigger_sql_(std::move(trigger_sql)),
+        cache_size_(cache_size) {}
 
   // The task_column_counts key of a new task: is_labeled, total_annotations,
   // cancelled_annotations, total_predictions, ground_truth_annotations,
@@ -110,6 +121,7 @@ class TaskInsertTriggerPause {
   Connection& connection_;
   int64_t project_id_;
   std::vector<std::string> trigger_sql_;
+  int64_t cache_size_;  // the connection's PRAGMA cache_size before the pause
   std::map<CountKey, int64_t> counts_;
   int64_t inserted_ = 0;
 };
