@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/crypto.h"
 #include "core/log.h"
 #include "core/mapped_file.h"
 #include "jobs/job_queue.h"
@@ -89,6 +90,70 @@ ByteRange ParseByteRange(std::string_view header, uint64_t size) {
   return {.kind = ByteRange::Kind::kRange, .first = *first, .last = last ? std::min(*last, size - 1) : size - 1};
 }
 
+// A streamed JSON body is imported while it arrives only when the client
+// sends at least this fast. The import holds the database's write lock
+// while it reads, and on SQLite that lock is the only one, so a slow sender
+// would hold up every other write. The figure is an estimate, below the
+// 45 to 60 MB/s at which one import took in a body in docs/benchmarks.md.
+constexpr double kStreamBytesPerSecond = 32 << 20;
+
+// How much of a streamed body is read before deciding, and the most kept in
+// memory when the whole body fits.
+constexpr size_t kReadAheadBytes = 16 << 20;
+
+// A file under the data directory that is removed with this object unless
+// it was moved away (an import job takes it over).
+struct TemporaryFile {
+  explicit TemporaryFile(fs::path file) : path(std::move(file)) {}
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  ~TemporaryFile() {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+  }
+  fs::path path;
+};
+
+// The start of a streamed body and whether the rest should be read while
+// importing.
+struct ReadAhead {
+  std::string bytes;
+  bool complete = false;   // `bytes` is the whole body
+  bool fast = false;       // the client sent kReadAheadBytes at kStreamBytesPerSecond or faster
+};
+
+Result<ReadAhead> ReadAheadOf(http::BodyStream& stream) {
+  ReadAhead ahead;
+  ahead.bytes.reserve(kReadAheadBytes + (1 << 20));  // one more piece, not a doubling
+  const auto started = std::chrono::steady_clock::now();
+  bool more = true;
+  while (more && ahead.bytes.size() < kReadAheadBytes) {
+    TALLY_ASSIGN_OR_RETURN(next, stream.Next(ahead.bytes));
+    more = next;
+  }
+  ahead.complete = !more;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ahead.fast = static_cast<double>(ahead.bytes.size()) >= kStreamBytesPerSecond * seconds;
+  return ahead;
+}
+
+// Writes what was read ahead and the rest of the stream to `path`.
+Result<void> SpoolBody(http::BodyStream& stream, std::string ahead, const fs::path& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Error::Unavailable("The server cannot store this upload right now; retry later");
+  std::string piece = std::move(ahead);
+  for (bool more = true; more;) {
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    piece.clear();
+    TALLY_ASSIGN_OR_RETURN(next, stream.Next(piece));
+    more = next;
+  }
+  out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  out.close();
+  if (!out) return Error::Unavailable("The server cannot store this upload right now; retry later");
+  return Ok();
+}
+
 // Label Studio Enterprise's import object, from the job that runs it.
 bj::object ImportStatusJson(const jobs::Job& job) {
   std::string status = "created";
@@ -133,11 +198,36 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     }
     std::string content_type(request.Header("content-type"));
     std::string_view body = request.body;
-    // A large body was spooled to a file by the server: read it through a
-    // map whose pages are dropped as the import moves past them.
+    std::string body_file = request.body_file;
+
+    // A large JSON body arrives as a stream. A fast sender's body is
+    // imported as it arrives; a slow sender's is first written to a file,
+    // so the import does not hold the write lock while waiting for it.
+    std::string ahead;
+    http::BodyStream* stream = nullptr;
+    std::optional<TemporaryFile> stream_file;
+    if (request.body_stream) {
+      TALLY_ASSIGN_OR_RETURN(read_ahead, ReadAheadOf(*request.body_stream));
+      ahead = std::move(read_ahead.bytes);
+      body = ahead;
+      if (!read_ahead.complete && read_ahead.fast && !QueryFlag(request, "async")) {
+        stream = request.body_stream.get();
+      } else if (!read_ahead.complete) {
+        stream_file.emplace(data_dir / "tmp" / ("import-body-" + RandomHex(12)));
+        std::error_code ignored;
+        fs::create_directories(stream_file->path.parent_path(), ignored);
+        TALLY_TRY(SpoolBody(*request.body_stream, std::move(ahead), stream_file->path));
+        ahead.clear();
+        body = {};
+        body_file = stream_file->path.string();
+      }
+    }
+
+    // A body in a file is read through a map whose pages are dropped as the
+    // import moves past them.
     std::optional<MappedFile> spooled;
-    if (!request.body_file.empty()) {
-      TALLY_ASSIGN_OR_RETURN(mapped, MappedFile::Open(request.body_file));
+    if (!body_file.empty()) {
+      TALLY_ASSIGN_OR_RETURN(mapped, MappedFile::Open(body_file));
       spooled.emplace(std::move(mapped));
       body = spooled->view();
     }
@@ -158,6 +248,7 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     ImportRequest import{.project_id = project_id,
                          .principal = request.principal,
                          .body = body,
+                         .body_stream = stream,
                          .content_type = content_type,
                          .return_task_ids = QueryFlag(request, "return_task_ids")};
     if (spooled) import.on_progress = [&spooled](size_t done, size_t) { spooled->Release(done); };
@@ -176,7 +267,7 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     if (QueryFlag(request, "async")) {
       // A spooled upload is moved into place rather than written again; a body
       // downloaded from a URL is not in that file.
-      const std::string spooled_file = downloaded.empty() ? request.body_file : std::string();
+      const std::string spooled_file = downloaded.empty() ? body_file : std::string();
       TALLY_ASSIGN_OR_RETURN(job_id, EnqueueImportJob(db, data_dir, import, spooled_file));
       TALLY_LOG_INFO("event=import_job_enqueued project_id={} job_id={} bytes={} by_user_id={}", project_id, job_id,
                      import.body.size(), request.principal.user_id);
@@ -186,10 +277,11 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     TALLY_ASSIGN_OR_RETURN(outcome, RunImport(db, data_dir, import));
     const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     TALLY_LOG_INFO("event=tasks_imported project_id={} task_count={} annotation_count={} prediction_count={} "
-                   "files={} bytes={} duration_ms={} by_user_id={}",
+                   "files={} body={} duration_ms={} by_user_id={}",
                    project_id, outcome.summary.task_count, outcome.summary.annotation_count,
-                   outcome.summary.prediction_count, outcome.file_upload_ids.size(), import.body.size(),
-                   static_cast<int64_t>(duration * 1000), request.principal.user_id);
+                   outcome.summary.prediction_count, outcome.file_upload_ids.size(),
+                   stream ? "streamed" : (spooled ? "file" : "memory"), static_cast<int64_t>(duration * 1000),
+                   request.principal.user_id);
     return Response::Json(ImportResponseJson(outcome, duration, import.return_task_ids), 201);
   };
 
@@ -202,6 +294,7 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
   for (const char* pattern : {"/api/projects/{id:int}/import", "/api/projects/{id:int}/tasks/bulk"}) {
     router.Add({.method = "POST", .pattern = pattern, .auth = Auth::kUser, .body_limit = body_limit,
                 .spool_body = true,
+                .stream_body_types = {"application/json"},
                 .doc = {.summary = "Import tasks, with annotations and predictions, all or nothing (managers)",
                         .tag = "Import", .request_schema = kImportRequestSchema,
                         .response_schema = kImportResponseSchema, .success_status = 201,
