@@ -84,22 +84,24 @@ void AppendTaskParams(store::Params& params, int64_t project_id, int64_t inner_i
   }
 }
 
-// The multi-row INSERT for `rows` tasks; built once per size, so a long
-// import reuses one prepared statement.
-const std::string& InsertTasksSql(size_t rows) {
+// The multi-row INSERT for `rows` tasks, with or without RETURNING id and
+// inner_id; built once per size, so a long import reuses one prepared
+// statement.
+const std::string& InsertTasksSql(size_t rows, bool returning) {
   static const std::vector<std::string> by_size = [] {
-    std::vector<std::string> sql(kMaxTasksPerInsert + 1);
+    std::vector<std::string> sql(2 * (kMaxTasksPerInsert + 1));
     for (size_t n = 1; n <= kMaxTasksPerInsert; ++n) {
-      sql[n] = std::string(kInsertTaskColumns);
+      std::string& plain = sql[2 * n];
+      plain = std::string(kInsertTaskColumns);
       for (size_t i = 0; i < n; ++i) {
-        if (i > 0) sql[n] += ", ";
-        sql[n] += kInsertTaskRow;
+        if (i > 0) plain += ", ";
+        plain += kInsertTaskRow;
       }
-      sql[n] += " RETURNING id, inner_id";
+      sql[2 * n + 1] = plain + " RETURNING id, inner_id";
     }
     return sql;
   }();
-  return by_size[rows];
+  return by_size[2 * rows + (returning ? 1 : 0)];
 }
 
 }  // namespace
@@ -125,10 +127,23 @@ Result<std::vector<int64_t>> InsertTasks(Connection& connection, int64_t project
   for (size_t i = 0; i < tasks.size(); ++i) {
     AppendTaskParams(params, project_id, first_inner_id + static_cast<int64_t>(i), tasks[i], now);
   }
-  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(InsertTasksSql(tasks.size()), std::move(params)));
+  std::vector<int64_t> ids(tasks.size(), 0);
+  if (connection.dialect() == store::Dialect::kSqlite) {
+    // SQLite gives the rows of one INSERT consecutive rowids in VALUES order
+    // (each the table's largest plus one, and no other writer can run in
+    // between), so the ids follow from the last one. RETURNING would make
+    // SQLite keep every new row in a side table until the statement ends.
+    TALLY_ASSIGN_OR_RETURN(changed, connection.Execute(InsertTasksSql(tasks.size(), false), params));
+    TALLY_ASSIGN_OR_RETURN(last, connection.QueryOne("SELECT last_insert_rowid()"));
+    if (changed != static_cast<int64_t>(tasks.size()) || !last) {
+      return Error::Internal(fmt::format("InsertTasks: {} of {} rows inserted", changed, tasks.size()));
+    }
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = last->Int(0) - static_cast<int64_t>(ids.size() - 1 - i);
+    return ids;
+  }
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(InsertTasksSql(tasks.size(), true), std::move(params)));
 
   // RETURNING promises no order, so each id goes back to its task by inner_id.
-  std::vector<int64_t> ids(tasks.size(), 0);
   for (const store::Row& row : rows) {
     const int64_t offset = row.Int(1) - first_inner_id;
     if (offset < 0 || offset >= static_cast<int64_t>(ids.size())) {

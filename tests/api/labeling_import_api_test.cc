@@ -540,6 +540,27 @@ TEST_P(LabelingImport, LargeBodiesStreamOrSpoolBySendingRate) {
   EXPECT_EQ(Counter(id, "task_number"), 2 * kTasks);
 }
 
+// Runs of plain tasks go in 64 rows per statement, and on SQLite their ids
+// are worked out from the last one. Each returned id must be its item's task.
+TEST_P(LabelingImport, ReturnedTaskIdsMatchTheirItems) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  ASSERT_EQ(Import(id, R"([{"text":"before"}])").status, 201);
+
+  std::string body = "[";
+  for (int i = 0; i < 300; ++i) body += (i ? "," : "") + fmt::format(R"({{"text":"item {}"}})", i);
+  body += "]";
+  const auto imported = Import(id, body, "?return_task_ids=true");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  const bj::value response = imported.Json();
+  const bj::array& ids = response.at("task_ids").as_array();
+  ASSERT_EQ(ids.size(), 300u);
+  for (size_t i : {size_t{0}, size_t{63}, size_t{64}, size_t{200}, size_t{299}}) {
+    const auto task = Get("/api/tasks/" + std::to_string(ids[i].as_int64()));
+    ASSERT_EQ(task.status, 200) << task.body;
+    EXPECT_EQ(task.Json().at("data").at("text"), bj::value(fmt::format("item {}", i)));
+  }
+}
+
 TEST_P(LabelingImport, AsyncImportRunsAsJob) {
   const int64_t id = CreateProject(kSentimentConfig);
   const std::string project = "/api/projects/" + std::to_string(id);
