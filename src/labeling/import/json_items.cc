@@ -20,11 +20,11 @@ namespace {
 
 bool IsSpace(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
 
-Result<bj::value> ParseItem(std::string_view text, size_t offset) {
+Result<bj::value> ParseItem(std::string_view text, size_t offset, bj::storage_ptr storage = {}) {
   boost::system::error_code ec;
   bj::parse_options options;
   options.max_depth = 64;
-  bj::value value = bj::parse(text, ec, {}, options);
+  bj::value value = bj::parse(text, ec, std::move(storage), options);
   if (ec) return Error::Invalid(fmt::format("Task file is not valid JSON near byte {}: {}", offset, ec.message()));
   return value;
 }
@@ -38,7 +38,7 @@ Result<void> JsonItemReader::Fail(Error error) {
 }
 
 Result<void> JsonItemReader::EmitItem(std::string_view text, size_t start) {
-  auto item = ParseItem(text, start);
+  auto item = ParseItem(text, start, storage_);
   if (!item) return Fail(item.error());
   auto added = on_item_(*item);
   if (!added) return Fail(added.error());
@@ -296,6 +296,9 @@ Result<void> ForEachJsonItemAhead(const std::function<Result<bool>(std::string_v
   ItemBatchQueue queue;
 
   std::thread reading([&] {
+    // Each batch's items are parsed into one memory pool, which goes away
+    // with the last of them, so items cost no frees one by one on the
+    // calling thread.
     ItemBatch batch;
     JsonItemReader reader([&](bj::value& item) -> Result<void> {
       batch.items.push_back(std::move(item));
@@ -303,8 +306,10 @@ Result<void> ForEachJsonItemAhead(const std::function<Result<bool>(std::string_v
       batch.offset = reader.offset();
       if (!queue.Push(std::move(batch))) return Error::Unavailable("The import stopped");
       batch = ItemBatch();
+      reader.set_storage(bj::make_shared_resource<bj::monotonic_resource>());
       return Ok();
     });
+    reader.set_storage(bj::make_shared_resource<bj::monotonic_resource>());
     auto read = [&]() -> Result<void> {
       for (;;) {
         std::string_view piece;

@@ -29,6 +29,9 @@ class JsonItemReader {
 
   explicit JsonItemReader(OnItem on_item) : on_item_(std::move(on_item)) {}
 
+  // Memory for the items parsed from now on (the default heap when unset).
+  void set_storage(boost::json::storage_ptr storage) { storage_ = std::move(storage); }
+
   // Reads the next piece. Calls on_item for each item that the piece ends.
   // After an error, the reader is done and every later call returns it.
   [[nodiscard]] Result<void> Feed(std::string_view piece);
@@ -47,6 +50,7 @@ class JsonItemReader {
   Result<void> EmitItem(std::string_view text, size_t start);
 
   OnItem on_item_;
+  boost::json::storage_ptr storage_;
   Where where_ = Where::kStart;
   std::string bom_;         // leading bytes while a byte order mark may still be arriving
   bool bom_checked_ = false;

@@ -146,8 +146,9 @@ Result<void> TaskImporter::AddItem(bj::value& item, std::optional<int64_t> file_
     return Ok();
   }
 
-  CheckedItem checked;
-  checked.task.data = std::move(data->as_object());
+  // Built by moving, not assigned: an assignment would copy the data out of
+  // the memory pool it was parsed into.
+  CheckedItem checked{.task = NewTask{.data = std::move(data->as_object())}};
   checked.task.file_upload_id = file_upload_id;
   checked.task.created_by = user_id_;
   CheckItemData(checked.task.data, index);
@@ -318,8 +319,7 @@ Result<void> TaskImporter::AddData(bj::object data, std::optional<int64_t> file_
   const size_t errors_before = errors_.size() + dropped_errors_;
   CheckItemData(data, index);
 
-  CheckedItem checked;
-  checked.task.data = std::move(data);
+  CheckedItem checked{.task = NewTask{.data = std::move(data)}};
   checked.task.file_upload_id = file_upload_id;
   checked.task.created_by = user_id_;
   AddPreannotations(checked, index);
