@@ -13,6 +13,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/mapped_file.h"
+#include "http/byte_range.h"
 #include "jobs/job_queue.h"
 #include "labeling/import/import_job.h"
 #include "labeling/import/import_run.h"
@@ -25,6 +26,8 @@ namespace tally::labeling {
 namespace bj = boost::json;
 namespace fs = std::filesystem;
 using http::Auth;
+using http::ByteRange;
+using http::ParseByteRange;
 using http::Request;
 using http::Response;
 
@@ -46,48 +49,6 @@ std::string ContentTypeOf(const std::string& extension) {
   };
   auto it = types.find(extension);
   return it == types.end() ? "application/octet-stream" : it->second;
-}
-
-// A Range request header ("bytes=first-last", "bytes=first-" or
-// "bytes=-suffix_length") against a file of `size` bytes. Media elements
-// need ranges to seek: Chromium cannot seek a video served without them.
-struct ByteRange {
-  enum class Kind { kWholeFile, kRange, kUnsatisfiable };
-  Kind kind = Kind::kWholeFile;
-  uint64_t first = 0;  // inclusive
-  uint64_t last = 0;   // inclusive
-};
-
-// kWholeFile for an absent, malformed or multi-range header (a server may
-// ignore those and send the whole file), kUnsatisfiable when the range
-// starts past the end, else the range clipped to the file.
-ByteRange ParseByteRange(std::string_view header, uint64_t size) {
-  constexpr std::string_view kPrefix = "bytes=";
-  if (!header.starts_with(kPrefix) || header.find(',') != std::string_view::npos) return {};
-  const std::string_view spec = header.substr(kPrefix.size());
-  const size_t dash = spec.find('-');
-  if (dash == std::string_view::npos) return {};
-  auto number = [](std::string_view digits) -> std::optional<uint64_t> {
-    if (digits.empty() || digits.size() > 19) return std::nullopt;
-    uint64_t value = 0;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return std::nullopt;
-      value = value * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return value;
-  };
-  const std::optional<uint64_t> first = number(spec.substr(0, dash));
-  const std::optional<uint64_t> last = number(spec.substr(dash + 1));
-  if (!first) {
-    // A suffix range: the last N bytes.
-    if (!last) return {};
-    if (*last == 0 || size == 0) return {.kind = ByteRange::Kind::kUnsatisfiable};
-    return {.kind = ByteRange::Kind::kRange, .first = size - std::min(*last, size), .last = size - 1};
-  }
-  if (dash + 1 < spec.size() && !last) return {};
-  if (last && *last < *first) return {};
-  if (*first >= size) return {.kind = ByteRange::Kind::kUnsatisfiable};
-  return {.kind = ByteRange::Kind::kRange, .first = *first, .last = last ? std::min(*last, size - 1) : size - 1};
 }
 
 // A streamed JSON body is imported while it arrives only when the client
