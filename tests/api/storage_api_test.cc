@@ -25,6 +25,16 @@ constexpr const char* kImageConfig =
     R"(<View><Image name="image" value="$image"/><Choices name="label" toName="image">)"
     R"(<Choice value="Cat"/><Choice value="Dog"/></Choices></View>)";
 
+// `size` bytes in which each aligned 4-byte word is its own index, so a part
+// served from the wrong offset differs from the expected one.
+std::string NumberedBytes(size_t size) {
+  std::string bytes;
+  bytes.reserve(size + 4);
+  for (uint32_t i = 0; bytes.size() < size; ++i) bytes.append(reinterpret_cast<const char*>(&i), sizeof i);
+  bytes.resize(size);
+  return bytes;
+}
+
 bool IsFinished(const bj::value& storage) {
   const auto& status = storage.at("status");
   return status == "completed" || status == "completed_with_errors" || status == "failed";
@@ -109,6 +119,10 @@ class StorageApiTest : public LabelingApiTest {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return storage;
+  }
+
+  testing::HttpResponse GetRange(const std::string& path, const std::string& range) {
+    return client_->Get(path, {Auth(kOwnerToken), "Range: " + range});
   }
 
   static std::string PathOf(const std::string& base, const bj::object& storage) {
@@ -363,6 +377,25 @@ TEST_P(StorageApiTest, MediaIsPresignedOrProxied) {
   // Objects are users' files: a stored HTML page must not run as Tally.
   EXPECT_EQ(streamed.Header("content-security-policy"), "sandbox");
   EXPECT_EQ(streamed.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(streamed.Header("accept-ranges"), "bytes");
+  // A Range goes on to the store, and its part comes back as a 206.
+  auto part = GetRange(proxied, "bytes=2-5");
+  EXPECT_EQ(part.status, 206) << part.body;
+  EXPECT_EQ(part.body, image.substr(2, 4));
+  EXPECT_EQ(part.Header("content-range"), "bytes 2-5/24");
+  EXPECT_EQ(part.Header("content-length"), "4");
+  EXPECT_EQ(part.Header("accept-ranges"), "bytes");
+  EXPECT_EQ(part.Header("content-security-policy"), "sandbox");
+  auto tail = GetRange(proxied, "bytes=-4");
+  EXPECT_EQ(tail.status, 206) << tail.body;
+  EXPECT_EQ(tail.body, image.substr(20));
+  EXPECT_EQ(tail.Header("content-range"), "bytes 20-23/24");
+  EXPECT_EQ(GetRange(proxied, "bytes=24-").status, 416);
+  auto empty_suffix = GetRange(proxied, "bytes=-0");
+  EXPECT_EQ(empty_suffix.status, 416);
+  EXPECT_EQ(empty_suffix.Header("content-range"), "bytes */24");
+  EXPECT_EQ(client_->Get(proxied, {Auth(outsider_token_), "Range: bytes=0-3"}).status, 404)
+      << "a range does not bypass the task check";
   EXPECT_EQ(Get(proxied, annotator_token_).status, 200);
   EXPECT_EQ(Get(proxied, outsider_token_).status, 404) << "a user without access to the task";
   EXPECT_EQ(client_->Get(proxied).status, 401) << "no credentials";
@@ -370,6 +403,108 @@ TEST_P(StorageApiTest, MediaIsPresignedOrProxied) {
   PutObject("media", "photos/private.png", "private");
   const std::string other = "/tasks/" + std::to_string(task_id) + "/resolve/?fileuri=czM6Ly9tZWRpYS9waG90b3MvcHJpdmF0ZS5wbmc";
   EXPECT_EQ(Get(other).status, 404);
+}
+
+TEST_P(StorageApiTest, ProxyCapsOpenRanges) {
+  // Larger than the most the proxy requests from a store at once (8 MiB).
+  const std::string video = NumberedBytes(9 * 1024 * 1024 + 123);
+  PutObject("media", "clips/long.mp4", video);
+  const int64_t project_id = CreateProject(kImageConfig);
+  bj::object fields = S3Fields("media");
+  fields["presign"] = false;
+  CreateStorage("/api/storages/s3", project_id, fields);
+  ASSERT_EQ(Import(project_id, R"([{"image": "s3://media/clips/long.mp4"}])").status, 201);
+  const int64_t task_id = TaskList(project_id).at(0).at("id").as_int64();
+  const std::string proxied(Get("/api/tasks/" + std::to_string(task_id)).Json().at("data").at("image").as_string());
+  ASSERT_TRUE(proxied.starts_with("/tasks/")) << proxied;
+  const std::string total = std::to_string(video.size());
+
+  // "bytes=0-" is what a media element sends first: it gets the first
+  // 8 MiB and a Content-Range with the full size, so it can seek.
+  auto first = GetRange(proxied, "bytes=0-");
+  EXPECT_EQ(first.status, 206);
+  EXPECT_EQ(first.Header("content-range"), "bytes 0-8388607/" + total);
+  EXPECT_EQ(first.body.size(), 8388608u);
+  EXPECT_TRUE(first.body == video.substr(0, 8388608)) << "the first part differs from the object";
+
+  auto rest = GetRange(proxied, "bytes=8388608-");
+  EXPECT_EQ(rest.status, 206);
+  EXPECT_EQ(rest.Header("content-range"), "bytes 8388608-" + std::to_string(video.size() - 1) + "/" + total);
+  EXPECT_TRUE(rest.body == video.substr(8388608)) << "the rest differs from the object";
+
+  auto middle = GetRange(proxied, "bytes=5000000-5000099");
+  EXPECT_EQ(middle.status, 206);
+  EXPECT_TRUE(middle.body == video.substr(5000000, 100)) << "the middle part differs from the object";
+
+  // A header the proxy does not serve (several ranges) gets the whole object.
+  auto whole = GetRange(proxied, "bytes=0-1,5-6");
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body.size(), video.size());
+}
+
+TEST_P(StorageApiTest, LocalFilesServeByteRanges) {
+  fs::create_directories(local_root_ / "videos");
+  // Larger than what the server sends in one piece (1 MiB), so whole and
+  // open-ended reads are streamed from disk.
+  const std::string video = NumberedBytes(3 * 1024 * 1024 + 17);
+  std::ofstream(local_root_ / "videos" / "clip.mp4", std::ios::binary) << video;
+  const std::string small = "small file bytes";
+  std::ofstream(local_root_ / "videos" / "note.txt", std::ios::binary) << small;
+  const int64_t project_id = CreateProject(kImageConfig);
+  CreateStorage("/api/storages/localfiles", project_id, {{"path", (local_root_ / "videos").string()}});
+  const std::string url = "/data/local-files/?d=videos/clip.mp4";
+  const std::string size = std::to_string(video.size());
+
+  auto whole = Get(url);
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body.size(), video.size());
+  EXPECT_TRUE(whole.body == video) << "the streamed file differs from the one on disk";
+  EXPECT_EQ(whole.Header("content-type"), "video/mp4");
+  EXPECT_EQ(whole.Header("accept-ranges"), "bytes");
+  EXPECT_EQ(whole.Header("content-security-policy"), "sandbox");
+  EXPECT_EQ(whole.Header("x-content-type-options"), "nosniff");
+
+  auto note = Get("/data/local-files/?d=videos/note.txt");
+  EXPECT_EQ(note.status, 200);
+  EXPECT_EQ(note.body, small);
+  EXPECT_EQ(note.Header("content-length"), std::to_string(small.size()));
+  EXPECT_EQ(note.Header("accept-ranges"), "bytes");
+
+  struct Case {
+    std::string range;
+    size_t offset;
+    size_t length;
+  };
+  const std::vector<Case> cases = {
+      {"bytes=0-99", 0, 100},
+      {"bytes=-100", video.size() - 100, 100},
+      {"bytes=3145700-", 3145700, video.size() - 3145700},
+      {"bytes=1000-", 1000, video.size() - 1000},
+      {"bytes=2000000-99999999", 2000000, video.size() - 2000000},
+  };
+  for (const Case& item : cases) {
+    auto part = GetRange(url, item.range);
+    EXPECT_EQ(part.status, 206) << item.range;
+    EXPECT_EQ(part.Header("content-range"), "bytes " + std::to_string(item.offset) + "-" +
+                                                 std::to_string(item.offset + item.length - 1) + "/" + size)
+        << item.range;
+    EXPECT_EQ(part.body.size(), item.length) << item.range;
+    EXPECT_TRUE(part.body == video.substr(item.offset, item.length)) << item.range << ": the bytes differ";
+    EXPECT_EQ(part.Header("accept-ranges"), "bytes") << item.range;
+    EXPECT_EQ(part.Header("content-security-policy"), "sandbox") << item.range;
+  }
+  EXPECT_EQ(GetRange(url, "bytes=0-99").Header("content-length"), "100");
+
+  auto past_end = GetRange(url, "bytes=" + size + "-");
+  EXPECT_EQ(past_end.status, 416);
+  EXPECT_EQ(past_end.Header("content-range"), "bytes */" + size);
+  EXPECT_EQ(past_end.Header("accept-ranges"), "bytes");
+  EXPECT_EQ(GetRange(url, "bytes=-0").status, 416);
+
+  // The path and permission checks come before any range.
+  EXPECT_EQ(client_->Get(url, {Auth(outsider_token_), "Range: bytes=0-9"}).status, 404);
+  EXPECT_EQ(GetRange("/data/local-files/?d=videos/missing.mp4", "bytes=0-9").status, 404);
+  EXPECT_EQ(GetRange("/data/local-files/?d=../videos/clip.mp4", "bytes=0-9").status, 403);
 }
 
 TEST_P(StorageApiTest, ExportStorageReceivesEveryAnnotation) {
@@ -560,6 +695,14 @@ TEST_P(StorageApiTest, AzureBlobSyncPresignAndExport) {
   auto streamed = Get(proxied);
   EXPECT_EQ(streamed.status, 200) << streamed.body;
   EXPECT_EQ(streamed.body, "dog bytes");
+  auto part = GetRange(proxied, "bytes=4-");
+  EXPECT_EQ(part.status, 206) << part.body;
+  EXPECT_EQ(part.body, "bytes");
+  EXPECT_EQ(part.Header("content-range"), "bytes 4-8/9");
+  auto tail = GetRange(proxied, "bytes=-3");
+  EXPECT_EQ(tail.status, 206) << tail.body;
+  EXPECT_EQ(tail.body, "tes");
+  EXPECT_EQ(tail.Header("content-range"), "bytes 6-8/9");
 
   // A target container receives annotations.
   bj::object target{{"container", "exports"},

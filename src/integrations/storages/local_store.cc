@@ -1,8 +1,12 @@
 #include "integrations/storages/local_store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -211,16 +215,67 @@ std::function<Result<fs::path>(int64_t project_id, const std::string& relative)>
   };
 }
 
-Result<ObjectBody> OpenLocalFile(const fs::path& path) {
-  std::error_code ec;
-  if (fs::file_size(path, ec) > kMaxObjectBytes || ec) {
-    return Error::Invalid(fmt::format("The file is larger than {} bytes or cannot be read", kMaxObjectBytes));
+Result<std::shared_ptr<LocalFileReader>> LocalFileReader::Open(const fs::path& path) {
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0) return Error::NotFound("File not found.");
+  struct stat status {};
+  if (::fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(descriptor);
+    return Error::NotFound("File not found.");
   }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  if (!in && !in.eof()) return Error::NotFound("File not found.");
-  return ObjectBody{bytes.str(), ContentTypeOf(path.filename().string())};
+  return std::shared_ptr<LocalFileReader>(new LocalFileReader(descriptor, static_cast<uint64_t>(status.st_size)));
+}
+
+LocalFileReader::~LocalFileReader() { ::close(descriptor_); }
+
+Result<void> LocalFileReader::Read(uint64_t offset, uint64_t length, std::string& out) const {
+  const size_t start = out.size();
+  out.resize(start + length);
+  uint64_t done = 0;
+  while (done < length) {
+    const ssize_t got = ::pread(descriptor_, out.data() + start + done, length - done,
+                                static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      out.resize(start);
+      return Error::Unavailable("The file became shorter or unreadable while it was served.");
+    }
+    done += static_cast<uint64_t>(got);
+  }
+  return Ok();
+}
+
+namespace {
+
+// Pieces of a streamed file: large enough that a video streams without a
+// pool round trip per few kilobytes, small enough that many clients at once
+// cost little memory.
+constexpr uint64_t kFilePieceBytes = 256 * 1024;
+
+class FileRangeStream final : public http::BodyStream {
+ public:
+  FileRangeStream(std::shared_ptr<const LocalFileReader> file, uint64_t offset, uint64_t length)
+      : file_(std::move(file)), offset_(offset), remaining_(length) {}
+
+  Result<bool> Next(std::string& chunk) override {
+    const uint64_t piece = std::min(remaining_, kFilePieceBytes);
+    TALLY_TRY(file_->Read(offset_, piece, chunk));
+    offset_ += piece;
+    remaining_ -= piece;
+    return remaining_ > 0;
+  }
+
+ private:
+  std::shared_ptr<const LocalFileReader> file_;
+  uint64_t offset_;
+  uint64_t remaining_;
+};
+
+}  // namespace
+
+std::shared_ptr<http::BodyStream> StreamFileRange(std::shared_ptr<const LocalFileReader> file, uint64_t offset,
+                                                 uint64_t length) {
+  return std::make_shared<FileRangeStream>(std::move(file), offset, length);
 }
 
 Result<std::unique_ptr<ObjectStore>> OpenLocalStore(const StorageSettings& settings, const std::vector<fs::path>& roots) {

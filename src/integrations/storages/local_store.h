@@ -11,6 +11,7 @@
 // Thread-safety: reentrant.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "http/message.h"
 #include "integrations/storages/object_store.h"
 #include "store/database.h"
 
@@ -63,8 +65,34 @@ struct LocalPath {
 std::function<Result<std::filesystem::path>(int64_t project_id, const std::string& relative)>
 ProjectLocalFileResolver(store::Database& database, std::vector<std::filesystem::path> roots);
 
-// Reads a file ResolveLocalFile returned, up to kMaxObjectBytes.
-[[nodiscard]] Result<ObjectBody> OpenLocalFile(const std::filesystem::path& path);
+// A regular file opened once for reading parts of it, so the size and the
+// bytes served come from the same file even if the path is replaced
+// meanwhile. Shared by a response and the stream that sends its body.
+class LocalFileReader {
+ public:
+  // Opens a file ResolveLocalFile returned. kNotFound when it is gone or
+  // not a regular file.
+  [[nodiscard]] static Result<std::shared_ptr<LocalFileReader>> Open(const std::filesystem::path& path);
+  ~LocalFileReader();
+  LocalFileReader(const LocalFileReader&) = delete;
+  LocalFileReader& operator=(const LocalFileReader&) = delete;
+
+  uint64_t size() const { return size_; }
+
+  // Appends `length` bytes from `offset` to `out`. kUnavailable when the
+  // file ends before them (it was truncated) or cannot be read.
+  [[nodiscard]] Result<void> Read(uint64_t offset, uint64_t length, std::string& out) const;
+
+ private:
+  LocalFileReader(int descriptor, uint64_t size) : descriptor_(descriptor), size_(size) {}
+  int descriptor_;
+  uint64_t size_;
+};
+
+// A response body of `length` bytes from `offset` of the file, read a piece
+// at a time as the client takes them, so a long video never sits in memory.
+std::shared_ptr<http::BodyStream> StreamFileRange(std::shared_ptr<const LocalFileReader> file, uint64_t offset,
+                                                 uint64_t length);
 
 // A MIME type for a file name's extension, application/octet-stream when unknown.
 std::string ContentTypeOf(const std::string& name);

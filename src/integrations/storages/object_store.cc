@@ -10,6 +10,10 @@ namespace tally::integrations::storages {
 Result<std::unique_ptr<ObjectStore>> OpenS3Store(const StorageSettings& settings, const OutboundClient& client);
 Result<std::unique_ptr<ObjectStore>> OpenAzureStore(const StorageSettings& settings, const OutboundClient& client);
 
+Result<ObjectBody> ObjectStore::GetRange(const std::string& key, const std::string& /*range*/) const {
+  return Get(key);
+}
+
 Result<void> ObjectStore::Check() const {
   TALLY_TRY(List(""));
   return Ok();
@@ -21,6 +25,16 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StorageSettings& sett
   if (settings.type == "azure") return OpenAzureStore(settings, client);
   if (settings.type == "localfiles") return OpenLocalStore(settings, local_roots);
   return Error::InvalidField("type", fmt::format("Unknown storage type \"{}\".", settings.type));
+}
+
+ObjectBody BodyOfGet(OutboundResponse response) {
+  ObjectBody body{.bytes = std::move(response.body),
+                  .content_type = response.Header("content-type"),
+                  .status = response.status,
+                  .content_range = response.Header("content-range")};
+  // A 416 carries the store's error document, not object bytes.
+  if (body.status == 416) body.bytes.clear();
+  return body;
 }
 
 std::string UriEncode(std::string_view text, bool keep_slash) {

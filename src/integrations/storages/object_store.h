@@ -49,6 +49,12 @@ struct ObjectPage {
 struct ObjectBody {
   std::string bytes;
   std::string content_type;
+  // HTTP status: 200 for the whole object, 206 for part of it, or 416 when
+  // a range starts past its end (then `bytes` is empty).
+  int status = 200;
+  // With 206 and 416: the Content-Range the store sent, "bytes first-last/size"
+  // or "bytes */size"; may be empty on a 416 when the store sent none.
+  std::string content_range;
 };
 
 class ObjectStore {
@@ -62,6 +68,12 @@ class ObjectStore {
 
   // Reads one object whole, up to kMaxObjectBytes. kNotFound when it is gone.
   [[nodiscard]] virtual Result<ObjectBody> Get(const std::string& key) const = 0;
+
+  // Reads the part of one object that `range` names, a Range header value
+  // with one range ("bytes=0-1023", "bytes=1024-", "bytes=-500"), up to
+  // kMaxObjectBytes. A store may ignore the range and send the whole object
+  // with status 200, as HTTP allows; this default does.
+  [[nodiscard]] virtual Result<ObjectBody> GetRange(const std::string& key, const std::string& range) const;
 
   // Writes one object, replacing any object with that key.
   [[nodiscard]] virtual Result<void> Put(const std::string& key, const std::string& bytes,
@@ -96,6 +108,11 @@ inline constexpr size_t kMaxObjectBytes = 64 * 1024 * 1024;
 [[nodiscard]] Result<std::unique_ptr<ObjectStore>> OpenObjectStore(
     const StorageSettings& settings, const OutboundClient& client,
     const std::vector<std::filesystem::path>& local_roots);
+
+// The object in a store's response to a GET, ranged or not: its status (200,
+// 206 or 416), bytes, Content-Type and Content-Range. The caller has
+// checked that the status is one of those three.
+ObjectBody BodyOfGet(OutboundResponse response);
 
 // Percent-encodes `text` as AWS SigV4 and Azure expect: every byte but
 // A-Z a-z 0-9 - _ . ~ becomes %XX (upper-case hex), and '/' too unless

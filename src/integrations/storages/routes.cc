@@ -1,16 +1,20 @@
 // Storages: /api/storages… (source) and /api/storages/export… (target) in
 // Label Studio's shape, the cloud URI proxy /tasks/{id}/resolve/ and local
-// files at /data/local-files/.
+// files at /data/local-files/. Both file routes honour one byte range
+// (Range: bytes=…), which media elements need to seek.
 //
 // Credential fields are write-only: responses carry them as null beside a
 // "<field>_is_set" flag, and error messages never include them.
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "core/crypto.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "http/byte_range.h"
 #include "integrations/routes.h"
 #include "integrations/storages/local_store.h"
 #include "integrations/storages/storage_service.h"
@@ -355,20 +359,119 @@ void AddStorageRoleRoutes(http::Router& router, const IntegrationsContext& conte
               }});
 }
 
-// The bytes of one object as an HTTP response; the type comes from the
-// store, else from the key's extension.
+// Bodies up to this size go out whole with a Content-Length; larger ones
+// are streamed, so a long video never sits in memory at once.
+constexpr uint64_t kWholeBodyBytes = 1024 * 1024;
+
+// The maximum the proxy requests from a store at once. Chromium's media
+// elements first send "bytes=0-", the whole object. They get this much in
+// a 206 whose Content-Range gives the size, and request the rest as they play.
+constexpr uint64_t kProxyRangeBytes = 8 * 1024 * 1024;
+
+// Headers of every response that carries a user's file.
+Response WithFileHeaders(Response response) {
+  response.WithHeader("X-Content-Type-Options", "nosniff");
+  // Files come from users' buckets and folders: a stored HTML or SVG file
+  // must not run as a page of Tally's origin.
+  response.WithHeader("Content-Security-Policy", "sandbox");
+  response.WithHeader("Cache-Control", "private, max-age=300");
+  // Media elements seek only in files served with ranges.
+  response.WithHeader("Accept-Ranges", "bytes");
+  return response;
+}
+
+// Builds the response for one object, or the part of it a ranged read
+// returned. The type comes from the store, else from the key's extension.
 Response ObjectResponse(storages::ObjectBody body, const std::string& name) {
   std::string type = body.content_type;
   if (type.empty() || type == "application/octet-stream" || type == "binary/octet-stream") {
     type = storages::ContentTypeOf(name);
   }
-  Response response = Response::Text(std::move(body.bytes), type);
-  response.WithHeader("X-Content-Type-Options", "nosniff");
-  // Objects come from users' buckets: a stored HTML or SVG file must not
-  // run as a page of Tally's origin.
-  response.WithHeader("Content-Security-Policy", "sandbox");
-  response.WithHeader("Cache-Control", "private, max-age=300");
-  return response;
+  Response response = Response::Text(std::move(body.bytes), type, body.status);
+  if (!body.content_range.empty()) response.WithHeader("Content-Range", body.content_range);
+  return WithFileHeaders(std::move(response));
+}
+
+// The object size in a store's Content-Range ("bytes 0-0/24"), or nullopt.
+std::optional<uint64_t> SizeOfContentRange(std::string_view content_range) {
+  const size_t slash = content_range.rfind('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string_view digits = content_range.substr(slash + 1);
+  uint64_t size = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), size);
+  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return size;
+}
+
+// The object `uri` names, or the part of it the client's Range header
+// requests, read with the project's storage. The proxy requests at most
+// kProxyRangeBytes from a range's first byte, so a ranged read never keeps
+// a whole long video in memory.
+Result<Response> ProxyObject(const StorageService& service, int64_t project_id, const std::string& uri,
+                             std::string_view range_header) {
+  std::optional<http::RangeRequest> requested = http::ParseRangeRequest(range_header);
+  if (!requested) {
+    // NOTE: without a Range the object is read whole into memory, up to
+    // kMaxObjectBytes. Media elements send one.
+    TALLY_ASSIGN_OR_RETURN(body, service.ReadUri(project_id, uri, ""));
+    return ObjectResponse(std::move(body), uri);
+  }
+
+  if (!requested->first) {
+    // Stores differ on suffix ranges: Azure's Get Blob takes none, and
+    // s3rver reads "bytes=-4" as "bytes=0-4". A one-byte read returns the
+    // size, and the suffix is then requested by position.
+    TALLY_ASSIGN_OR_RETURN(probe, service.ReadUri(project_id, uri, "bytes=0-0"));
+    // A 200 (the store ignored the range) or a 416 (an empty object) goes
+    // to the client as it is.
+    if (probe.status != 206) return ObjectResponse(std::move(probe), uri);
+    const std::optional<uint64_t> size = SizeOfContentRange(probe.content_range);
+    if (size && *requested->last == 0) {
+      return WithFileHeaders(
+          Response::Text("", "text/plain", 416).WithHeader("Content-Range", fmt::format("bytes */{}", *size)));
+    }
+    if (size) requested = http::RangeRequest{.first = *size - std::min(*requested->last, *size), .last = *size - 1};
+  }
+
+  std::string forwarded;
+  if (requested->first) {
+    const uint64_t limit = *requested->first + kProxyRangeBytes - 1;
+    forwarded = fmt::format("bytes={}-{}", *requested->first,
+                            requested->last ? std::min(*requested->last, limit) : limit);
+  } else {
+    // NOTE: reached only when the store sent no size, and a suffix longer
+    // than kMaxObjectBytes then fails as a too-large object.
+    forwarded = fmt::format("bytes=-{}", *requested->last);
+  }
+  TALLY_ASSIGN_OR_RETURN(body, service.ReadUri(project_id, uri, forwarded));
+  return ObjectResponse(std::move(body), uri);
+}
+
+// A local file as a response: the part the Range header names (206), a 416
+// naming the size when that part starts past the end, else the whole file.
+Result<Response> FileResponse(std::shared_ptr<const storages::LocalFileReader> file, std::string_view range_header,
+                              std::string type) {
+  const uint64_t size = file->size();
+  const http::ByteRange range = http::ParseByteRange(range_header, size);
+  if (range.kind == http::ByteRange::Kind::kUnsatisfiable) {
+    return WithFileHeaders(Response::Text("", std::move(type), 416)
+                               .WithHeader("Content-Range", fmt::format("bytes */{}", size)));
+  }
+
+  const bool partial = range.kind == http::ByteRange::Kind::kRange;
+  const uint64_t offset = partial ? range.first : 0;
+  const uint64_t length = partial ? range.last - range.first + 1 : size;
+  const int status = partial ? 206 : 200;
+  Response response;
+  if (length <= kWholeBodyBytes) {
+    std::string bytes;
+    TALLY_TRY(file->Read(offset, length, bytes));
+    response = Response::Text(std::move(bytes), std::move(type), status);
+  } else {
+    response = Response::Stream(storages::StreamFileRange(std::move(file), offset, length), std::move(type), status);
+  }
+  if (partial) response.WithHeader("Content-Range", fmt::format("bytes {}-{}/{}", range.first, range.last, size));
+  return WithFileHeaders(std::move(response));
 }
 
 }  // namespace
@@ -404,8 +507,7 @@ void AddStorageRoutes(http::Router& router, const IntegrationsContext& context) 
                   }
                   return found.project.id;
                 }));
-                TALLY_ASSIGN_OR_RETURN(body, service.ReadUri(project_id, *uri));
-                return ObjectResponse(std::move(body), *uri);
+                return ProxyObject(service, project_id, *uri, request.Header("range"));
               }});
 
   router.Add({.method = "GET", .pattern = "/data/local-files", .auth = Auth::kUser,
@@ -432,9 +534,9 @@ void AddStorageRoutes(http::Router& router, const IntegrationsContext& context) 
                   }
                   return Error::NotFound("File not found.");
                 }));
-                auto store = storages::OpenLocalFile(path);
-                if (!store) return store.error();
-                return ObjectResponse(std::move(*store), path.filename().string());
+                TALLY_ASSIGN_OR_RETURN(file, storages::LocalFileReader::Open(path));
+                return FileResponse(std::move(file), request.Header("range"),
+                                    storages::ContentTypeOf(path.filename().string()));
               }});
 }
 

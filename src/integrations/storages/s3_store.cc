@@ -68,7 +68,15 @@ class S3Store final : public ObjectStore {
   Result<ObjectBody> Get(const std::string& key) const override {
     TALLY_ASSIGN_OR_RETURN(response, Send("GET", ObjectPath(key), "", "", "", kMaxObjectBytes));
     if (response.status != 200) return StoreError(response, "get object");
-    return ObjectBody{std::move(response.body), response.Header("content-type")};
+    return BodyOfGet(std::move(response));
+  }
+
+  Result<ObjectBody> GetRange(const std::string& key, const std::string& range) const override {
+    TALLY_ASSIGN_OR_RETURN(response, Send("GET", ObjectPath(key), "", "", "", kMaxObjectBytes, range));
+    if (response.status != 200 && response.status != 206 && response.status != 416) {
+      return StoreError(response, "get object");
+    }
+    return BodyOfGet(std::move(response));
   }
 
   Result<void> Put(const std::string& key, const std::string& bytes, const std::string& content_type) const override {
@@ -114,7 +122,7 @@ class S3Store final : public ObjectStore {
 
   Result<OutboundResponse> Send(const std::string& method, const std::string& object_path, const std::string& query,
                                 const std::string& body, const std::string& content_type,
-                                size_t max_bytes = 4 * 1024 * 1024) const {
+                                size_t max_bytes = 4 * 1024 * 1024, const std::string& range = "") const {
     OutboundRequest request;
     request.method = method;
     request.url = BucketUrl() + object_path;
@@ -125,6 +133,7 @@ class S3Store final : public ObjectStore {
     request.max_response_bytes = max_bytes;
     request.headers.emplace_back("x-amz-content-sha256", Sha256Hex(body));
     if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
+    if (!range.empty()) request.headers.emplace_back("Range", range);
     if (!config_.session_token.empty()) request.headers.emplace_back("x-amz-security-token", config_.session_token);
     if (method == "PUT" && !config_.sse_kms_key_id.empty()) {
       request.headers.emplace_back("x-amz-server-side-encryption", "aws:kms");

@@ -480,7 +480,8 @@ Result<void> StorageService::ResolveTaskData(Connection& connection, int64_t pro
   return Ok();
 }
 
-Result<ObjectBody> StorageService::ReadUri(int64_t project_id, const std::string& uri) const {
+Result<ObjectBody> StorageService::ReadUri(int64_t project_id, const std::string& uri,
+                                           const std::string& range) const {
   auto parsed = ParseUri(uri);
   if (!parsed) return Error::NotFound("The file URI is not an s3://, gs:// or azure-blob:// URI.");
   TALLY_ASSIGN_OR_RETURN(storages, database_.Read([&](Connection& c) -> Result<std::vector<Storage>> {
@@ -492,7 +493,7 @@ Result<ObjectBody> StorageService::ReadUri(int64_t project_id, const std::string
   for (const Storage& storage : storages) {
     if (storage.settings.type != parsed->type || storage.settings.Bucket() != parsed->bucket) continue;
     TALLY_ASSIGN_OR_RETURN(store, OpenStore(storage));
-    return store->Get(parsed->key);
+    return range.empty() ? store->Get(parsed->key) : store->GetRange(parsed->key, range);
   }
   return Error::NotFound("No storage of this project can read this file.");
 }

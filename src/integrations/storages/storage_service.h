@@ -95,8 +95,11 @@ class StorageService {
                                              boost::json::object& data) const;
 
   // Finds the storage of the project that can read `uri` and reads the
-  // object. kNotFound when no storage matches or the object is gone.
-  [[nodiscard]] Result<ObjectBody> ReadUri(int64_t project_id, const std::string& uri) const;
+  // object, or the part `range` names (a Range header value; empty for the
+  // whole object, see ObjectStore::GetRange). kNotFound when no storage
+  // matches or the object is gone.
+  [[nodiscard]] Result<ObjectBody> ReadUri(int64_t project_id, const std::string& uri,
+                                           const std::string& range) const;
 
   [[nodiscard]] Result<boost::json::value> RunSyncJob(jobs::JobContext& context);
   [[nodiscard]] Result<boost::json::value> RunExportAnnotationJob(jobs::JobContext& context);
