@@ -21,6 +21,8 @@ namespace tally::labeling {
 // Only the unfinished item at the end of a piece is copied and kept, so
 // memory stays at one item however the text is cut. A top-level object is
 // kept whole until Finish.
+// NOTE: one huge item (or top-level object) is held whole in memory. Only
+// the route's body limit (250 MiB by default) bounds it.
 //
 // Thread-safety: one reader per text, used by one thread.
 class JsonItemReader {
