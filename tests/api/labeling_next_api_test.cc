@@ -214,6 +214,41 @@ TEST_P(LabelingNext, SkipIgnoreSkipped) {
   ExpectEveryStateRecorded();
 }
 
+// On PostgreSQL the sequential walk starts at the annotator's floor, past
+// the tasks they already annotated or skipped. A task below the floor that
+// comes back into reach (no longer labeled, or its skip removed) must be
+// found again; each step below runs with the floor above that task.
+TEST_P(LabelingNext, TasksBackInReachAreFoundAgain) {
+  const int64_t project = MakeProject(4);
+  auto labeled = Annotate(task_ids_[0]);
+  ASSERT_EQ(labeled.status, 201) << labeled.body;
+  std::vector<int64_t> skip_ids;
+  for (int i = 1; i < 4; ++i) {
+    EXPECT_EQ(NextId(project, annotator_token_), task_ids_[i]);
+    auto skipped = Skip(task_ids_[i], annotator_token_);
+    ASSERT_EQ(skipped.status, 201) << skipped.body;
+    skip_ids.push_back(skipped.Json().at("id").as_int64());
+  }
+  EXPECT_EQ(NextId(project, annotator_token_), 0) << "every task is labeled or skipped";
+
+  const int64_t labeled_id = labeled.Json().at("id").as_int64();
+  ASSERT_EQ(Delete("/api/annotations/" + std::to_string(labeled_id)).status, 204);
+  EXPECT_EQ(NextId(project, annotator_token_), task_ids_[0]) << "a task no longer labeled is back";
+  ASSERT_EQ(Skip(task_ids_[0], annotator_token_).status, 201);
+
+  ASSERT_EQ(Import(project, R"([{"text":"task 4"}])").status, 201);
+  task_ids_.clear();
+  for (const bj::value& task : TaskList(project)) task_ids_.push_back(task.at("id").as_int64());
+  std::sort(task_ids_.begin(), task_ids_.end());
+  ASSERT_EQ(task_ids_.size(), 5u);
+  EXPECT_EQ(NextId(project, annotator_token_), task_ids_[4]);
+  ASSERT_EQ(Skip(task_ids_[4], annotator_token_).status, 201);
+
+  ASSERT_EQ(Delete("/api/annotations/" + std::to_string(skip_ids[1]), annotator_token_).status, 204);
+  EXPECT_EQ(NextId(project, annotator_token_), task_ids_[2]) << "a task whose skip was removed is back";
+  ExpectEveryStateRecorded();
+}
+
 TEST_P(LabelingNext, PostponedDraftsAndOwnDraftReturned) {
   const int64_t project = MakeProject(2);
   auto draft = Post("/api/tasks/" + std::to_string(task_ids_[0]) + "/drafts",

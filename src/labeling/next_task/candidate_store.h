@@ -11,7 +11,8 @@
 // On PostgreSQL each pick also takes the row lock of the task it returns
 // (FOR UPDATE SKIP LOCKED), so two concurrent pickers never return the same
 // task while the first transaction is open; the caller re-counts the locks
-// after its own insert to cover a picker whose snapshot predates a commit.
+// when it writes its own (LockAndRecheck) to cover a picker whose snapshot
+// predates a commit.
 // SQLite needs neither: its writers are serialized.
 //
 // Thread-safety: free functions over a borrowed Connection, called inside
@@ -41,7 +42,10 @@ struct CandidateScope {
 };
 
 // The first candidate by id, starting at `from_id` when given. Sequential
-// order, and the scan behind the random pivot.
+// order, and the scan behind the random pivot. On PostgreSQL a walk from the
+// start begins at the user's floor (next_task_floors, migration 0066). It
+// then moves the floor up to the first unlabeled task the user has not
+// annotated, so later calls do not walk the user's skipped tasks again.
 [[nodiscard]] Result<std::optional<int64_t>> FirstCandidateById(Connection& connection, const CandidateScope& scope,
                                                                 std::optional<int64_t> from_id);
 
@@ -73,9 +77,15 @@ struct CandidateScope {
 [[nodiscard]] Result<std::optional<int64_t>> FirstGroundTruthCandidate(Connection& connection,
                                                                        const CandidateScope& scope);
 
-// Whether the task is still a candidate for the user after their own lock
-// was written: the re-check that closes the race described above.
-[[nodiscard]] Result<bool> StillAvailable(Connection& connection, const CandidateScope& scope, int64_t task_id);
+// PostgreSQL: writes the user's lock on the task until `expire_at` (as
+// LockTask) and re-checks that the task is still a candidate, in one
+// statement: the re-check that closes the race described above. It runs in
+// the statement's snapshot, which is taken after the pick's. It counts only
+// other users' locks, so it does not matter that it cannot see the lock the
+// same statement writes. Returns whether the task is still a candidate, and
+// writes the lock either way.
+[[nodiscard]] Result<bool> LockAndRecheck(Connection& connection, const CandidateScope& scope, int64_t task_id,
+                                          Micros expire_at);
 
 // The user's oldest postponed draft's task that is still unlabeled.
 [[nodiscard]] Result<std::optional<int64_t>> OldestPostponedTask(Connection& connection, int64_t project_id,

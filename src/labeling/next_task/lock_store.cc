@@ -1,5 +1,7 @@
 #include "labeling/next_task/lock_store.h"
 
+#include <fmt/format.h>
+
 namespace tally::labeling {
 
 Result<void> LockTask(Connection& connection, int64_t project_id, int64_t task_id, int64_t user_id,
@@ -32,17 +34,43 @@ Result<int64_t> CountOtherLiveLocks(Connection& connection, int64_t task_id, int
   return row->Int(0);
 }
 
+namespace {
+
+// The user's live lock on an unlabeled task they have not annotated, newest
+// expiry first; parameters: project, user, now, user.
+constexpr const char* kHeldTaskQuery =
+    "SELECT l.task_id FROM task_locks l JOIN tasks t ON t.id = l.task_id"
+    " WHERE l.project_id = ? AND l.user_id = ? AND l.expire_at > ? AND t.is_labeled = 0"
+    " AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = l.task_id AND a.completed_by = ?)"
+    " ORDER BY l.expire_at DESC LIMIT 1";
+
+}  // namespace
+
 Result<std::optional<int64_t>> FindHeldTask(Connection& connection, int64_t project_id, int64_t user_id,
                                             Micros now) {
-  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(
-                                  "SELECT l.task_id FROM task_locks l JOIN tasks t ON t.id = l.task_id"
-                                  " WHERE l.project_id = ? AND l.user_id = ? AND l.expire_at > ? AND t.is_labeled = 0"
-                                  " AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = l.task_id"
-                                  " AND a.completed_by = ?)"
-                                  " ORDER BY l.expire_at DESC LIMIT 1",
-                                  {project_id, user_id, now, user_id}));
+  TALLY_ASSIGN_OR_RETURN(row, connection.QueryOne(kHeldTaskQuery, {project_id, user_id, now, user_id}));
   if (!row) return std::optional<int64_t>();
   return std::optional<int64_t>(row->Int(0));
+}
+
+Result<LockSweep> PurgeExpiredLocksAndFindHeld(Connection& connection, int64_t project_id, int64_t user_id,
+                                               Micros now) {
+  TALLY_ASSIGN_OR_RETURN(rows, connection.Query(
+                                   fmt::format("WITH purged AS (DELETE FROM task_locks WHERE project_id = ?"
+                                               " AND expire_at <= ? RETURNING task_id)"
+                                               " SELECT 0 AS held, task_id FROM purged UNION ALL SELECT 1, held.task_id"
+                                               " FROM ({}) AS held",
+                                               kHeldTaskQuery),
+                                   {project_id, now, project_id, user_id, now, user_id}));
+  LockSweep sweep;
+  for (const store::Row& row : rows) {
+    if (row.Int(0) == 1) {
+      sweep.held = row.Int(1);
+    } else {
+      sweep.released.push_back(row.Int(1));
+    }
+  }
+  return sweep;
 }
 
 Result<bool> AnyUnlabeledTaskLockedByOthers(Connection& connection, int64_t project_id, int64_t user_id,

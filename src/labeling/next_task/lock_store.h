@@ -49,6 +49,17 @@ inline constexpr int64_t kMaxTaskLockTtlSeconds = 365LL * 86400;
 [[nodiscard]] Result<std::optional<int64_t>> FindHeldTask(Connection& connection, int64_t project_id,
                                                           int64_t user_id, Micros now);
 
+// PurgeExpiredLocks and FindHeldTask in one statement, for PostgreSQL where
+// each statement is a round trip. The statement reads the locks as they
+// were before its own purge, which changes nothing: the held lock must be
+// live, and the purge deletes only expired ones.
+struct LockSweep {
+  std::vector<int64_t> released;  // as PurgeExpiredLocks returns them
+  std::optional<int64_t> held;    // as FindHeldTask returns it
+};
+[[nodiscard]] Result<LockSweep> PurgeExpiredLocksAndFindHeld(Connection& connection, int64_t project_id,
+                                                             int64_t user_id, Micros now);
+
 // Whether another user holds a live lock on an unlabeled task of the project.
 [[nodiscard]] Result<bool> AnyUnlabeledTaskLockedByOthers(Connection& connection, int64_t project_id,
                                                           int64_t user_id, Micros now);

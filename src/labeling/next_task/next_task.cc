@@ -29,10 +29,10 @@ Result<void> ApplyLockEvent(Connection& c, const Workflow& workflow, int64_t tas
   return Ok();
 }
 
-// Step 1: expired locks go, and their tasks go back to unlabeled when
+// Step 1: the tasks of purged expired locks go back to unlabeled when
 // nothing else holds them.
-Result<void> ReleaseExpiredLocks(Connection& c, const Workflow& workflow, int64_t project_id, Micros now) {
-  TALLY_ASSIGN_OR_RETURN(released, PurgeExpiredLocks(c, project_id, now));
+Result<void> ReleaseExpiredLocks(Connection& c, const Workflow& workflow, const std::vector<int64_t>& released,
+                                 Micros now) {
   for (int64_t task_id : released) {
     TALLY_ASSIGN_OR_RETURN(task, FindTask(c, task_id));
     if (!task || task->state != "in_progress") continue;
@@ -51,13 +51,15 @@ Result<std::optional<int64_t>> PickAndLock(Connection& c, const Project& project
   for (int attempt = 0; attempt < kMaxPickAttempts; ++attempt) {
     TALLY_ASSIGN_OR_RETURN(picked, strategy.Pick(c, scope));
     if (!picked) return picked;
-    TALLY_TRY(LockTask(c, project.id, *picked, user_id, scope.now + TaskLockTtl(project)));
     // SQLite runs one writer at a time, so nothing can have changed since
     // the pick; PostgreSQL re-checks (candidate_store.h).
+    const Micros expire_at = scope.now + TaskLockTtl(project);
     bool available = true;
     if (c.dialect() == store::Dialect::kPostgres) {
-      TALLY_ASSIGN_OR_RETURN(checked, StillAvailable(c, scope, *picked));
+      TALLY_ASSIGN_OR_RETURN(checked, LockAndRecheck(c, scope, *picked, expire_at));
       available = checked;
+    } else {
+      TALLY_TRY(LockTask(c, project.id, *picked, user_id, expire_at));
     }
     if (available) {
       TALLY_TRY(ApplyLockEvent(c, workflow, *picked, TaskEvent::kLocked, {.user_id = user_id, .reason = "next task"}));
@@ -93,11 +95,20 @@ Result<NextTaskChoice> PickNextTask(Connection& c, const Project& project, const
 
   const Micros now = NowMicros();
   TALLY_ASSIGN_OR_RETURN(workflow, ProjectWorkflow(c, project));
-  TALLY_TRY(ReleaseExpiredLocks(c, workflow, project.id, now));
+  LockSweep sweep;
+  if (c.dialect() == store::Dialect::kPostgres) {
+    TALLY_ASSIGN_OR_RETURN(swept, PurgeExpiredLocksAndFindHeld(c, project.id, request.user_id, now));
+    sweep = std::move(swept);
+    TALLY_TRY(ReleaseExpiredLocks(c, workflow, sweep.released, now));
+  } else {
+    TALLY_ASSIGN_OR_RETURN(released, PurgeExpiredLocks(c, project.id, now));
+    TALLY_TRY(ReleaseExpiredLocks(c, workflow, released, now));
+    TALLY_ASSIGN_OR_RETURN(held, FindHeldTask(c, project.id, request.user_id, now));
+    sweep.held = held;
+  }
 
   NextTaskChoice choice;
-  TALLY_ASSIGN_OR_RETURN(held, FindHeldTask(c, project.id, request.user_id, now));
-  if (held) {
+  if (const std::optional<int64_t>& held = sweep.held) {
     choice.task_id = held;
     choice.queue = "Task lock";
     return choice;

@@ -47,6 +47,17 @@ Result<bj::object> RenderNextTask(Connection& c, const Project& project, const T
   return body;
 }
 
+// Whether the project asks for pre-annotation of the tasks /next hands out:
+// the hook's own condition, read from the project this request already
+// holds, so that projects without it (most) skip the hook's read
+// transaction on every call.
+bool PreannotationOn(const Project& project) {
+  const bj::value* automatic = project.settings.if_contains("evaluate_predictions_automatically");
+  const bj::value* collab = project.settings.if_contains("show_collab_predictions");
+  return automatic && automatic->is_bool() && automatic->as_bool() &&
+         (!collab || !collab->is_bool() || collab->as_bool());
+}
+
 }  // namespace
 
 void AddNextTaskRoutes(http::Router& router, LabelingContext& context) {
@@ -66,8 +77,10 @@ void AddNextTaskRoutes(http::Router& router, LabelingContext& context) {
                                      .strategy = request.Query("strategy").value_or(""),
                                      .options = {.model_version = request.Query("model_version").value_or("")}};
 
+                bool preannotation_on = false;
                 TALLY_ASSIGN_OR_RETURN(rendered, db.Write([&](Connection& c) -> Result<bj::object> {
                   TALLY_ASSIGN_OR_RETURN(project, AuthorizedProject(c, request.principal, project_id, kReadRole));
+                  preannotation_on = PreannotationOn(project);
                   TALLY_ASSIGN_OR_RETURN(choice, PickNextTask(c, project, next));
                   if (!choice.task_id) {
                     return Error::NotFound(
@@ -88,7 +101,7 @@ void AddNextTaskRoutes(http::Router& router, LabelingContext& context) {
                 // lock commits; a failure leaves the task without a prediction
                 // and is recorded on the backend, not returned to the annotator.
                 const int64_t task_id = rendered.at("id").as_int64();
-                if (const MlHooks& hooks = GetMlHooks(); hooks.preannotate) {
+                if (const MlHooks& hooks = GetMlHooks(); hooks.preannotate && preannotation_on) {
                   auto stored = hooks.preannotate(project_id, task_id);
                   if (!stored) {
                     TALLY_LOG_WARN("event=preannotation_failed project_id={} task_id={} error=\"{}\"", project_id,

@@ -1,0 +1,2 @@
+-- Nothing to undo on SQLite (see the up script).
+SELECT 1;
