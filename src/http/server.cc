@@ -432,6 +432,10 @@ awaitable<Response> Server::Impl::DispatchThenStopReader(beast::tcp_stream& stre
                                                          Request& request, const Match& match) {
   Response response = co_await DispatchOnPool(request, match);
   body.handler_done = true;
+  // The reader may wait in async_send for queue space. close() completes
+  // only waiting receivers, so cancel() must complete that send first. After
+  // close() the channel would treat the waiting sender as a receiver.
+  body.stream->channel().cancel();
   body.stream->channel().close();
   stream.cancel();
   co_return response;

@@ -18,13 +18,17 @@
 namespace tally::http {
 namespace {
 
-// A blocking client socket with a receive timeout, closed on destruction.
+// A blocking client socket with receive and send timeouts, closed on
+// destruction. The send timeout turns a server that stopped reading into a
+// failed send instead of a test that hangs.
 class Client {
  public:
   explicit Client(uint16_t port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval timeout{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    timeval send_timeout{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
@@ -246,8 +250,9 @@ class ServerTest : public ::testing::Test {
 
   // Reads request.body_stream as the query's `mode` selects: "all" (default),
   // "none", or "half" (stops after 1 MiB), sleeping `delay_ms` after each
-  // piece. Responds with the bytes read and their hash, or with Next's error;
-  // either way the outcome is recorded for WaitForOutcome.
+  // piece and `wait_ms` before returning. Responds with the bytes read and
+  // their hash, or with Next's error; either way the outcome is recorded for
+  // WaitForOutcome.
   Result<Response> Ingest(Request& request) {
     if (!request.body_stream) return Response::Text("not streamed " + std::to_string(request.body.size()), "text/plain");
     const std::string mode = request.Query("mode").value_or("all");
@@ -267,6 +272,8 @@ class ServerTest : public ::testing::Test {
       bytes += chunk.size();
       if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     }
+    const int wait_ms = std::stoi(request.Query("wait_ms").value_or("0"));
+    if (wait_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
     const std::string outcome = "bytes=" + std::to_string(bytes) + " hash=" + std::to_string(hash);
     RecordOutcome(outcome);
     return Response::Text(outcome, "text/plain");
@@ -633,16 +640,26 @@ TEST_F(ServerTest, StreamedBodyKeepsConnectionWhenRead) {
 
 TEST_F(ServerTest, EarlyHandlerReturnClosesConnection) {
   Start(StreamingOptions());
-  for (const std::string mode : {"none", "half"}) {
+  struct Case {
+    std::string query;
+    std::string expected_bytes;
+  };
+  // With wait_ms the handler returns while the reader waits for queue
+  // space, which must not leave the reader, and so the response, stuck.
+  const std::vector<Case> cases = {
+      {"mode=none", "bytes=0 "},
+      {"mode=half", "bytes=1048576 "},
+      {"mode=none&wait_ms=300", "bytes=0 "},
+  };
+  for (const Case& each : cases) {
     const std::string body = RandomBytes(size_t{16} << 20, 9);
     Client client(server_->port());
     // The sender fails once the server closes, with most of the body unsent.
-    const std::string response =
-        SendWhileReading(client, StreamedRequest("/api/ingest?mode=" + mode, body.size()) + body, /*until_close=*/true);
-    EXPECT_EQ(StatusOf(response), 200) << mode << ": " << response;
-    EXPECT_NE(response.find("Connection: close"), std::string::npos) << mode << ": " << response;
-    const std::string expected_bytes = mode == "none" ? "bytes=0 " : "bytes=1048576 ";
-    EXPECT_NE(response.find(expected_bytes), std::string::npos) << mode << ": " << response;
+    const std::string response = SendWhileReading(
+        client, StreamedRequest("/api/ingest?" + each.query, body.size()) + body, /*until_close=*/true);
+    EXPECT_EQ(StatusOf(response), 200) << each.query << ": " << response;
+    EXPECT_NE(response.find("Connection: close"), std::string::npos) << each.query << ": " << response;
+    EXPECT_NE(response.find(each.expected_bytes), std::string::npos) << each.query << ": " << response;
   }
 
   // The server still serves other connections.
