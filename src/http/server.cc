@@ -81,6 +81,12 @@ struct Server::Impl {
   // 100-continue` waits for before it sends the body. Returns false when the
   // write failed (the client is gone).
   awaitable<bool> WriteContinue(beast::tcp_stream& stream);
+  // Reads and discards what the client still sends (the wait of a lingering
+  // close) until it closes its side, `max_time` passed, no byte came for
+  // linger_idle_timeout, or linger_max_bytes were read. The caller closes
+  // the socket afterwards. REQUIRES: the sending side is shut down.
+  awaitable<void> DiscardUntilClientCloses(beast::tcp_stream& stream, std::chrono::steady_clock::duration max_time,
+                                           uint64_t connection_id);
   void BeginShutdown();
 };
 
@@ -448,6 +454,52 @@ awaitable<bool> Server::Impl::WriteContinue(beast::tcp_stream& stream) {
   co_return !error;
 }
 
+awaitable<void> Server::Impl::DiscardUntilClientCloses(beast::tcp_stream& stream,
+                                                      std::chrono::steady_clock::duration max_time,
+                                                      uint64_t connection_id) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + max_time;
+  constexpr size_t kDiscardSize = 64 * 1024;
+  const auto discard = std::make_unique<char[]>(kDiscardSize);
+  size_t discarded = 0;
+  std::string_view ended_by = "client_closed";
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      ended_by = "time_cap";
+      break;
+    }
+    // On expiry the stream closes the socket and the read fails with
+    // beast::error::timeout.
+    const bool idle_first = deadline - now > options.linger_idle_timeout;
+    stream.expires_after(idle_first ? std::chrono::steady_clock::duration(options.linger_idle_timeout) : deadline - now);
+    auto [error, read] = co_await stream.async_read_some(asio::buffer(discard.get(), kDiscardSize), kAsTuple);
+    discarded += read;
+    if (error == beast::error::timeout) {
+      ended_by = idle_first ? "idle_cap" : "time_cap";
+      break;
+    }
+    if (error) break;  // the client closed or reset the connection, so nothing more arrives
+    if (discarded >= options.linger_max_bytes) {
+      ended_by = "byte_cap";
+      break;
+    }
+  }
+  stream.expires_never();
+
+  // A client that closes after reading the response is the normal case.
+  // Only a cap ending the wait is the client's fault and worth a warning.
+  const auto waited_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  if (ended_by == "client_closed") {
+    TALLY_LOG_DEBUG("event=linger_done connection={} discarded_bytes={} duration_ms={}", connection_id, discarded,
+                    waited_ms);
+  } else {
+    TALLY_LOG_WARN("event=linger_cut_off connection={} reason={} discarded_bytes={} duration_ms={}", connection_id,
+                   ended_by, discarded, waited_ms);
+  }
+}
+
 awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connection_id) {
   open_connections.fetch_add(1);
   struct ConnectionCount {
@@ -460,6 +512,10 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     auto endpoint = stream.socket().remote_endpoint(ec);
     return ec ? std::string("-") : endpoint.address().to_string();
   }();
+  // Set when the last response leaves request bytes unread (see
+  // ServerOptions::linger_timeout).
+  bool linger = false;
+  std::chrono::steady_clock::duration linger_time{};
 
   for (;;) {
     // Headers: the idle deadline covers the wait for a keep-alive client's
@@ -501,6 +557,9 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     bool header_keep_alive = false;
     std::optional<SpooledFile> spooled;  // removes the body's file when the request is done
     std::optional<StreamedBody> streamed;  // a body the handler reads while it arrives
+    // The client expects 100 Continue and was not sent it, so it may hold
+    // back the body.
+    bool body_withheld = false;
     if (!early) {
       const auto& header = parser.get();
       request.method = std::string(header.method_string());
@@ -528,6 +587,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       // expectation in an HTTP/1.0 request.
       const bool expects_continue =
           parser.get().version() == 11 && beast::iequals(request.Header("expect"), "100-continue");
+      body_withheld = expects_continue;
       if (declared && *declared > limit) {
         early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
                             request.path, request.request_id);
@@ -551,6 +611,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
         streamed->request_id = request.request_id;
         request.body_stream = streamed->stream;
         if (expects_continue && !co_await WriteContinue(stream)) break;
+        body_withheld = false;
       } else if (!parser.is_done() && match.route && match.route->spool_body &&
                  (!declared || *declared >= options.spool_threshold)) {
         // A large upload goes to a file, so memory does not grow with it.
@@ -570,6 +631,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
           close_after = true;
         } else {
           if (expects_continue && !co_await WriteContinue(stream)) break;
+          body_withheld = false;
           stream.expires_after(options.read_timeout);
           auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, file_parser, kAsTuple);
           file_parser.get().body().close();
@@ -585,6 +647,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
         }
       } else if (!parser.is_done()) {
         if (expects_continue && !co_await WriteContinue(stream)) break;
+        body_withheld = false;
         stream.expires_after(options.read_timeout);
         auto [body_error, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
         if (body_error == bhttp::error::body_limit) {
@@ -656,6 +719,10 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
     // Whatever of a streamed body was not read would be taken for the next
     // request.
     if (streamed && !streamed->parser.is_done()) close_after = true;
+    // A spooled body was read whole when it reached its file.
+    const bool body_unread = streamed  ? !streamed->parser.is_done()
+                             : spooled ? request.body_file.empty()
+                                       : !parser.is_done();
     Dispatcher::AddCorsHeaders(request, response);
 
     // An HTTP/1.0 client learns where a streamed body ends only by the close.
@@ -688,11 +755,25 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
                      static_cast<int64_t>(seconds * 1e6));
     }
 
-    if (write_error || !keep_open) break;
+    if (write_error) break;
+    if (!keep_open) {
+      // Bytes already received past this request (pipelined, or sent after
+      // a request that asked to close) cause the same reset as a body.
+      boost::system::error_code ignored;
+      linger = body_unread || buffer.size() > 0 || stream.socket().available(ignored) > 0;
+      // A client waiting for 100 Continue has not sent the body and does not
+      // send it once it reads the final response, so a short wait suffices.
+      linger_time = body_withheld ? std::min(options.linger_timeout, options.linger_idle_timeout)
+                                  : options.linger_timeout;
+      break;
+    }
   }
 
+  // Shut down the sending side first, so the client reads the end of the
+  // response, while a lingering close still reads from the socket.
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (linger) co_await DiscardUntilClientCloses(stream, linger_time, connection_id);
   stream.close();
 }
 

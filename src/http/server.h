@@ -44,6 +44,16 @@ struct ServerOptions {
   // the system's temporary directory.
   std::string spool_dir;
   size_t spool_threshold = 8 << 20;      // bytes from which such a body goes to a file
+  // Lingering close: when the server closes a connection after a response
+  // while request bytes are still unread (413, a handler that rejected a
+  // streamed body early), it stops sending and discards what the client
+  // still sends until the client closes. Closing at once would make the
+  // kernel send a reset in reply to those bytes, and a client still sending
+  // would fail with it before reading the response. These caps end the
+  // wait, and then a client still sending may get that reset.
+  std::chrono::seconds linger_timeout{5};       // total time to wait for the client to finish
+  std::chrono::seconds linger_idle_timeout{2};  // time without any byte from the client
+  size_t linger_max_bytes = size_t{256} << 20;  // bytes discarded at most
 };
 
 class Hub;

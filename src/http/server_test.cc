@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <mutex>
@@ -117,6 +119,14 @@ std::string ReadUntil(int fd, const std::string& marker) {
 
 int StatusOf(const std::string& response) { return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0; }
 
+// The Content-Length of a response's headers, or 0 when it has none.
+size_t ContentLengthOf(const std::string& response) {
+  const size_t header_end = response.find("\r\n\r\n");
+  const size_t at = response.find("Content-Length: ");
+  if (at == std::string::npos || at > header_end) return 0;
+  return std::stoul(response.substr(at + 16));
+}
+
 // Sends all of `bytes`; false when the peer closed or reset first.
 bool SendAll(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
@@ -218,6 +228,12 @@ class ServerTest : public ::testing::Test {
                  .dispatch = Dispatch::kInline, .body_limit = size_t{1} << 20,
                  .stream_body_types = {"application/json"}, .doc = {.summary = "streamed body, small limit"},
                  .handler = [this](Request& request) { return Ingest(request); }});
+    // A streamed route whose handler rejects the request without reading
+    // any of its body, as a lookup of a missing project does.
+    router_.Add({.method = "POST", .pattern = "/api/ingest/missing", .auth = Auth::kNone,
+                 .body_limit = size_t{256} << 20, .stream_body_types = {"application/json"},
+                 .doc = {.summary = "streamed body, rejected unread"},
+                 .handler = [](Request&) -> Result<Response> { return Error::NotFound("No such project"); }});
     options.port = 0;
     options.access_log = false;
     dispatcher_ = std::make_unique<Dispatcher>(router_, nullptr, metrics_);
@@ -654,7 +670,8 @@ TEST_F(ServerTest, EarlyHandlerReturnClosesConnection) {
   for (const Case& each : cases) {
     const std::string body = RandomBytes(size_t{16} << 20, 9);
     Client client(server_->port());
-    // The sender fails once the server closes, with most of the body unsent.
+    // The server stops sending after the response but reads and discards
+    // the rest of the body, so the sender finishes without a reset.
     const std::string response = SendWhileReading(
         client, StreamedRequest("/api/ingest?" + each.query, body.size()) + body, /*until_close=*/true);
     EXPECT_EQ(StatusOf(response), 200) << each.query << ": " << response;
@@ -719,6 +736,140 @@ TEST_F(ServerTest, StreamedBodyAfterExpectContinue) {
   const std::string response = client.ReadResponses(1);
   EXPECT_EQ(StatusOf(response), 200) << response;
   EXPECT_TRUE(response.ends_with(ExpectedOutcome(body))) << response;
+}
+
+// What a client that sends its whole request before reading, as Python's
+// requests and the Label Studio SDK do, got back.
+struct SendThenReadResult {
+  bool sent = false;     // every byte was accepted by the socket
+  int send_errno = 0;    // errno of the failed send, when not `sent`
+  std::string response;  // bytes read until one complete response or an error
+  int recv_errno = 0;    // errno of the failed recv (ECONNRESET for a reset)
+};
+
+SendThenReadResult SendThenRead(uint16_t port, const std::string& bytes) {
+  SendThenReadResult result;
+  Client client(port);
+  if (!client.connected()) return result;
+  result.sent = SendAll(client.fd(), bytes);
+  if (!result.sent) result.send_errno = errno;
+
+  char buffer[8192];
+  while (result.response.find("\r\n\r\n") == std::string::npos ||
+         result.response.size() < result.response.find("\r\n\r\n") + 4 + ContentLengthOf(result.response)) {
+    const ssize_t n = ::recv(client.fd(), buffer, sizeof buffer, 0);
+    if (n < 0) result.recv_errno = errno;
+    if (n <= 0) break;
+    result.response.append(buffer, n);
+  }
+  return result;
+}
+
+// A response that the server sends before it has read the whole request
+// body must reach the client. Closing a socket with unread bytes makes
+// Linux send a reset, and a client still sending then fails with a broken
+// pipe or reset before it reads the response. Each case runs many times
+// because the reset races the client.
+TEST_F(ServerTest, UnreadBodyStillGetsResponse) {
+  Start();
+  const std::string body(size_t{20} << 20, 'x');
+  struct Case {
+    std::string name;
+    std::string request;
+    int status;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"streamed body, handler rejects it unread", StreamedRequest("/api/ingest/missing", body.size()) + body, 404,
+       "No such project"},
+      {"declared length over the limit",
+       "POST /api/small HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+       413, "limit of 16 bytes"},
+      {"chunked body over the limit",
+       "POST /api/small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + EncodeChunked(body, 1 << 20), 413,
+       "limit of 16 bytes"},
+      {"body sent despite Expect: 100-continue",
+       "POST /api/small HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body,
+       413, "limit of 16 bytes"},
+  };
+  for (const Case& each : cases) {
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      const SendThenReadResult result = SendThenRead(server_->port(), each.request);
+      ASSERT_TRUE(result.sent) << each.name << ", attempt " << attempt << ": send failed: "
+                               << std::strerror(result.send_errno);
+      ASSERT_EQ(result.recv_errno, 0) << each.name << ", attempt " << attempt << ": "
+                                      << std::strerror(result.recv_errno);
+      ASSERT_EQ(StatusOf(result.response), each.status) << each.name << ": " << result.response;
+      ASSERT_NE(result.response.find(each.message), std::string::npos) << each.name << ": " << result.response;
+      ASSERT_NE(result.response.find("Connection: close"), std::string::npos) << each.name << ": " << result.response;
+    }
+  }
+}
+
+// Sends `piece` every `pause` until a send fails or `give_up` passed, and
+// returns how long the server took to drop the connection.
+std::chrono::milliseconds SendUntilDropped(int fd, const std::string& piece, std::chrono::milliseconds pause,
+                                           std::chrono::seconds give_up) {
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < give_up) {
+    if (::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL) < 0) break;
+    std::this_thread::sleep_for(pause);
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+}
+
+TEST_F(ServerTest, LingeringClientIsCutOffByTimeCap) {
+  ServerOptions options;
+  options.linger_timeout = std::chrono::seconds(2);
+  options.linger_idle_timeout = std::chrono::seconds(1);
+  Start(options);
+
+  // A client that keeps trickling body bytes, never idle for long, is cut
+  // off by the total cap.
+  Client trickler(server_->port());
+  trickler.Send("POST /api/small HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
+  EXPECT_EQ(StatusOf(trickler.ReadResponses(1)), 413);
+
+  // Meanwhile other connections are served at once.
+  auto dropped_after = std::async(std::launch::async, [&] {
+    return SendUntilDropped(trickler.fd(), std::string(100, 'x'), std::chrono::milliseconds(100),
+                            std::chrono::seconds(10));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  Client other(server_->port());
+  const auto asked = std::chrono::steady_clock::now();
+  other.Send("GET /api/echo?q=meanwhile HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(other.ReadResponses(1).find("/api/echo?meanwhile"), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(500));
+
+  const std::chrono::milliseconds elapsed = dropped_after.get();
+  EXPECT_GE(elapsed, std::chrono::milliseconds(1500)) << "cut off before the total cap";
+  EXPECT_LT(elapsed, std::chrono::milliseconds(4000)) << "still connected long after the total cap";
+}
+
+TEST_F(ServerTest, LingeringClientIsCutOffWhenIdle) {
+  ServerOptions options;
+  options.linger_timeout = std::chrono::seconds(10);
+  options.linger_idle_timeout = std::chrono::seconds(1);
+  Start(options);
+  Client client(server_->port());
+  client.Send("POST /api/small HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+  EXPECT_EQ(StatusOf(client.ReadResponses(1)), 413);
+
+  // Within the idle cap the server still takes what the client sends.
+  const std::string piece(1000, 'x');
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(SendAll(client.fd(), piece));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(SendAll(client.fd(), piece));
+
+  // A second past the last byte the server has closed: the first send
+  // after that draws a reset and the next one fails.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const std::chrono::milliseconds elapsed =
+      SendUntilDropped(client.fd(), piece, std::chrono::milliseconds(100), std::chrono::seconds(2));
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1000)) << "the server kept an idle connection open";
 }
 
 }  // namespace
