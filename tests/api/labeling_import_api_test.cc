@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -693,6 +695,84 @@ TEST_P(LabelingImport, CohortImportsWithAnnotationsDoNotDeadlock) {
   EXPECT_EQ(project.at("task_number"), 40 + kRequests);
   EXPECT_EQ(project.at("total_annotations_number"), 3 * kRequests);
   EXPECT_EQ(project.at("total_predictions_number"), kRequests);
+}
+
+// The import rejects a large JSON body before reading all of it: a caller
+// without credentials at once, a missing project or a caller without the
+// manager role after reading 16 MiB ahead. The client is still sending
+// then, and must get that response, not a reset connection.
+TEST_P(LabelingImport, RejectionBeforeBodyEndReachesClient) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  std::string body = "[";
+  const std::string padding(1000, 'r');
+  for (int i = 0; i < 20000; ++i) body += (i ? "," : "") + fmt::format(R"({{"text":"{} {}"}})", i, padding);
+  body += "]";
+  ASSERT_GT(body.size(), size_t{19} << 20);
+
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const auto missing = Import(999999, body);
+    ASSERT_EQ(missing.status, 404) << "attempt " << attempt << ": " << missing.body.substr(0, 300);
+    ASSERT_TRUE(missing.Json().is_object()) << missing.body.substr(0, 300);
+    EXPECT_EQ(missing.Json().at("status_code"), 404);
+    EXPECT_TRUE(missing.Json().at("detail").is_string()) << missing.body;
+
+    const auto annotator = Post("/api/projects/" + std::to_string(id) + "/import", body, annotator_token_);
+    ASSERT_EQ(annotator.status, 403) << "attempt " << attempt << ": " << annotator.body.substr(0, 300);
+    ASSERT_TRUE(annotator.Json().is_object()) << annotator.body.substr(0, 300);
+    EXPECT_EQ(annotator.Json().at("status_code"), 403);
+
+    const auto anonymous = client_->Post("/api/projects/" + std::to_string(id) + "/import", body);
+    ASSERT_EQ(anonymous.status, 401) << "attempt " << attempt << ": " << anonymous.body.substr(0, 300);
+    EXPECT_EQ(anonymous.Json().at("status_code"), 401) << anonymous.body;
+  }
+
+  // A client that reads only after sending everything, as Python's requests
+  // does, fails at its first send after a reset, before it reads anything.
+  // Over loopback, socket buffers absorb several MiB of what the server does
+  // not read, so this body is larger than the one above.
+  std::string large_body = "[";
+  for (int i = 0; i < 64000; ++i) large_body += (i ? "," : "") + fmt::format(R"({{"text":"{} {}"}})", i, padding);
+  large_body += "]";
+  const auto send_all_then_read = [&](const std::string& path) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{30, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string outcome = "connect failed";
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+      std::string request = fmt::format(
+          "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {}\r\nContent-Type: application/json\r\n"
+          "Content-Length: {}\r\n\r\n",
+          path, kOwnerToken, large_body.size());
+      request += large_body;
+      std::string_view unsent = request;
+      while (!unsent.empty()) {
+        const ssize_t sent = ::send(fd, unsent.data(), unsent.size(), MSG_NOSIGNAL);
+        if (sent <= 0) break;
+        unsent.remove_prefix(static_cast<size_t>(sent));
+      }
+      if (!unsent.empty()) {
+        outcome = std::string("send failed: ") + std::strerror(errno);
+      } else {
+        char head[12] = {};
+        outcome = ::recv(fd, head, sizeof head, MSG_WAITALL) == sizeof head ? std::string(head, sizeof head)
+                                                                             : "no response";
+      }
+    }
+    ::close(fd);
+    return outcome;
+  };
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    EXPECT_EQ(send_all_then_read("/api/projects/999999/import"), "HTTP/1.1 404") << "attempt " << attempt;
+  }
+  EXPECT_EQ(Counter(id, "task_number"), 0);
+
+  // The same client goes on to import on a new connection.
+  EXPECT_EQ(Import(id, R"([{"text":"after"}])").status, 201);
 }
 
 class LabelingImportLimit : public LabelingApiTest {
