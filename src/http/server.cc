@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <optional>
 #include <fmt/format.h>
@@ -69,6 +70,13 @@ struct Server::Impl {
   // body, after passing a read error on to the handler, or once the handler
   // returned.
   awaitable<void> ReadStreamedBody(beast::tcp_stream& stream, beast::flat_buffer& buffer, StreamedBody& body);
+  // Reads up to `size` more body bytes into `piece`, each socket read with
+  // `deadline`. Returns the read error, none when the piece is full or the
+  // body ended. With `enforce_rate`, fails with timed_out once the body's
+  // socket time passes stream_stall_timeout at under stream_min_rate / 8.
+  awaitable<boost::system::error_code> ReadBodyPiece(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                     StreamedBody& body, std::string& piece, size_t size,
+                                                     std::chrono::seconds deadline, bool enforce_rate);
   // Runs DispatchOnPool, then stops the body's reader, which may wait for bytes
   // or queue space that the returned handler will never take.
   awaitable<Response> DispatchThenStopReader(beast::tcp_stream& stream, StreamedBody& body, Request& request,
@@ -249,6 +257,9 @@ class RequestBodyStream final : public BodyStream {
 
   Channel& channel() { return channel_; }
 
+  // Bytes the server read before the handler started, returned first.
+  void SetPrefix(std::string bytes) { prefix_ = std::move(bytes); }
+
   // Counts `bytes` read from the socket and not yet taken by the handler.
   void AddQueued(size_t bytes) {
     const size_t queued = queued_bytes_.fetch_add(bytes) + bytes;
@@ -263,6 +274,12 @@ class RequestBodyStream final : public BodyStream {
   Result<bool> Next(std::string& chunk) override {
     if (failure_) return *failure_;
     if (finished_) return false;
+    if (!prefix_.empty()) {
+      chunk += prefix_;
+      prefix_.clear();
+      prefix_.shrink_to_fit();
+      return true;
+    }
 
     // The channel completes the receive on the connection's IO thread.
     using Received = std::pair<boost::system::error_code, BodyPiece>;
@@ -299,6 +316,11 @@ class RequestBodyStream final : public BodyStream {
       return Error::TooLarge(fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit_));
     }
     if (error == beast::error::timeout) return Error::Invalid("The request body was not received in time");
+    if (error == boost::system::errc::timed_out) {
+      return Error::Invalid(
+          "The request body arrived too slowly to be read while it was sent; send it again from a faster "
+          "connection");
+    }
     if (error.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
         error != bhttp::error::partial_message && error != bhttp::error::end_of_stream) {
       return Error::Invalid("The request body is malformed: " + error.message());
@@ -314,6 +336,7 @@ class RequestBodyStream final : public BodyStream {
   // Touched by Next only, whose calls never overlap.
   std::optional<Error> failure_;
   bool finished_ = false;
+  std::string prefix_;
 };
 
 // A request whose body reaches the handler while it arrives. The parser has
@@ -327,6 +350,12 @@ struct StreamedBody {
   std::string request_id;
   // Set on the IO thread once the handler returned; stops the reader.
   bool handler_done = false;
+  // The handler reads the rest through `stream`; false once the read-ahead
+  // got the whole body, or spooled it for a slow client.
+  bool streaming = false;
+  // Socket time and bytes read so far, for the minimum rate.
+  double read_seconds = 0;
+  size_t read_bytes = 0;
 };
 
 }  // namespace
@@ -390,33 +419,55 @@ awaitable<std::pair<boost::system::error_code, size_t>> Server::Impl::WriteBodyS
   }
 }
 
+awaitable<boost::system::error_code> Server::Impl::ReadBodyPiece(beast::tcp_stream& stream,
+                                                                 beast::flat_buffer& buffer, StreamedBody& body,
+                                                                 std::string& piece, size_t size,
+                                                                 std::chrono::seconds deadline, bool enforce_rate) {
+  const size_t before = piece.size();
+  piece.resize(before + size);
+  auto& target = body.parser.get().body();
+  target.data = piece.data() + before;
+  target.size = size;
+  boost::system::error_code error;
+  const double stall_seconds = static_cast<double>(options.stream_stall_timeout.count());
+  while (target.size > 0 && !body.parser.is_done() && !body.handler_done) {
+    const size_t room = target.size;
+    const auto started = std::chrono::steady_clock::now();
+    stream.expires_after(deadline);
+    auto [read_error, read_bytes] = co_await bhttp::async_read_some(stream, buffer, body.parser, kAsTuple);
+    body.read_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    body.read_bytes += room - target.size;
+    if (read_error == bhttp::error::need_buffer) break;  // the piece is full
+    if (read_error) {
+      error = read_error;
+      break;
+    }
+    if (enforce_rate && body.read_seconds >= stall_seconds &&
+        static_cast<double>(body.read_bytes) < options.stream_min_rate / 8 * body.read_seconds) {
+      error = boost::system::errc::make_error_code(boost::system::errc::timed_out);
+      break;
+    }
+  }
+  stream.expires_never();
+  piece.resize(piece.size() - target.size);
+  target.data = nullptr;
+  target.size = 0;
+  co_return error;
+}
+
 awaitable<void> Server::Impl::ReadStreamedBody(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                               StreamedBody& body) {
+  if (!body.streaming) co_return;
   RequestBodyStream::Channel& channel = body.stream->channel();
   size_t total = 0;
   for (;;) {
-    // Fill one piece. The deadline covers each socket read, not the whole
-    // body and not the wait for queue space, so a slow handler cannot time
-    // out a client that sends steadily.
+    // Fill one piece. The deadline covers each socket read, not the wait for
+    // queue space, so a slow handler cannot time out a client that sends
+    // steadily. The handler may hold a database write lock while it reads,
+    // so a client that stalls, or trickles after a fast start, is cut off.
     BodyPiece piece;
-    piece.bytes.resize(kBodyPieceSize);
-    auto& target = body.parser.get().body();
-    target.data = piece.bytes.data();
-    target.size = piece.bytes.size();
-    boost::system::error_code error;
-    while (target.size > 0 && !body.parser.is_done() && !body.handler_done) {
-      stream.expires_after(options.read_timeout);
-      auto [read_error, read_bytes] = co_await bhttp::async_read_some(stream, buffer, body.parser, kAsTuple);
-      if (read_error == bhttp::error::need_buffer) break;  // the piece is full
-      if (read_error) {
-        error = read_error;
-        break;
-      }
-    }
-    stream.expires_never();
-    piece.bytes.resize(piece.bytes.size() - target.size);
-    target.data = nullptr;
-    target.size = 0;
+    boost::system::error_code error = co_await ReadBodyPiece(stream, buffer, body, piece.bytes, kBodyPieceSize,
+                                                             options.stream_stall_timeout, /*enforce_rate=*/true);
     if (body.handler_done) co_return;
 
     if (error) {
@@ -609,9 +660,66 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
         streamed->stream = std::make_shared<RequestBodyStream>(stream.get_executor(), limit, io_stopped,
                                                                max_queued_body_bytes);
         streamed->request_id = request.request_id;
-        request.body_stream = streamed->stream;
         if (expects_continue && !co_await WriteContinue(stream)) break;
         body_withheld = false;
+
+        // Read ahead on this IO thread and time the client, to choose
+        // between streaming the rest and spooling it.
+        std::string ahead;
+        boost::system::error_code ahead_error;
+        const auto ahead_started = std::chrono::steady_clock::now();
+        while (!ahead_error && ahead.size() < options.stream_read_ahead && !streamed->parser.is_done()) {
+          ahead_error = co_await ReadBodyPiece(stream, buffer, *streamed, ahead, kBodyPieceSize,
+                                               options.read_timeout, /*enforce_rate=*/false);
+        }
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - ahead_started).count();
+        if (ahead_error == bhttp::error::body_limit) {
+          early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
+                              request.path, request.request_id);
+          close_after = true;
+        } else if (ahead_error) {
+          break;  // timeout or peer gone mid-body: no one to respond to
+        } else if (streamed->parser.is_done()) {
+          request.body = std::move(ahead);
+        } else if (options.stream_read_ahead == 0 ||
+                   static_cast<double>(ahead.size()) >= options.stream_min_rate * elapsed) {
+          // The minimum rate applies from here: a fast start must not
+          // cover a trickle afterwards.
+          streamed->streaming = true;
+          streamed->read_seconds = 0;
+          streamed->read_bytes = 0;
+          streamed->stream->SetPrefix(std::move(ahead));
+          request.body_stream = streamed->stream;
+        } else {
+          // A slow client: the rest goes to a file before the handler runs.
+          spooled.emplace(SpoolPath(options.spool_dir));
+          std::ofstream out(spooled->path, std::ios::binary | std::ios::trunc);
+          boost::system::error_code spool_error;
+          while (out && !spool_error) {
+            out.write(ahead.data(), static_cast<std::streamsize>(ahead.size()));
+            ahead.clear();
+            if (streamed->parser.is_done()) break;
+            spool_error = co_await ReadBodyPiece(stream, buffer, *streamed, ahead, kBodyPieceSize,
+                                                 options.read_timeout, /*enforce_rate=*/false);
+          }
+          out.close();
+          if (spool_error == bhttp::error::body_limit) {
+            early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes",
+                                                 limit),
+                                request.path, request.request_id);
+            close_after = true;
+          } else if (spool_error) {
+            break;  // timeout or peer gone mid-body: no one to respond to
+          } else if (!out) {
+            TALLY_LOG_ERROR("event=spool_failed request_id={} path_dir={}", request.request_id, options.spool_dir);
+            early = SimpleError(503, "The server cannot store this upload right now; retry later", request.path,
+                                request.request_id);
+            close_after = true;
+          } else {
+            request.body_file = spooled->path;
+          }
+        }
       } else if (!parser.is_done() && match.route && match.route->spool_body &&
                  (!declared || *declared >= options.spool_threshold)) {
         // A large upload goes to a file, so memory does not grow with it.
@@ -703,7 +811,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       close_after = true;
     } else if (request.method == "OPTIONS" && !request.Header("access-control-request-method").empty()) {
       response = Dispatcher::Preflight(request);
-    } else if (streamed) {
+    } else if (streamed && streamed->streaming) {
       // The reader and the handler run together; both have returned here,
       // so neither touches this frame's stream, buffer or parser later.
       using asio::experimental::awaitable_operators::operator&&;

@@ -54,6 +54,17 @@ struct ServerOptions {
   std::chrono::seconds linger_timeout{5};       // total time to wait for the client to finish
   std::chrono::seconds linger_idle_timeout{2};  // time without any byte from the client
   size_t linger_max_bytes = size_t{256} << 20;  // bytes discarded at most
+  // Large bodies of a route's stream_body_types: the server reads this many
+  // bytes first. A client that sent them at stream_min_rate or faster has
+  // the rest streamed to the handler while it arrives. A slower client's body
+  // is spooled to a file first, as for spool_body routes, so it never holds
+  // a pool thread (or a database write lock the handler takes) while it
+  // sends. 0 streams every such body at once.
+  size_t stream_read_ahead = 16 << 20;
+  double stream_min_rate = 32 << 20;     // bytes per second
+  // While a body streams: the longest wait for the next bytes, and the
+  // socket time after which the body must have averaged stream_min_rate / 8.
+  std::chrono::seconds stream_stall_timeout{5};
 };
 
 class Hub;

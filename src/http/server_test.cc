@@ -270,9 +270,14 @@ class ServerTest : public ::testing::Test {
   // their hash, or with Next's error; either way the outcome is recorded for
   // WaitForOutcome.
   Result<Response> Ingest(Request& request) {
+    if (!request.body_file.empty()) {
+      return Response::Text("spooled " + std::to_string(std::filesystem::file_size(request.body_file)), "text/plain");
+    }
     if (!request.body_stream) return Response::Text("not streamed " + std::to_string(request.body.size()), "text/plain");
     const std::string mode = request.Query("mode").value_or("all");
     const int delay_ms = std::stoi(request.Query("delay_ms").value_or("0"));
+    // Lets the reader fill the queue before the handler reads anything.
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(request.Query("wait_ms").value_or("0"))));
     uint64_t hash = kFnvOffset;
     size_t bytes = 0;
     bool more = mode != "none";
@@ -576,10 +581,22 @@ std::string SendWhileReading(Client& client, const std::string& bytes, bool unti
   return response;
 }
 
-// Options that stream every body of the test routes: no size threshold.
+// Options that stream every body of the test routes: no size threshold and
+// no read-ahead to time the client.
 ServerOptions StreamingOptions() {
   ServerOptions options;
   options.spool_threshold = 1;
+  options.stream_read_ahead = 0;
+  return options;
+}
+
+// Options that read 1 MiB ahead and stream only for a client sending at
+// `min_rate` bytes per second or more.
+ServerOptions ReadAheadOptions(double min_rate) {
+  ServerOptions options;
+  options.spool_threshold = 1;
+  options.stream_read_ahead = size_t{1} << 20;
+  options.stream_min_rate = min_rate;
   return options;
 }
 
@@ -696,7 +713,7 @@ TEST_F(ServerTest, ClientGoneMidBodyFailsNext) {
 
 TEST_F(ServerTest, StalledClientTimesOut) {
   ServerOptions options = StreamingOptions();
-  options.read_timeout = std::chrono::seconds(1);
+  options.stream_stall_timeout = std::chrono::seconds(1);
   Start(options);
   Client client(server_->port());
   const auto start = std::chrono::steady_clock::now();
@@ -706,6 +723,74 @@ TEST_F(ServerTest, StalledClientTimesOut) {
   EXPECT_TRUE(client.ClosedByPeer());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
   EXPECT_EQ(WaitForOutcome(), "error: The request body was not received in time");
+}
+
+// The reader may wait for queue space when the handler returns without
+// reading: it must be stopped, or the response never goes out.
+TEST_F(ServerTest, HandlerReturningOnFullQueueAnswers) {
+  Start(StreamingOptions());
+  const std::string body = RandomBytes(size_t{16} << 20, 12);
+  Client client(server_->port());
+  const auto start = std::chrono::steady_clock::now();
+  const std::string response = SendWhileReading(
+      client, StreamedRequest("/api/ingest?mode=none&wait_ms=500", body.size()) + body, /*until_close=*/true);
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_NE(response.find("bytes=0 "), std::string::npos) << response;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST_F(ServerTest, FastClientStreamsAfterReadAhead) {
+  Start(ReadAheadOptions(1 << 20));
+  const std::string body = RandomBytes(size_t{8} << 20, 13);
+  Client client(server_->port());
+  const std::string response = SendWhileReading(client, StreamedRequest("/api/ingest", body.size()) + body);
+  EXPECT_EQ(StatusOf(response), 200) << response;
+  EXPECT_TRUE(response.ends_with(ExpectedOutcome(body))) << response;
+}
+
+TEST_F(ServerTest, BodyWithinReadAheadArrivesWhole) {
+  Start(ReadAheadOptions(1 << 20));
+  const std::string body = RandomBytes(300000, 14);
+  Client client(server_->port());
+  const std::string response = SendWhileReading(client, StreamedRequest("/api/ingest", body.size()) + body);
+  EXPECT_TRUE(response.ends_with("not streamed 300000")) << response;
+}
+
+// A client slower than the streaming rate has its body spooled before the
+// handler runs, so it holds no pool thread while it sends.
+TEST_F(ServerTest, SlowClientBodyIsSpooled) {
+  Start(ReadAheadOptions(double{1 << 30}));
+  const std::string body = RandomBytes(size_t{2} << 20, 15);
+  Client client(server_->port());
+  client.Send(StreamedRequest("/api/ingest", body.size()));
+  for (size_t at = 0; at < body.size(); at += 256 * 1024) {
+    client.Send(body.substr(at, 256 * 1024));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const std::string response = client.ReadResponses(1);
+  EXPECT_TRUE(response.ends_with("spooled 2097152")) << response;
+}
+
+// After a fast start, a client that slows to a trickle is cut off once its
+// socket time passes the stall timeout at under an eighth of the rate.
+TEST_F(ServerTest, TrickleAfterFastStartIsCutOff) {
+  ServerOptions options = ReadAheadOptions(1 << 20);
+  options.stream_stall_timeout = std::chrono::seconds(1);
+  Start(options);
+  Client client(server_->port());
+  client.Send(StreamedRequest("/api/ingest", size_t{4} << 20) + RandomBytes(size_t{1} << 20, 16));
+  const auto start = std::chrono::steady_clock::now();
+  std::thread trickle([&client] {
+    for (int i = 0; i < 40; ++i) {
+      if (::send(client.fd(), "xxxxxxxxxx", 10, MSG_NOSIGNAL) != 10) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  const std::string outcome = WaitForOutcome();
+  const auto waited = std::chrono::steady_clock::now() - start;
+  trickle.join();
+  EXPECT_TRUE(outcome.starts_with("error: The request body arrived too slowly")) << outcome;
+  EXPECT_LT(waited, std::chrono::seconds(3));
 }
 
 TEST_F(ServerTest, ShutdownReleasesHandlerWaitingForBody) {
