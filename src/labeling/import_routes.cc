@@ -51,17 +51,6 @@ std::string ContentTypeOf(const std::string& extension) {
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
-// A streamed JSON body is imported while it arrives only when the client
-// sends at least this fast. The import holds the database's write lock
-// while it reads, and on SQLite that lock is the only one, so a slow sender
-// would hold up every other write. The figure is an estimate, below the
-// 45 to 60 MB/s at which one import took in a body in docs/benchmarks.md.
-constexpr double kStreamBytesPerSecond = 32 << 20;
-
-// How much of a streamed body is read before deciding, and the most kept in
-// memory when the whole body fits.
-constexpr size_t kReadAheadBytes = 16 << 20;
-
 // A file under the data directory that is removed with this object unless
 // it was moved away (an import job takes it over).
 struct TemporaryFile {
@@ -75,34 +64,11 @@ struct TemporaryFile {
   fs::path path;
 };
 
-// The start of a streamed body and whether the rest should be read while
-// importing.
-struct ReadAhead {
-  std::string bytes;
-  bool complete = false;   // `bytes` is the whole body
-  bool fast = false;       // the client sent kReadAheadBytes at kStreamBytesPerSecond or faster
-};
-
-Result<ReadAhead> ReadAheadOf(http::BodyStream& stream) {
-  ReadAhead ahead;
-  ahead.bytes.reserve(kReadAheadBytes + (1 << 20));  // one more piece, not a doubling
-  const auto started = std::chrono::steady_clock::now();
-  bool more = true;
-  while (more && ahead.bytes.size() < kReadAheadBytes) {
-    TALLY_ASSIGN_OR_RETURN(next, stream.Next(ahead.bytes));
-    more = next;
-  }
-  ahead.complete = !more;
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  ahead.fast = static_cast<double>(ahead.bytes.size()) >= kStreamBytesPerSecond * seconds;
-  return ahead;
-}
-
-// Writes what was read ahead and the rest of the stream to `path`.
-Result<void> SpoolBody(http::BodyStream& stream, std::string ahead, const fs::path& path) {
+// Writes the rest of a streamed body to `path`.
+Result<void> SpoolBody(http::BodyStream& stream, const fs::path& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Error::Unavailable("The server cannot store this upload right now; retry later");
-  std::string piece = std::move(ahead);
+  std::string piece;
   for (bool more = true; more;) {
     out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     piece.clear();
@@ -161,25 +127,25 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     std::string_view body = request.body;
     std::string body_file = request.body_file;
 
-    // A large JSON body arrives as a stream. A fast sender's body is
-    // imported as it arrives; a slow sender's is first written to a file,
-    // so the import does not hold the write lock while waiting for it.
-    std::string ahead;
+    // The server streams a large JSON body only from a client that sends
+    // fast (a slow client's body arrives in a file), so the import reads it
+    // while it arrives. The project is checked first, so a request the
+    // import would reject does not read the body. A job needs the body in a
+    // file.
     http::BodyStream* stream = nullptr;
     std::optional<TemporaryFile> stream_file;
     if (request.body_stream) {
-      TALLY_ASSIGN_OR_RETURN(read_ahead, ReadAheadOf(*request.body_stream));
-      ahead = std::move(read_ahead.bytes);
-      body = ahead;
-      if (!read_ahead.complete && read_ahead.fast && !QueryFlag(request, "async")) {
+      TALLY_TRY(db.Read([&](Connection& c) -> Result<void> {
+        TALLY_TRY(AuthorizedProject(c, request.principal, project_id, kManageRole));
+        return Ok();
+      }));
+      if (!QueryFlag(request, "async")) {
         stream = request.body_stream.get();
-      } else if (!read_ahead.complete) {
+      } else {
         stream_file.emplace(data_dir / "tmp" / ("import-body-" + RandomHex(12)));
         std::error_code ignored;
         fs::create_directories(stream_file->path.parent_path(), ignored);
-        TALLY_TRY(SpoolBody(*request.body_stream, std::move(ahead), stream_file->path));
-        ahead.clear();
-        body = {};
+        TALLY_TRY(SpoolBody(*request.body_stream, stream_file->path));
         body_file = stream_file->path.string();
       }
     }
