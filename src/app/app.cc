@@ -130,6 +130,26 @@ Result<std::unique_ptr<App>> App::Open(const Settings& settings) {
 
 namespace {
 
+// Removes request bodies that a process killed mid-request left in the
+// spool directory. Only files a day old go: processes sharing the data
+// directory may be reading newer ones.
+void RemoveStaleSpoolFiles(const std::string& spool_dir) {
+  if (spool_dir.empty()) return;
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::hours(24);
+  std::error_code error;
+  size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(spool_dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("tally-body-") && !name.starts_with("import-body-")) continue;
+    std::error_code entry_error;
+    if (entry.last_write_time(entry_error) < cutoff && !entry_error &&
+        std::filesystem::remove(entry.path(), entry_error)) {
+      ++removed;
+    }
+  }
+  if (removed > 0) TALLY_LOG_INFO("event=stale_spool_files_removed dir={} files={}", spool_dir, removed);
+}
+
 std::string DefaultWebDir() { return std::string(TALLY_SOURCE_DIR) + "/web"; }
 std::string DemoDir() { return std::string(TALLY_SOURCE_DIR) + "/demo"; }
 
@@ -289,6 +309,7 @@ int App::Serve() {
   std::error_code spool_error;
   std::filesystem::create_directories(options.spool_dir, spool_error);
   if (spool_error) options.spool_dir.clear();
+  RemoveStaleSpoolFiles(options.spool_dir);
   options.max_connections = std::clamp<int64_t>(descriptor_budget, 64, 10000);
   // Processes sharing PostgreSQL pass live events to each other; declared
   // before the server so it outlives every request that publishes.

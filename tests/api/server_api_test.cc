@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "support/http_client.h"
@@ -214,5 +217,33 @@ TEST_F(ServerApiTest, SigtermExitsCleanly) {
   EXPECT_NE(server_->Log().find("event=server_stopped"), std::string::npos);
 }
 
+// Request bodies left in the spool directory by a killed process are removed
+// at start-up once they are a day old; newer ones may belong to another
+// process that shares the data directory.
+TEST(SpoolDirectory, StaleBodiesAreRemovedAtStart) {
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("tally-spool-test-" + std::to_string(std::random_device()()));
+  const std::filesystem::path spool = root / "data" / "tmp";
+  std::filesystem::create_directories(spool);
+  for (const char* name : {"tally-body-old", "import-body-old", "tally-body-new", "notes-old"}) {
+    std::ofstream(spool / name) << "body";
+  }
+  const auto two_days_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(48);
+  for (const char* name : {"tally-body-old", "import-body-old", "notes-old"}) {
+    std::filesystem::last_write_time(spool / name, two_days_ago);
+  }
+
+  {
+    testing::TallyProcess server(testing::ServeOptions{.data_dir = root.string()});
+    ASSERT_TRUE(server.started()) << server.failure_reason();
+  }
+  EXPECT_FALSE(std::filesystem::exists(spool / "tally-body-old"));
+  EXPECT_FALSE(std::filesystem::exists(spool / "import-body-old"));
+  EXPECT_TRUE(std::filesystem::exists(spool / "tally-body-new"));
+  EXPECT_TRUE(std::filesystem::exists(spool / "notes-old"));
+  std::filesystem::remove_all(root);
+}
+
 }  // namespace
 }  // namespace tally
+
