@@ -49,6 +49,11 @@ Result<void> Dispatcher::ParseTarget(std::string_view target, Request& request) 
 }
 
 Result<Response> Dispatcher::Run(Request& request, const Route& route) {
+  TALLY_TRY(CheckAccess(request, route));
+  return route.handler(request);
+}
+
+Result<void> Dispatcher::CheckAccess(Request& request, const Route& route) {
   if (route.auth != Auth::kNone && authenticator_) {
     TALLY_ASSIGN_OR_RETURN(principal, authenticator_->Authenticate(request));
     request.principal = principal;
@@ -99,7 +104,19 @@ Result<Response> Dispatcher::Run(Request& request, const Route& route) {
   if (principal.via_session && IsUnsafeMethod(request.method) && authenticator_) {
     TALLY_TRY(authenticator_->CheckCsrf(request));
   }
-  return route.handler(request);
+  return Ok();
+}
+
+std::optional<Response> Dispatcher::Admit(Request& request, const Match& match) {
+  if (!match.route) return std::nullopt;
+  Result<void> checked = Ok();
+  try {
+    checked = CheckAccess(request, *match.route);
+  } catch (const std::exception& exception) {
+    checked = Error::Internal(fmt::format("uncaught exception: {}", exception.what()));
+  }
+  if (checked) return std::nullopt;
+  return ErrorFor(request, match, checked.error());
 }
 
 Response Dispatcher::Handle(Request& request, const Match& match) {
@@ -132,8 +149,10 @@ Response Dispatcher::Handle(Request& request, const Match& match) {
     result = Error::Internal(fmt::format("uncaught exception: {}", exception.what()));
   }
   if (result) return std::move(*result);
+  return ErrorFor(request, match, result.error());
+}
 
-  const Error& error = result.error();
+Response Dispatcher::ErrorFor(const Request& request, const Match& match, const Error& error) {
   if (error.code == Errc::kInternal || error.code == Errc::kUnavailable) {
     TALLY_LOG_ERROR("event=request_failed request_id={} method={} route={} code={} detail=\"{}\"", request.request_id,
                     request.method, match.route ? match.route->pattern : "-", ErrcName(error.code), error.detail);

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "http/message.h"
 #include "http/metrics.h"
@@ -53,6 +54,12 @@ class Dispatcher {
   // request id and returned as a 500.
   Response Handle(Request& request, const Match& match);
 
+  // Runs the matched route's authentication and access checks without its
+  // handler, so the server can reject a large body before reading it.
+  // Returns the response Handle would give when a check fails, nullopt when
+  // they pass or no route matched.
+  std::optional<Response> Admit(Request& request, const Match& match);
+
   // Resolves the principal of a request without running a route (used for
   // WebSocket upgrades). Anonymous when no authenticator is configured.
   [[nodiscard]] Result<Principal> Authenticate(const Request& request);
@@ -68,6 +75,10 @@ class Dispatcher {
 
  private:
   Result<Response> Run(Request& request, const Route& route);
+  // Authenticates the request and checks the route's access rule.
+  Result<void> CheckAccess(Request& request, const Route& route);
+  // The error response for a failed request, logged when it is a server error.
+  Response ErrorFor(const Request& request, const Match& match, const Error& error);
 
   const Router& router_;
   Authenticator* authenticator_;

@@ -639,10 +639,31 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       const bool expects_continue =
           parser.get().version() == 11 && beast::iequals(request.Header("expect"), "100-continue");
       body_withheld = expects_continue;
+
+      // A large upload that the route's access rule rejects (no or bad
+      // credentials) is answered before any of its body is read, so an
+      // anonymous client cannot make the server buffer or spool it.
+      const bool large_upload = !parser.is_done() && match.route && !draining.load() &&
+                                (match.route->spool_body || !match.route->stream_body_types.empty()) &&
+                                (!declared || *declared >= options.spool_threshold) &&
+                                !(declared && *declared > limit);
+      std::optional<Response> rejection;
+      if (large_upload) {
+        rejection = co_await asio::co_spawn(
+            workers->get_executor(),
+            [this, &request, &match]() -> awaitable<std::optional<Response>> {
+              co_return dispatcher.Admit(request, match);
+            },
+            use_awaitable);
+      }
+
       if (declared && *declared > limit) {
         early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
                             request.path, request.request_id);
         close_after = true;  // the unread body makes the connection unusable
+      } else if (rejection) {
+        early = std::move(rejection);
+        close_after = true;
       } else if (!parser.is_done() && expects_continue && (!match.route || draining.load())) {
         // The response (404, 405 or 503) does not depend on the body, and the
         // client waits for 100 Continue before sending the body. So respond

@@ -60,7 +60,7 @@ struct ServerOptions {
   // is spooled to a file first, as for spool_body routes, so it never holds
   // a pool thread (or a database write lock the handler takes) while it
   // sends. 0 streams every such body at once.
-  size_t stream_read_ahead = 16 << 20;
+  size_t stream_read_ahead = 8 << 20;
   double stream_min_rate = 32 << 20;     // bytes per second
   // While a body streams: the longest wait for the next bytes, and the
   // socket time after which the body must have averaged stream_min_rate / 8.

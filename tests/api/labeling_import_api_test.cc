@@ -497,7 +497,34 @@ int PostSlowly(int port, const std::string& path, const std::string& body, size_
   return std::atoi(response.c_str() + 9);
 }
 
-// A JSON body past the server's read-ahead (16 MiB) is imported while it
+// A large upload without credentials is answered with 401 before its body
+// is read: the client that waits for 100 Continue gets the 401 instead.
+TEST_P(LabelingImport, AnonymousLargeUploadIsRejectedUnread) {
+  const int64_t id = CreateProject(kSentimentConfig);
+  for (const char* type : {"application/json", "multipart/form-data; boundary=x"}) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const std::string head = fmt::format(
+        "POST /api/projects/{}/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {}\r\n"
+        "Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        id, type, size_t{20} << 20);
+    ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+    std::string response(64, '\0');
+    const ssize_t got = ::recv(fd, response.data(), response.size(), 0);
+    ::close(fd);
+    ASSERT_GT(got, 12) << type;
+    EXPECT_TRUE(response.starts_with("HTTP/1.1 401")) << type << ": " << response.substr(0, 40);
+  }
+  EXPECT_EQ(Counter(id, "task_number"), 0);
+}
+
+// A JSON body past the server's read-ahead (8 MiB) is imported while it
 // arrives when the client sends fast, and written to a file first when it
 // sends slowly, so that the import never holds the write lock waiting for
 // a slow client. Both give the same tasks, all or nothing.
@@ -699,7 +726,7 @@ TEST_P(LabelingImport, CohortImportsWithAnnotationsDoNotDeadlock) {
 
 // The import rejects a large JSON body before reading all of it: a caller
 // without credentials at once, a missing project or a caller without the
-// manager role after reading 16 MiB ahead. The client is still sending
+// manager role after the server read 8 MiB ahead. The client is still sending
 // then, and must get that response, not a reset connection.
 TEST_P(LabelingImport, RejectionBeforeBodyEndReachesClient) {
   const int64_t id = CreateProject(kSentimentConfig);
