@@ -468,17 +468,8 @@ TEST_P(LabelingImport, LargeBodiesAndLongFileNames) {
 // none came). Lets a test play a client that uploads slowly.
 int PostSlowly(int port, const std::string& path, const std::string& body, size_t piece,
                std::chrono::milliseconds pause) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval timeout{60, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    ::close(fd);
-    return 0;
-  }
+  const int fd = testing::ConnectLoopback(port, 60);
+  if (fd < 0) return 0;
   const std::string head = fmt::format(
       "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {}\r\nContent-Type: application/json\r\n"
       "Content-Length: {}\r\nConnection: close\r\n\r\n",
@@ -502,14 +493,8 @@ int PostSlowly(int port, const std::string& path, const std::string& body, size_
 TEST_P(LabelingImport, AnonymousLargeUploadIsRejectedUnread) {
   const int64_t id = CreateProject(kSentimentConfig);
   for (const char* type : {"application/json", "multipart/form-data; boundary=x"}) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval timeout{10, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(server_->port()));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    const int fd = testing::ConnectLoopback(server_->port(), 10);
+    ASSERT_GE(fd, 0);
     const std::string head = fmt::format(
         "POST /api/projects/{}/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {}\r\n"
         "Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
@@ -761,16 +746,9 @@ TEST_P(LabelingImport, RejectionBeforeBodyEndReachesClient) {
   for (int i = 0; i < 64000; ++i) large_body += (i ? "," : "") + fmt::format(R"({{"text":"{} {}"}})", i, padding);
   large_body += "]";
   const auto send_all_then_read = [&](const std::string& path) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval timeout{30, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(server_->port()));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int fd = testing::ConnectLoopback(server_->port(), 30);
     std::string outcome = "connect failed";
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    if (fd >= 0) {
       std::string request = fmt::format(
           "POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Token {}\r\nContent-Type: application/json\r\n"
           "Content-Length: {}\r\n\r\n",

@@ -11,6 +11,12 @@
 
 namespace tally::testing {
 
+// Opens a plain TCP connection to 127.0.0.1:`port` whose receives and sends
+// give up after `timeout_seconds`, for tests that write raw HTTP (slow
+// senders, unusual headers). Returns the socket, or -1 when the connection
+// failed. The caller closes it.
+int ConnectLoopback(int port, int timeout_seconds);
+
 struct HttpResponse {
   long status = 0;
   std::string body;
