@@ -130,8 +130,8 @@ void AddImportRoutes(http::Router& router, LabelingContext& context) {
     // The server streams a large JSON body only from a client that sends
     // fast (a slow client's body arrives in a file), so the import reads it
     // while it arrives. The project is checked first, so a request the
-    // import would reject does not read the body. A job needs the body in a
-    // file.
+    // import would reject reads no more than the server's read-ahead. A job
+    // needs the body in a file.
     http::BodyStream* stream = nullptr;
     std::optional<TemporaryFile> stream_file;
     if (request.body_stream) {
