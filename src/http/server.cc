@@ -641,7 +641,7 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
       body_withheld = expects_continue;
 
       // A large upload that the route's access rule rejects (no or bad
-      // credentials) is answered before any of its body is read, so an
+      // credentials) gets its error before any of its body is read, so an
       // anonymous client cannot make the server buffer or spool it.
       const bool large_upload = !parser.is_done() && match.route && !draining.load() &&
                                 (match.route->spool_body || !match.route->stream_body_types.empty()) &&

@@ -757,7 +757,7 @@ TEST_F(ServerTest, BodyWithinReadAheadArrivesWhole) {
 }
 
 // A client slower than the streaming rate has its body spooled before the
-// handler runs, so it holds no pool thread while it sends.
+// handler runs, so it takes no pool thread while it sends.
 TEST_F(ServerTest, SlowClientBodyIsSpooled) {
   Start(ReadAheadOptions(double{1 << 30}));
   const std::string body = RandomBytes(size_t{2} << 20, 15);

@@ -157,7 +157,7 @@ Result<std::vector<int64_t>> InsertTasks(Connection& connection, int64_t project
 namespace {
 
 // The insert triggers of `tasks` whose work TaskInsertTriggerPause::End
-// knows how to do in bulk. Any other trigger stays in place.
+// does in bulk. Any other trigger stays in place.
 constexpr std::string_view kPausableInsertTriggers = "'tasks_data_revision_insert', 'tasks_column_counts_insert'";
 
 }  // namespace

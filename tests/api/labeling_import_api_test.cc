@@ -488,8 +488,8 @@ int PostSlowly(int port, const std::string& path, const std::string& body, size_
   return std::atoi(response.c_str() + 9);
 }
 
-// A large upload without credentials is answered with 401 before its body
-// is read: the client that waits for 100 Continue gets the 401 instead.
+// A large upload without credentials gets 401 before its body is read, so
+// a client waiting for 100 Continue receives the 401 instead.
 TEST_P(LabelingImport, AnonymousLargeUploadIsRejectedUnread) {
   const int64_t id = CreateProject(kSentimentConfig);
   for (const char* type : {"application/json", "multipart/form-data; boundary=x"}) {
@@ -510,9 +510,9 @@ TEST_P(LabelingImport, AnonymousLargeUploadIsRejectedUnread) {
 }
 
 // A JSON body past the server's read-ahead (8 MiB) is imported while it
-// arrives when the client sends fast, and written to a file first when it
-// sends slowly, so that the import never holds the write lock waiting for
-// a slow client. Both give the same tasks, all or nothing.
+// arrives when the client sends fast. When the client sends slowly, the
+// body goes to a file first, so the import never waits on it with the write
+// lock taken. Both give the same tasks, all or nothing.
 TEST_P(LabelingImport, LargeBodiesStreamOrSpoolBySendingRate) {
   const int64_t id = CreateProject(kSentimentConfig);
   const std::string path = "/api/projects/" + std::to_string(id) + "/import";

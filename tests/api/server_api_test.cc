@@ -212,7 +212,7 @@ TEST_F(ServerApiTest, SigtermExitsCleanly) {
 }
 
 // Request bodies left in the spool directory by a killed process are removed
-// at start-up once they are a day old; newer ones may belong to another
+// at start-up once they are a day old. Newer ones may belong to another
 // process that shares the data directory.
 TEST(SpoolDirectory, StaleBodiesAreRemovedAtStart) {
   const std::filesystem::path root =
