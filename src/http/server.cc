@@ -657,17 +657,17 @@ awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, uint64_t connectio
             use_awaitable);
       }
 
-      if (declared && *declared > limit) {
+      if (!parser.is_done() && (!match.route || draining.load())) {
+        // The response (404, 405 or 503) does not depend on the body, so it
+        // goes out without reading the body, whatever its size, and the
+        // connection closes after it (a lingering close when bytes follow).
+        close_after = true;
+      } else if (declared && *declared > limit) {
         early = SimpleError(413, fmt::format("Request body is larger than this endpoint's limit of {} bytes", limit),
                             request.path, request.request_id);
         close_after = true;  // the unread body makes the connection unusable
       } else if (rejection) {
         early = std::move(rejection);
-        close_after = true;
-      } else if (!parser.is_done() && expects_continue && (!match.route || draining.load())) {
-        // The response (404, 405 or 503) does not depend on the body, and the
-        // client waits for 100 Continue before sending the body. So respond
-        // without reading the body, then close, because it may follow anyway.
         close_after = true;
       } else if (!parser.is_done() && match.route && StreamsBody(*match.route, request.Header("content-type")) &&
                  (!declared || *declared >= options.spool_threshold)) {

@@ -350,6 +350,19 @@ TEST_F(ServerTest, OversizedBodyIs413BeforeReading) {
   EXPECT_TRUE(client.ClosedByPeer());
 }
 
+// No route means 404 (or 405) whatever the body's size: the default body
+// limit of an unknown path must not turn it into 413.
+TEST_F(ServerTest, LargeBodyToUnknownPathIs404) {
+  Start();
+  for (const auto& [path, status] : {std::pair{"/api/nowhere", 404}, std::pair{"/api/echo", 405}}) {
+    Client client(server_->port());
+    client.Send(std::string("POST ") + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n" +
+                std::string(1000, 'a'));
+    const std::string response = client.ReadResponses(1);
+    EXPECT_EQ(StatusOf(response), status) << path << ": " << response;
+  }
+}
+
 TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
   Start();
   Client client(server_->port());
