@@ -420,11 +420,20 @@ Result<std::map<JobStatus, int64_t>> JobQueue::CountByStatus() {
 }
 
 Result<int64_t> JobQueue::PurgeFinished(Micros finished_before) {
-  return database_.Write([&](Connection& connection) {
-    return connection.Execute(
-        "DELETE FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?",
-        {finished_before});
-  });
+  // In batches, each its own transaction, so a first purge of a long
+  // history never holds the write lock for long.
+  constexpr int64_t kBatch = 1000;
+  int64_t purged = 0;
+  for (;;) {
+    TALLY_ASSIGN_OR_RETURN(deleted, database_.Write([&](Connection& connection) {
+      return connection.Execute(
+          "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled')"
+          " AND finished_at < ? LIMIT ?)",
+          {finished_before, kBatch});
+    }));
+    purged += deleted;
+    if (deleted < kBatch) return purged;
+  }
 }
 
 }  // namespace tally::jobs

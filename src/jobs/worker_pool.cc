@@ -152,8 +152,10 @@ void WorkerPool::Register(std::string kind, JobHandler handler) {
 
 void WorkerPool::Start() {
   if (options_.threads < 1) throw std::invalid_argument("WorkerPoolOptions::threads must be at least 1");
-  if (options_.idle_poll.count() <= 0 || options_.requeue_interval.count() <= 0 || options_.heartbeat.count() <= 0) {
-    throw std::invalid_argument("WorkerPoolOptions idle_poll, heartbeat and requeue_interval must be positive");
+  if (options_.idle_poll.count() <= 0 || options_.requeue_interval.count() <= 0 || options_.heartbeat.count() <= 0 ||
+      options_.purge_interval.count() <= 0) {
+    throw std::invalid_argument(
+        "WorkerPoolOptions idle_poll, heartbeat, requeue_interval and purge_interval must be positive");
   }
   if (options_.heartbeat * 2 >= options_.lease) {
     throw std::invalid_argument(fmt::format("WorkerPoolOptions::heartbeat ({} ms) must be under half the lease ({} ms)",
@@ -427,11 +429,13 @@ void WorkerPool::RecordFailure(JobContext& context, const Error& error, int64_t 
 void WorkerPool::MaintenanceLoop() {
   auto next_heartbeat = Clock::now() + options_.heartbeat;
   auto next_requeue = Clock::now();  // recover a dead process's jobs right at start-up
+  auto next_purge = Clock::now() + options_.purge_interval;
 
   while (true) {
     {
       std::unique_lock lock(mutex_);
-      maintenance_.wait_until(lock, std::min(next_heartbeat, next_requeue), [&] { return maintenance_stopping_; });
+      maintenance_.wait_until(lock, std::min({next_heartbeat, next_requeue, next_purge}),
+                              [&] { return maintenance_stopping_; });
       if (maintenance_stopping_) return;
     }
 
@@ -444,7 +448,24 @@ void WorkerPool::MaintenanceLoop() {
       RequeueExpiredJobs();
       next_requeue = now + options_.requeue_interval;
     }
+    if (now >= next_purge) {
+      PurgeFinishedJobs();
+      next_purge = now + options_.purge_interval;
+    }
   }
+}
+
+void WorkerPool::PurgeFinishedJobs() {
+  if (options_.keep_finished.count() <= 0) return;
+  const Micros before =
+      NowMicros() - std::chrono::duration_cast<std::chrono::microseconds>(options_.keep_finished).count();
+  auto purged = queue_.PurgeFinished(before);
+  if (!purged) {
+    TALLY_LOG_WARN("event=job_purge_failed worker_name={} code={} detail=\"{}\"", options_.worker_name,
+                   ErrcName(purged.error().code), purged.error().detail);
+    return;
+  }
+  if (*purged > 0) TALLY_LOG_INFO("event=jobs_purged worker_name={} jobs={}", options_.worker_name, *purged);
 }
 
 void WorkerPool::HeartbeatAll() {

@@ -128,6 +128,11 @@ struct WorkerPoolOptions {
   // Period of RequeueExpired. Recovery of a dead worker's job takes up to
   // lease + requeue_interval.
   std::chrono::milliseconds requeue_interval{30'000};
+  // Finished jobs (succeeded, failed, cancelled) are deleted once they are
+  // this old, checked each purge_interval, so the jobs table does not grow
+  // forever. A zero keep_finished keeps them all.
+  std::chrono::milliseconds keep_finished{std::chrono::hours(24 * 14)};
+  std::chrono::milliseconds purge_interval{std::chrono::hours(1)};
 };
 
 class WorkerPool {
@@ -179,6 +184,7 @@ class WorkerPool {
   void RecordSuccess(JobContext& context, const boost::json::value& result, int64_t duration_ms);
   void RecordFailure(JobContext& context, const Error& error, int64_t duration_ms);
   void MaintenanceLoop();
+  void PurgeFinishedJobs();
   void HeartbeatAll();
   void RequeueExpiredJobs();
   void SleepUntilWoken(uint64_t seen_generation);

@@ -71,6 +71,29 @@ TEST_P(WorkerPoolTest, RunsJobAndStoresResult) {
   EXPECT_TRUE(pool.Stop(5s));
 }
 
+TEST_P(WorkerPoolTest, FinishedJobsArePurgedWhenOld) {
+  TALLY_OPEN_TEST_DATABASE(test, GetParam());
+  Migrate(test->db());
+  JobQueue queue(test->db());
+  WorkerPoolOptions options = FastOptions(1);
+  options.keep_finished = 1500ms;
+  options.purge_interval = 50ms;
+  WorkerPool pool(queue, options);
+  pool.Register("echo", [](JobContext&) -> Result<bj::value> { return bj::value(nullptr); });
+  pool.Start();
+
+  auto id = queue.Enqueue("echo", bj::object{});
+  ASSERT_TRUE(id);
+  pool.Wake();
+  ASSERT_TRUE(WaitFor([&] { return HasStatus(queue, *id, JobStatus::kSucceeded); }));
+
+  // Kept while younger than keep_finished, then deleted by the maintenance thread.
+  std::this_thread::sleep_for(500ms);
+  EXPECT_TRUE(Find(queue, *id).has_value());
+  EXPECT_TRUE(WaitFor([&] { return !Find(queue, *id).has_value(); }));
+  EXPECT_TRUE(pool.Stop(5s));
+}
+
 TEST_P(WorkerPoolTest, WakeCutsIdlePollShort) {
   TALLY_OPEN_TEST_DATABASE(test, GetParam());
   Migrate(test->db());
