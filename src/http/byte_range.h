@@ -31,7 +31,7 @@ struct ByteRange {
 };
 
 // kWholeFile when ParseRangeRequest gives nullopt, kUnsatisfiable when the
-// range starts past the end (or asks for the last 0 bytes, or the file is
+// range starts past the end (or requests the last 0 bytes, or the file is
 // empty), else the range clipped to `size`.
 [[nodiscard]] ByteRange ParseByteRange(std::string_view header, uint64_t size);
 

@@ -936,12 +936,12 @@ TEST_F(ServerTest, LingeringClientIsCutOffByTimeCap) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   Client other(server_->port());
-  const auto asked = std::chrono::steady_clock::now();
+  const auto requested = std::chrono::steady_clock::now();
   other.Send("GET /api/echo?q=meanwhile HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_NE(other.ReadResponses(1).find("/api/echo?meanwhile"), std::string::npos);
   // A server blocked by the lingering client would respond only after its
   // 2 s cap, about 1.5 s from here.
-  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(1000));
+  EXPECT_LT(std::chrono::steady_clock::now() - requested, std::chrono::milliseconds(1000));
 
   const std::chrono::milliseconds elapsed = dropped_after.get();
   EXPECT_GE(elapsed, std::chrono::milliseconds(1500)) << "cut off before the total cap";

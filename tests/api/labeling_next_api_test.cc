@@ -217,7 +217,7 @@ TEST_P(LabelingNext, SkipIgnoreSkipped) {
 // On PostgreSQL the sequential walk starts at the annotator's floor, past
 // the tasks they already annotated or skipped. A task below the floor that
 // comes back into reach (no longer labeled, or its skip removed) must be
-// found again; each step below runs with the floor above that task.
+// found again. Each step below runs with the floor above that task.
 TEST_P(LabelingNext, TasksBackInReachAreFoundAgain) {
   const int64_t project = MakeProject(4);
   auto labeled = Annotate(task_ids_[0]);

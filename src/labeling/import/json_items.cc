@@ -57,10 +57,10 @@ Result<void> JsonItemReader::Feed(std::string_view piece) {
       piece.remove_prefix(1);
     }
     if (bom_.size() < kBom.size() && piece.empty()) return Ok();
-    std::string held = bom_ == kBom ? std::string() : std::move(bom_);
+    std::string buffered = bom_ == kBom ? std::string() : std::move(bom_);
     bom_.clear();
     bom_checked_ = true;
-    if (!held.empty()) TALLY_TRY(Feed(held));
+    if (!buffered.empty()) TALLY_TRY(Feed(buffered));
   }
 
   size_t i = 0;
@@ -117,8 +117,8 @@ Result<void> JsonItemReader::Feed(std::string_view piece) {
         break;
 
       case Where::kItem: {
-        // Finds where the item ends by tracking strings and bracket depth;
-        // the parser checks the item's own syntax afterwards.
+        // Finds where the item ends by tracking strings and bracket depth.
+        // The parser checks the item's own syntax afterwards.
         std::optional<size_t> end;
         for (; i < piece.size() && !end; ++i) {
           const char c = piece[i];
@@ -182,10 +182,10 @@ Result<void> JsonItemReader::Finish() {
   if (where_ == Where::kFailed) return *error_;
   if (!bom_checked_) {
     // Fewer than three bytes in all, each a prefix of a byte order mark.
-    std::string held = std::move(bom_);
+    std::string buffered = std::move(bom_);
     bom_.clear();
     bom_checked_ = true;
-    TALLY_TRY(Feed(held));
+    TALLY_TRY(Feed(buffered));
   }
   switch (where_) {
     case Where::kStart: return Fail(Error::Invalid("Task file is empty"));

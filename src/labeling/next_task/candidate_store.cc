@@ -68,9 +68,9 @@ Result<std::optional<int64_t>> FirstId(Connection& connection, const std::string
 // raises the floor to the first unlabeled task the user has not annotated.
 // Reading the floor in the walk's snapshot and raising it by compare-and-set
 // on version keeps it below every task a concurrent writer brings back: that
-// writer's trigger either committed before the snapshot (the walk sees its
+// writer's trigger either committed before the snapshot (the walk reads its
 // task) or bumps version (the raise matches no row). A missing floor row is
-// created at 0, not raised, because a concurrent trigger cannot see it
+// created at 0, not raised, because a concurrent trigger cannot read it
 // before this transaction commits.
 Result<std::optional<int64_t>> FirstCandidateFromFloor(Connection& connection, const CandidateScope& scope) {
   store::Params params{scope.project_id, scope.user_id};

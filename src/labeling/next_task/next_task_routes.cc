@@ -47,10 +47,9 @@ Result<bj::object> RenderNextTask(Connection& c, const Project& project, const T
   return body;
 }
 
-// Whether the project asks for pre-annotation of the tasks /next hands out:
-// the hook's own condition, read from the project this request already
-// holds, so that projects without it (most) skip the hook's read
-// transaction on every call.
+// Whether the project requests pre-annotation of the tasks /next returns.
+// This is the hook's own condition, read from the project this request has
+// already loaded, so projects without it skip the hook's read transaction.
 bool PreannotationOn(const Project& project) {
   const bj::value* automatic = project.settings.if_contains("evaluate_predictions_automatically");
   const bj::value* collab = project.settings.if_contains("show_collab_predictions");
